@@ -1,0 +1,151 @@
+//! Browser side: localStorage through gloo-storage, the service worker life cycle, connectivity.
+
+use super::StoragePersistence;
+use crate::i18n::Lang;
+use gloo_storage::{LocalStorage, Storage};
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::{ServiceWorkerRegistration, ServiceWorkerState};
+
+const LANG_KEY: &str = "pcmd.lang";
+
+thread_local! {
+    /// Set when the officer asked for the new version: only then may a controller change reload.
+    static UPDATE_REQUESTED: Cell<bool> = const { Cell::new(false) };
+}
+
+pub fn load_lang() -> Option<Lang> {
+    LocalStorage::get::<String>(LANG_KEY)
+        .ok()
+        .and_then(|code| Lang::from_code(&code))
+}
+
+pub fn save_lang(lang: Lang) {
+    // A preference that fails to save only costs the officer one more tap later.
+    let _ = LocalStorage::set(LANG_KEY, lang.code());
+}
+
+fn document_root() -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.document_element()
+}
+
+pub fn set_document_lang(lang: Lang) {
+    if let Some(root) = document_root() {
+        let _ = root.set_attribute("lang", lang.code());
+    }
+}
+
+/// Marks the page as interactive, for styles and for tests that must not click too early.
+pub fn mark_hydrated() {
+    if let Some(root) = document_root() {
+        let _ = root.set_attribute("data-hydrated", "");
+    }
+}
+
+pub fn is_online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+pub fn on_connectivity_change(on_change: impl Fn(bool) + 'static) {
+    let Some(window) = web_sys::window() else { return };
+    let on_change = Rc::new(on_change);
+    for (event, online) in [("online", true), ("offline", false)] {
+        let on_change = on_change.clone();
+        let listener = Closure::<dyn Fn()>::new(move || on_change(online));
+        let _ = window.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+        listener.forget();
+    }
+}
+
+fn has_controller() -> bool {
+    web_sys::window().is_some_and(|w| w.navigator().service_worker().controller().is_some())
+}
+
+/// Registers `/sw.js`. A new version never replaces the running one by itself: it waits, and
+/// `on_update_ready` lets the app offer a reload, so no code changes under an officer mid-entry.
+pub fn register_service_worker(on_update_ready: impl Fn() + 'static) {
+    let Some(window) = web_sys::window() else { return };
+    let container = window.navigator().service_worker();
+    let reload = Closure::<dyn Fn()>::new(|| {
+        if UPDATE_REQUESTED.get() {
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().reload();
+            }
+        }
+    });
+    container.set_oncontrollerchange(Some(reload.as_ref().unchecked_ref()));
+    reload.forget();
+
+    let on_update_ready = Rc::new(on_update_ready);
+    spawn_local(async move {
+        let Ok(registration) = JsFuture::from(container.register("/sw.js")).await else {
+            return;
+        };
+        let registration: ServiceWorkerRegistration = registration.unchecked_into();
+        if registration.waiting().is_some() && has_controller() {
+            on_update_ready();
+        }
+        let watched = registration.clone();
+        let on_update_found = Closure::<dyn Fn()>::new(move || {
+            let Some(installing) = watched.installing() else { return };
+            let worker = installing.clone();
+            let on_update_ready = on_update_ready.clone();
+            let on_state = Closure::<dyn Fn()>::new(move || {
+                if worker.state() == ServiceWorkerState::Installed && has_controller() {
+                    on_update_ready();
+                }
+            });
+            installing.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
+            on_state.forget();
+        });
+        registration.set_onupdatefound(Some(on_update_found.as_ref().unchecked_ref()));
+        on_update_found.forget();
+    });
+}
+
+/// Lets the waiting version take over; the page reloads when it has.
+pub fn apply_update() {
+    UPDATE_REQUESTED.set(true);
+    let Some(window) = web_sys::window() else { return };
+    let container = window.navigator().service_worker();
+    spawn_local(async move {
+        let waiting = JsFuture::from(container.get_registration())
+            .await
+            .ok()
+            .and_then(|r| r.dyn_into::<ServiceWorkerRegistration>().ok())
+            .and_then(|r| r.waiting());
+        match waiting {
+            Some(worker) => {
+                let _ = worker.post_message(&JsValue::from_str("SKIP_WAITING"));
+            }
+            None => {
+                let _ = window.location().reload();
+            }
+        }
+    });
+}
+
+pub fn request_persistent_storage(on_answer: impl FnOnce(StoragePersistence) + 'static) {
+    let Some(window) = web_sys::window() else { return };
+    let storage = window.navigator().storage();
+    spawn_local(async move {
+        let ask = |promise: Result<js_sys::Promise, JsValue>| async move {
+            match promise {
+                Ok(p) => JsFuture::from(p).await.ok().and_then(|v| v.as_bool()),
+                Err(_) => None,
+            }
+        };
+        let answer = match ask(storage.persisted()).await {
+            Some(true) => Some(true),
+            _ => ask(storage.persist()).await,
+        };
+        on_answer(match answer {
+            Some(true) => StoragePersistence::Granted,
+            Some(false) => StoragePersistence::Denied,
+            None => StoragePersistence::Unknown,
+        });
+    });
+}

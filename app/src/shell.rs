@@ -1,0 +1,145 @@
+//! The document, the app frame (header, update banner, bottom navigation) and the routes.
+
+use crate::i18n::{provide_i18n, tr, Key, Lang};
+use crate::offline;
+use crate::pages::{IndicatorsPage, NotFoundPage, RecordsPage, SettingsPage, SyncPage};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes, A},
+    path,
+};
+
+/// Every page the service worker precaches, so that each one opens offline.
+pub const ROUTES: &[&str] = &["/", "/sync", "/indicators", "/settings"];
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="vi">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+                <meta name="theme-color" content="#0b5d3b" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" href="/icons/icon.svg" type="image/svg+xml" />
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
+                <HashedStylesheet options=options.clone() id="leptos" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// State the frame shows on every page.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// Records in the outbox not yet acknowledged by the server.
+    pub waiting: RwSignal<usize>,
+    pub online: RwSignal<bool>,
+    pub update_ready: RwSignal<bool>,
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let i18n = provide_i18n();
+    let state = AppState {
+        waiting: RwSignal::new(0),
+        online: RwSignal::new(true),
+        update_ready: RwSignal::new(false),
+    };
+    provide_context(state);
+
+    // Browser state is read only after hydration, so the first render equals the server's.
+    Effect::new(move |_| {
+        if let Some(lang) = offline::load_lang() {
+            i18n.lang.set(lang);
+        }
+        state.online.set(offline::is_online());
+        offline::on_connectivity_change(move |online| state.online.set(online));
+        offline::register_service_worker(move || state.update_ready.set(true));
+        offline::mark_hydrated();
+    });
+    Effect::new(move |_| offline::set_document_lang(i18n.lang.get()));
+
+    view! {
+        <Title text=tr(Key::AppName) />
+        <Router>
+            <Header />
+            <UpdateBanner />
+            <main class="page">
+                <Routes fallback=|| view! { <NotFoundPage /> }>
+                    <Route path=path!("/") view=RecordsPage />
+                    <Route path=path!("/sync") view=SyncPage />
+                    <Route path=path!("/indicators") view=IndicatorsPage />
+                    <Route path=path!("/settings") view=SettingsPage />
+                </Routes>
+            </main>
+            <BottomNav />
+        </Router>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <header class="top">
+            <div class="brand">
+                <span class="name">{tr(Key::AppName)}</span>
+                <span class="place">{tr(Key::AppPlace)}</span>
+            </div>
+            <A href="/sync" attr:class="sync-state" attr:data-testid="sync-state">
+                <span class="dot" class:offline=move || !state.online.get()></span>
+                <span class="count" data-testid="waiting-count">{move || state.waiting.get()}</span>
+                <span class="label">{tr(Key::Waiting)}</span>
+            </A>
+        </header>
+    }
+}
+
+#[component]
+fn UpdateBanner() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <Show when=move || state.update_ready.get()>
+            <div class="banner" role="status">
+                <span>{tr(Key::UpdateReady)}</span>
+                <button class="button" on:click=|_| offline::apply_update()>
+                    {tr(Key::UpdateReload)}
+                </button>
+            </div>
+        </Show>
+    }
+}
+
+#[component]
+fn BottomNav() -> impl IntoView {
+    let item = |href: &'static str, icon: &'static str, key: Key| {
+        view! {
+            <A href=href attr:class="tab">
+                <span class="icon" aria-hidden="true">{icon}</span>
+                <span>{tr(key)}</span>
+            </A>
+        }
+    };
+    view! {
+        <nav class="tabs">
+            {item("/", "▤", Key::NavRecords)}
+            {item("/sync", "⇅", Key::NavSync)}
+            {item("/indicators", "◔", Key::NavIndicators)}
+            {item("/settings", "⚙", Key::NavSettings)}
+        </nav>
+    }
+}
+
+/// Sets and remembers the language; used by the settings page.
+pub fn choose_lang(lang: Lang) {
+    crate::i18n::use_i18n().lang.set(lang);
+    offline::save_lang(lang);
+}

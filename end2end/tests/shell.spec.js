@@ -1,0 +1,78 @@
+// The app shell: server rendering, hydration, the language switch, the service worker and offline.
+const { test, expect } = require("@playwright/test");
+const fs = require("fs");
+const path = require("path");
+
+const hydrated = (page) => page.waitForSelector("html[data-hydrated]");
+const swControls = (page) => page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+
+test("the server renders the page without JavaScript", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const response = await page.goto("/");
+  expect(response.status()).toBe(200);
+  await expect(page.locator("h1")).toHaveText("Hồ sơ");
+  await expect(page.locator("nav.tabs")).toContainText("Cài đặt");
+  await expect(page.locator('link[rel="manifest"]')).toHaveAttribute("href", "/manifest.webmanifest");
+  await expect(page.getByTestId("waiting-count")).toHaveText("0");
+  await context.close();
+});
+
+test("the manifest names installable icons that exist", async ({ request }) => {
+  const manifest = await (await request.get("/manifest.webmanifest")).json();
+  expect(manifest.display).toBe("standalone");
+  for (const size of ["192x192", "512x512"]) {
+    const icon = manifest.icons.find((i) => i.sizes === size && i.type === "image/png");
+    expect(icon, size).toBeTruthy();
+    const png = await (await request.get(icon.src)).body();
+    // Width and height are big-endian at bytes 16 and 20 of a PNG.
+    expect(`${png.readUInt32BE(16)}x${png.readUInt32BE(20)}`).toBe(size);
+  }
+  expect(manifest.icons.some((i) => i.purpose === "maskable")).toBe(true);
+});
+
+test("hydration makes navigation and the language switch work, and the choice survives a reload", async ({ page }) => {
+  await page.goto("/");
+  await hydrated(page);
+  await page.locator("nav.tabs").getByText("Cài đặt").click();
+  await expect(page).toHaveURL(/\/settings$/);
+  await expect(page.locator("h1")).toHaveText("Cài đặt");
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.locator("h1")).toHaveText("Settings");
+  await expect(page.locator("nav.tabs")).toContainText("Records");
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator("h1")).toHaveText("Settings");
+  await expect(page.getByRole("button", { name: "English" })).toHaveAttribute("aria-pressed", "true");
+});
+
+test("after the first visit the app opens and reacts offline", async ({ page, context }) => {
+  await page.goto("/");
+  await hydrated(page);
+  await swControls(page);
+  const cacheName = await page.evaluate(async () => (await caches.keys()).find((k) => k.startsWith("pcmd-")));
+  expect(cacheName).toMatch(/^pcmd-[0-9a-f]{12}$/);
+
+  await context.setOffline(true);
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator("h1")).toHaveText("Hồ sơ");
+  await expect(page.locator(".sync-state .dot")).toHaveClass(/offline/);
+
+  // A page never opened online also comes from the precache.
+  await page.goto("/indicators");
+  await hydrated(page);
+  await expect(page.locator("h1")).toHaveText("Chỉ tiêu");
+  await page.locator("nav.tabs").getByText("Cài đặt").click();
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.locator("h1")).toHaveText("Settings");
+
+  const dir = path.join(__dirname, "..", "screenshots");
+  fs.mkdirSync(dir, { recursive: true });
+  await page.goto("/");
+  await hydrated(page);
+  await page.screenshot({ path: path.join(dir, "shell-offline-390x844.png") });
+  await context.setOffline(false);
+});

@@ -1,0 +1,26 @@
+//! The district server: the officers' app (SSR), the JSON API of `API.md`, and the store.
+
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod store;
+pub mod telemetry;
+pub mod web;
+
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+/// Everything a request handler may need, cloned cheaply into each one.
+#[derive(Clone)]
+pub struct ApiContext {
+    pub store: Arc<dyn store::Store>,
+    pub leptos: LeptosOptions,
+    pub service_worker: Arc<web::ServiceWorker>,
+}
+
+impl axum::extract::FromRef<ApiContext> for LeptosOptions {
+    fn from_ref(ctx: &ApiContext) -> Self {
+        ctx.leptos.clone()
+    }
+}

@@ -1,0 +1,99 @@
+//! The HTTP server: the app's pages rendered by Leptos, static files, the service worker, the API,
+//! and the layers every response passes through.
+
+mod service_worker;
+
+pub use service_worker::{hash_file_path, ServiceWorker};
+
+use crate::config::Config;
+use crate::{api, store, ApiContext};
+use app::{shell, App};
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderValue};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+/// Sync batches are at most 1 MiB (`API.md`); a little room for the envelope around them.
+pub const BODY_LIMIT: usize = 1024 * 1024 + 4096;
+
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let store = store::open(&config.database_url).await?;
+    let addr = config.leptos.site_addr;
+    let ctx = context(store, config.leptos)?;
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(%addr, store = ctx.store.kind().as_str(), version = %ctx.service_worker.version, "listening");
+    axum::serve(listener, router(ctx))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+pub fn context(
+    store: Arc<dyn store::Store>,
+    leptos: leptos::config::LeptosOptions,
+) -> anyhow::Result<ApiContext> {
+    let service_worker = Arc::new(ServiceWorker::build(&leptos)?);
+    Ok(ApiContext { store, leptos, service_worker })
+}
+
+pub fn router(ctx: ApiContext) -> Router {
+    let routes = generate_route_list(App);
+    let options = ctx.leptos.clone();
+    Router::new()
+        .route("/sw.js", get(service_worker_script))
+        .nest("/api/v1", api::router())
+        .leptos_routes(&ctx, routes, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<ApiContext, _>(shell))
+        .layer(middleware::from_fn(cache_headers))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(ctx)
+}
+
+async fn service_worker_script(State(ctx): State<ApiContext>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        ctx.service_worker.script.clone(),
+    )
+        .into_response()
+}
+
+/// Hashed bundle files never change; everything else is revalidated so updates arrive.
+async fn cache_headers(request: Request, next: Next) -> Response {
+    let immutable = request.uri().path().starts_with("/pkg/");
+    let mut response = next.run(request).await;
+    if !response.headers().contains_key(header::CACHE_CONTROL) {
+        let value = if immutable { "public, max-age=31536000, immutable" } else { "no-cache" };
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    response
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
