@@ -139,7 +139,7 @@ mod tests {
             .output_name("pcmd")
             .site_root(root.to_string_lossy().to_string())
             .hash_files(true)
-            .hash_file(hash_file.to_string_lossy().to_string())
+            .hash_file(hash_file.to_string_lossy().to_string().into())
             .build();
         let worker = ServiceWorker::build(&options).unwrap();
         let files: Vec<&str> = worker.precache.iter().map(String::as_str).skip(app::ROUTES.len()).collect();
