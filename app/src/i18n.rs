@@ -82,7 +82,9 @@ impl I18n {
 }
 
 pub fn provide_i18n() -> I18n {
-    let i18n = I18n { lang: RwSignal::new(Lang::default()) };
+    let i18n = I18n {
+        lang: RwSignal::new(Lang::default()),
+    };
     provide_context(i18n);
     i18n
 }
@@ -104,8 +106,14 @@ mod tests {
     #[test]
     fn every_key_has_both_languages() {
         for key in Key::ALL {
-            assert!(!key.text(Lang::Vi).trim().is_empty(), "{key:?} has no Vietnamese");
-            assert!(!key.text(Lang::En).trim().is_empty(), "{key:?} has no English");
+            assert!(
+                !key.text(Lang::Vi).trim().is_empty(),
+                "{key:?} has no Vietnamese"
+            );
+            assert!(
+                !key.text(Lang::En).trim().is_empty(),
+                "{key:?} has no English"
+            );
         }
     }
 

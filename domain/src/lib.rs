@@ -1,2 +1,77 @@
 //! The pure domain core shared by the phone (wasm) and the server: record kinds, validation,
 //! client codes. No I/O, no web or database crates, so it compiles and tests in seconds.
+//!
+//! - [`Record`] is the sync envelope of `API.md`; [`validate`] (typed envelope) and
+//!   [`validate_value`] (raw JSON) turn one into a [`ValidRecord`] holding typed [`RecordData`],
+//!   or into every [`FieldError`] at once. The same code runs offline on the phone and again on
+//!   the server.
+//! - [`ClientCode`] and [`ClientCodeRecipe`]: the pseudonymous code of a person supported, made on
+//!   the phone from non-identifying answers, with a check character that catches typos.
+//! - Every closed list an officer picks from implements [`Coded`]: `ALL`, the wire code, and a
+//!   Vietnamese and English label.
+
+mod client_code;
+mod coded;
+mod data;
+mod date;
+mod error;
+mod reader;
+mod record;
+mod referral_types;
+mod validate;
+
+pub use client_code::{ClientAnswers, ClientCode, ClientCodeError, ClientCodeRecipe, CodePart, Separator};
+pub use coded::Coded;
+pub use data::{
+    AgeBand, AgencyIntegration, Audience, Business, BusinessType, CommunePlan, Inspection, Language,
+    MediaChannel, MediaPost, OutreachFormat, OutreachSession, PilotModel, RecordData, Referral,
+    ReferralStatus, Sex, TipOff, TipOffChannel, TipOffClass, Training, TrainingLevel, Verification,
+};
+pub use date::{Date, InvalidDate};
+pub use error::{ErrorCode, FieldError};
+pub use record::{Record, RecordKind};
+pub use referral_types::ReferralService;
+pub use validate::{validate, validate_value, ValidRecord, MAX_COUNT, MAX_FINE_VND, MAX_LONG_TEXT, MAX_TEXT};
+
+use serde::{Deserialize, Serialize};
+
+/// The language of what users read: Vietnamese first, English second.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code {
+            "vi" => Some(Lang::Vi),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lang_codes_round_trip_and_default_is_vietnamese() {
+        assert_eq!(Lang::default(), Lang::Vi);
+        for lang in [Lang::Vi, Lang::En] {
+            assert_eq!(Lang::from_code(lang.code()), Some(lang));
+            assert_eq!(serde_json::to_value(lang).unwrap(), lang.code());
+        }
+        assert_eq!(Lang::from_code("fr"), None);
+    }
+}

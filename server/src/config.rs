@@ -21,11 +21,15 @@ impl Config {
         let database_url = match std::env::var("DATABASE_URL") {
             Ok(url) if !url.trim().is_empty() => url,
             _ => {
-                let dir = PathBuf::from(std::env::var("DATA_DIR").unwrap_or_else(|_| "data".into()));
+                let dir =
+                    PathBuf::from(std::env::var("DATA_DIR").unwrap_or_else(|_| "data".into()));
                 std::fs::create_dir_all(&dir)?;
                 format!("sqlite://{}", dir.join("pcmd.sqlite3").display())
             }
         };
-        Ok(Config { database_url, leptos })
+        Ok(Config {
+            database_url,
+            leptos,
+        })
     }
 }

@@ -15,7 +15,11 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into() }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn not_found() -> Self {
@@ -25,7 +29,11 @@ impl ApiError {
     /// For failures the caller can do nothing about; the cause goes to the log only.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "internal error");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal server error.")
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal server error.",
+        )
     }
 }
 

@@ -34,7 +34,9 @@ async fn unknown_api_paths_answer_json_404(backend: Backend) {
     assert_eq!(response.status(), 404);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "not_found");
-    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    assert!(body["error"]["message"]
+        .as_str()
+        .is_some_and(|m| !m.is_empty()));
 }
 
 async fn every_page_is_rendered_on_the_server(backend: Backend) {
@@ -43,9 +45,18 @@ async fn every_page_is_rendered_on_the_server(backend: Backend) {
         let response = app.get(route).await;
         assert_eq!(response.status(), 200, "{route}");
         let html = response.text().await.unwrap();
-        assert!(html.contains(r#"<link rel="manifest" href="/manifest.webmanifest""#), "{route}");
-        assert!(html.contains("Phòng, chống mại dâm"), "{route}: app name rendered");
-        assert!(html.contains(r#"data-testid="waiting-count""#), "{route}: sync state rendered");
+        assert!(
+            html.contains(r#"<link rel="manifest" href="/manifest.webmanifest""#),
+            "{route}"
+        );
+        assert!(
+            html.contains("Phòng, chống mại dâm"),
+            "{route}: app name rendered"
+        );
+        assert!(
+            html.contains(r#"data-testid="waiting-count""#),
+            "{route}: sync state rendered"
+        );
     }
     let settings = app.get("/settings").await.text().await.unwrap();
     assert!(settings.contains("<h1>Cài đặt</h1>"));
@@ -56,10 +67,18 @@ async fn service_worker_precaches_pages_and_build_files(backend: Backend) {
     let app = spawn_app(backend).await;
     let response = app.get("/sw.js").await;
     assert_eq!(response.status(), 200);
-    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
     assert_eq!(response.headers()["cache-control"], "no-cache");
     let script = response.text().await.unwrap();
-    let version = app.get("/api/v1/health").await.json::<Value>().await.unwrap()["app_version"]
+    let version = app
+        .get("/api/v1/health")
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["app_version"]
         .as_str()
         .unwrap()
         .to_string();
@@ -67,8 +86,21 @@ async fn service_worker_precaches_pages_and_build_files(backend: Backend) {
     let list_start = script.find("const PRECACHE = ").unwrap() + "const PRECACHE = ".len();
     let list_end = list_start + script[list_start..].find(";\n").unwrap();
     let precache: Vec<String> = serde_json::from_str(&script[list_start..list_end]).unwrap();
-    for expected in ["/", "/sync", "/indicators", "/settings", "/manifest.webmanifest", "/icons/icon-192.png", "/pkg/pcmd.js", "/pkg/pcmd.wasm", "/pkg/pcmd.css"] {
-        assert!(precache.iter().any(|p| p == expected), "{expected} not in {precache:?}");
+    for expected in [
+        "/",
+        "/sync",
+        "/indicators",
+        "/settings",
+        "/manifest.webmanifest",
+        "/icons/icon-192.png",
+        "/pkg/pcmd.js",
+        "/pkg/pcmd.wasm",
+        "/pkg/pcmd.css",
+    ] {
+        assert!(
+            precache.iter().any(|p| p == expected),
+            "{expected} not in {precache:?}"
+        );
     }
     // A different build is a different cache.
     std::fs::write(app.site_root.join("pkg/pcmd.wasm"), [0u8, 97, 115, 109, 1]).unwrap();
@@ -93,8 +125,14 @@ async fn responses_are_compressed_and_bundles_cached_for_good(backend: Backend) 
     assert_eq!(response.headers()["content-encoding"], "gzip");
     let bundle = app.get("/pkg/pcmd.js").await;
     assert_eq!(bundle.status(), 200);
-    assert_eq!(bundle.headers()["cache-control"], "public, max-age=31536000, immutable");
-    assert_eq!(app.get("/manifest.webmanifest").await.headers()["cache-control"], "no-cache");
+    assert_eq!(
+        bundle.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(
+        app.get("/manifest.webmanifest").await.headers()["cache-control"],
+        "no-cache"
+    );
 }
 
 async fn reopening_a_store_keeps_its_schema(backend: Backend) {
@@ -102,12 +140,20 @@ async fn reopening_a_store_keeps_its_schema(backend: Backend) {
     let first = server::store::open(&url).await.expect("first open");
     first.ping().await.unwrap();
     drop(first);
-    let again = server::store::open(&url).await.expect("second open runs no migration twice");
+    let again = server::store::open(&url)
+        .await
+        .expect("second open runs no migration twice");
     again.ping().await.unwrap();
 }
 
 #[tokio::test]
 async fn an_unknown_database_url_fails_loudly() {
-    let error = server::store::open("mysql://root@localhost/x").await.err().expect("must fail");
-    assert!(error.to_string().contains("unsupported DATABASE_URL"), "{error}");
+    let error = server::store::open("mysql://root@localhost/x")
+        .await
+        .err()
+        .expect("must fail");
+    assert!(
+        error.to_string().contains("unsupported DATABASE_URL"),
+        "{error}"
+    );
 }

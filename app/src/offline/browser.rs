@@ -50,7 +50,9 @@ pub fn is_online() -> bool {
 }
 
 pub fn on_connectivity_change(on_change: impl Fn(bool) + 'static) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let on_change = Rc::new(on_change);
     for (event, online) in [("online", true), ("offline", false)] {
         let on_change = on_change.clone();
@@ -67,7 +69,9 @@ fn has_controller() -> bool {
 /// Registers `/sw.js`. A new version never replaces the running one by itself: it waits, and
 /// `on_update_ready` lets the app offer a reload, so no code changes under an officer mid-entry.
 pub fn register_service_worker(on_update_ready: impl Fn() + 'static) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let container = window.navigator().service_worker();
     let reload = Closure::<dyn Fn()>::new(|| {
         if UPDATE_REQUESTED.get() {
@@ -90,7 +94,9 @@ pub fn register_service_worker(on_update_ready: impl Fn() + 'static) {
         }
         let watched = registration.clone();
         let on_update_found = Closure::<dyn Fn()>::new(move || {
-            let Some(installing) = watched.installing() else { return };
+            let Some(installing) = watched.installing() else {
+                return;
+            };
             let worker = installing.clone();
             let on_update_ready = on_update_ready.clone();
             let on_state = Closure::<dyn Fn()>::new(move || {
@@ -109,7 +115,9 @@ pub fn register_service_worker(on_update_ready: impl Fn() + 'static) {
 /// Lets the waiting version take over; the page reloads when it has.
 pub fn apply_update() {
     UPDATE_REQUESTED.set(true);
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let container = window.navigator().service_worker();
     spawn_local(async move {
         let waiting = JsFuture::from(container.get_registration())
@@ -129,7 +137,9 @@ pub fn apply_update() {
 }
 
 pub fn request_persistent_storage(on_answer: impl FnOnce(StoragePersistence) + 'static) {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let storage = window.navigator().storage();
     spawn_local(async move {
         let ask = |promise: Result<js_sys::Promise, JsValue>| async move {

@@ -7,5 +7,7 @@ use crate::ApiContext;
 use axum::Router;
 
 pub fn router() -> Router<ApiContext> {
-    Router::new().merge(health::router()).fallback(api_not_found)
+    Router::new()
+        .merge(health::router())
+        .fallback(api_not_found)
 }

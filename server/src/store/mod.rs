@@ -46,6 +46,8 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok(Arc::new(postgres::PostgresStore::open(url).await?))
     } else {
-        Err(StoreError::UnsupportedUrl(url.split('@').next_back().unwrap_or_default().into()))
+        Err(StoreError::UnsupportedUrl(
+            url.split('@').next_back().unwrap_or_default().into(),
+        ))
     }
 }

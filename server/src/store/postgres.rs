@@ -11,7 +11,10 @@ pub struct PostgresStore {
 
 impl PostgresStore {
     pub async fn open(url: &str) -> Result<Self, StoreError> {
-        let pool = PgPoolOptions::new().max_connections(16).connect(url).await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .connect(url)
+            .await?;
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
         Ok(PostgresStore { pool })
     }

@@ -40,7 +40,11 @@ pub fn context(
     leptos: leptos::config::LeptosOptions,
 ) -> anyhow::Result<ApiContext> {
     let service_worker = Arc::new(ServiceWorker::build(&leptos)?);
-    Ok(ApiContext { store, leptos, service_worker })
+    Ok(ApiContext {
+        store,
+        leptos,
+        service_worker,
+    })
 }
 
 pub fn router(ctx: ApiContext) -> Router {
@@ -74,8 +78,14 @@ async fn cache_headers(request: Request, next: Next) -> Response {
     let immutable = request.uri().path().starts_with("/pkg/");
     let mut response = next.run(request).await;
     if !response.headers().contains_key(header::CACHE_CONTROL) {
-        let value = if immutable { "public, max-age=31536000, immutable" } else { "no-cache" };
-        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+        let value = if immutable {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     }
     response
 }
@@ -86,7 +96,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

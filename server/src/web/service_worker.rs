@@ -25,21 +25,34 @@ impl ServiceWorker {
             digest.update(url.as_bytes());
             digest.update(std::fs::read(path)?);
         }
-        let version: String = digest.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect();
+        let version: String = digest
+            .finalize()
+            .iter()
+            .take(6)
+            .map(|b| format!("{b:02x}"))
+            .collect();
         let precache: Vec<String> = app::ROUTES
             .iter()
             .map(|route| route.to_string())
             .chain(files.into_iter().map(|(url, _)| url))
             .collect();
-        let script = TEMPLATE
-            .replace("__VERSION__", &version)
-            .replace("\"__PRECACHE__\"", &serde_json::to_string(&precache).unwrap_or_default());
-        Ok(ServiceWorker { version, precache, script })
+        let script = TEMPLATE.replace("__VERSION__", &version).replace(
+            "\"__PRECACHE__\"",
+            &serde_json::to_string(&precache).unwrap_or_default(),
+        );
+        Ok(ServiceWorker {
+            version,
+            precache,
+            script,
+        })
     }
 }
 
 /// The site's files as (URL, path), sorted. Under the bundle folder, only the current build's.
-fn site_files(options: &LeptosOptions, site_root: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
+fn site_files(
+    options: &LeptosOptions,
+    site_root: &Path,
+) -> std::io::Result<Vec<(String, PathBuf)>> {
     let pkg_dir = site_root.join(options.site_pkg_dir.as_ref());
     let mut files = Vec::new();
     walk(site_root, &mut |path| {
@@ -58,7 +71,9 @@ fn site_files(options: &LeptosOptions, site_root: &Path) -> std::io::Result<Vec<
 }
 
 fn is_current_bundle_file(options: &LeptosOptions, pkg_dir: &Path, path: &Path) -> bool {
-    let Ok(relative) = path.strip_prefix(pkg_dir) else { return false };
+    let Ok(relative) = path.strip_prefix(pkg_dir) else {
+        return false;
+    };
     if relative.components().count() > 1 {
         return true; // wasm-bindgen snippets, named by content already
     }
@@ -142,7 +157,12 @@ mod tests {
             .hash_file(hash_file.to_string_lossy().to_string().into())
             .build();
         let worker = ServiceWorker::build(&options).unwrap();
-        let files: Vec<&str> = worker.precache.iter().map(String::as_str).skip(app::ROUTES.len()).collect();
+        let files: Vec<&str> = worker
+            .precache
+            .iter()
+            .map(String::as_str)
+            .skip(app::ROUTES.len())
+            .collect();
         assert_eq!(
             files,
             [
@@ -155,6 +175,8 @@ mod tests {
             ]
         );
         assert_eq!(&worker.precache[..app::ROUTES.len()], app::ROUTES);
-        assert!(worker.script.contains(&format!("const CACHE = \"pcmd-{}\";", worker.version)));
+        assert!(worker
+            .script
+            .contains(&format!("const CACHE = \"pcmd-{}\";", worker.version)));
     }
 }

@@ -22,7 +22,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("request failed")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request failed")
     }
 }
 
@@ -41,9 +45,17 @@ pub async fn fresh_database_url(backend: Backend) -> String {
             let admin = std::env::var("TEST_POSTGRES_URL")
                 .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
             let name = format!("pcmd_test_{}", uuid::Uuid::new_v4().simple());
-            let mut conn = sqlx::PgConnection::connect(&admin).await.expect("PostgreSQL at TEST_POSTGRES_URL");
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
-            let base = admin.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin);
+            let mut conn = sqlx::PgConnection::connect(&admin)
+                .await
+                .expect("PostgreSQL at TEST_POSTGRES_URL");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("create database");
+            let base = admin
+                .rsplit_once('/')
+                .map(|(base, _)| base)
+                .unwrap_or(&admin);
             format!("{base}/{name}")
         }
     }
@@ -54,7 +66,11 @@ fn fake_site() -> PathBuf {
     let root = scratch_dir();
     std::fs::create_dir_all(root.join("pkg")).unwrap();
     std::fs::create_dir_all(root.join("icons")).unwrap();
-    std::fs::write(root.join("pkg/pcmd.js"), "export default function init() {}").unwrap();
+    std::fs::write(
+        root.join("pkg/pcmd.js"),
+        "export default function init() {}",
+    )
+    .unwrap();
     std::fs::write(root.join("pkg/pcmd.wasm"), [0u8, 97, 115, 109]).unwrap();
     std::fs::write(root.join("pkg/pcmd.css"), "body{}").unwrap();
     std::fs::write(root.join("manifest.webmanifest"), "{}").unwrap();
@@ -75,7 +91,11 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     let address = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, server::web::router(ctx)).await });
     let client = reqwest::Client::builder().build().unwrap();
-    TestApp { address, client, site_root }
+    TestApp {
+        address,
+        client,
+        site_root,
+    }
 }
 
 /// Runs an async test body once on SQLite and once on PostgreSQL.
