@@ -1,6 +1,7 @@
 //! The translation layer: every visible string is a `Key`, with Vietnamese first and English second.
 //! A missing translation is a compile error, since each key carries both texts.
 
+use crate::api::{ApiFailure, Role};
 use leptos::prelude::*;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -66,7 +67,116 @@ messages! {
     StorageTitle => "Lưu trữ trên máy", "Storage on this phone";
     StoragePersisted => "Dữ liệu được giữ lâu dài trên máy này.", "Data is kept permanently on this phone.";
     StorageNotPersisted => "Trình duyệt có thể xoá dữ liệu khi máy đầy bộ nhớ.", "The browser may clear data when the phone runs out of space.";
+    SignInTitle => "Đăng nhập", "Sign in";
+    SignIn => "Đăng nhập", "Sign in";
+    SignInAgain => "Đăng nhập lại", "Sign in again";
+    SignOut => "Đăng xuất", "Sign out";
+    SignedInAs => "Tài khoản đang dùng", "Signed in as";
+    Username => "Tên đăng nhập", "Username";
+    Password => "Mật khẩu", "Password";
+    SignInMissing => "Hãy nhập tên đăng nhập và mật khẩu.", "Enter your username and password.";
+    SignInInvalid => "Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password.";
+    SignInTooMany => "Nhập sai quá nhiều lần. Hãy thử lại sau 15 phút.", "Too many wrong attempts. Try again in 15 minutes.";
+    SignInOffline => "Cần có mạng để đăng nhập. Hồ sơ trên máy vẫn được giữ nguyên.", "Signing in needs a network. Records on this phone are kept.";
+    SignInOtherHint => "Người khác dùng máy này? Hãy đăng xuất trong Cài đặt trước; hồ sơ chưa gửi của bạn vẫn được giữ riêng.", "Someone else using this phone? Sign out in Settings first; your unsent records stay kept apart.";
+    SessionExpired => "Phiên đăng nhập đã hết hạn. Hãy nhập lại mật khẩu; hồ sơ trên máy vẫn được giữ nguyên.", "Your session has expired. Enter your password again; records on this phone are kept.";
+    ErrorUnexpected => "Đã có lỗi. Hãy thử lại.", "Something went wrong. Please try again.";
+    ErrorOffline => "Không kết nối được máy chủ. Hãy thử lại khi có mạng.", "Cannot reach the server. Try again when there is signal.";
+    ErrorForbidden => "Bạn không có quyền làm việc này.", "You are not allowed to do this.";
+    ErrorInvalid => "Thông tin chưa hợp lệ", "Some information is not valid";
+    ErrorNumber => "Hãy nhập một số hợp lệ.", "Enter a valid number.";
+    ErrorNegativeNumber => "Số không được âm.", "The number cannot be negative.";
+    UsernameTaken => "Tên đăng nhập này đã có người dùng.", "This username is already taken.";
+    Loading => "Đang tải…", "Loading…";
+    Saved => "Đã lưu.", "Saved.";
+    Save => "Lưu", "Save";
+    Create => "Tạo mới", "Create";
+    Filter => "Lọc", "Filter";
+    AdminTitle => "Quản trị", "Administration";
+    AdminUsers => "Tài khoản cán bộ", "Officer accounts";
+    AdminUnits => "Đơn vị hành chính", "Administrative units";
+    AdminTargets => "Chỉ tiêu và số liệu nền", "Targets and baselines";
+    AdminAudit => "Nhật ký truy cập", "Audit log";
+    NewUser => "Tạo tài khoản", "New account";
+    DisplayName => "Họ và tên cán bộ", "Officer's full name";
+    Role => "Vai trò", "Role";
+    OrgUnit => "Đơn vị", "Unit";
+    NewPassword => "Mật khẩu mới (để trống nếu không đổi)", "New password (leave empty to keep)";
+    Disabled => "Đã khoá", "Disabled";
+    Disable => "Khoá tài khoản", "Disable";
+    Enable => "Mở khoá", "Enable";
+    RoleCommune => "Cán bộ xã", "Commune officer";
+    RoleDistrict => "Cán bộ huyện", "District officer";
+    RoleHealth => "Cán bộ y tế", "Health officer";
+    RoleAdmin => "Quản trị viên", "Administrator";
+    NewUnit => "Thêm đơn vị", "New unit";
+    Code => "Mã", "Code";
+    Name => "Tên", "Name";
+    Level => "Cấp", "Level";
+    Parent => "Trực thuộc", "Part of";
+    ValidFrom => "Hiệu lực từ ngày", "Valid from";
+    ValidTo => "Hiệu lực đến ngày", "Valid until";
+    Successor => "Đơn vị kế thừa", "Successor unit";
+    LevelProvince => "Tỉnh", "Province";
+    LevelDistrict => "Huyện", "District";
+    LevelCommune => "Xã, thị trấn", "Commune";
+    LevelWard => "Phường", "Ward";
+    LevelVillage => "Bản, tổ dân phố", "Village";
+    Year => "Năm", "Year";
+    Baselines => "Số liệu nền", "Baselines";
+    Baseline => "Số liệu", "Figure";
+    Value => "Giá trị", "Value";
+    BaselineStudents => "Học sinh THPT, GDNN đang học", "Enrolled upper-secondary and vocational students";
+    BaselineAgencies => "Cơ quan, đơn vị liên quan", "Relevant agencies";
+    BaselineDistrictOfficials => "Cán bộ cấp huyện làm công tác PCMD", "District officials in the field";
+    BaselineCommuneOfficials => "Cán bộ cấp xã làm công tác PCMD", "Commune officials in the field";
+    Action => "Hành động", "Action";
+    Since => "Từ ngày", "From";
+    Until => "Đến ngày", "To";
     StorageUnknown => "Chưa rõ trình duyệt có giữ dữ liệu lâu dài không.", "Not yet known whether the browser keeps data permanently.";
+}
+
+pub fn role_key(role: Role) -> Key {
+    match role {
+        Role::CommuneOfficer => Key::RoleCommune,
+        Role::DistrictOfficer => Key::RoleDistrict,
+        Role::HealthOfficer => Key::RoleHealth,
+        Role::Admin => Key::RoleAdmin,
+    }
+}
+
+pub fn level_key(level: &str) -> Key {
+    match level {
+        "province" => Key::LevelProvince,
+        "district" => Key::LevelDistrict,
+        "ward" => Key::LevelWard,
+        "village" => Key::LevelVillage,
+        _ => Key::LevelCommune,
+    }
+}
+
+/// What to tell the officer when the server could not do what was asked.
+pub fn failure_text(i18n: I18n, failure: &ApiFailure) -> String {
+    let key = match failure {
+        ApiFailure::Offline => Key::ErrorOffline,
+        ApiFailure::Unauthenticated => Key::SessionExpired,
+        ApiFailure::Rejected { code, .. } => match code.as_str() {
+            "forbidden" => Key::ErrorForbidden,
+            "username_taken" => Key::UsernameTaken,
+            "negative" => Key::ErrorNegativeNumber,
+            "invalid_value" => Key::ErrorNumber,
+            "invalid" => Key::ErrorInvalid,
+            _ => Key::ErrorUnexpected,
+        },
+    };
+    let mut text = i18n.t(key).to_string();
+    if let ApiFailure::Rejected { errors, .. } = failure {
+        if !errors.is_empty() {
+            let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+            text = format!("{text}: {}", fields.join(", "));
+        }
+    }
+    text
 }
 
 /// The current language, shared by every component through context.

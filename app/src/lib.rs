@@ -1,6 +1,8 @@
 //! The officer's app, rendered on the server and hydrated in the browser.
 //! Components never touch browser APIs directly: they go through `offline`.
 
+pub mod api;
+pub mod auth;
 pub mod i18n;
 pub mod offline;
 mod pages;

@@ -1,8 +1,12 @@
 //! The document, the app frame (header, update banner, bottom navigation) and the routes.
 
-use crate::i18n::{provide_i18n, tr, Key, Lang};
+use crate::auth::{Auth, SignInGuard};
+use crate::i18n::{provide_i18n, tr, use_i18n, Key, Lang};
 use crate::offline;
-use crate::pages::{IndicatorsPage, NotFoundPage, RecordsPage, SettingsPage, SyncPage};
+use crate::pages::{
+    AdminAuditPage, AdminPage, AdminTargetsPage, AdminUnitsPage, AdminUsersPage, IndicatorsPage,
+    NotFoundPage, RecordsPage, SettingsPage, SignInPage, SyncPage,
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
@@ -11,7 +15,18 @@ use leptos_router::{
 };
 
 /// Every page the service worker precaches, so that each one opens offline.
-pub const ROUTES: &[&str] = &["/", "/sync", "/indicators", "/settings"];
+pub const ROUTES: &[&str] = &[
+    "/",
+    "/sync",
+    "/indicators",
+    "/settings",
+    "/signin",
+    "/admin",
+    "/admin/users",
+    "/admin/units",
+    "/admin/targets",
+    "/admin/audit",
+];
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -54,6 +69,7 @@ pub fn App() -> impl IntoView {
         update_ready: RwSignal::new(false),
     };
     provide_context(state);
+    let auth = Auth::provide();
 
     // Browser state is read only after hydration, so the first render equals the server's.
     Effect::new(move |_| {
@@ -63,6 +79,7 @@ pub fn App() -> impl IntoView {
         state.online.set(offline::is_online());
         offline::on_connectivity_change(move |online| state.online.set(online));
         offline::register_service_worker(move || state.update_ready.set(true));
+        auth.load();
         offline::mark_hydrated();
     });
     Effect::new(move |_| offline::set_document_lang(i18n.lang.get()));
@@ -70,14 +87,22 @@ pub fn App() -> impl IntoView {
     view! {
         <Title text=tr(Key::AppName) />
         <Router>
+            <SignInGuard />
             <Header />
             <UpdateBanner />
+            <ExpiredBanner />
             <main class="page">
                 <Routes fallback=|| view! { <NotFoundPage /> }>
                     <Route path=path!("/") view=RecordsPage />
                     <Route path=path!("/sync") view=SyncPage />
                     <Route path=path!("/indicators") view=IndicatorsPage />
                     <Route path=path!("/settings") view=SettingsPage />
+                    <Route path=path!("/signin") view=SignInPage />
+                    <Route path=path!("/admin") view=AdminPage />
+                    <Route path=path!("/admin/users") view=AdminUsersPage />
+                    <Route path=path!("/admin/units") view=AdminUnitsPage />
+                    <Route path=path!("/admin/targets") view=AdminTargetsPage />
+                    <Route path=path!("/admin/audit") view=AdminAuditPage />
                 </Routes>
             </main>
             <BottomNav />
@@ -88,11 +113,17 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Header() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let auth = crate::auth::use_auth();
+    let i18n = use_i18n();
+    let place = move || match auth.officer.get() {
+        Some(officer) => officer.org_unit.name,
+        None => i18n.t(Key::AppPlace).to_string(),
+    };
     view! {
         <header class="top">
             <div class="brand">
                 <span class="name">{tr(Key::AppName)}</span>
-                <span class="place">{tr(Key::AppPlace)}</span>
+                <span class="place" data-testid="place">{place}</span>
             </div>
             <A href="/sync" attr:class="sync-state" attr:data-testid="sync-state">
                 <span class="dot" class:offline=move || !state.online.get()></span>
@@ -113,6 +144,19 @@ fn UpdateBanner() -> impl IntoView {
                 <button class="button" on:click=|_| offline::apply_update()>
                     {tr(Key::UpdateReload)}
                 </button>
+            </div>
+        </Show>
+    }
+}
+
+#[component]
+fn ExpiredBanner() -> impl IntoView {
+    let auth = crate::auth::use_auth();
+    view! {
+        <Show when=move || auth.expired.get()>
+            <div class="banner" role="alert">
+                <span>{tr(Key::SessionExpired)}</span>
+                <A href="/signin" attr:class="button">{tr(Key::SignInAgain)}</A>
             </div>
         </Show>
     }

@@ -20,18 +20,23 @@ mod record;
 mod referral_types;
 mod validate;
 
-pub use client_code::{ClientAnswers, ClientCode, ClientCodeError, ClientCodeRecipe, CodePart, Separator};
+pub use client_code::{
+    ClientAnswers, ClientCode, ClientCodeError, ClientCodeRecipe, CodePart, Separator,
+};
 pub use coded::Coded;
 pub use data::{
-    AgeBand, AgencyIntegration, Audience, Business, BusinessType, CommunePlan, Inspection, Language,
-    MediaChannel, MediaPost, OutreachFormat, OutreachSession, PilotModel, RecordData, Referral,
-    ReferralStatus, Sex, TipOff, TipOffChannel, TipOffClass, Training, TrainingLevel, Verification,
+    AgeBand, AgencyIntegration, Audience, Business, BusinessType, CommunePlan, Inspection,
+    Language, MediaChannel, MediaPost, OutreachFormat, OutreachSession, PilotModel, RecordData,
+    Referral, ReferralStatus, Sex, TipOff, TipOffChannel, TipOffClass, Training, TrainingLevel,
+    Verification,
 };
 pub use date::{Date, InvalidDate};
 pub use error::{ErrorCode, FieldError};
 pub use record::{Record, RecordKind};
 pub use referral_types::ReferralService;
-pub use validate::{validate, validate_value, ValidRecord, MAX_COUNT, MAX_FINE_VND, MAX_LONG_TEXT, MAX_TEXT};
+pub use validate::{
+    validate, validate_value, ValidRecord, MAX_COUNT, MAX_FINE_VND, MAX_LONG_TEXT, MAX_TEXT,
+};
 
 use serde::{Deserialize, Serialize};
 

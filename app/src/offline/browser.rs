@@ -1,8 +1,11 @@
 //! Browser side: localStorage through gloo-storage, the service worker life cycle, connectivity.
 
 use super::StoragePersistence;
+use crate::api::{ApiFailure, ErrorBody, Officer, Verb};
 use crate::i18n::Lang;
+use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_storage::{LocalStorage, Storage};
+use serde::{de::DeserializeOwned, Serialize};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -11,6 +14,9 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{ServiceWorkerRegistration, ServiceWorkerState};
 
 const LANG_KEY: &str = "pcmd.lang";
+/// The officer signed in on this phone; kept so the app opens offline, even after the server
+/// session expired.
+const OFFICER_KEY: &str = "pcmd.officer";
 
 thread_local! {
     /// Set when the officer asked for the new version: only then may a controller change reload.
@@ -158,4 +164,61 @@ pub fn request_persistent_storage(on_answer: impl FnOnce(StoragePersistence) + '
             None => StoragePersistence::Unknown,
         });
     });
+}
+
+pub fn load_officer() -> Option<Officer> {
+    LocalStorage::get(OFFICER_KEY).ok()
+}
+
+pub fn save_officer(officer: &Officer) {
+    // Without it the officer signs in again next time; nothing else is lost.
+    let _ = LocalStorage::set(OFFICER_KEY, officer);
+}
+
+/// Forgets who is signed in. Each officer's outbox has its own key and is never touched here.
+pub fn forget_officer() {
+    LocalStorage::delete(OFFICER_KEY);
+}
+
+pub async fn api_get<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
+    let response = Request::get(path).send().await.map_err(|_| ApiFailure::Offline)?;
+    read(response).await
+}
+
+pub async fn api_send<B: Serialize, T: DeserializeOwned>(
+    verb: Verb,
+    path: &str,
+    body: &B,
+) -> Result<T, ApiFailure> {
+    let request = match verb {
+        Verb::Post => Request::post(path),
+        Verb::Put => Request::put(path),
+        Verb::Patch => Request::patch(path),
+        Verb::Delete => Request::delete(path),
+    };
+    let request = RequestBuilder::json(request, body).map_err(|_| ApiFailure::Offline)?;
+    let response = request.send().await.map_err(|_| ApiFailure::Offline)?;
+    read(response).await
+}
+
+async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiFailure> {
+    let status = response.status();
+    let text = response.text().await.map_err(|_| ApiFailure::Offline)?;
+    if (200..300).contains(&status) {
+        let text = if text.is_empty() { "null" } else { &text };
+        return serde_json::from_str(text).map_err(|_| ApiFailure::Rejected {
+            status,
+            code: "bad_response".into(),
+            errors: Vec::new(),
+        });
+    }
+    match serde_json::from_str::<ErrorBody>(&text) {
+        Ok(body) => Err(body.into_failure(status)),
+        // Not our server's JSON: a proxy or captive portal stands between, so treat it as no network.
+        Err(_) => Err(ApiFailure::Offline),
+    }
+}
+
+pub fn current_year() -> i32 {
+    js_sys::Date::new_0().get_full_year() as i32
 }

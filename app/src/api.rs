@@ -1,0 +1,173 @@
+//! The server's JSON as the app reads it (`API.md`), and what can go wrong when asking.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgUnitRef {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Officer {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub org_unit: OrgUnitRef,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    CommuneOfficer,
+    DistrictOfficer,
+    HealthOfficer,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::CommuneOfficer, Role::DistrictOfficer, Role::HealthOfficer, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::CommuneOfficer => "commune_officer",
+            Role::DistrictOfficer => "district_officer",
+            Role::HealthOfficer => "health_officer",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct SignIn {
+    pub officer: Officer,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Me {
+    pub officer: Officer,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgUnit {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    pub parent_id: Option<String>,
+    #[serde(default)]
+    pub valid_from: Option<String>,
+    #[serde(default)]
+    pub valid_to: Option<String>,
+    #[serde(default)]
+    pub successor_ids: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub org_unit: OrgUnitRef,
+    pub disabled: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Target {
+    pub op: String,
+    pub value: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct IndicatorTarget {
+    pub code: String,
+    pub label_vi: String,
+    pub label_en: String,
+    pub kind: String,
+    pub target: Option<Target>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Baseline {
+    pub name: String,
+    pub org_unit_id: String,
+    pub value: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub username: Option<String>,
+    pub action: String,
+    pub target: Option<String>,
+    pub detail: Option<String>,
+    pub ip: Option<String>,
+}
+
+/// A field the server found wrong.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct FieldProblem {
+    pub field: String,
+    pub code: String,
+    #[serde(default)]
+    pub message: String,
+}
+
+/// The methods that send a body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verb {
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+/// Why a request did not give an answer the app can use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApiFailure {
+    /// No network, or the server did not answer.
+    Offline,
+    /// The server wants the officer to sign in again; nothing local is touched.
+    Unauthenticated,
+    Rejected { status: u16, code: String, errors: Vec<FieldProblem> },
+}
+
+impl ApiFailure {
+    pub fn code(&self) -> &str {
+        match self {
+            ApiFailure::Offline => "offline",
+            ApiFailure::Unauthenticated => "unauthenticated",
+            ApiFailure::Rejected { code, .. } => code,
+        }
+    }
+}
+
+/// The error body of every endpoint: `{"error": {"code", "message", "errors"?}}`.
+#[derive(Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+    #[serde(default)]
+    pub errors: Vec<FieldProblem>,
+}
+
+impl ErrorBody {
+    pub fn into_failure(self, status: u16) -> ApiFailure {
+        if self.error.code == "unauthenticated" {
+            return ApiFailure::Unauthenticated;
+        }
+        let mut errors = self.error.errors;
+        errors.extend(self.errors);
+        ApiFailure::Rejected { status, code: self.error.code, errors }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ErrorDetail {
+    pub code: String,
+    #[serde(default)]
+    pub errors: Vec<FieldProblem>,
+}

@@ -1,0 +1,481 @@
+//! Administration on the phone: accounts, the org-unit tree, targets and baselines, the audit log.
+//! Every change goes to the server at once (these pages need a network) and is audited there.
+
+use crate::api::{ApiFailure, AuditEntry, Baseline, IndicatorTarget, OrgUnit, Role, User, Verb};
+use crate::auth::use_auth;
+use crate::i18n::{failure_text, level_key, role_key, tr, use_i18n, Key};
+use crate::offline;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use serde_json::{json, Value};
+
+const BASELINES: [(&str, Key); 4] = [
+    ("students_enrolled", Key::BaselineStudents),
+    ("relevant_agencies", Key::BaselineAgencies),
+    ("district_officials", Key::BaselineDistrictOfficials),
+    ("commune_officials", Key::BaselineCommuneOfficials),
+];
+
+/// The outcome of the last change, shown under the form that made it.
+#[derive(Clone, Copy)]
+struct Outcome(RwSignal<Option<Result<(), ApiFailure>>>);
+
+impl Outcome {
+    fn new() -> Self {
+        Outcome(RwSignal::new(None))
+    }
+
+    fn view(self) -> impl IntoView {
+        let i18n = use_i18n();
+        move || {
+            self.0.get().map(|result| match result {
+                Ok(()) => view! { <p class="ok" role="status">{i18n.t(Key::Saved)}</p> }.into_any(),
+                Err(failure) => {
+                    view! { <p class="error" role="alert">{failure_text(i18n, &failure)}</p> }.into_any()
+                }
+            })
+        }
+    }
+}
+
+/// Sends a change; on success runs `then` (usually a reload of the list).
+fn send(verb: Verb, path: String, body: Value, outcome: Outcome, then: impl FnOnce() + 'static) {
+    let auth = use_auth();
+    spawn_local(async move {
+        let result = offline::api_send::<_, Value>(verb, &path, &body).await.map(|_| ());
+        if let Err(failure) = &result {
+            auth.note(failure);
+        } else {
+            then();
+        }
+        outcome.0.set(Some(result));
+    });
+}
+
+fn this_year() -> i32 {
+    offline::current_year()
+}
+
+fn units_resource(year: impl Fn() -> i32 + Send + Sync + 'static) -> LocalResource<Result<Vec<OrgUnit>, ApiFailure>> {
+    LocalResource::new(move || {
+        let year = year();
+        async move { offline::api_get(&format!("/api/v1/org-units?year={year}")).await }
+    })
+}
+
+#[component]
+fn ListState<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
+    resource: LocalResource<Result<T, ApiFailure>>,
+    render: impl Fn(T) -> V + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    move || match resource.get() {
+        None => view! { <p class="muted">{i18n.t(Key::Loading)}</p> }.into_any(),
+        Some(Err(failure)) => view! { <p class="error">{failure_text(i18n, &failure)}</p> }.into_any(),
+        Some(Ok(value)) => render(value).into_any(),
+    }
+}
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    view! {
+        <h1>{tr(Key::AdminTitle)}</h1>
+        <nav class="menu">
+            <A href="/admin/users">{tr(Key::AdminUsers)}</A>
+            <A href="/admin/units">{tr(Key::AdminUnits)}</A>
+            <A href="/admin/targets">{tr(Key::AdminTargets)}</A>
+            <A href="/admin/audit">{tr(Key::AdminAudit)}</A>
+        </nav>
+    }
+}
+
+fn unit_options(units: &[OrgUnit], selected: &str) -> impl IntoView {
+    units
+        .iter()
+        .map(|u| {
+            let label = format!("{} ({})", u.name, u.code);
+            view! { <option value=u.id.clone() selected=u.id == selected>{label}</option> }
+        })
+        .collect_view()
+}
+
+fn role_options(selected: Role) -> impl IntoView {
+    let i18n = use_i18n();
+    Role::ALL
+        .into_iter()
+        .map(|r| view! { <option value=r.as_str() selected=r == selected>{move || i18n.t(role_key(r))}</option> })
+        .collect_view()
+}
+
+#[component]
+pub fn AdminUsersPage() -> impl IntoView {
+    let users = LocalResource::new(|| offline::api_get::<Vec<User>>("/api/v1/admin/users"));
+    let units = units_resource(this_year);
+    let (username, display_name, password) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let role = RwSignal::new(Role::CommuneOfficer.as_str().to_string());
+    let unit = RwSignal::new(String::new());
+    let outcome = Outcome::new();
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = json!({
+            "username": username.get_untracked().trim(),
+            "display_name": display_name.get_untracked().trim(),
+            "role": role.get_untracked(),
+            "org_unit_id": unit.get_untracked(),
+            "password": password.get_untracked(),
+        });
+        send(Verb::Post, "/api/v1/admin/users".into(), body, outcome, move || {
+            username.set(String::new());
+            display_name.set(String::new());
+            password.set(String::new());
+            users.refetch();
+        });
+    };
+    view! {
+        <h1>{tr(Key::AdminUsers)}</h1>
+        <form class="form card" on:submit=create>
+            <h2>{tr(Key::NewUser)}</h2>
+            <label><span>{tr(Key::Username)}</span>
+                <input name="new-username" autocapitalize="none" required prop:value=username on:input=move |ev| username.set(event_target_value(&ev)) />
+            </label>
+            <label><span>{tr(Key::DisplayName)}</span>
+                <input name="new-display-name" required prop:value=display_name on:input=move |ev| display_name.set(event_target_value(&ev)) />
+            </label>
+            <label><span>{tr(Key::Role)}</span>
+                <select name="new-role" on:change=move |ev| role.set(event_target_value(&ev))>{role_options(Role::CommuneOfficer)}</select>
+            </label>
+            <label><span>{tr(Key::OrgUnit)}</span>
+                <ListState resource=units render={move |list: Vec<OrgUnit>| {
+                    if unit.get_untracked().is_empty() {
+                        if let Some(first) = list.first() { unit.set(first.id.clone()); }
+                    }
+                    view! { <select name="new-unit" on:change=move |ev| unit.set(event_target_value(&ev))>{unit_options(&list, &unit.get_untracked())}</select> }
+                }} />
+            </label>
+            <label><span>{tr(Key::Password)}</span>
+                <input name="new-password" type="password" autocomplete="new-password" minlength="8" required prop:value=password on:input=move |ev| password.set(event_target_value(&ev)) />
+            </label>
+            {outcome.view()}
+            <button class="button wide" type="submit">{tr(Key::Create)}</button>
+        </form>
+        <ListState resource=users render={move |list: Vec<User>| {
+            let units = units.get().and_then(Result::ok).unwrap_or_default();
+            list.into_iter().map(|user| view! { <UserCard user units=units.clone() on_saved=move || users.refetch() /> }).collect_view()
+        }} />
+    }
+}
+
+#[component]
+fn UserCard(user: User, units: Vec<OrgUnit>, on_saved: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let path = format!("/api/v1/admin/users/{}", user.id);
+    let role = RwSignal::new(user.role.as_str().to_string());
+    let unit = RwSignal::new(user.org_unit.id.clone());
+    let password = RwSignal::new(String::new());
+    let outcome = Outcome::new();
+    let disabled = user.disabled;
+    let save = {
+        let path = path.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let mut body = json!({"role": role.get_untracked(), "org_unit_id": unit.get_untracked()});
+            let new_password = password.get_untracked();
+            if !new_password.is_empty() {
+                body["password"] = json!(new_password);
+            }
+            send(Verb::Patch, path.clone(), body, outcome, move || {
+                password.set(String::new());
+                on_saved();
+            });
+        }
+    };
+    let toggle = move |_| send(Verb::Patch, path.clone(), json!({"disabled": !disabled}), outcome, on_saved);
+    view! {
+        <form class="card form" data-testid=format!("user-{}", user.username) on:submit=save>
+            <h2>{user.display_name.clone()}" "<small>"("{user.username.clone()}")"</small>
+                {disabled.then(|| view! { <span class="badge">{move || i18n.t(Key::Disabled)}</span> })}
+            </h2>
+            <label><span>{tr(Key::Role)}</span>
+                <select on:change=move |ev| role.set(event_target_value(&ev))>{role_options(user.role)}</select>
+            </label>
+            <label><span>{tr(Key::OrgUnit)}</span>
+                <select on:change=move |ev| unit.set(event_target_value(&ev))>{unit_options(&units, &user.org_unit.id)}</select>
+            </label>
+            <label><span>{tr(Key::NewPassword)}</span>
+                <input type="password" autocomplete="new-password" minlength="8" prop:value=password on:input=move |ev| password.set(event_target_value(&ev)) />
+            </label>
+            {outcome.view()}
+            <div class="row">
+                <button class="button" type="submit">{tr(Key::Save)}</button>
+                <button class="button secondary" type="button" on:click=toggle>
+                    {move || i18n.t(if disabled { Key::Enable } else { Key::Disable })}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+pub fn AdminUnitsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let year = RwSignal::new(this_year());
+    let units = units_resource(move || year.get());
+    let (code, name, level, parent, valid_from) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new("commune".to_string()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let outcome = Outcome::new();
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let parent_id = Some(parent.get_untracked()).filter(|p| !p.is_empty());
+        let from = Some(valid_from.get_untracked()).filter(|d| !d.is_empty());
+        let body = json!({"code": code.get_untracked().trim(), "name": name.get_untracked().trim(), "level": level.get_untracked(), "parent_id": parent_id, "valid_from": from});
+        send(Verb::Post, "/api/v1/admin/org-units".into(), body, outcome, move || units.refetch());
+    };
+    view! {
+        <h1>{tr(Key::AdminUnits)}</h1>
+        <label class="inline"><span>{tr(Key::Year)}</span>
+            <input type="number" inputmode="numeric" prop:value=move || year.get().to_string()
+                on:change=move |ev| if let Ok(y) = event_target_value(&ev).parse() { year.set(y) } />
+        </label>
+        <ListState resource=units render={move |list: Vec<OrgUnit>| {
+            let all = list.clone();
+            list.into_iter().map(|u| view! { <UnitCard unit=u all=all.clone() on_saved=move || units.refetch() /> }).collect_view()
+        }} />
+        <form class="form card" on:submit=create>
+            <h2>{tr(Key::NewUnit)}</h2>
+            <label><span>{tr(Key::Code)}</span><input required inputmode="numeric" prop:value=code on:input=move |ev| code.set(event_target_value(&ev)) /></label>
+            <label><span>{tr(Key::Name)}</span><input required prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) /></label>
+            <label><span>{tr(Key::Level)}</span>
+                <select on:change=move |ev| level.set(event_target_value(&ev))>
+                    {["province", "district", "commune", "ward", "village"].into_iter().map(|l| view! {
+                        <option value=l selected=l == "commune">{move || i18n.t(level_key(l))}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label><span>{tr(Key::Parent)}</span>
+                <select on:change=move |ev| parent.set(event_target_value(&ev))>
+                    <option value="">"—"</option>
+                    {move || unit_options(&units.get().and_then(Result::ok).unwrap_or_default(), &parent.get_untracked())}
+                </select>
+            </label>
+            <label><span>{tr(Key::ValidFrom)}</span><input type="date" prop:value=valid_from on:input=move |ev| valid_from.set(event_target_value(&ev)) /></label>
+            {outcome.view()}
+            <button class="button wide" type="submit">{tr(Key::Create)}</button>
+        </form>
+    }
+}
+
+#[component]
+fn UnitCard(unit: OrgUnit, all: Vec<OrgUnit>, on_saved: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = RwSignal::new(unit.name.clone());
+    let valid_to = RwSignal::new(unit.valid_to.clone().unwrap_or_default());
+    let successor = RwSignal::new(unit.successor_ids.first().cloned().unwrap_or_default());
+    let outcome = Outcome::new();
+    let path = format!("/api/v1/admin/org-units/{}", unit.id);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let to = Some(valid_to.get_untracked()).filter(|d| !d.is_empty());
+        let successors: Vec<String> = Some(successor.get_untracked()).filter(|s| !s.is_empty()).into_iter().collect();
+        let body = json!({"name": name.get_untracked().trim(), "valid_to": to, "successor_ids": successors});
+        send(Verb::Patch, path.clone(), body, outcome, on_saved);
+    };
+    let depth = match unit.level.as_str() {
+        "province" => 0,
+        "district" => 1,
+        _ => 2,
+    };
+    let dates = format!(
+        "{} – {}",
+        unit.valid_from.clone().unwrap_or_else(|| "…".into()),
+        unit.valid_to.clone().unwrap_or_else(|| "…".into())
+    );
+    let level = unit.level.clone();
+    view! {
+        <details class=format!("card unit depth-{depth}")>
+            <summary>
+                <strong>{unit.name.clone()}</strong>" · "{unit.code.clone()}" · "
+                {move || i18n.t(level_key(&level))}" · "<span class="muted">{dates}</span>
+            </summary>
+            <form class="form" on:submit=save>
+                <label><span>{tr(Key::Name)}</span><input required prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) /></label>
+                <label><span>{tr(Key::ValidTo)}</span><input type="date" prop:value=valid_to on:input=move |ev| valid_to.set(event_target_value(&ev)) /></label>
+                <label><span>{tr(Key::Successor)}</span>
+                    <select on:change=move |ev| successor.set(event_target_value(&ev))>
+                        <option value="">"—"</option>
+                        {unit_options(&all, &successor.get_untracked())}
+                    </select>
+                </label>
+                {outcome.view()}
+                <button class="button wide" type="submit">{tr(Key::Save)}</button>
+            </form>
+        </details>
+    }
+}
+
+#[component]
+pub fn AdminTargetsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let year = RwSignal::new(2023);
+    let targets = LocalResource::new(move || {
+        let year = year.get();
+        async move { offline::api_get::<Vec<IndicatorTarget>>(&format!("/api/v1/admin/targets?year={year}")).await }
+    });
+    let baselines = LocalResource::new(move || {
+        let year = year.get();
+        async move { offline::api_get::<Vec<Baseline>>(&format!("/api/v1/admin/baselines?year={year}")).await }
+    });
+    let units = units_resource(move || year.get());
+    let (b_name, b_unit, b_value) = (RwSignal::new(BASELINES[0].0.to_string()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let outcome = Outcome::new();
+    let save_baseline = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let value: i64 = match b_value.get_untracked().trim().parse() {
+            Ok(v) if v >= 0 => v,
+            _ => {
+                outcome.0.set(Some(Err(ApiFailure::Rejected { status: 422, code: "negative".into(), errors: vec![] })));
+                return;
+            }
+        };
+        let body = json!({"year": year.get_untracked(), "name": b_name.get_untracked(), "org_unit_id": b_unit.get_untracked(), "value": value});
+        send(Verb::Put, "/api/v1/admin/baselines".into(), body, outcome, move || baselines.refetch());
+    };
+    let unit_name = move |id: &str| {
+        units.get().and_then(Result::ok).and_then(|l| l.into_iter().find(|u| u.id == id).map(|u| u.name)).unwrap_or_else(|| id.to_string())
+    };
+    view! {
+        <h1>{tr(Key::AdminTargets)}</h1>
+        <label class="inline"><span>{tr(Key::Year)}</span>
+            <input type="number" inputmode="numeric" prop:value=move || year.get().to_string()
+                on:change=move |ev| if let Ok(y) = event_target_value(&ev).parse() { year.set(y) } />
+        </label>
+        <ListState resource=targets render={move |list: Vec<IndicatorTarget>| {
+            list.into_iter().map(|t| view! { <TargetRow target=t year=year.get_untracked() /> }).collect_view()
+        }} />
+        <h2>{tr(Key::Baselines)}</h2>
+        <ListState resource=baselines render={move |list: Vec<Baseline>| view! {
+            <ul class="plain">
+                {list.into_iter().map(|b| {
+                    let label = BASELINES.iter().find(|(n, _)| *n == b.name).map(|(_, k)| *k);
+                    let unit = unit_name(&b.org_unit_id);
+                    view! { <li>{move || label.map(|k| i18n.t(k)).unwrap_or_default()}" · "{unit}": "<strong>{b.value}</strong></li> }
+                }).collect_view()}
+            </ul>
+        }} />
+        <form class="form card" on:submit=save_baseline>
+            <label><span>{tr(Key::Baseline)}</span>
+                <select on:change=move |ev| b_name.set(event_target_value(&ev))>
+                    {BASELINES.into_iter().map(|(n, k)| view! { <option value=n>{move || i18n.t(k)}</option> }).collect_view()}
+                </select>
+            </label>
+            <label><span>{tr(Key::OrgUnit)}</span>
+                <ListState resource=units render={move |list: Vec<OrgUnit>| {
+                    if b_unit.get_untracked().is_empty() {
+                        if let Some(first) = list.first() { b_unit.set(first.id.clone()); }
+                    }
+                    view! { <select on:change=move |ev| b_unit.set(event_target_value(&ev))>{unit_options(&list, &b_unit.get_untracked())}</select> }
+                }} />
+            </label>
+            <label><span>{tr(Key::Value)}</span>
+                <input type="number" inputmode="numeric" min="0" required prop:value=b_value on:input=move |ev| b_value.set(event_target_value(&ev)) />
+            </label>
+            {outcome.view()}
+            <button class="button wide" type="submit">{tr(Key::Save)}</button>
+        </form>
+    }
+}
+
+#[component]
+fn TargetRow(target: IndicatorTarget, year: i32) -> impl IntoView {
+    let i18n = use_i18n();
+    let op = RwSignal::new(target.target.as_ref().map(|t| t.op.clone()).unwrap_or_else(|| ">=".into()));
+    let value = RwSignal::new(target.target.as_ref().map(|t| t.value.to_string()).unwrap_or_default());
+    let outcome = Outcome::new();
+    let path = format!("/api/v1/admin/targets/{year}/{}", target.code);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = value.get_untracked();
+        if text.trim().is_empty() {
+            send(Verb::Delete, path.clone(), json!({}), outcome, || ());
+            return;
+        }
+        match text.trim().replace(',', ".").parse::<f64>() {
+            Ok(v) if v >= 0.0 => send(Verb::Put, path.clone(), json!({"op": op.get_untracked(), "value": v}), outcome, || ()),
+            _ => outcome.0.set(Some(Err(ApiFailure::Rejected { status: 422, code: "invalid_value".into(), errors: vec![] }))),
+        }
+    };
+    let (label_vi, label_en) = (target.label_vi.clone(), target.label_en.clone());
+    let unit = if target.kind == "ratio" { "%" } else { "" };
+    view! {
+        <form class="card form target" data-testid=format!("target-{}", target.code) on:submit=save>
+            <p><strong>{target.code.clone()}</strong>" "{move || if i18n.lang.get() == crate::i18n::Lang::Vi { label_vi.clone() } else { label_en.clone() }}</p>
+            <div class="row">
+                <select on:change=move |ev| op.set(event_target_value(&ev))>
+                    {[">=", "<=", "="].into_iter().map(|o| view! { <option value=o selected=move || op.get() == o>{o}</option> }).collect_view()}
+                </select>
+                <input type="text" inputmode="decimal" prop:value=value on:input=move |ev| value.set(event_target_value(&ev)) />
+                <span>{unit}</span>
+                <button class="button" type="submit">{tr(Key::Save)}</button>
+            </div>
+            {outcome.view()}
+        </form>
+    }
+}
+
+#[component]
+pub fn AdminAuditPage() -> impl IntoView {
+    let (action, username, since, until) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let query = RwSignal::new(String::from("limit=200"));
+    let entries = LocalResource::new(move || {
+        let query = query.get();
+        async move { offline::api_get::<Vec<AuditEntry>>(&format!("/api/v1/admin/audit?{query}")).await }
+    });
+    let filter = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut parts = vec!["limit=200".to_string()];
+        for (key, signal) in [("action", action), ("username", username), ("since", since), ("until", until)] {
+            let value = signal.get_untracked();
+            if !value.trim().is_empty() {
+                parts.push(format!("{key}={}", encode_query_value(value.trim())));
+            }
+        }
+        query.set(parts.join("&"));
+    };
+    view! {
+        <h1>{tr(Key::AdminAudit)}</h1>
+        <form class="form card" on:submit=filter>
+            <label><span>{tr(Key::Action)}</span><input prop:value=action on:input=move |ev| action.set(event_target_value(&ev)) /></label>
+            <label><span>{tr(Key::Username)}</span><input autocapitalize="none" prop:value=username on:input=move |ev| username.set(event_target_value(&ev)) /></label>
+            <label><span>{tr(Key::Since)}</span><input type="date" prop:value=since on:input=move |ev| since.set(event_target_value(&ev)) /></label>
+            <label><span>{tr(Key::Until)}</span><input type="date" prop:value=until on:input=move |ev| until.set(event_target_value(&ev)) /></label>
+            <button class="button wide" type="submit">{tr(Key::Filter)}</button>
+        </form>
+        <ListState resource=entries render={move |list: Vec<AuditEntry>| view! {
+            <ul class="plain audit">
+                {list.into_iter().map(|e| view! {
+                    <li>
+                        <span class="muted">{e.at}</span>" "<strong>{e.action}</strong>" "
+                        {e.username.unwrap_or_default()}" "{e.target.unwrap_or_default()}" "
+                        <span class="muted">{e.detail.unwrap_or_default()}" "{e.ip.unwrap_or_default()}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        }} />
+    }
+}
+
+/// Percent-encodes a query value (letters, digits and `-._~` pass).
+fn encode_query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
