@@ -170,7 +170,8 @@ impl ClientCodeRecipe {
     }
 }
 
-/// A valid client code: upper-case `0-9A-Z`, no separators, last character a correct check.
+/// A client code. Made on this phone (or typed and checked), it is upper-case `0-9A-Z` with a
+/// correct check character last; from another scheme, see [`ClientCode::accept_recorded`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct ClientCode(String);
@@ -195,6 +196,28 @@ impl ClientCode {
             return Err(ClientCodeError::CheckMismatch);
         }
         Ok(ClientCode(code))
+    }
+
+    /// Reads the code of a record arriving at the server. A code of this recipe is checked and
+    /// normalised; a code of another scheme (a province may already issue its own) is kept as
+    /// sent if it looks like a code: 3 to 32 letters, digits, `-` or `_`, with at least one letter
+    /// and one digit, so that a name or a phone number can never be stored in its place.
+    pub fn accept_recorded(text: &str) -> Result<ClientCode, ClientCodeError> {
+        if let Ok(code) = ClientCode::parse(text) {
+            return Ok(code);
+        }
+        let text = text.trim();
+        if !(3..=32).contains(&text.len()) {
+            return Err(ClientCodeError::InvalidLength);
+        }
+        if !text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            return Err(ClientCodeError::InvalidCharacter);
+        }
+        // A letter and a digit: neither a name nor a phone or ID number passes for a code.
+        if !text.bytes().any(|b| b.is_ascii_digit()) || !text.bytes().any(|b| b.is_ascii_alphabetic()) {
+            return Err(ClientCodeError::CheckMismatch);
+        }
+        Ok(ClientCode(text.to_string()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -579,5 +602,18 @@ mod tests {
             ClientCodeError::CheckMismatch.message(Lang::Vi),
             "Mã bị gõ sai: ký tự kiểm tra không khớp"
         );
+    }
+
+    #[test]
+    fn records_accept_codes_of_other_schemes_but_never_a_name() {
+        assert_eq!(ClientCode::accept_recorded("mt-1990-f-7").unwrap().as_str(), "MT1990F7");
+        assert_eq!(ClientCode::accept_recorded(" C001 ").unwrap().as_str(), "C001");
+        assert_eq!(ClientCode::accept_recorded("LC-2023_15").unwrap().as_str(), "LC-2023_15");
+        assert!(ClientCode::accept_recorded("NguyenThiMai").is_err());
+        assert!(ClientCode::accept_recorded("Nguyễn Thị Mai 1990").is_err());
+        assert!(ClientCode::accept_recorded("A1").is_err());
+        assert!(ClientCode::accept_recorded("0912 345 678").is_err());
+        assert!(ClientCode::accept_recorded("0912345678").is_err());
+        assert!(ClientCode::accept_recorded("001090012345").is_err());
     }
 }

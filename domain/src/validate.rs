@@ -285,7 +285,7 @@ fn outreach_session(r: &mut Reader) -> Option<OutreachSession> {
 
 fn referral(r: &mut Reader, dates: Dates) -> Option<Referral> {
     let client_code = r.required("client_code", |value| {
-        ClientCode::parse(string(value)?).map_err(|_| ErrorCode::InvalidClientCode)
+        ClientCode::accept_recorded(string(value)?).map_err(|_| ErrorCode::InvalidClientCode)
     });
     let age_band = r.optional("age_band", coded);
     let sex = r.optional("sex", coded);
@@ -913,14 +913,14 @@ mod tests {
         assert_eq!(
             errors(
                 RecordKind::Referral,
-                referral_with(json!({"client_code": "MT1990F8"}))
+                referral_with(json!({"client_code": "Nguyen Thi Mai"}))
             ),
             [error("data.client_code", ErrorCode::InvalidClientCode)]
         );
         assert_eq!(
             errors(
                 RecordKind::Referral,
-                referral_with(json!({"client_code": "MT9190F7"}))
+                referral_with(json!({"client_code": "0912345678"}))
             ),
             [error("data.client_code", ErrorCode::InvalidClientCode)]
         );
