@@ -3,8 +3,7 @@ const { test, expect } = require("@playwright/test");
 const fs = require("fs");
 const path = require("path");
 
-const hydrated = (page) => page.waitForSelector("html[data-hydrated]");
-const swControls = (page) => page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+const { hydrated, swControls, signIn } = require("./support");
 
 test("the server renders the page without JavaScript", async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
@@ -31,9 +30,20 @@ test("the manifest names installable icons that exist", async ({ request }) => {
   expect(manifest.icons.some((i) => i.purpose === "maskable")).toBe(true);
 });
 
-test("hydration makes navigation and the language switch work, and the choice survives a reload", async ({ page }) => {
+test("nobody signed in is sent to the sign-in page, which explains a wrong password", async ({ page }) => {
   await page.goto("/");
   await hydrated(page);
+  await expect(page).toHaveURL(/\/signin$/);
+  await page.locator('input[name="username"]').fill("binhlu");
+  await page.locator('input[name="password"]').fill("wrong-password");
+  await page.locator('form button[type="submit"]').click();
+  await expect(page.getByRole("alert")).toHaveText("Tên đăng nhập hoặc mật khẩu không đúng.");
+  await expect(page).toHaveURL(/\/signin$/);
+});
+
+test("hydration makes navigation and the language switch work, and the choice survives a reload", async ({ page }) => {
+  await signIn(page, "binhlu");
+  await expect(page.getByTestId("place")).toHaveText("Xã Bình Lư");
   await page.locator("nav.tabs").getByText("Cài đặt").click();
   await expect(page).toHaveURL(/\/settings$/);
   await expect(page.locator("h1")).toHaveText("Cài đặt");
@@ -48,9 +58,8 @@ test("hydration makes navigation and the language switch work, and the choice su
   await expect(page.getByRole("button", { name: "English" })).toHaveAttribute("aria-pressed", "true");
 });
 
-test("after the first visit the app opens and reacts offline", async ({ page, context }) => {
-  await page.goto("/");
-  await hydrated(page);
+test("after the first visit the app opens signed in and reacts offline", async ({ page, context }) => {
+  await signIn(page, "binhlu");
   await swControls(page);
   const cacheName = await page.evaluate(async () => (await caches.keys()).find((k) => k.startsWith("pcmd-")));
   expect(cacheName).toMatch(/^pcmd-[0-9a-f]{12}$/);
@@ -59,6 +68,7 @@ test("after the first visit the app opens and reacts offline", async ({ page, co
   await page.reload();
   await hydrated(page);
   await expect(page.locator("h1")).toHaveText("Hồ sơ");
+  await expect(page.getByTestId("place")).toHaveText("Xã Bình Lư");
   await expect(page.locator(".sync-state .dot")).toHaveClass(/offline/);
 
   // A page never opened online also comes from the precache.

@@ -1,0 +1,52 @@
+// Accounts in the browser: an expired session asks only for the password again; an admin makes an
+// account on the phone and the new officer can sign in with it.
+const { test, expect } = require("@playwright/test");
+const { hydrated, signIn } = require("./support");
+
+test("when the server ends the session the officer re-enters only the password", async ({ page }) => {
+  await signIn(page, "thitran");
+  // The session ends on the server (as when it expires); the phone still remembers the officer.
+  const logout = await page.request.post("/api/v1/auth/logout");
+  expect(logout.status()).toBe(204);
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByRole("alert")).toContainText("Phiên đăng nhập đã hết hạn");
+  await expect(page.getByTestId("place")).toHaveText("Thị trấn Tam Đường");
+
+  await page.getByRole("alert").getByText("Đăng nhập lại").click();
+  await expect(page).toHaveURL(/\/signin$/);
+  await expect(page.locator('input[name="username"]')).toHaveValue("thitran");
+  await expect(page.locator('input[name="username"]')).toHaveAttribute("readonly", "");
+  await page.locator('input[name="password"]').fill("demo-thitran");
+  await page.locator('form button[type="submit"]').click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByText("Phiên đăng nhập đã hết hạn")).toHaveCount(0);
+});
+
+test("an admin creates an account on the phone and the new officer signs in with it", async ({ page, browser }) => {
+  await signIn(page, "admin");
+  await page.goto("/admin/users");
+  await hydrated(page);
+  const username = `canbo${Date.now() % 100000}`;
+  await page.locator('input[name="new-username"]').fill(username);
+  await page.locator('input[name="new-display-name"]').fill("Lò Văn Minh");
+  await page.locator('select[name="new-role"]').selectOption("commune_officer");
+  await page.locator('select[name="new-unit"]').selectOption({ label: "Xã Bản Bo (03424)" });
+  await page.locator('input[name="new-password"]').fill("mat-khau-moi-1");
+  await page.getByRole("button", { name: "Tạo mới" }).click();
+  await expect(page.getByRole("status")).toHaveText("Đã lưu.");
+  await expect(page.getByTestId(`user-${username}`)).toContainText("Lò Văn Minh");
+
+  const other = await browser.newContext();
+  const phone = await other.newPage();
+  await signIn(phone, username, "mat-khau-moi-1");
+  await expect(phone.getByTestId("place")).toHaveText("Xã Bản Bo");
+  await other.close();
+});
+
+test("a commune officer is refused the admin pages by the server", async ({ page }) => {
+  await signIn(page, "binhlu");
+  await page.goto("/admin/users");
+  await hydrated(page);
+  await expect(page.getByText("Bạn không có quyền làm việc này.").first()).toBeVisible();
+});
