@@ -18,6 +18,7 @@ mod error;
 mod reader;
 mod record;
 mod referral_types;
+pub mod sync;
 mod validate;
 
 pub use client_code::{
