@@ -15,6 +15,7 @@ mod coded;
 mod data;
 mod date;
 mod error;
+pub mod indicator;
 mod reader;
 mod record;
 mod referral_types;
