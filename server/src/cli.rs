@@ -1,6 +1,10 @@
 //! The command line: `server` (or `server serve`) runs the web server; other subcommands administer.
 
+use crate::accounts::{self, NewOfficer};
 use crate::config::Config;
+use crate::model::{unit_by_code, Actor, OrgUnit};
+use crate::{clock, demo, store};
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -13,21 +17,101 @@ pub struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the app and the API (the default).
-    Serve,
+    Serve {
+        /// First create the demo accounts that are missing and print their passwords.
+        #[arg(long, env = "PCMD_DEMO")]
+        demo: bool,
+    },
     /// Create or upgrade the store's schema, then exit.
     Migrate,
+    /// Officer accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is the first line of standard input. Prints the new id.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// commune_officer, district_officer, health_officer or admin.
+        #[arg(long)]
+        role: String,
+        /// The unit's official code, e.g. 106 or 03412; a reused code means the unit valid today.
+        #[arg(long)]
+        org_unit: String,
+        /// Defaults to the username.
+        #[arg(long)]
+        display_name: Option<String>,
+    },
 }
 
 impl Cli {
     pub async fn run(self) -> anyhow::Result<()> {
         let config = Config::from_env()?;
-        match self.command.unwrap_or(Command::Serve) {
-            Command::Serve => crate::web::serve(config).await,
+        let store = store::open(&config.database_url).await?;
+        // A bare `server` (as cargo-leptos starts it) serves too, with demo accounts if PCMD_DEMO asks.
+        let default = Command::Serve {
+            demo: std::env::var("PCMD_DEMO").is_ok_and(|v| v == "true" || v == "1"),
+        };
+        match self.command.unwrap_or(default) {
+            Command::Serve { demo } => {
+                if demo {
+                    demo::ensure_accounts(store.as_ref()).await?;
+                    print_demo_accounts(&store.org_units().await?);
+                }
+                crate::web::serve(config, store).await
+            }
             Command::Migrate => {
-                let store = crate::store::open(&config.database_url).await?;
                 tracing::info!(store = store.kind().as_str(), "store is up to date");
                 Ok(())
             }
+            Command::User {
+                command:
+                    UserCommand::Add {
+                        username,
+                        role,
+                        org_unit,
+                        display_name,
+                    },
+            } => {
+                let units = store.org_units().await?;
+                let today = clock::format_date(clock::today());
+                let unit = unit_by_code(&units, &org_unit, &today)
+                    .with_context(|| format!("no org unit has the code {org_unit}"))?;
+                let mut password = String::new();
+                std::io::stdin()
+                    .read_line(&mut password)
+                    .context("reading the password from standard input")?;
+                let new = NewOfficer {
+                    username,
+                    display_name,
+                    role,
+                    org_unit_id: unit.id.clone(),
+                    password: password.trim_end_matches(['\r', '\n']).to_string(),
+                };
+                let officer = accounts::create(store.as_ref(), new, &Actor::default()).await?;
+                println!("{}", officer.id);
+                Ok(())
+            }
         }
+    }
+}
+
+fn print_demo_accounts(units: &[OrgUnit]) {
+    println!("Demo accounts (username, role, unit, password):");
+    for account in &demo::ACCOUNTS {
+        let unit = units
+            .iter()
+            .find(|unit| unit.id == account.org_unit_id)
+            .map(|unit| format!("{} {}", unit.code, unit.name))
+            .unwrap_or_default();
+        println!(
+            "  {:<8} {:<17} {:<28} {}",
+            account.username, account.role, unit, account.password
+        );
     }
 }

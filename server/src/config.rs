@@ -8,6 +8,27 @@ pub struct Config {
     /// `sqlite://…` or `postgres://…`; unset means an SQLite file in `data_dir`.
     pub database_url: String,
     pub leptos: LeptosOptions,
+    pub security: Security,
+}
+
+/// How the server sits on the network.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Security {
+    /// `SECURE_COOKIES=true`: the session cookie is sent over HTTPS only.
+    pub secure_cookies: bool,
+    /// `TRUST_PROXY=true`: the client address is the first `X-Forwarded-For` entry, as set by the
+    /// load balancer in front; otherwise that header could be forged and the TCP peer is used.
+    pub trust_proxy: bool,
+}
+
+impl Security {
+    pub fn from_env() -> Security {
+        let flag = |name| std::env::var(name).is_ok_and(|value| value.trim() == "true");
+        Security {
+            secure_cookies: flag("SECURE_COOKIES"),
+            trust_proxy: flag("TRUST_PROXY"),
+        }
+    }
 }
 
 impl Config {
@@ -30,6 +51,7 @@ impl Config {
         Ok(Config {
             database_url,
             leptos,
+            security: Security::from_env(),
         })
     }
 }

@@ -1,9 +1,10 @@
 //! The one error type of the HTTP layer: JSON errors as `API.md` says, internals logged, never sent.
 
-use axum::extract::rejection::JsonRejection;
-use axum::extract::FromRequest;
-use axum::http::StatusCode;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
 use serde_json::json;
 
 #[derive(Debug)]
@@ -11,6 +12,28 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Which fields of the request were invalid, for 422 answers.
+    pub errors: Vec<FieldError>,
+    /// Seconds to wait, sent as `Retry-After` with 429 answers.
+    pub retry_after: Option<u64>,
+}
+
+/// One problem with one field of a request, in the shape `API.md` uses for sync results too.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, code: &'static str, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            code,
+            message: message.into(),
+        }
+    }
 }
 
 impl ApiError {
@@ -19,11 +42,68 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            errors: Vec::new(),
+            retry_after: None,
         }
     }
 
     pub fn not_found() -> Self {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such resource.")
+    }
+
+    pub fn unauthenticated() -> Self {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Sign in first.",
+        )
+    }
+
+    pub fn forbidden() -> Self {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Your role may not do this.",
+        )
+    }
+
+    pub fn invalid_credentials() -> Self {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+            "Wrong username or password.",
+        )
+    }
+
+    pub fn too_many_attempts(retry_after_secs: u64) -> Self {
+        ApiError {
+            retry_after: Some(retry_after_secs),
+            ..ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                "Too many failed sign-ins. Try again later.",
+            )
+        }
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::CONFLICT, code, message)
+    }
+
+    pub fn invalid(errors: Vec<FieldError>) -> Self {
+        ApiError {
+            errors,
+            ..ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "The request has invalid fields.",
+            )
+        }
+    }
+
+    /// A 422 for one field.
+    pub fn invalid_field(field: &str, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::invalid(vec![FieldError::new(field, code, message)])
     }
 
     /// For failures the caller can do nothing about; the cause goes to the log only.
@@ -37,15 +117,48 @@ impl ApiError {
     }
 }
 
+/// For the command line, which shares the account rules with the API.
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.message)?;
+        for error in &self.errors {
+            write!(f, " {}: {}", error.field, error.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({"error": {"code": self.code, "message": self.message}});
-        (self.status, axum::Json(body)).into_response()
+        let mut error = json!({"code": self.code, "message": self.message});
+        if !self.errors.is_empty() {
+            error["errors"] = json!(self.errors);
+        }
+        let mut response = (self.status, axum::Json(json!({ "error": error }))).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }
 
 impl From<crate::store::StoreError> for ApiError {
     fn from(error: crate::store::StoreError) -> Self {
+        match error {
+            crate::store::StoreError::Duplicate => {
+                ApiError::conflict("conflict", "Something with the same key already exists.")
+            }
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+impl From<crate::password::HashError> for ApiError {
+    fn from(error: crate::password::HashError) -> Self {
         ApiError::internal(error)
     }
 }
@@ -63,10 +176,32 @@ impl From<JsonRejection> for ApiError {
     }
 }
 
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, "malformed", rejection.body_text())
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, "malformed", rejection.body_text())
+    }
+}
+
 /// `axum::Json`, but a body that cannot be read answers in the API's error shape.
 #[derive(FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct ApiJson<T>(pub T);
+
+/// `axum::extract::Query`, answering in the API's error shape.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+/// `axum::extract::Path`, answering in the API's error shape.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
 
 pub async fn api_not_found() -> ApiError {
     ApiError::not_found()

@@ -1,9 +1,17 @@
 //! The district server: the officers' app (SSR), the JSON API of `API.md`, and the store.
 
+pub mod accounts;
 pub mod api;
+pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod config;
+pub mod demo;
 pub mod error;
+pub mod model;
+pub mod password;
+pub mod scope;
+pub mod seed;
 pub mod store;
 pub mod telemetry;
 pub mod web;
@@ -17,6 +25,7 @@ pub struct ApiContext {
     pub store: Arc<dyn store::Store>,
     pub leptos: LeptosOptions,
     pub service_worker: Arc<web::ServiceWorker>,
+    pub security: config::Security,
 }
 
 impl axum::extract::FromRef<ApiContext> for LeptosOptions {

@@ -12,6 +12,7 @@ on_both_stores!(
     service_worker_precaches_pages_and_build_files,
     responses_are_compressed_and_bundles_cached_for_good,
     reopening_a_store_keeps_its_schema,
+    the_api_is_described_by_openapi,
 );
 
 async fn health_reports_version_and_store(backend: Backend) {
@@ -144,6 +145,49 @@ async fn reopening_a_store_keeps_its_schema(backend: Backend) {
         .await
         .expect("second open runs no migration twice");
     again.ping().await.unwrap();
+}
+
+async fn the_api_is_described_by_openapi(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let response = app.get("/api/v1/openapi.json").await;
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
+    let document: Value = response.json().await.unwrap();
+    assert!(document["openapi"].as_str().unwrap().starts_with("3.1"));
+    assert_eq!(document["servers"][0]["url"], "/api/v1");
+    for (method, path) in [
+        ("get", "/health"),
+        ("get", "/openapi.json"),
+        ("post", "/auth/login"),
+        ("post", "/auth/logout"),
+        ("get", "/me"),
+        ("get", "/org-units"),
+        ("get", "/admin/users"),
+        ("post", "/admin/users"),
+        ("patch", "/admin/users/{id}"),
+        ("get", "/admin/org-units"),
+        ("post", "/admin/org-units"),
+        ("patch", "/admin/org-units/{id}"),
+        ("get", "/admin/targets"),
+        ("put", "/admin/targets/{year}/{code}"),
+        ("delete", "/admin/targets/{year}/{code}"),
+        ("get", "/admin/baselines"),
+        ("put", "/admin/baselines"),
+        ("get", "/admin/audit"),
+    ] {
+        let operation = &document["paths"][path][method];
+        assert!(operation["responses"].is_object(), "{method} {path}");
+    }
+    let org_units = document["paths"]["/org-units"]["get"]["description"]
+        .as_str()
+        .unwrap();
+    assert!(
+        org_units.contains("three years"),
+        "the time window is documented"
+    );
 }
 
 #[tokio::test]

@@ -1,19 +1,39 @@
-//! The one storage trait, with an SQLite and a PostgreSQL implementation picked by the URL.
+//! The one storage trait, with an SQLite and a PostgreSQL implementation picked by the URL. Both
+//! run the same SQL (`sql.rs`); each backend keeps only its connection set-up and migrations.
 
 mod postgres;
+mod sql;
 mod sqlite;
 
+use crate::model::{
+    AuditEntry, AuditFilter, Baseline, FailureKey, Indicator, LoggedAudit, Officer, OrgUnit, Seed,
+    Session, Target,
+};
 use async_trait::async_trait;
 use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+    /// A unique key (username, org unit id, …) is already taken.
+    #[error("duplicate key")]
+    Duplicate,
     #[error("migration: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("reference data: {0}")]
+    Seed(String),
     #[error("unsupported DATABASE_URL (want sqlite:// or postgres://): {0}")]
     UnsupportedUrl(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate,
+            _ => StoreError::Database(error),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,23 +51,95 @@ impl StoreKind {
     }
 }
 
+/// Times are epoch milliseconds; `now` is passed in so callers decide what "now" is.
 #[async_trait]
 pub trait Store: Send + Sync {
     fn kind(&self) -> StoreKind;
 
     /// Answers when the database does; used by the health check.
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Loads the reference data when the store has no org units yet; says whether it did.
+    async fn seed(&self, seed: &Seed) -> Result<bool, StoreError>;
+
+    /// Every unit ever, with its successor links; the tree is small.
+    async fn org_units(&self) -> Result<Vec<OrgUnit>, StoreError>;
+    async fn insert_org_unit(&self, unit: &OrgUnit) -> Result<(), StoreError>;
+    /// Writes the name, `valid_to` and successor links of an existing unit.
+    async fn update_org_unit(&self, unit: &OrgUnit) -> Result<(), StoreError>;
+
+    async fn officers(&self) -> Result<Vec<Officer>, StoreError>;
+    async fn officer(&self, id: &str) -> Result<Option<Officer>, StoreError>;
+    /// The officer with this username and their password hash, disabled or not.
+    async fn credentials(&self, username: &str) -> Result<Option<(Officer, String)>, StoreError>;
+    async fn insert_officer(
+        &self,
+        officer: &Officer,
+        password_hash: &str,
+    ) -> Result<(), StoreError>;
+    /// Writes display name, role, unit, `disabled` and `updated_at`; the password hash if given.
+    async fn update_officer(
+        &self,
+        officer: &Officer,
+        password_hash: Option<&str>,
+    ) -> Result<(), StoreError>;
+
+    async fn insert_session(&self, session: &Session) -> Result<(), StoreError>;
+    /// The enabled officer behind a live (unexpired, unrevoked) session.
+    async fn session_officer(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<Officer>, StoreError>;
+    async fn revoke_session(&self, token_hash: &str, now: i64) -> Result<(), StoreError>;
+    async fn revoke_sessions_of(&self, officer_id: &str, now: i64) -> Result<(), StoreError>;
+
+    /// Records a failed sign-in and forgets those older than `forget_before`.
+    async fn record_login_failure(
+        &self,
+        username: &str,
+        ip: &str,
+        at: i64,
+        forget_before: i64,
+    ) -> Result<(), StoreError>;
+    /// Times of the newest failures for the key since `since`, newest first, at most `limit`.
+    async fn login_failures(
+        &self,
+        key: FailureKey<'_>,
+        since: i64,
+        limit: i64,
+    ) -> Result<Vec<i64>, StoreError>;
+    async fn clear_login_failures(&self, username: &str) -> Result<(), StoreError>;
+
+    async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
+    async fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<LoggedAudit>, StoreError>;
+
+    /// Every indicator in report order, with its target for `year` if one is set.
+    async fn indicator_targets(
+        &self,
+        year: i32,
+    ) -> Result<Vec<(Indicator, Option<Target>)>, StoreError>;
+    async fn set_target(&self, year: i32, code: &str, target: &Target) -> Result<(), StoreError>;
+    async fn delete_target(&self, year: i32, code: &str) -> Result<(), StoreError>;
+
+    async fn baselines(&self, year: i32) -> Result<Vec<Baseline>, StoreError>;
+    async fn set_baseline(&self, baseline: &Baseline) -> Result<(), StoreError>;
 }
 
-/// Opens the store named by `url` and brings its schema up to date; fails loudly if it cannot.
+/// Opens the store named by `url`, brings its schema up to date and loads the reference data into
+/// a new one; fails loudly if it cannot.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
-    if url.starts_with("sqlite:") {
-        Ok(Arc::new(sqlite::SqliteStore::open(url).await?))
+    let store: Arc<dyn Store> = if url.starts_with("sqlite:") {
+        Arc::new(sqlite::SqliteStore::open(url).await?)
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Arc::new(postgres::PostgresStore::open(url).await?))
+        Arc::new(postgres::PostgresStore::open(url).await?)
     } else {
-        Err(StoreError::UnsupportedUrl(
+        return Err(StoreError::UnsupportedUrl(
             url.split('@').next_back().unwrap_or_default().into(),
-        ))
+        ));
+    };
+    if store.seed(&crate::seed::reference_data()?).await? {
+        tracing::info!("loaded the reference org units, indicators and targets");
     }
+    Ok(store)
 }

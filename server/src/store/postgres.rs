@@ -1,7 +1,7 @@
 //! The store for provinces and beyond: PostgreSQL, shared by stateless servers.
 
-use super::{Store, StoreError, StoreKind};
-use async_trait::async_trait;
+use super::sql::{officer_select, sql_store};
+use super::{StoreError, StoreKind};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 
@@ -20,14 +20,4 @@ impl PostgresStore {
     }
 }
 
-#[async_trait]
-impl Store for PostgresStore {
-    fn kind(&self) -> StoreKind {
-        StoreKind::Postgres
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
-    }
-}
+sql_store!(PostgresStore, sqlx::Postgres, StoreKind::Postgres);

@@ -1,7 +1,7 @@
 //! The embedded store: one SQLite file, WAL mode, every commit durable before it is acknowledged.
 
-use super::{Store, StoreError, StoreKind};
-use async_trait::async_trait;
+use super::sql::{officer_select, sql_store};
+use super::{StoreError, StoreKind};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::str::FromStr;
@@ -28,14 +28,4 @@ impl SqliteStore {
     }
 }
 
-#[async_trait]
-impl Store for SqliteStore {
-    fn kind(&self) -> StoreKind {
-        StoreKind::Sqlite
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
-    }
-}
+sql_store!(SqliteStore, sqlx::Sqlite, StoreKind::Sqlite);

@@ -5,7 +5,7 @@ mod service_worker;
 
 pub use service_worker::{hash_file_path, ServiceWorker};
 
-use crate::config::Config;
+use crate::config::{Config, Security};
 use crate::{api, store, ApiContext};
 use app::{shell, App};
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
@@ -22,15 +23,18 @@ use tower_http::trace::TraceLayer;
 /// Sync batches are at most 1 MiB (`API.md`); a little room for the envelope around them.
 pub const BODY_LIMIT: usize = 1024 * 1024 + 4096;
 
-pub async fn serve(config: Config) -> anyhow::Result<()> {
-    let store = store::open(&config.database_url).await?;
+pub async fn serve(config: Config, store: Arc<dyn store::Store>) -> anyhow::Result<()> {
     let addr = config.leptos.site_addr;
-    let ctx = context(store, config.leptos)?;
+    let ctx = context(store, config.leptos, config.security)?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, store = ctx.store.kind().as_str(), version = %ctx.service_worker.version, "listening");
-    axum::serve(listener, router(ctx))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    // The peer address feeds sign-in throttling and the audit log.
+    axum::serve(
+        listener,
+        router(ctx).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -38,12 +42,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 pub fn context(
     store: Arc<dyn store::Store>,
     leptos: leptos::config::LeptosOptions,
+    security: Security,
 ) -> anyhow::Result<ApiContext> {
     let service_worker = Arc::new(ServiceWorker::build(&leptos)?);
     Ok(ApiContext {
         store,
         leptos,
         service_worker,
+        security,
     })
 }
 

@@ -1,8 +1,17 @@
 //! Test helpers: each test gets its own store (a fresh SQLite file or a fresh PostgreSQL database)
 //! and the real router on its own port, spoken to over real HTTP.
 
+// Each test binary uses its own part of these helpers.
+#![allow(dead_code)]
+
 use leptos::config::LeptosOptions;
+use reqwest::Method;
+use serde_json::Value;
+use server::config::Security;
+use server::store::Store;
+use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug)]
 pub enum Backend {
@@ -14,6 +23,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub site_root: PathBuf,
+    pub database_url: String,
+    pub store: Arc<dyn Store>,
 }
 
 impl TestApp {
@@ -27,6 +38,46 @@ impl TestApp {
             .send()
             .await
             .expect("request failed")
+    }
+
+    /// A request with an optional bearer token and JSON body.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> reqwest::Response {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("request failed")
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> reqwest::Response {
+        let body = serde_json::json!({"username": username, "password": password});
+        self.call(Method::POST, "/api/v1/auth/login", None, Some(body))
+            .await
+    }
+
+    /// Signs in and returns the session token.
+    pub async fn token(&self, username: &str, password: &str) -> String {
+        let response = self.login(username, password).await;
+        assert_eq!(response.status(), 200, "sign-in of {username}");
+        let body: Value = response.json().await.unwrap();
+        body["token"].as_str().unwrap().to_string()
+    }
+
+    /// Creates the demo accounts (`admin`, `huyen`, `binhlu`, `thitran`; password `demo-<name>`).
+    pub async fn with_demo_accounts(self) -> Self {
+        server::demo::ensure_accounts(self.store.as_ref())
+            .await
+            .expect("demo accounts");
+        self
     }
 }
 
@@ -79,22 +130,29 @@ fn fake_site() -> PathBuf {
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
-    let url = fresh_database_url(backend).await;
-    let store = server::store::open(&url).await.expect("open store");
+    spawn_app_on(&fresh_database_url(backend).await, Security::default()).await
+}
+
+/// A server on an existing store, e.g. a second one to show that a restart keeps what was stored.
+pub async fn spawn_app_on(database_url: &str, security: Security) -> TestApp {
+    let store = server::store::open(database_url).await.expect("open store");
     let site_root = fake_site();
     let leptos = LeptosOptions::builder()
         .output_name("pcmd")
         .site_root(site_root.to_string_lossy().to_string())
         .build();
-    let ctx = server::web::context(store, leptos).expect("context");
+    let ctx = server::web::context(store.clone(), leptos, security).expect("context");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, server::web::router(ctx)).await });
+    let service = server::web::router(ctx).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await });
     let client = reqwest::Client::builder().build().unwrap();
     TestApp {
         address,
         client,
         site_root,
+        database_url: database_url.to_string(),
+        store,
     }
 }
 

@@ -1,0 +1,86 @@
+//! `GET /api/v1/admin/baselines?year=`, `PUT /api/v1/admin/baselines`: the denominators no record
+//! gives (students enrolled, relevant agencies, officials in the field), per year and unit.
+
+use super::Admin;
+use crate::api::check_year;
+use crate::error::{ApiError, ApiJson, ApiQuery, FieldError};
+use crate::model::{Baseline, BaselineName};
+use crate::ApiContext;
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn router() -> Router<ApiContext> {
+    Router::new().route("/baselines", get(list).put(set))
+}
+
+#[derive(Deserialize)]
+struct YearQuery {
+    year: i32,
+}
+
+async fn list(
+    State(ctx): State<ApiContext>,
+    _: Admin,
+    ApiQuery(query): ApiQuery<YearQuery>,
+) -> Result<Json<Vec<Baseline>>, ApiError> {
+    let year = check_year(query.year)?;
+    Ok(Json(ctx.store.baselines(year).await?))
+}
+
+#[derive(Deserialize)]
+struct BaselineBody {
+    year: i32,
+    name: String,
+    org_unit_id: String,
+    value: i64,
+}
+
+async fn set(
+    State(ctx): State<ApiContext>,
+    Admin(actor): Admin,
+    ApiJson(body): ApiJson<BaselineBody>,
+) -> Result<Json<Baseline>, ApiError> {
+    let year = check_year(body.year)?;
+    let mut errors = Vec::new();
+    let name = BaselineName::parse(&body.name);
+    if name.is_none() {
+        let known: Vec<&str> = BaselineName::ALL.iter().map(|n| n.as_str()).collect();
+        errors.push(FieldError::new(
+            "name",
+            "unknown",
+            format!("The name must be one of {}.", known.join(", ")),
+        ));
+    }
+    let units = ctx.store.org_units().await?;
+    if !units.iter().any(|unit| unit.id == body.org_unit_id) {
+        errors.push(FieldError::new(
+            "org_unit_id",
+            "unknown",
+            "No org unit has this id.",
+        ));
+    }
+    if body.value < 0 {
+        errors.push(FieldError::new(
+            "value",
+            "invalid",
+            "The value must be 0 or more.",
+        ));
+    }
+    let Some(name) = name.filter(|_| errors.is_empty()) else {
+        return Err(ApiError::invalid(errors));
+    };
+    let baseline = Baseline {
+        year,
+        name,
+        org_unit_id: body.org_unit_id,
+        value: body.value,
+    };
+    ctx.store.set_baseline(&baseline).await?;
+    let target = format!("{year}/{}/{}", name.as_str(), baseline.org_unit_id);
+    let entry = actor.did("baseline.set", &target, json!({"value": baseline.value}));
+    ctx.store.append_audit(&entry).await?;
+    Ok(Json(baseline))
+}

@@ -1,0 +1,41 @@
+//! `/api/v1/admin/…`: accounts, the org-unit tree, targets, baselines and the audit log, for the
+//! admin role only (403 `forbidden` for others). Every change is written to the audit log.
+
+mod audit;
+mod baselines;
+mod org_units;
+mod targets;
+mod users;
+
+use crate::auth::{Caller, ClientIp};
+use crate::error::ApiError;
+use crate::model::Actor;
+use crate::ApiContext;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::Router;
+
+pub fn router() -> Router<ApiContext> {
+    Router::new()
+        .merge(users::router())
+        .merge(org_units::router())
+        .merge(targets::router())
+        .merge(baselines::router())
+        .merge(audit::router())
+}
+
+/// A signed-in admin, as the audit log records them: who, from which address.
+struct Admin(Actor);
+
+impl FromRequestParts<ApiContext> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, ctx: &ApiContext) -> Result<Self, ApiError> {
+        let caller = Caller::from_request_parts(parts, ctx).await?;
+        if !caller.scope.can_administer() {
+            return Err(ApiError::forbidden());
+        }
+        let Ok(ClientIp(ip)) = ClientIp::from_request_parts(parts, ctx).await;
+        Ok(Admin(Actor::officer(&caller.officer, &ip)))
+    }
+}

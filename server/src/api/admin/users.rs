@@ -1,0 +1,122 @@
+//! `GET/POST /api/v1/admin/users`, `PATCH /api/v1/admin/users/{id}`: accounts. Disabling an
+//! account or resetting its password ends all its sessions.
+
+use super::Admin;
+use crate::accounts::{
+    self, check_display_name, check_password, find_unit, parse_role, NewOfficer,
+};
+use crate::api::user_json;
+use crate::clock::now_ms;
+use crate::error::{ApiError, ApiJson, ApiPath};
+use crate::{password, ApiContext};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, patch};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+pub fn router() -> Router<ApiContext> {
+    Router::new()
+        .route("/users", get(list).post(create))
+        .route("/users/{id}", patch(update))
+}
+
+async fn list(State(ctx): State<ApiContext>, _: Admin) -> Result<Json<Vec<Value>>, ApiError> {
+    let officers = ctx.store.officers().await?;
+    Ok(Json(officers.iter().map(user_json).collect()))
+}
+
+#[derive(Deserialize)]
+struct NewUser {
+    username: String,
+    password: String,
+    role: String,
+    org_unit_id: String,
+    display_name: Option<String>,
+}
+
+async fn create(
+    State(ctx): State<ApiContext>,
+    Admin(actor): Admin,
+    ApiJson(user): ApiJson<NewUser>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let new = NewOfficer {
+        username: user.username,
+        display_name: user.display_name,
+        role: user.role,
+        org_unit_id: user.org_unit_id,
+        password: user.password,
+    };
+    let officer = accounts::create(ctx.store.as_ref(), new, &actor).await?;
+    Ok((StatusCode::CREATED, Json(user_json(&officer))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserChange {
+    display_name: Option<String>,
+    role: Option<String>,
+    org_unit_id: Option<String>,
+    disabled: Option<bool>,
+    password: Option<String>,
+}
+
+async fn update(
+    State(ctx): State<ApiContext>,
+    Admin(actor): Admin,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(change): ApiJson<UserChange>,
+) -> Result<Json<Value>, ApiError> {
+    let store = ctx.store.as_ref();
+    let mut officer = store.officer(&id).await?.ok_or_else(ApiError::not_found)?;
+    let mut errors = Vec::new();
+    // What changed, for the audit log; never the password itself.
+    let mut detail = Map::new();
+    if let Some(name) = change.display_name {
+        match check_display_name(&name) {
+            Some(error) => errors.push(error),
+            None => officer.display_name = name.trim().to_string(),
+        }
+        detail.insert("display_name".into(), json!(officer.display_name));
+    }
+    if let Some(role) = change.role {
+        match parse_role(&role) {
+            Ok(role) => officer.role = role,
+            Err(error) => errors.push(error),
+        }
+        detail.insert("role".into(), json!(role));
+    }
+    if let Some(unit_id) = change.org_unit_id {
+        match find_unit(&store.org_units().await?, &unit_id) {
+            Ok(unit) => officer.org_unit = unit,
+            Err(error) => errors.push(error),
+        }
+        detail.insert("org_unit_id".into(), json!(unit_id));
+    }
+    if let Some(disabled) = change.disabled {
+        officer.disabled = disabled;
+        detail.insert("disabled".into(), json!(disabled));
+    }
+    if let Some(password) = &change.password {
+        errors.extend(check_password(password));
+        detail.insert("password".into(), json!("reset"));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    let hash = match change.password {
+        Some(password) => Some(password::hash(password).await?),
+        None => None,
+    };
+    let now = now_ms();
+    officer.updated_at = now;
+    store.update_officer(&officer, hash.as_deref()).await?;
+    if change.disabled == Some(true) || hash.is_some() {
+        store.revoke_sessions_of(&officer.id, now).await?;
+    }
+    store
+        .append_audit(&actor.did("user.update", &officer.id, Value::Object(detail)))
+        .await?;
+    Ok(Json(user_json(&officer)))
+}

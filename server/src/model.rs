@@ -1,0 +1,313 @@
+//! What the server keeps about its own world: org units, officers and their roles, sessions, the
+//! audit log, indicators with their yearly targets, and baselines. Field records come later.
+
+use serde::{Deserialize, Serialize};
+
+/// A stored or requested value that is not one of the known words.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown value {0:?}")]
+pub struct UnknownValue(pub String);
+
+/// Closed vocabularies stored as TEXT: the wire word is the stored word.
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident {
+        $($(#[$variant_meta:meta])* $variant:ident => $word:literal),+ $(,)?
+    }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $($(#[$variant_meta])* #[serde(rename = $word)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word),+
+                }
+            }
+
+            pub fn parse(word: &str) -> Option<$name> {
+                $name::ALL.iter().copied().find(|v| v.as_str() == word)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = UnknownValue;
+            fn try_from(word: String) -> Result<Self, UnknownValue> {
+                $name::parse(&word).ok_or(UnknownValue(word))
+            }
+        }
+    };
+}
+
+vocabulary!(
+    /// Administrative levels, from the top.
+    Level {
+        Province => "province",
+        District => "district",
+        Commune => "commune",
+        Ward => "ward",
+        Village => "village",
+    }
+);
+
+vocabulary!(
+    /// What an officer is for; `scope` turns it into what they may read and write.
+    Role {
+        CommuneOfficer => "commune_officer",
+        DistrictOfficer => "district_officer",
+        /// Sees referral details of their subtree (used by later issues).
+        HealthOfficer => "health_officer",
+        Admin => "admin",
+    }
+);
+
+vocabulary!(IndicatorKind {
+    Ratio => "ratio",
+    Count => "count",
+});
+
+vocabulary!(TargetOp {
+    AtLeast => ">=",
+    AtMost => "<=",
+    Equal => "=",
+});
+
+vocabulary!(
+    /// Denominators that no record gives; the lead agency enters them per year and unit.
+    BaselineName {
+        StudentsEnrolled => "students_enrolled",
+        RelevantAgencies => "relevant_agencies",
+        DistrictOfficials => "district_officials",
+        CommuneOfficials => "commune_officials",
+    }
+);
+
+/// A unit of the administrative tree. Codes are reused after mergers, so the key is `id`; dates are
+/// `YYYY-MM-DD` (which compare correctly as text) and both ends are inclusive.
+#[derive(Clone, Debug, PartialEq, Serialize, sqlx::FromRow)]
+pub struct OrgUnit {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    #[sqlx(try_from = "String")]
+    pub level: Level,
+    pub parent_id: Option<String>,
+    pub valid_from: Option<String>,
+    pub valid_to: Option<String>,
+    #[sqlx(skip)]
+    pub successor_ids: Vec<String>,
+}
+
+impl OrgUnit {
+    /// Whether the unit existed on some day from `from` to `to` (inclusive, `YYYY-MM-DD`).
+    pub fn valid_during(&self, from: &str, to: &str) -> bool {
+        self.valid_from.as_deref().is_none_or(|start| start <= to)
+            && self.valid_to.as_deref().is_none_or(|end| end >= from)
+    }
+}
+
+/// The unit an official code names: codes are reused after mergers, so the one valid on `today`,
+/// else the one valid most recently.
+pub fn unit_by_code<'a>(units: &'a [OrgUnit], code: &str, today: &str) -> Option<&'a OrgUnit> {
+    let candidates = units.iter().filter(|unit| unit.code == code);
+    candidates
+        .clone()
+        .find(|unit| unit.valid_during(today, today))
+        .or_else(|| {
+            candidates.max_by_key(|unit| {
+                (
+                    unit.valid_to.as_deref().unwrap_or("9999-12-31"),
+                    &unit.valid_from,
+                )
+            })
+        })
+}
+
+/// How an officer's unit appears beside them.
+#[derive(Clone, Debug, PartialEq, Serialize, sqlx::FromRow)]
+pub struct UnitRef {
+    #[sqlx(rename = "unit_id")]
+    pub id: String,
+    #[sqlx(rename = "unit_code")]
+    pub code: String,
+    #[sqlx(rename = "unit_name")]
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct Officer {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
+    #[sqlx(flatten)]
+    pub org_unit: UnitRef,
+    pub disabled: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A server-side session; only the SHA-256 of its token is kept.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub token_hash: String,
+    pub officer_id: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// Whose failed sign-ins to count.
+#[derive(Clone, Copy, Debug)]
+pub enum FailureKey<'a> {
+    Username(&'a str),
+    Ip(&'a str),
+}
+
+/// One line of the audit log: who (`officer_id`, `username`; for sign-ins the attempted name),
+/// did what to what, from where. `detail` is JSON text.
+#[derive(Clone, Debug, Default, PartialEq, sqlx::FromRow)]
+pub struct AuditEntry {
+    pub at: i64,
+    pub officer_id: Option<String>,
+    pub username: Option<String>,
+    pub action: String,
+    pub target: Option<String>,
+    pub detail: Option<String>,
+    pub ip: Option<String>,
+}
+
+/// Who is acting, for the audit log: a signed-in officer from an address, or (all `None`) the
+/// server's command line.
+#[derive(Clone, Debug, Default)]
+pub struct Actor {
+    pub officer_id: Option<String>,
+    pub username: Option<String>,
+    pub ip: Option<String>,
+}
+
+impl Actor {
+    pub fn officer(officer: &Officer, ip: &str) -> Actor {
+        Actor {
+            officer_id: Some(officer.id.clone()),
+            username: Some(officer.username.clone()),
+            ip: Some(ip.to_string()),
+        }
+    }
+
+    /// An audit line for `action` on `target` now; `detail` says what changed.
+    pub fn did(&self, action: &str, target: &str, detail: serde_json::Value) -> AuditEntry {
+        AuditEntry {
+            at: crate::clock::now_ms(),
+            officer_id: self.officer_id.clone(),
+            username: self.username.clone(),
+            action: action.to_string(),
+            target: Some(target.to_string()),
+            detail: (!detail.is_null()).then(|| detail.to_string()),
+            ip: self.ip.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct LoggedAudit {
+    pub id: i64,
+    #[sqlx(flatten)]
+    pub entry: AuditEntry,
+}
+
+/// Which audit lines to read, newest first; `until` is exclusive.
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    pub action: Option<String>,
+    pub username: Option<String>,
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+    pub limit: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, sqlx::FromRow)]
+pub struct Indicator {
+    pub code: String,
+    pub label_vi: String,
+    pub label_en: String,
+    #[sqlx(try_from = "String")]
+    pub kind: IndicatorKind,
+    #[serde(skip)]
+    pub sort: i32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    pub op: TargetOp,
+    pub value: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, sqlx::FromRow)]
+pub struct Baseline {
+    #[serde(skip)]
+    pub year: i32,
+    #[sqlx(try_from = "String")]
+    pub name: BaselineName,
+    pub org_unit_id: String,
+    pub value: i64,
+}
+
+/// The target of one indicator for one year.
+#[derive(Clone, Debug, PartialEq)]
+pub struct YearTarget {
+    pub indicator_code: String,
+    pub year: i32,
+    pub target: Target,
+}
+
+/// The reference data a new store starts with.
+#[derive(Clone, Debug)]
+pub struct Seed {
+    pub units: Vec<OrgUnit>,
+    pub indicators: Vec<Indicator>,
+    pub targets: Vec<YearTarget>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reused_code_names_the_unit_valid_on_the_day() {
+        let units = crate::seed::reference_data().unwrap().units;
+        let id = |code, today| unit_by_code(&units, code, today).map(|unit| unit.id.as_str());
+        assert_eq!(id("03390", "2023-05-01"), Some("ou-03390"));
+        assert_eq!(id("03390", "2026-11-28"), Some("ou-03390-20250701"));
+        // Closed and never replaced under its code: the last one valid.
+        assert_eq!(id("106", "2026-11-28"), Some("ou-106"));
+        assert_eq!(id("03397", "2026-11-28"), Some("ou-03397"));
+        assert_eq!(id("99999", "2026-11-28"), None);
+    }
+
+    #[test]
+    fn words_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(*role));
+        }
+        assert_eq!(Role::parse("superuser"), None);
+        assert_eq!(TargetOp::parse(">="), Some(TargetOp::AtLeast));
+        assert!(Level::try_from("hamlet".to_string()).is_err());
+    }
+
+    #[test]
+    fn validity_is_inclusive_at_both_ends() {
+        let mut unit = crate::seed::reference_data().unwrap().units.remove(0);
+        unit.valid_from = Some("2020-03-01".into());
+        unit.valid_to = Some("2025-06-30".into());
+        assert!(unit.valid_during("2025-06-30", "2025-12-31"));
+        assert!(unit.valid_during("2019-01-01", "2020-03-01"));
+        assert!(!unit.valid_during("2025-07-01", "2025-12-31"));
+        assert!(!unit.valid_during("2019-01-01", "2020-02-29"));
+    }
+}

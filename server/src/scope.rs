@@ -1,0 +1,127 @@
+//! What a caller may read and write: the one place that decides, used by every endpoint.
+//!
+//! Commune and health officers: their unit and the units below it. District officers: their unit
+//! and every unit that was ever below it. Admins: the administration endpoints and the whole tree,
+//! but no field records, which are for the commune's officers and the district's lead agency only.
+
+use crate::model::{OrgUnit, Role};
+use std::collections::{BTreeSet, HashMap};
+
+#[derive(Clone, Debug)]
+pub struct Scope {
+    role: Role,
+    /// The officer's unit and every unit below it, at any date: parent links never change (a
+    /// reorganisation creates new units), so this also covers records of closed units.
+    subtree: BTreeSet<String>,
+}
+
+impl Scope {
+    pub fn new(role: Role, unit_id: &str, units: &[OrgUnit]) -> Scope {
+        let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
+        for unit in units {
+            if let Some(parent) = unit.parent_id.as_deref() {
+                children.entry(parent).or_default().push(&unit.id);
+            }
+        }
+        let mut subtree = BTreeSet::new();
+        let mut pending = vec![unit_id];
+        while let Some(id) = pending.pop() {
+            if subtree.insert(id.to_string()) {
+                pending.extend(children.get(id).into_iter().flatten());
+            }
+        }
+        Scope { role, subtree }
+    }
+
+    pub fn can_administer(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    /// Whether the unit appears in the caller's org-unit tree.
+    pub fn can_see_unit(&self, unit_id: &str) -> bool {
+        self.can_administer() || self.subtree.contains(unit_id)
+    }
+
+    pub fn can_read_records(&self, unit_id: &str) -> bool {
+        self.sees_records() && self.subtree.contains(unit_id)
+    }
+
+    pub fn can_write_records(&self, unit_id: &str) -> bool {
+        self.sees_records() && self.subtree.contains(unit_id)
+    }
+
+    /// The units whose records the caller may read, sorted; none for an admin.
+    pub fn unit_ids(&self) -> Vec<&str> {
+        if self.sees_records() {
+            self.subtree.iter().map(String::as_str).collect()
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn sees_records(&self) -> bool {
+        match self.role {
+            Role::CommuneOfficer | Role::DistrictOfficer | Role::HealthOfficer => true,
+            Role::Admin => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn units() -> Vec<OrgUnit> {
+        crate::seed::reference_data().unwrap().units
+    }
+
+    #[test]
+    fn a_district_officer_reaches_every_commune_ever_below_the_district() {
+        let scope = Scope::new(Role::DistrictOfficer, "ou-106", &units());
+        for unit in ["ou-106", "ou-03412", "ou-03390", "ou-03397"] {
+            assert!(scope.can_read_records(unit), "{unit}");
+            assert!(scope.can_write_records(unit), "{unit}");
+            assert!(scope.can_see_unit(unit), "{unit}");
+        }
+        for unit in ["ou-12", "ou-105", "ou-03390-20250701", "ou-unknown"] {
+            assert!(!scope.can_read_records(unit), "{unit}");
+            assert!(!scope.can_write_records(unit), "{unit}");
+            assert!(!scope.can_see_unit(unit), "{unit}");
+        }
+        assert_eq!(scope.unit_ids().len(), 15);
+        assert!(!scope.can_administer());
+    }
+
+    #[test]
+    fn a_commune_officer_reaches_only_their_commune() {
+        let scope = Scope::new(Role::CommuneOfficer, "ou-03412", &units());
+        assert_eq!(scope.unit_ids(), ["ou-03412"]);
+        assert!(scope.can_read_records("ou-03412"));
+        assert!(scope.can_write_records("ou-03412"));
+        for unit in ["ou-03413", "ou-106", "ou-03390-20250701"] {
+            assert!(!scope.can_read_records(unit), "{unit}");
+            assert!(!scope.can_write_records(unit), "{unit}");
+        }
+    }
+
+    #[test]
+    fn a_health_officer_reads_their_subtree() {
+        let scope = Scope::new(Role::HealthOfficer, "ou-106", &units());
+        assert!(scope.can_read_records("ou-03430"));
+        assert!(!scope.can_read_records("ou-107"));
+        assert!(!scope.can_administer());
+    }
+
+    #[test]
+    fn an_admin_sees_the_whole_tree_but_no_records() {
+        let scope = Scope::new(Role::Admin, "ou-106", &units());
+        assert!(scope.can_administer());
+        assert!(scope.can_see_unit("ou-107"));
+        assert!(scope.can_see_unit("ou-03390-20250701"));
+        assert!(scope.unit_ids().is_empty());
+        for unit in ["ou-106", "ou-03412"] {
+            assert!(!scope.can_read_records(unit), "{unit}");
+            assert!(!scope.can_write_records(unit), "{unit}");
+        }
+    }
+}

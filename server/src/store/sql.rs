@@ -1,0 +1,530 @@
+//! The SQL both stores run. sqlx binds `$1, $2, …` by number on SQLite as on PostgreSQL, so one
+//! text serves both: `sql_store!` expands the `Store` trait for a type with a `pool` field.
+
+/// An officer with their unit's code and name, as `model::Officer` reads it, plus `$extra` columns.
+macro_rules! officer_select {
+    ($($extra:literal)?) => {
+        concat!(
+            "SELECT o.id, o.username, o.display_name, o.role, o.disabled, o.created_at, \
+             o.updated_at, u.id AS unit_id, u.code AS unit_code, u.name AS unit_name",
+            $($extra,)?
+            " FROM officers o JOIN org_units u ON u.id = o.org_unit_id"
+        )
+    };
+}
+
+macro_rules! sql_store {
+    ($store:ty, $db:ty, $kind:expr) => {
+        impl $store {
+            async fn insert_unit(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                unit: &$crate::model::OrgUnit,
+                ignore_existing: bool,
+            ) -> Result<(), $crate::store::StoreError> {
+                let sql = if ignore_existing {
+                    "INSERT INTO org_units (id, code, name, level, parent_id, valid_from, \
+                     valid_to) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING"
+                } else {
+                    "INSERT INTO org_units (id, code, name, level, parent_id, valid_from, \
+                     valid_to) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                };
+                sqlx::query(sql)
+                    .bind(&unit.id)
+                    .bind(&unit.code)
+                    .bind(&unit.name)
+                    .bind(unit.level.as_str())
+                    .bind(&unit.parent_id)
+                    .bind(&unit.valid_from)
+                    .bind(&unit.valid_to)
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(())
+            }
+
+            async fn insert_successors(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                unit: &$crate::model::OrgUnit,
+            ) -> Result<(), $crate::store::StoreError> {
+                for successor in &unit.successor_ids {
+                    sqlx::query(
+                        "INSERT INTO org_unit_successors (unit_id, successor_id) VALUES ($1, $2) \
+                         ON CONFLICT DO NOTHING",
+                    )
+                    .bind(&unit.id)
+                    .bind(successor)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                Ok(())
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::Store for $store {
+            fn kind(&self) -> $crate::store::StoreKind {
+                $kind
+            }
+
+            async fn ping(&self) -> Result<(), $crate::store::StoreError> {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn seed(
+                &self,
+                seed: &$crate::model::Seed,
+            ) -> Result<bool, $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let units: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_units")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if units > 0 {
+                    return Ok(false);
+                }
+                // Two servers starting on one new database may both get here.
+                for unit in &seed.units {
+                    Self::insert_unit(&mut *tx, unit, true).await?;
+                }
+                for unit in &seed.units {
+                    Self::insert_successors(&mut *tx, unit).await?;
+                }
+                for indicator in &seed.indicators {
+                    sqlx::query(
+                        "INSERT INTO indicators (code, label_vi, label_en, kind, sort) \
+                         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(&indicator.code)
+                    .bind(&indicator.label_vi)
+                    .bind(&indicator.label_en)
+                    .bind(indicator.kind.as_str())
+                    .bind(indicator.sort)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for target in &seed.targets {
+                    sqlx::query(
+                        "INSERT INTO targets (indicator_code, year, op, value) \
+                         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(&target.indicator_code)
+                    .bind(target.year)
+                    .bind(target.target.op.as_str())
+                    .bind(target.target.value)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn org_units(
+                &self,
+            ) -> Result<Vec<$crate::model::OrgUnit>, $crate::store::StoreError> {
+                let mut units: Vec<$crate::model::OrgUnit> = sqlx::query_as(
+                    "SELECT id, code, name, level, parent_id, valid_from, valid_to \
+                     FROM org_units ORDER BY id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                let links: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT unit_id, successor_id FROM org_unit_successors \
+                     ORDER BY unit_id, successor_id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                let mut successors = std::collections::HashMap::<String, Vec<String>>::new();
+                for (unit_id, successor_id) in links {
+                    successors.entry(unit_id).or_default().push(successor_id);
+                }
+                for unit in &mut units {
+                    unit.successor_ids = successors.remove(&unit.id).unwrap_or_default();
+                }
+                Ok(units)
+            }
+
+            async fn insert_org_unit(
+                &self,
+                unit: &$crate::model::OrgUnit,
+            ) -> Result<(), $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                Self::insert_unit(&mut *tx, unit, false).await?;
+                Self::insert_successors(&mut *tx, unit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn update_org_unit(
+                &self,
+                unit: &$crate::model::OrgUnit,
+            ) -> Result<(), $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("UPDATE org_units SET name = $2, valid_to = $3 WHERE id = $1")
+                    .bind(&unit.id)
+                    .bind(&unit.name)
+                    .bind(&unit.valid_to)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM org_unit_successors WHERE unit_id = $1")
+                    .bind(&unit.id)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::insert_successors(&mut *tx, unit).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn officers(
+                &self,
+            ) -> Result<Vec<$crate::model::Officer>, $crate::store::StoreError> {
+                Ok(
+                    sqlx::query_as(concat!(officer_select!(), " ORDER BY o.username"))
+                        .fetch_all(&self.pool)
+                        .await?,
+                )
+            }
+
+            async fn officer(
+                &self,
+                id: &str,
+            ) -> Result<Option<$crate::model::Officer>, $crate::store::StoreError> {
+                Ok(sqlx::query_as(concat!(officer_select!(), " WHERE o.id = $1"))
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn credentials(
+                &self,
+                username: &str,
+            ) -> Result<Option<($crate::model::Officer, String)>, $crate::store::StoreError>
+            {
+                use sqlx::{FromRow, Row};
+                let row = sqlx::query(concat!(
+                    officer_select!(", o.password_hash"),
+                    " WHERE o.username = $1"
+                ))
+                .bind(username)
+                .fetch_optional(&self.pool)
+                .await?;
+                match row {
+                    Some(row) => Ok(Some((
+                        $crate::model::Officer::from_row(&row)?,
+                        row.try_get("password_hash")?,
+                    ))),
+                    None => Ok(None),
+                }
+            }
+
+            async fn insert_officer(
+                &self,
+                officer: &$crate::model::Officer,
+                password_hash: &str,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query(
+                    "INSERT INTO officers (id, username, display_name, password_hash, role, \
+                     org_unit_id, disabled, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(&officer.id)
+                .bind(&officer.username)
+                .bind(&officer.display_name)
+                .bind(password_hash)
+                .bind(officer.role.as_str())
+                .bind(&officer.org_unit.id)
+                .bind(officer.disabled)
+                .bind(officer.created_at)
+                .bind(officer.updated_at)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn update_officer(
+                &self,
+                officer: &$crate::model::Officer,
+                password_hash: Option<&str>,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query(
+                    "UPDATE officers SET display_name = $2, role = $3, org_unit_id = $4, \
+                     disabled = $5, updated_at = $6, password_hash = COALESCE($7, password_hash) \
+                     WHERE id = $1",
+                )
+                .bind(&officer.id)
+                .bind(&officer.display_name)
+                .bind(officer.role.as_str())
+                .bind(&officer.org_unit.id)
+                .bind(officer.disabled)
+                .bind(officer.updated_at)
+                .bind(password_hash)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn insert_session(
+                &self,
+                session: &$crate::model::Session,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query(
+                    "INSERT INTO sessions (token_hash, officer_id, created_at, expires_at, ip, \
+                     user_agent) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&session.token_hash)
+                .bind(&session.officer_id)
+                .bind(session.created_at)
+                .bind(session.expires_at)
+                .bind(&session.ip)
+                .bind(&session.user_agent)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn session_officer(
+                &self,
+                token_hash: &str,
+                now: i64,
+            ) -> Result<Option<$crate::model::Officer>, $crate::store::StoreError> {
+                Ok(sqlx::query_as(concat!(
+                    officer_select!(),
+                    " JOIN sessions s ON s.officer_id = o.id WHERE s.token_hash = $1 \
+                     AND s.revoked_at IS NULL AND s.expires_at > $2 AND NOT o.disabled"
+                ))
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            async fn revoke_session(
+                &self,
+                token_hash: &str,
+                now: i64,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query(
+                    "UPDATE sessions SET revoked_at = $2 \
+                     WHERE token_hash = $1 AND revoked_at IS NULL",
+                )
+                .bind(token_hash)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn revoke_sessions_of(
+                &self,
+                officer_id: &str,
+                now: i64,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query(
+                    "UPDATE sessions SET revoked_at = $2 \
+                     WHERE officer_id = $1 AND revoked_at IS NULL",
+                )
+                .bind(officer_id)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn record_login_failure(
+                &self,
+                username: &str,
+                ip: &str,
+                at: i64,
+                forget_before: i64,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query("DELETE FROM login_failures WHERE at < $1")
+                    .bind(forget_before)
+                    .execute(&self.pool)
+                    .await?;
+                sqlx::query("INSERT INTO login_failures (username, ip, at) VALUES ($1, $2, $3)")
+                    .bind(username)
+                    .bind(ip)
+                    .bind(at)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn login_failures(
+                &self,
+                key: $crate::model::FailureKey<'_>,
+                since: i64,
+                limit: i64,
+            ) -> Result<Vec<i64>, $crate::store::StoreError> {
+                use $crate::model::FailureKey;
+                let (sql, value) = match key {
+                    FailureKey::Username(username) => (
+                        "SELECT at FROM login_failures WHERE username = $1 AND at > $2 \
+                         ORDER BY at DESC LIMIT $3",
+                        username,
+                    ),
+                    FailureKey::Ip(ip) => (
+                        "SELECT at FROM login_failures WHERE ip = $1 AND at > $2 \
+                         ORDER BY at DESC LIMIT $3",
+                        ip,
+                    ),
+                };
+                Ok(sqlx::query_scalar(sql)
+                    .bind(value)
+                    .bind(since)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn clear_login_failures(
+                &self,
+                username: &str,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query("DELETE FROM login_failures WHERE username = $1")
+                    .bind(username)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn append_audit(
+                &self,
+                entry: &$crate::model::AuditEntry,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query(
+                    "INSERT INTO audit_log (at, officer_id, username, action, target, detail, ip) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(entry.at)
+                .bind(&entry.officer_id)
+                .bind(&entry.username)
+                .bind(&entry.action)
+                .bind(&entry.target)
+                .bind(&entry.detail)
+                .bind(&entry.ip)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn audit_log(
+                &self,
+                filter: &$crate::model::AuditFilter,
+            ) -> Result<Vec<$crate::model::LoggedAudit>, $crate::store::StoreError> {
+                Ok(sqlx::query_as(
+                    "SELECT id, at, officer_id, username, action, target, detail, ip \
+                     FROM audit_log \
+                     WHERE ($1 IS NULL OR action = $1) AND ($2 IS NULL OR username = $2) \
+                     AND ($3 IS NULL OR at >= $3) AND ($4 IS NULL OR at < $4) \
+                     ORDER BY at DESC, id DESC LIMIT $5",
+                )
+                .bind(&filter.action)
+                .bind(&filter.username)
+                .bind(filter.since)
+                .bind(filter.until)
+                .bind(filter.limit)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn indicator_targets(
+                &self,
+                year: i32,
+            ) -> Result<
+                Vec<($crate::model::Indicator, Option<$crate::model::Target>)>,
+                $crate::store::StoreError,
+            > {
+                use sqlx::{FromRow, Row};
+                let rows = sqlx::query(
+                    "SELECT i.code, i.label_vi, i.label_en, i.kind, i.sort, t.op, t.value \
+                     FROM indicators i \
+                     LEFT JOIN targets t ON t.indicator_code = i.code AND t.year = $1 \
+                     ORDER BY i.sort, i.code",
+                )
+                .bind(year)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut list = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let indicator = $crate::model::Indicator::from_row(&row)?;
+                    let op: Option<String> = row.try_get("op")?;
+                    let value: Option<f64> = row.try_get("value")?;
+                    let target = match (op, value) {
+                        (Some(op), Some(value)) => Some($crate::model::Target {
+                            op: $crate::model::TargetOp::try_from(op)
+                                .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+                            value,
+                        }),
+                        _ => None,
+                    };
+                    list.push((indicator, target));
+                }
+                Ok(list)
+            }
+
+            async fn set_target(
+                &self,
+                year: i32,
+                code: &str,
+                target: &$crate::model::Target,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query(
+                    "INSERT INTO targets (indicator_code, year, op, value) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (indicator_code, year) \
+                     DO UPDATE SET op = excluded.op, value = excluded.value",
+                )
+                .bind(code)
+                .bind(year)
+                .bind(target.op.as_str())
+                .bind(target.value)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn delete_target(
+                &self,
+                year: i32,
+                code: &str,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query("DELETE FROM targets WHERE indicator_code = $1 AND year = $2")
+                    .bind(code)
+                    .bind(year)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn baselines(
+                &self,
+                year: i32,
+            ) -> Result<Vec<$crate::model::Baseline>, $crate::store::StoreError> {
+                Ok(sqlx::query_as(
+                    "SELECT year, name, org_unit_id, value FROM baselines WHERE year = $1 \
+                     ORDER BY org_unit_id, name",
+                )
+                .bind(year)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn set_baseline(
+                &self,
+                baseline: &$crate::model::Baseline,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query(
+                    "INSERT INTO baselines (name, year, org_unit_id, value) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (name, year, org_unit_id) DO UPDATE SET value = excluded.value",
+                )
+                .bind(baseline.name.as_str())
+                .bind(baseline.year)
+                .bind(&baseline.org_unit_id)
+                .bind(baseline.value)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+pub(super) use {officer_select, sql_store};
