@@ -28,7 +28,12 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::CommuneOfficer, Role::DistrictOfficer, Role::HealthOfficer, Role::Admin];
+    pub const ALL: [Role; 4] = [
+        Role::CommuneOfficer,
+        Role::DistrictOfficer,
+        Role::HealthOfficer,
+        Role::Admin,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -133,7 +138,11 @@ pub enum ApiFailure {
     Offline,
     /// The server wants the officer to sign in again; nothing local is touched.
     Unauthenticated,
-    Rejected { status: u16, code: String, errors: Vec<FieldProblem> },
+    Rejected {
+        status: u16,
+        code: String,
+        errors: Vec<FieldProblem>,
+    },
 }
 
 impl ApiFailure {
@@ -161,7 +170,11 @@ impl ErrorBody {
         }
         let mut errors = self.error.errors;
         errors.extend(self.errors);
-        ApiFailure::Rejected { status, code: self.error.code, errors }
+        ApiFailure::Rejected {
+            status,
+            code: self.error.code,
+            errors,
+        }
     }
 }
 

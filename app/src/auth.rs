@@ -55,7 +55,11 @@ impl Auth {
         }
     }
 
-    pub async fn sign_in(self, username: String, password: String) -> Result<(), crate::api::ApiFailure> {
+    pub async fn sign_in(
+        self,
+        username: String,
+        password: String,
+    ) -> Result<(), crate::api::ApiFailure> {
         let body = json!({"username": username, "password": password});
         let signed_in: SignIn = offline::api_send(Verb::Post, "/api/v1/auth/login", &body).await?;
         self.remember(signed_in.officer);

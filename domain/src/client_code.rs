@@ -210,11 +210,16 @@ impl ClientCode {
         if !(3..=32).contains(&text.len()) {
             return Err(ClientCodeError::InvalidLength);
         }
-        if !text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        if !text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
             return Err(ClientCodeError::InvalidCharacter);
         }
         // A letter and a digit: neither a name nor a phone or ID number passes for a code.
-        if !text.bytes().any(|b| b.is_ascii_digit()) || !text.bytes().any(|b| b.is_ascii_alphabetic()) {
+        if !text.bytes().any(|b| b.is_ascii_digit())
+            || !text.bytes().any(|b| b.is_ascii_alphabetic())
+        {
             return Err(ClientCodeError::CheckMismatch);
         }
         Ok(ClientCode(text.to_string()))
@@ -606,9 +611,18 @@ mod tests {
 
     #[test]
     fn records_accept_codes_of_other_schemes_but_never_a_name() {
-        assert_eq!(ClientCode::accept_recorded("mt-1990-f-7").unwrap().as_str(), "MT1990F7");
-        assert_eq!(ClientCode::accept_recorded(" C001 ").unwrap().as_str(), "C001");
-        assert_eq!(ClientCode::accept_recorded("LC-2023_15").unwrap().as_str(), "LC-2023_15");
+        assert_eq!(
+            ClientCode::accept_recorded("mt-1990-f-7").unwrap().as_str(),
+            "MT1990F7"
+        );
+        assert_eq!(
+            ClientCode::accept_recorded(" C001 ").unwrap().as_str(),
+            "C001"
+        );
+        assert_eq!(
+            ClientCode::accept_recorded("LC-2023_15").unwrap().as_str(),
+            "LC-2023_15"
+        );
         assert!(ClientCode::accept_recorded("NguyenThiMai").is_err());
         assert!(ClientCode::accept_recorded("Nguyễn Thị Mai 1990").is_err());
         assert!(ClientCode::accept_recorded("A1").is_err());

@@ -32,7 +32,8 @@ impl Outcome {
             self.0.get().map(|result| match result {
                 Ok(()) => view! { <p class="ok" role="status">{i18n.t(Key::Saved)}</p> }.into_any(),
                 Err(failure) => {
-                    view! { <p class="error" role="alert">{failure_text(i18n, &failure)}</p> }.into_any()
+                    view! { <p class="error" role="alert">{failure_text(i18n, &failure)}</p> }
+                        .into_any()
                 }
             })
         }
@@ -43,7 +44,9 @@ impl Outcome {
 fn send(verb: Verb, path: String, body: Value, outcome: Outcome, then: impl FnOnce() + 'static) {
     let auth = use_auth();
     spawn_local(async move {
-        let result = offline::api_send::<_, Value>(verb, &path, &body).await.map(|_| ());
+        let result = offline::api_send::<_, Value>(verb, &path, &body)
+            .await
+            .map(|_| ());
         if let Err(failure) = &result {
             auth.note(failure);
         } else {
@@ -57,7 +60,9 @@ fn this_year() -> i32 {
     offline::current_year()
 }
 
-fn units_resource(year: impl Fn() -> i32 + Send + Sync + 'static) -> LocalResource<Result<Vec<OrgUnit>, ApiFailure>> {
+fn units_resource(
+    year: impl Fn() -> i32 + Send + Sync + 'static,
+) -> LocalResource<Result<Vec<OrgUnit>, ApiFailure>> {
     LocalResource::new(move || {
         let year = year();
         async move { offline::api_get(&format!("/api/v1/org-units?year={year}")).await }
@@ -72,7 +77,9 @@ fn ListState<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
     let i18n = use_i18n();
     move || match resource.get() {
         None => view! { <p class="muted">{i18n.t(Key::Loading)}</p> }.into_any(),
-        Some(Err(failure)) => view! { <p class="error">{failure_text(i18n, &failure)}</p> }.into_any(),
+        Some(Err(failure)) => {
+            view! { <p class="error">{failure_text(i18n, &failure)}</p> }.into_any()
+        }
         Some(Ok(value)) => render(value).into_any(),
     }
 }
@@ -112,7 +119,11 @@ fn role_options(selected: Role) -> impl IntoView {
 pub fn AdminUsersPage() -> impl IntoView {
     let users = LocalResource::new(|| offline::api_get::<Vec<User>>("/api/v1/admin/users"));
     let units = units_resource(this_year);
-    let (username, display_name, password) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (username, display_name, password) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
     let role = RwSignal::new(Role::CommuneOfficer.as_str().to_string());
     let unit = RwSignal::new(String::new());
     let outcome = Outcome::new();
@@ -125,12 +136,18 @@ pub fn AdminUsersPage() -> impl IntoView {
             "org_unit_id": unit.get_untracked(),
             "password": password.get_untracked(),
         });
-        send(Verb::Post, "/api/v1/admin/users".into(), body, outcome, move || {
-            username.set(String::new());
-            display_name.set(String::new());
-            password.set(String::new());
-            users.refetch();
-        });
+        send(
+            Verb::Post,
+            "/api/v1/admin/users".into(),
+            body,
+            outcome,
+            move || {
+                username.set(String::new());
+                display_name.set(String::new());
+                password.set(String::new());
+                users.refetch();
+            },
+        );
     };
     view! {
         <h1>{tr(Key::AdminUsers)}</h1>
@@ -167,7 +184,11 @@ pub fn AdminUsersPage() -> impl IntoView {
 }
 
 #[component]
-fn UserCard(user: User, units: Vec<OrgUnit>, on_saved: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn UserCard(
+    user: User,
+    units: Vec<OrgUnit>,
+    on_saved: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let i18n = use_i18n();
     let path = format!("/api/v1/admin/users/{}", user.id);
     let role = RwSignal::new(user.role.as_str().to_string());
@@ -179,7 +200,8 @@ fn UserCard(user: User, units: Vec<OrgUnit>, on_saved: impl Fn() + Copy + Send +
         let path = path.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            let mut body = json!({"role": role.get_untracked(), "org_unit_id": unit.get_untracked()});
+            let mut body =
+                json!({"role": role.get_untracked(), "org_unit_id": unit.get_untracked()});
             let new_password = password.get_untracked();
             if !new_password.is_empty() {
                 body["password"] = json!(new_password);
@@ -190,7 +212,15 @@ fn UserCard(user: User, units: Vec<OrgUnit>, on_saved: impl Fn() + Copy + Send +
             });
         }
     };
-    let toggle = move |_| send(Verb::Patch, path.clone(), json!({"disabled": !disabled}), outcome, on_saved);
+    let toggle = move |_| {
+        send(
+            Verb::Patch,
+            path.clone(),
+            json!({"disabled": !disabled}),
+            outcome,
+            on_saved,
+        )
+    };
     view! {
         <form class="card form" data-testid=format!("user-{}", user.username) on:submit=save>
             <h2>{user.display_name.clone()}" "<small>"("{user.username.clone()}")"</small>
@@ -234,7 +264,13 @@ pub fn AdminUnitsPage() -> impl IntoView {
         let parent_id = Some(parent.get_untracked()).filter(|p| !p.is_empty());
         let from = Some(valid_from.get_untracked()).filter(|d| !d.is_empty());
         let body = json!({"code": code.get_untracked().trim(), "name": name.get_untracked().trim(), "level": level.get_untracked(), "parent_id": parent_id, "valid_from": from});
-        send(Verb::Post, "/api/v1/admin/org-units".into(), body, outcome, move || units.refetch());
+        send(
+            Verb::Post,
+            "/api/v1/admin/org-units".into(),
+            body,
+            outcome,
+            move || units.refetch(),
+        );
     };
     view! {
         <h1>{tr(Key::AdminUnits)}</h1>
@@ -271,7 +307,11 @@ pub fn AdminUnitsPage() -> impl IntoView {
 }
 
 #[component]
-fn UnitCard(unit: OrgUnit, all: Vec<OrgUnit>, on_saved: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn UnitCard(
+    unit: OrgUnit,
+    all: Vec<OrgUnit>,
+    on_saved: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let i18n = use_i18n();
     let name = RwSignal::new(unit.name.clone());
     let valid_to = RwSignal::new(unit.valid_to.clone().unwrap_or_default());
@@ -281,7 +321,10 @@ fn UnitCard(unit: OrgUnit, all: Vec<OrgUnit>, on_saved: impl Fn() + Copy + Send 
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let to = Some(valid_to.get_untracked()).filter(|d| !d.is_empty());
-        let successors: Vec<String> = Some(successor.get_untracked()).filter(|s| !s.is_empty()).into_iter().collect();
+        let successors: Vec<String> = Some(successor.get_untracked())
+            .filter(|s| !s.is_empty())
+            .into_iter()
+            .collect();
         let body = json!({"name": name.get_untracked().trim(), "valid_to": to, "successor_ids": successors});
         send(Verb::Patch, path.clone(), body, outcome, on_saved);
     };
@@ -324,29 +367,52 @@ pub fn AdminTargetsPage() -> impl IntoView {
     let year = RwSignal::new(2023);
     let targets = LocalResource::new(move || {
         let year = year.get();
-        async move { offline::api_get::<Vec<IndicatorTarget>>(&format!("/api/v1/admin/targets?year={year}")).await }
+        async move {
+            offline::api_get::<Vec<IndicatorTarget>>(&format!("/api/v1/admin/targets?year={year}"))
+                .await
+        }
     });
     let baselines = LocalResource::new(move || {
         let year = year.get();
-        async move { offline::api_get::<Vec<Baseline>>(&format!("/api/v1/admin/baselines?year={year}")).await }
+        async move {
+            offline::api_get::<Vec<Baseline>>(&format!("/api/v1/admin/baselines?year={year}")).await
+        }
     });
     let units = units_resource(move || year.get());
-    let (b_name, b_unit, b_value) = (RwSignal::new(BASELINES[0].0.to_string()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (b_name, b_unit, b_value) = (
+        RwSignal::new(BASELINES[0].0.to_string()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
     let outcome = Outcome::new();
     let save_baseline = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let value: i64 = match b_value.get_untracked().trim().parse() {
             Ok(v) if v >= 0 => v,
             _ => {
-                outcome.0.set(Some(Err(ApiFailure::Rejected { status: 422, code: "negative".into(), errors: vec![] })));
+                outcome.0.set(Some(Err(ApiFailure::Rejected {
+                    status: 422,
+                    code: "negative".into(),
+                    errors: vec![],
+                })));
                 return;
             }
         };
         let body = json!({"year": year.get_untracked(), "name": b_name.get_untracked(), "org_unit_id": b_unit.get_untracked(), "value": value});
-        send(Verb::Put, "/api/v1/admin/baselines".into(), body, outcome, move || baselines.refetch());
+        send(
+            Verb::Put,
+            "/api/v1/admin/baselines".into(),
+            body,
+            outcome,
+            move || baselines.refetch(),
+        );
     };
     let unit_name = move |id: &str| {
-        units.get().and_then(Result::ok).and_then(|l| l.into_iter().find(|u| u.id == id).map(|u| u.name)).unwrap_or_else(|| id.to_string())
+        units
+            .get()
+            .and_then(Result::ok)
+            .and_then(|l| l.into_iter().find(|u| u.id == id).map(|u| u.name))
+            .unwrap_or_else(|| id.to_string())
     };
     view! {
         <h1>{tr(Key::AdminTargets)}</h1>
@@ -393,8 +459,20 @@ pub fn AdminTargetsPage() -> impl IntoView {
 #[component]
 fn TargetRow(target: IndicatorTarget, year: i32) -> impl IntoView {
     let i18n = use_i18n();
-    let op = RwSignal::new(target.target.as_ref().map(|t| t.op.clone()).unwrap_or_else(|| ">=".into()));
-    let value = RwSignal::new(target.target.as_ref().map(|t| t.value.to_string()).unwrap_or_default());
+    let op = RwSignal::new(
+        target
+            .target
+            .as_ref()
+            .map(|t| t.op.clone())
+            .unwrap_or_else(|| ">=".into()),
+    );
+    let value = RwSignal::new(
+        target
+            .target
+            .as_ref()
+            .map(|t| t.value.to_string())
+            .unwrap_or_default(),
+    );
     let outcome = Outcome::new();
     let path = format!("/api/v1/admin/targets/{year}/{}", target.code);
     let save = move |ev: leptos::ev::SubmitEvent| {
@@ -405,8 +483,18 @@ fn TargetRow(target: IndicatorTarget, year: i32) -> impl IntoView {
             return;
         }
         match text.trim().replace(',', ".").parse::<f64>() {
-            Ok(v) if v >= 0.0 => send(Verb::Put, path.clone(), json!({"op": op.get_untracked(), "value": v}), outcome, || ()),
-            _ => outcome.0.set(Some(Err(ApiFailure::Rejected { status: 422, code: "invalid_value".into(), errors: vec![] }))),
+            Ok(v) if v >= 0.0 => send(
+                Verb::Put,
+                path.clone(),
+                json!({"op": op.get_untracked(), "value": v}),
+                outcome,
+                || (),
+            ),
+            _ => outcome.0.set(Some(Err(ApiFailure::Rejected {
+                status: 422,
+                code: "invalid_value".into(),
+                errors: vec![],
+            }))),
         }
     };
     let (label_vi, label_en) = (target.label_vi.clone(), target.label_en.clone());
@@ -429,7 +517,12 @@ fn TargetRow(target: IndicatorTarget, year: i32) -> impl IntoView {
 
 #[component]
 pub fn AdminAuditPage() -> impl IntoView {
-    let (action, username, since, until) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (action, username, since, until) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
     let query = RwSignal::new(String::from("limit=200"));
     let entries = LocalResource::new(move || {
         let query = query.get();
@@ -438,7 +531,12 @@ pub fn AdminAuditPage() -> impl IntoView {
     let filter = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut parts = vec!["limit=200".to_string()];
-        for (key, signal) in [("action", action), ("username", username), ("since", since), ("until", until)] {
+        for (key, signal) in [
+            ("action", action),
+            ("username", username),
+            ("since", since),
+            ("until", until),
+        ] {
             let value = signal.get_untracked();
             if !value.trim().is_empty() {
                 parts.push(format!("{key}={}", encode_query_value(value.trim())));
@@ -474,7 +572,9 @@ fn encode_query_value(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

@@ -30,7 +30,10 @@ pub fn SignInPage() -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
-        let (name, secret) = (username.get_untracked().trim().to_string(), password.get_untracked());
+        let (name, secret) = (
+            username.get_untracked().trim().to_string(),
+            password.get_untracked(),
+        );
         if name.is_empty() || secret.is_empty() {
             problem.set(Some(Key::SignInMissing));
             return;
