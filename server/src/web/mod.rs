@@ -1,8 +1,10 @@
 //! The HTTP server: the app's pages rendered by Leptos, static files, the service worker, the API,
 //! and the layers every response passes through.
 
+mod precompress;
 mod service_worker;
 
+pub use precompress::compress_missing;
 pub use service_worker::{hash_file_path, ServiceWorker};
 
 use crate::config::{Config, Security};
@@ -26,6 +28,11 @@ pub const BODY_LIMIT: usize = 1024 * 1024 + 4096;
 pub async fn serve(config: Config, store: Arc<dyn store::Store>) -> anyhow::Result<()> {
     let addr = config.leptos.site_addr;
     let ctx = context(store, config.leptos, config.security)?;
+    let pkg = pkg_dir(&ctx.leptos);
+    tokio::task::spawn_blocking(move || match precompress::compress_missing(&pkg) {
+        Ok(written) => tracing::info!(written, "compressed bundle copies ready"),
+        Err(error) => tracing::warn!(%error, "bundle served compressed on the fly"),
+    });
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, store = ctx.store.kind().as_str(), version = %ctx.service_worker.version, "listening");
     // The peer address feeds sign-in throttling and the audit log.
@@ -53,11 +60,16 @@ pub fn context(
     })
 }
 
+fn pkg_dir(options: &leptos::config::LeptosOptions) -> std::path::PathBuf {
+    std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref())
+}
+
 pub fn router(ctx: ApiContext) -> Router {
     let routes = generate_route_list(App);
     let options = ctx.leptos.clone();
     Router::new()
         .route("/sw.js", get(service_worker_script))
+        .nest_service("/pkg", precompress::service(&pkg_dir(&ctx.leptos)))
         .nest("/api/v1", api::router())
         .leptos_routes(&ctx, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<ApiContext, _>(shell))

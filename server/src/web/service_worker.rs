@@ -61,7 +61,9 @@ fn site_files(
         }
         if let Ok(relative) = path.strip_prefix(site_root) {
             let url = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
-            if url != "/sw.js" {
+            // Compressed copies are the same files to the browser.
+            let copy = [".br", ".gz", ".partial"].iter().any(|s| url.ends_with(s));
+            if url != "/sw.js" && !copy {
                 files.push((url, path.to_path_buf()));
             }
         }
