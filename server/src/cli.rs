@@ -1,11 +1,14 @@
-//! The command line: `server` (or `server serve`) runs the web server; other subcommands administer.
+//! The command line: `server` (or `server serve`) runs the web server; other subcommands administer
+//! or, `bench-sync`, measure.
 
 use crate::accounts::{self, NewOfficer};
 use crate::config::Config;
 use crate::model::{unit_by_code, Actor, OrgUnit};
-use crate::{clock, demo, store};
+use crate::store::{self, Store};
+use crate::{clock, demo};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(name = "server", version, about = "PCMD district server")]
@@ -29,6 +32,12 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Print records per second through the sync path beside a raw bulk insert, on scratch
+    /// stores: SQLite, and PostgreSQL when TEST_POSTGRES_URL (or DATABASE_URL) names a server.
+    BenchSync {
+        #[arg(long, default_value_t = 20_000)]
+        records: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -51,14 +60,13 @@ enum UserCommand {
 
 impl Cli {
     pub async fn run(self) -> anyhow::Result<()> {
-        let config = Config::from_env()?;
-        let store = store::open(&config.database_url).await?;
         // A bare `server` (as cargo-leptos starts it) serves too, with demo accounts if PCMD_DEMO asks.
         let default = Command::Serve {
             demo: std::env::var("PCMD_DEMO").is_ok_and(|v| v == "true" || v == "1"),
         };
         match self.command.unwrap_or(default) {
             Command::Serve { demo } => {
+                let (config, store) = open().await?;
                 if demo {
                     demo::ensure_accounts(store.as_ref()).await?;
                     print_demo_accounts(&store.org_units().await?);
@@ -66,6 +74,7 @@ impl Cli {
                 crate::web::serve(config, store).await
             }
             Command::Migrate => {
+                let (_, store) = open().await?;
                 tracing::info!(store = store.kind().as_str(), "store is up to date");
                 Ok(())
             }
@@ -78,6 +87,7 @@ impl Cli {
                         display_name,
                     },
             } => {
+                let (_, store) = open().await?;
                 let units = store.org_units().await?;
                 let today = clock::format_date(clock::today());
                 let unit = unit_by_code(&units, &org_unit, &today)
@@ -97,8 +107,17 @@ impl Cli {
                 println!("{}", officer.id);
                 Ok(())
             }
+            // Scratch stores of its own: the configured store is never opened.
+            Command::BenchSync { records } => crate::bench::run(records).await,
         }
     }
+}
+
+/// The configuration and the store it names, migrated and seeded.
+async fn open() -> anyhow::Result<(Config, Arc<dyn Store>)> {
+    let config = Config::from_env()?;
+    let store = store::open(&config.database_url).await?;
+    Ok((config, store))
 }
 
 fn print_demo_accounts(units: &[OrgUnit]) {

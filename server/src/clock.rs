@@ -19,6 +19,13 @@ pub fn today() -> NaiveDate {
     Utc::now().with_timezone(&vietnam()).date_naive()
 }
 
+/// Today in the district, as the domain's validation takes it.
+pub fn domain_today() -> domain::Date {
+    let today = today();
+    domain::Date::from_ymd(today.year(), today.month(), today.day())
+        .expect("a chrono date is a calendar date")
+}
+
 pub fn to_rfc3339(ms: i64) -> String {
     DateTime::from_timestamp_millis(ms)
         .unwrap_or_default()

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod api;
 pub mod auth;
+pub mod bench;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -13,6 +14,7 @@ pub mod password;
 pub mod scope;
 pub mod seed;
 pub mod store;
+pub mod sync;
 pub mod telemetry;
 pub mod web;
 

@@ -1,6 +1,8 @@
-//! What the server keeps about its own world: org units, officers and their roles, sessions, the
-//! audit log, indicators with their yearly targets, and baselines. Field records come later.
+//! What the server keeps: org units, officers and their roles, sessions, the audit log, indicators
+//! with their yearly targets, baselines, and the rows of field records.
 
+use crate::store::StoreError;
+use domain::sync::StoredRecord;
 use serde::{Deserialize, Serialize};
 
 /// A stored or requested value that is not one of the known words.
@@ -272,6 +274,64 @@ pub struct Seed {
     pub units: Vec<OrgUnit>,
     pub indicators: Vec<Indicator>,
     pub targets: Vec<YearTarget>,
+}
+
+/// A field record as the store keeps it: the newest version in `records`, every version in
+/// `record_versions`. `data` is canonical JSON text; times are epoch milliseconds.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct RecordRow {
+    pub id: String,
+    pub kind: String,
+    pub org_unit_id: String,
+    pub occurred_on: String,
+    pub voided: bool,
+    pub data: String,
+    pub version: i64,
+    pub updated_at: i64,
+    pub updated_by: String,
+}
+
+impl RecordRow {
+    /// As the API shows it.
+    pub fn to_stored(&self) -> Result<StoredRecord, StoreError> {
+        let data = serde_json::from_str(&self.data)
+            .map_err(|error| StoreError::Database(sqlx::Error::Decode(Box::new(error))))?;
+        Ok(StoredRecord {
+            id: self.id.clone(),
+            kind: self.kind.clone(),
+            org_unit_id: self.org_unit_id.clone(),
+            occurred_on: self.occurred_on.clone(),
+            voided: self.voided,
+            data,
+            version: self.version,
+            updated_at: crate::clock::to_rfc3339(self.updated_at),
+            updated_by: self.updated_by.clone(),
+        })
+    }
+}
+
+/// A new version to store, and the device it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordVersion {
+    pub row: RecordRow,
+    pub device_id: String,
+}
+
+/// A stored record and its place in the change sequence.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct ChangedRecord {
+    pub change_seq: i64,
+    #[sqlx(flatten)]
+    pub row: RecordRow,
+}
+
+/// Which changed records to read: after change number `after`, of these units and kinds.
+#[derive(Clone, Debug)]
+pub struct RecordFilter<'a> {
+    pub after: i64,
+    pub units: &'a [&'a str],
+    pub kinds: &'a [&'a str],
+    pub limit: i64,
 }
 
 #[cfg(test)]

@@ -3,8 +3,11 @@
 //! Commune and health officers: their unit and the units below it. District officers: their unit
 //! and every unit that was ever below it. Admins: the administration endpoints and the whole tree,
 //! but no field records, which are for the commune's officers and the district's lead agency only.
+//! Health officers read and write referrals only (they follow up the people referred to them),
+//! never the other kinds of record.
 
 use crate::model::{OrgUnit, Role};
+use domain::{Coded, RecordKind};
 use std::collections::{BTreeSet, HashMap};
 
 #[derive(Clone, Debug)]
@@ -42,27 +45,26 @@ impl Scope {
         self.can_administer() || self.subtree.contains(unit_id)
     }
 
-    pub fn can_read_records(&self, unit_id: &str) -> bool {
-        self.sees_records() && self.subtree.contains(unit_id)
+    /// Records are read and written alike: whoever may read one may also correct it.
+    pub fn can_write_record(&self, kind: RecordKind, unit_id: &str) -> bool {
+        self.record_kinds().contains(&kind) && self.subtree.contains(unit_id)
     }
 
-    pub fn can_write_records(&self, unit_id: &str) -> bool {
-        self.sees_records() && self.subtree.contains(unit_id)
+    /// The kinds of record the caller may read and write; none for an admin.
+    pub fn record_kinds(&self) -> &'static [RecordKind] {
+        match self.role {
+            Role::CommuneOfficer | Role::DistrictOfficer => RecordKind::ALL,
+            Role::HealthOfficer => &[RecordKind::Referral],
+            Role::Admin => &[],
+        }
     }
 
     /// The units whose records the caller may read, sorted; none for an admin.
     pub fn unit_ids(&self) -> Vec<&str> {
-        if self.sees_records() {
-            self.subtree.iter().map(String::as_str).collect()
-        } else {
+        if self.record_kinds().is_empty() {
             Vec::new()
-        }
-    }
-
-    fn sees_records(&self) -> bool {
-        match self.role {
-            Role::CommuneOfficer | Role::DistrictOfficer | Role::HealthOfficer => true,
-            Role::Admin => false,
+        } else {
+            self.subtree.iter().map(String::as_str).collect()
         }
     }
 }
@@ -75,20 +77,23 @@ mod tests {
         crate::seed::reference_data().unwrap().units
     }
 
+    fn reaches(scope: &Scope, unit: &str) -> bool {
+        scope.can_write_record(RecordKind::OutreachSession, unit)
+    }
+
     #[test]
     fn a_district_officer_reaches_every_commune_ever_below_the_district() {
         let scope = Scope::new(Role::DistrictOfficer, "ou-106", &units());
         for unit in ["ou-106", "ou-03412", "ou-03390", "ou-03397"] {
-            assert!(scope.can_read_records(unit), "{unit}");
-            assert!(scope.can_write_records(unit), "{unit}");
+            assert!(reaches(&scope, unit), "{unit}");
             assert!(scope.can_see_unit(unit), "{unit}");
         }
         for unit in ["ou-12", "ou-105", "ou-03390-20250701", "ou-unknown"] {
-            assert!(!scope.can_read_records(unit), "{unit}");
-            assert!(!scope.can_write_records(unit), "{unit}");
+            assert!(!reaches(&scope, unit), "{unit}");
             assert!(!scope.can_see_unit(unit), "{unit}");
         }
         assert_eq!(scope.unit_ids().len(), 15);
+        assert_eq!(scope.record_kinds(), RecordKind::ALL);
         assert!(!scope.can_administer());
     }
 
@@ -96,19 +101,21 @@ mod tests {
     fn a_commune_officer_reaches_only_their_commune() {
         let scope = Scope::new(Role::CommuneOfficer, "ou-03412", &units());
         assert_eq!(scope.unit_ids(), ["ou-03412"]);
-        assert!(scope.can_read_records("ou-03412"));
-        assert!(scope.can_write_records("ou-03412"));
+        for kind in RecordKind::ALL {
+            assert!(scope.can_write_record(*kind, "ou-03412"), "{kind:?}");
+        }
         for unit in ["ou-03413", "ou-106", "ou-03390-20250701"] {
-            assert!(!scope.can_read_records(unit), "{unit}");
-            assert!(!scope.can_write_records(unit), "{unit}");
+            assert!(!reaches(&scope, unit), "{unit}");
         }
     }
 
     #[test]
-    fn a_health_officer_reads_their_subtree() {
+    fn a_health_officer_reaches_only_the_referrals_of_their_subtree() {
         let scope = Scope::new(Role::HealthOfficer, "ou-106", &units());
-        assert!(scope.can_read_records("ou-03430"));
-        assert!(!scope.can_read_records("ou-107"));
+        assert_eq!(scope.record_kinds(), [RecordKind::Referral]);
+        assert!(scope.can_write_record(RecordKind::Referral, "ou-03430"));
+        assert!(!scope.can_write_record(RecordKind::Referral, "ou-107"));
+        assert!(!scope.can_write_record(RecordKind::OutreachSession, "ou-03430"));
         assert!(!scope.can_administer());
     }
 
@@ -119,9 +126,12 @@ mod tests {
         assert!(scope.can_see_unit("ou-107"));
         assert!(scope.can_see_unit("ou-03390-20250701"));
         assert!(scope.unit_ids().is_empty());
+        assert!(scope.record_kinds().is_empty());
         for unit in ["ou-106", "ou-03412"] {
-            assert!(!scope.can_read_records(unit), "{unit}");
-            assert!(!scope.can_write_records(unit), "{unit}");
+            assert!(
+                !scope.can_write_record(RecordKind::Referral, unit),
+                "{unit}"
+            );
         }
     }
 }

@@ -11,6 +11,7 @@ on_both_stores!(
     every_page_is_rendered_on_the_server,
     service_worker_precaches_pages_and_build_files,
     responses_are_compressed_and_bundles_cached_for_good,
+    bundles_are_served_from_their_best_compressed_copies,
     reopening_a_store_keeps_its_schema,
     the_api_is_described_by_openapi,
 );
@@ -177,6 +178,8 @@ async fn the_api_is_described_by_openapi(backend: Backend) {
         ("get", "/admin/baselines"),
         ("put", "/admin/baselines"),
         ("get", "/admin/audit"),
+        ("post", "/sync"),
+        ("get", "/records"),
     ] {
         let operation = &document["paths"][path][method];
         assert!(operation["responses"].is_object(), "{method} {path}");
@@ -200,4 +203,34 @@ async fn an_unknown_database_url_fails_loudly() {
         error.to_string().contains("unsupported DATABASE_URL"),
         "{error}"
     );
+}
+
+async fn bundles_are_served_from_their_best_compressed_copies(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let wasm: Vec<u8> = (0..100_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(app.site_root.join("pkg/pcmd.wasm"), &wasm).unwrap();
+    server::web::compress_missing(&app.site_root.join("pkg")).unwrap();
+    let precompressed = std::fs::read(app.site_root.join("pkg/pcmd.wasm.br")).unwrap();
+    let response = app
+        .client
+        .get(app.url("/pkg/pcmd.wasm"))
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-encoding"], "br");
+    assert_eq!(response.headers()["content-type"], "application/wasm");
+    assert_eq!(
+        response.bytes().await.unwrap().as_ref(),
+        precompressed.as_slice()
+    );
+    let plain = app
+        .client
+        .get(app.url("/pkg/pcmd.wasm"))
+        .header("accept-encoding", "identity")
+        .send()
+        .await
+        .unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.bytes().await.unwrap().as_ref(), wasm.as_slice());
 }

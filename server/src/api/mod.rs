@@ -7,6 +7,8 @@ mod health;
 mod me;
 mod openapi;
 mod org_units;
+mod records;
+mod sync;
 
 use crate::clock::to_rfc3339;
 use crate::error::{api_not_found, ApiError};
@@ -23,6 +25,8 @@ pub fn router() -> Router<ApiContext> {
         .merge(auth::router())
         .merge(me::router())
         .merge(org_units::router())
+        .merge(sync::router())
+        .merge(records::router())
         .nest("/admin", admin::router())
         .fallback(api_not_found)
 }

@@ -5,9 +5,11 @@ mod postgres;
 mod sql;
 mod sqlite;
 
+pub use sqlite::connect_options as sqlite_connect_options;
+
 use crate::model::{
-    AuditEntry, AuditFilter, Baseline, FailureKey, Indicator, LoggedAudit, Officer, OrgUnit, Seed,
-    Session, Target,
+    AuditEntry, AuditFilter, Baseline, ChangedRecord, FailureKey, Indicator, LoggedAudit, Officer,
+    OrgUnit, RecordFilter, RecordRow, RecordVersion, Seed, Session, Target,
 };
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -124,6 +126,31 @@ pub trait Store: Send + Sync {
 
     async fn baselines(&self, year: i32) -> Result<Vec<Baseline>, StoreError>;
     async fn set_baseline(&self, baseline: &Baseline) -> Result<(), StoreError>;
+
+    /// Starts the write transaction of one sync batch. Writers take turns (the change counter is
+    /// locked first, and SQLite starts `IMMEDIATE`), so change numbers commit in order.
+    async fn begin_sync(&self) -> Result<Box<dyn SyncTx>, StoreError>;
+    /// Up to `filter.limit` records changed after `filter.after`, oldest change first.
+    async fn changed_records(
+        &self,
+        filter: &RecordFilter<'_>,
+    ) -> Result<Vec<ChangedRecord>, StoreError>;
+    /// The newest change number given; 0 before any record.
+    async fn last_change(&self) -> Result<i64, StoreError>;
+}
+
+/// The write transaction of one sync batch; dropped without [`SyncTx::commit`], it rolls back.
+#[async_trait]
+pub trait SyncTx: Send {
+    /// The stored records with these ids.
+    async fn records(&mut self, ids: &[&str]) -> Result<Vec<RecordRow>, StoreError>;
+    /// Stores the versions in order, each with the next change number (a record may change more
+    /// than once in a batch; its row keeps the last), appends the audit line, and commits.
+    async fn commit(
+        self: Box<Self>,
+        versions: &[RecordVersion],
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
 }
 
 /// Opens the store named by `url`, brings its schema up to date and loads the reference data into

@@ -1,6 +1,6 @@
 //! The store for provinces and beyond: PostgreSQL, shared by stateless servers.
 
-use super::sql::{officer_select, sql_store};
+use super::sql::{officer_select, record_columns, sql_store};
 use super::{StoreError, StoreKind};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
@@ -20,4 +20,4 @@ impl PostgresStore {
     }
 }
 
-sql_store!(PostgresStore, sqlx::Postgres, StoreKind::Postgres);
+sql_store!(PostgresStore, sqlx::Postgres, StoreKind::Postgres, "BEGIN");

@@ -13,8 +13,130 @@ macro_rules! officer_select {
     };
 }
 
+/// The columns of a `model::RecordRow`, in `records` and `record_versions` alike.
+macro_rules! record_columns {
+    () => {
+        "id, kind, org_unit_id, occurred_on, voided, data, version, updated_at, updated_by"
+    };
+}
+
+/// Most rows in one multi-row statement: 10 binds a row stays far below both databases' limits.
+pub(super) const ROWS_PER_STATEMENT: usize = 500;
+
+/// `$begin_write` starts a sync transaction: SQLite must take the write lock at `BEGIN`
+/// (`IMMEDIATE`), else two writers that both read first deadlock when they upgrade.
 macro_rules! sql_store {
-    ($store:ty, $db:ty, $kind:expr) => {
+    ($store:ty, $db:ty, $kind:expr, $begin_write:literal) => {
+        /// See `SyncTx`; `last_seq` is the change counter as this transaction found it.
+        struct SyncTransaction {
+            tx: sqlx::Transaction<'static, $db>,
+            last_seq: i64,
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::SyncTx for SyncTransaction {
+            async fn records(
+                &mut self,
+                ids: &[&str],
+            ) -> Result<Vec<$crate::model::RecordRow>, $crate::store::StoreError> {
+                let mut rows = Vec::with_capacity(ids.len());
+                for chunk in ids.chunks($crate::store::sql::ROWS_PER_STATEMENT) {
+                    let mut query = sqlx::QueryBuilder::<$db>::new(concat!(
+                        "SELECT ",
+                        record_columns!(),
+                        " FROM records WHERE id IN ("
+                    ));
+                    let mut list = query.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    query.push(")");
+                    rows.extend(
+                        query
+                            .build_query_as::<$crate::model::RecordRow>()
+                            .fetch_all(&mut *self.tx)
+                            .await?,
+                    );
+                }
+                Ok(rows)
+            }
+
+            async fn commit(
+                mut self: Box<Self>,
+                versions: &[$crate::model::RecordVersion],
+                audit: &$crate::model::AuditEntry,
+            ) -> Result<(), $crate::store::StoreError> {
+                let numbered: Vec<(i64, &$crate::model::RecordVersion)> =
+                    (self.last_seq + 1..).zip(versions).collect();
+                // The record row takes each record's last version in the batch.
+                let mut newest = std::collections::HashMap::new();
+                for (seq, version) in &numbered {
+                    newest.insert(version.row.id.as_str(), (*seq, *version));
+                }
+                let mut newest: Vec<_> = newest.into_values().collect();
+                newest.sort_by_key(|(seq, _)| *seq);
+                for chunk in newest.chunks($crate::store::sql::ROWS_PER_STATEMENT) {
+                    let mut query = sqlx::QueryBuilder::<$db>::new(concat!(
+                        "INSERT INTO records (",
+                        record_columns!(),
+                        ", change_seq) "
+                    ));
+                    query.push_values(chunk, |mut row, (seq, version)| {
+                        let record = &version.row;
+                        row.push_bind(&record.id)
+                            .push_bind(&record.kind)
+                            .push_bind(&record.org_unit_id)
+                            .push_bind(&record.occurred_on)
+                            .push_bind(record.voided)
+                            .push_bind(&record.data)
+                            .push_bind(record.version)
+                            .push_bind(record.updated_at)
+                            .push_bind(&record.updated_by)
+                            .push_bind(*seq);
+                    });
+                    query.push(
+                        " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, \
+                         org_unit_id = excluded.org_unit_id, occurred_on = excluded.occurred_on, \
+                         voided = excluded.voided, data = excluded.data, \
+                         version = excluded.version, updated_at = excluded.updated_at, \
+                         updated_by = excluded.updated_by, change_seq = excluded.change_seq",
+                    );
+                    query.build().execute(&mut *self.tx).await?;
+                }
+                // The primary key (id, version) is what refuses a version stored twice.
+                for chunk in versions.chunks($crate::store::sql::ROWS_PER_STATEMENT) {
+                    let mut query = sqlx::QueryBuilder::<$db>::new(concat!(
+                        "INSERT INTO record_versions (",
+                        record_columns!(),
+                        ", device_id) "
+                    ));
+                    query.push_values(chunk, |mut row, version| {
+                        let record = &version.row;
+                        row.push_bind(&record.id)
+                            .push_bind(&record.kind)
+                            .push_bind(&record.org_unit_id)
+                            .push_bind(&record.occurred_on)
+                            .push_bind(record.voided)
+                            .push_bind(&record.data)
+                            .push_bind(record.version)
+                            .push_bind(record.updated_at)
+                            .push_bind(&record.updated_by)
+                            .push_bind(&version.device_id);
+                    });
+                    query.build().execute(&mut *self.tx).await?;
+                }
+                if let Some((last_seq, _)) = numbered.last() {
+                    sqlx::query("UPDATE change_counter SET last_seq = $1 WHERE id = 1")
+                        .bind(*last_seq)
+                        .execute(&mut *self.tx)
+                        .await?;
+                }
+                <$store>::insert_audit(&mut *self.tx, audit).await?;
+                self.tx.commit().await?;
+                Ok(())
+            }
+        }
+
         impl $store {
             async fn insert_unit(
                 conn: &mut <$db as sqlx::Database>::Connection,
@@ -38,6 +160,26 @@ macro_rules! sql_store {
                     .bind(&unit.valid_to)
                     .execute(&mut *conn)
                     .await?;
+                Ok(())
+            }
+
+            async fn insert_audit(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                entry: &$crate::model::AuditEntry,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query(
+                    "INSERT INTO audit_log (at, officer_id, username, action, target, detail, ip) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(entry.at)
+                .bind(&entry.officer_id)
+                .bind(&entry.username)
+                .bind(&entry.action)
+                .bind(&entry.target)
+                .bind(&entry.detail)
+                .bind(&entry.ip)
+                .execute(&mut *conn)
+                .await?;
                 Ok(())
             }
 
@@ -390,20 +532,8 @@ macro_rules! sql_store {
                 &self,
                 entry: &$crate::model::AuditEntry,
             ) -> Result<(), $crate::store::StoreError> {
-                sqlx::query(
-                    "INSERT INTO audit_log (at, officer_id, username, action, target, detail, ip) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(entry.at)
-                .bind(&entry.officer_id)
-                .bind(&entry.username)
-                .bind(&entry.action)
-                .bind(&entry.target)
-                .bind(&entry.detail)
-                .bind(&entry.ip)
-                .execute(&self.pool)
-                .await?;
-                Ok(())
+                let mut conn = self.pool.acquire().await?;
+                Self::insert_audit(&mut *conn, entry).await
             }
 
             async fn audit_log(
@@ -523,8 +653,59 @@ macro_rules! sql_store {
                 .await?;
                 Ok(())
             }
+
+            async fn begin_sync(
+                &self,
+            ) -> Result<Box<dyn $crate::store::SyncTx>, $crate::store::StoreError> {
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                // In PostgreSQL this row lock is held until commit: the next writer waits here.
+                let last_seq = sqlx::query_scalar(
+                    "UPDATE change_counter SET last_seq = last_seq WHERE id = 1 \
+                     RETURNING last_seq",
+                )
+                .fetch_one(&mut *tx)
+                .await?;
+                Ok(Box::new(SyncTransaction { tx, last_seq }))
+            }
+
+            async fn changed_records(
+                &self,
+                filter: &$crate::model::RecordFilter<'_>,
+            ) -> Result<Vec<$crate::model::ChangedRecord>, $crate::store::StoreError> {
+                if filter.units.is_empty() || filter.kinds.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut query = sqlx::QueryBuilder::<$db>::new(concat!(
+                    "SELECT change_seq, ",
+                    record_columns!(),
+                    " FROM records WHERE change_seq > "
+                ));
+                query.push_bind(filter.after).push(" AND org_unit_id IN (");
+                let mut units = query.separated(", ");
+                for unit in filter.units {
+                    units.push_bind(*unit);
+                }
+                query.push(") AND kind IN (");
+                let mut kinds = query.separated(", ");
+                for kind in filter.kinds {
+                    kinds.push_bind(*kind);
+                }
+                query.push(") ORDER BY change_seq LIMIT ").push_bind(filter.limit);
+                Ok(query
+                    .build_query_as::<$crate::model::ChangedRecord>()
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn last_change(&self) -> Result<i64, $crate::store::StoreError> {
+                Ok(
+                    sqlx::query_scalar("SELECT last_seq FROM change_counter WHERE id = 1")
+                        .fetch_one(&self.pool)
+                        .await?,
+                )
+            }
         }
     };
 }
 
-pub(super) use {officer_select, sql_store};
+pub(super) use {officer_select, record_columns, sql_store};

@@ -113,7 +113,7 @@ pub async fn fresh_database_url(backend: Backend) -> String {
 }
 
 /// A site folder as a build leaves it: a bundle, a stylesheet, the manifest and an icon.
-fn fake_site() -> PathBuf {
+pub fn fake_site() -> PathBuf {
     let root = scratch_dir();
     std::fs::create_dir_all(root.join("pkg")).unwrap();
     std::fs::create_dir_all(root.join("icons")).unwrap();
@@ -153,6 +153,24 @@ pub async fn spawn_app_on(database_url: &str, security: Security) -> TestApp {
         site_root,
         database_url: database_url.to_string(),
         store,
+    }
+}
+
+/// Every stored version of every record, `(id, version, device_id, updated_by)`, read straight from
+/// the store's tables.
+pub async fn stored_versions(database_url: &str) -> Vec<(String, i64, String, String)> {
+    let sql = "SELECT id, version, device_id, updated_by FROM record_versions \
+               ORDER BY id, version";
+    if database_url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(database_url).await.unwrap();
+        let rows = sqlx::query_as(sql).fetch_all(&pool).await.unwrap();
+        pool.close().await;
+        rows
+    } else {
+        let pool = sqlx::PgPool::connect(database_url).await.unwrap();
+        let rows = sqlx::query_as(sql).fetch_all(&pool).await.unwrap();
+        pool.close().await;
+        rows
     }
 }
 

@@ -1,0 +1,431 @@
+//! One sync batch (`API.md`, "Sync"): each record checked by the domain's validation, then against
+//! the caller's scope, then decided against what the store holds by `domain::sync::decide`, the
+//! whole batch in one write transaction. The API handler and the benchmark both run [`sync`].
+
+use crate::clock::{domain_today, now_ms, to_rfc3339};
+use crate::model::{Actor, AuditEntry, Officer, RecordRow, RecordVersion};
+use crate::scope::Scope;
+use crate::store::{Store, StoreError};
+use domain::sync::{
+    content_of, decide, Decision, StoredRecord, SyncResult, SyncStatus, WireFieldError,
+};
+use domain::{validate_value, Coded, Date, ErrorCode, Lang, RecordKind, ValidRecord};
+use serde_json::{json, Value};
+use std::collections::{HashMap, HashSet};
+
+/// Writers take turns, so two batches never race for one id; should one ever slip past (a
+/// primary key refusing a version stored twice), the batch is decided again from what is stored.
+const ATTEMPTS: usize = 3;
+
+/// Who sends the batch, from where and which device (a normalised UUID).
+pub struct Sender<'a> {
+    pub officer: &'a Officer,
+    pub scope: &'a Scope,
+    pub ip: &'a str,
+    pub device_id: &'a str,
+}
+
+/// Syncs `records` (raw JSON, as sent) and gives one result per record, in order, once the batch
+/// is committed.
+pub async fn sync(
+    store: &dyn Store,
+    sender: &Sender<'_>,
+    records: &[Value],
+    lang: Lang,
+) -> Result<Vec<SyncResult>, StoreError> {
+    let units: HashSet<String> = store.org_units().await?.into_iter().map(|u| u.id).collect();
+    let today = domain_today();
+    let checked: Vec<Checked> = records
+        .iter()
+        .map(|raw| check(raw, today, &units, sender.scope, lang))
+        .collect();
+    let ids: Vec<&str> = checked
+        .iter()
+        .filter_map(|item| match item {
+            Checked::Valid { record, .. } => Some(record.id()),
+            Checked::Rejected(_) => None,
+        })
+        .collect();
+    let mut attempt = 1;
+    loop {
+        let mut tx = store.begin_sync().await?;
+        let stored = tx.records(&ids).await?;
+        let plan = plan(&checked, stored, sender, now_ms(), lang)?;
+        let audit = audit_entry(sender, &plan.results);
+        match tx.commit(&plan.versions, &audit).await {
+            Ok(()) => {
+                tracing::info!(
+                    officer = %sender.officer.username,
+                    device = sender.device_id,
+                    detail = audit.detail.as_deref(),
+                    "sync"
+                );
+                return Ok(plan.results);
+            }
+            Err(StoreError::Duplicate) if attempt < ATTEMPTS => {
+                tracing::warn!(
+                    attempt,
+                    "sync batch met a version stored meanwhile; deciding again"
+                );
+                attempt += 1;
+            }
+            Err(error) => return Err(error),
+        }
+    }
+}
+
+/// A record after the checks that need no stored data.
+enum Checked {
+    Rejected(SyncResult),
+    Valid {
+        /// The id as the device wrote it, which its result carries back.
+        sent_id: String,
+        record: ValidRecord,
+        content: Value,
+    },
+}
+
+fn check(raw: &Value, today: Date, units: &HashSet<String>, scope: &Scope, lang: Lang) -> Checked {
+    let sent_id = raw
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let record = match validate_value(raw, today) {
+        Ok(record) => record,
+        Err(errors) => {
+            let errors = errors
+                .into_iter()
+                .map(|error| WireFieldError::new(error.field, error.code, lang))
+                .collect();
+            return Checked::Rejected(rejected(sent_id, errors));
+        }
+    };
+    if !units.contains(record.org_unit_id()) {
+        let error = WireFieldError::new("org_unit_id", ErrorCode::InvalidValue, lang);
+        return Checked::Rejected(rejected(sent_id, vec![error]));
+    }
+    if let Some(error) = refusal(scope, Some(record.kind()), record.org_unit_id(), lang) {
+        return Checked::Rejected(rejected(sent_id, vec![error]));
+    }
+    let content = content_of(&record);
+    Checked::Valid {
+        sent_id,
+        record,
+        content,
+    }
+}
+
+/// Why the caller may not write a record of this kind (`None`: unknown) for this unit, if not.
+fn refusal(
+    scope: &Scope,
+    kind: Option<RecordKind>,
+    unit_id: &str,
+    lang: Lang,
+) -> Option<WireFieldError> {
+    let allowed = kind.is_some_and(|kind| scope.can_write_record(kind, unit_id));
+    let field = match kind {
+        Some(kind) if scope.record_kinds().contains(&kind) => "org_unit_id",
+        _ => "kind",
+    };
+    (!allowed).then(|| WireFieldError::new(field, ErrorCode::Forbidden, lang))
+}
+
+fn rejected(id: String, errors: Vec<WireFieldError>) -> SyncResult {
+    SyncResult {
+        id,
+        status: SyncStatus::Rejected,
+        version: None,
+        errors: Some(errors),
+        current: None,
+    }
+}
+
+fn result(id: &str, status: SyncStatus, version: Option<i64>) -> SyncResult {
+    SyncResult {
+        id: id.to_string(),
+        status,
+        version,
+        errors: None,
+        current: None,
+    }
+}
+
+/// What `unchanged` compares for a stored record: the same fields as [`content_of`].
+fn stored_content(stored: &StoredRecord) -> Value {
+    json!({
+        "kind": stored.kind,
+        "org_unit_id": stored.org_unit_id,
+        "occurred_on": stored.occurred_on,
+        "voided": stored.voided,
+        "data": stored.data,
+    })
+}
+
+/// The batch decided: the results, and the versions to store.
+struct Plan {
+    results: Vec<SyncResult>,
+    versions: Vec<RecordVersion>,
+}
+
+/// Decides each record in order against what is stored, counting the versions this batch stores
+/// as stored: a record sent twice in one batch is decided the second time against the first.
+fn plan(
+    checked: &[Checked],
+    stored: Vec<RecordRow>,
+    sender: &Sender<'_>,
+    now: i64,
+    lang: Lang,
+) -> Result<Plan, StoreError> {
+    let mut held = HashMap::with_capacity(stored.len());
+    for row in stored {
+        held.insert(row.id.clone(), row.to_stored()?);
+    }
+    let mut plan = Plan {
+        results: Vec::with_capacity(checked.len()),
+        versions: Vec::new(),
+    };
+    for item in checked {
+        let (sent_id, record, content) = match item {
+            Checked::Rejected(result) => {
+                plan.results.push(result.clone());
+                continue;
+            }
+            Checked::Valid {
+                sent_id,
+                record,
+                content,
+            } => (sent_id, record, content),
+        };
+        let stored = held.get(record.id());
+        let refused = stored.and_then(|stored| {
+            refusal(
+                sender.scope,
+                RecordKind::parse(&stored.kind),
+                &stored.org_unit_id,
+                lang,
+            )
+        });
+        if let Some(error) = refused {
+            plan.results.push(rejected(sent_id.clone(), vec![error]));
+            continue;
+        }
+        let stored_content = stored.map(stored_content);
+        let stored_version = stored.map(|stored| stored.version);
+        let decision = decide(
+            record.base_version(),
+            content,
+            stored_version.zip(stored_content.as_ref()),
+        );
+        let result = match decision {
+            Decision::Reject(code) => {
+                let error = WireFieldError::new("base_version", code, lang);
+                rejected(sent_id.clone(), vec![error])
+            }
+            Decision::Unchanged(version) => result(sent_id, SyncStatus::Unchanged, Some(version)),
+            Decision::Conflict => SyncResult {
+                current: stored.cloned(),
+                ..result(sent_id, SyncStatus::Conflict, stored_version)
+            },
+            Decision::Apply(version) => {
+                let (wire, row) = new_version(record, content, version, sender.officer, now);
+                plan.versions.push(RecordVersion {
+                    row,
+                    device_id: sender.device_id.to_string(),
+                });
+                held.insert(wire.id.clone(), wire);
+                result(sent_id, SyncStatus::Applied, Some(version))
+            }
+        };
+        plan.results.push(result);
+    }
+    Ok(plan)
+}
+
+/// The stored form of a new version, as the API shows it and as the store writes it.
+fn new_version(
+    record: &ValidRecord,
+    content: &Value,
+    version: i64,
+    officer: &Officer,
+    now: i64,
+) -> (StoredRecord, RecordRow) {
+    let row = RecordRow {
+        id: record.id().to_string(),
+        kind: record.kind().as_str().to_string(),
+        org_unit_id: record.org_unit_id().to_string(),
+        occurred_on: record.occurred_on().to_string(),
+        voided: record.voided(),
+        data: content["data"].to_string(),
+        version,
+        updated_at: now,
+        updated_by: officer.id.clone(),
+    };
+    let wire = StoredRecord {
+        id: row.id.clone(),
+        kind: row.kind.clone(),
+        org_unit_id: row.org_unit_id.clone(),
+        occurred_on: row.occurred_on.clone(),
+        voided: row.voided,
+        data: content["data"].clone(),
+        version,
+        updated_at: to_rfc3339(now),
+        updated_by: row.updated_by.clone(),
+    };
+    (wire, row)
+}
+
+/// Who synced what from which device: counts per status, never a record's content.
+fn audit_entry(sender: &Sender<'_>, results: &[SyncResult]) -> AuditEntry {
+    let count = |status| results.iter().filter(|r| r.status == status).count();
+    let detail = json!({
+        "records": results.len(),
+        "applied": count(SyncStatus::Applied),
+        "unchanged": count(SyncStatus::Unchanged),
+        "conflict": count(SyncStatus::Conflict),
+        "rejected": count(SyncStatus::Rejected),
+    });
+    Actor::officer(sender.officer, sender.ip).did("sync", sender.device_id, detail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Role, UnitRef};
+
+    const ID: &str = "0b8e3c1e-8a4e-4b8a-9f1e-2d3c4b5a6978";
+
+    fn officer() -> Officer {
+        Officer {
+            id: "officer-1".into(),
+            username: "binhlu".into(),
+            display_name: "Cán bộ".into(),
+            role: Role::CommuneOfficer,
+            org_unit: UnitRef {
+                id: "ou-03412".into(),
+                code: "03412".into(),
+                name: "Xã Bình Lư".into(),
+            },
+            disabled: false,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    fn test_today() -> Date {
+        Date::from_ymd(2023, 12, 31).unwrap()
+    }
+
+    fn session(base_version: i64, reached_male: u32, unit: &str) -> Value {
+        json!({
+            "id": ID, "kind": "outreach_session", "org_unit_id": unit,
+            "occurred_on": "2023-03-14", "base_version": base_version, "voided": false,
+            "data": {"format": "group_talk", "audience": "youth",
+                     "reached_male": reached_male, "reached_female": 4}
+        })
+    }
+
+    /// Plans `records` as the commune officer of Bình Lư against `stored`.
+    fn plan_of(records: &[Value], stored: Vec<RecordRow>) -> Plan {
+        let units = crate::seed::reference_data().unwrap().units;
+        let scope = Scope::new(Role::CommuneOfficer, "ou-03412", &units);
+        let ids = units.into_iter().map(|unit| unit.id).collect();
+        let checked: Vec<Checked> = records
+            .iter()
+            .map(|raw| check(raw, test_today(), &ids, &scope, Lang::En))
+            .collect();
+        let officer = officer();
+        let sender = Sender {
+            officer: &officer,
+            scope: &scope,
+            ip: "127.0.0.1",
+            device_id: "device",
+        };
+        plan(&checked, stored, &sender, 1_700_000_000_000, Lang::En).unwrap()
+    }
+
+    fn statuses(plan: &Plan) -> Vec<(SyncStatus, Option<i64>)> {
+        plan.results
+            .iter()
+            .map(|result| (result.status, result.version))
+            .collect()
+    }
+
+    fn codes(result: &SyncResult) -> Vec<(&str, &str)> {
+        let errors = result.errors.as_deref().unwrap_or_default();
+        errors
+            .iter()
+            .map(|error| (error.field.as_str(), error.code.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_stored_record_compares_equal_to_the_record_it_was_made_from() {
+        let record = validate_value(&session(0, 3, "ou-03412"), test_today()).unwrap();
+        let content = content_of(&record);
+        let (wire, row) = new_version(&record, &content, 1, &officer(), 0);
+        assert_eq!(stored_content(&wire), content);
+        assert_eq!(row.to_stored().unwrap(), wire);
+    }
+
+    #[test]
+    fn records_are_decided_in_order_counting_the_batch_s_own_versions() {
+        let plan = plan_of(
+            &[
+                session(0, 3, "ou-03412"),
+                session(0, 3, "ou-03412"),
+                session(1, 5, "ou-03412"),
+                session(1, 6, "ou-03412"),
+                session(3, 6, "ou-03412"),
+            ],
+            Vec::new(),
+        );
+        assert_eq!(
+            statuses(&plan),
+            [
+                (SyncStatus::Applied, Some(1)),
+                (SyncStatus::Unchanged, Some(1)),
+                (SyncStatus::Applied, Some(2)),
+                (SyncStatus::Conflict, Some(2)),
+                (SyncStatus::Rejected, None),
+            ]
+        );
+        let current = plan.results[3].current.as_ref().unwrap();
+        assert_eq!(current.data["reached_male"], 5);
+        assert_eq!(
+            codes(&plan.results[4]),
+            [("base_version", "unknown_base_version")]
+        );
+        let versions: Vec<i64> = plan.versions.iter().map(|v| v.row.version).collect();
+        assert_eq!(versions, [1, 2]);
+        assert!(plan.versions.iter().all(|v| v.device_id == "device"));
+    }
+
+    #[test]
+    fn another_commune_s_record_is_refused_whether_sent_or_stored() {
+        let theirs = session(0, 3, "ou-03390");
+        let plan = plan_of(std::slice::from_ref(&theirs), Vec::new());
+        assert_eq!(codes(&plan.results[0]), [("org_unit_id", "forbidden")]);
+        // Moving their stored record into our commune is refused too.
+        let record = validate_value(&theirs, test_today()).unwrap();
+        let content = content_of(&record);
+        let (_, row) = new_version(&record, &content, 1, &officer(), 0);
+        let plan = plan_of(&[session(1, 3, "ou-03412")], vec![row]);
+        assert_eq!(codes(&plan.results[0]), [("org_unit_id", "forbidden")]);
+        assert!(plan.versions.is_empty());
+    }
+
+    #[test]
+    fn unknown_units_and_invalid_fields_are_rejected_with_their_codes() {
+        let mut negative = session(0, 3, "ou-03412");
+        negative["data"]["reached_male"] = json!(-1);
+        let plan = plan_of(&[session(0, 3, "ou-nowhere"), negative], Vec::new());
+        assert_eq!(codes(&plan.results[0]), [("org_unit_id", "invalid_value")]);
+        assert_eq!(codes(&plan.results[1]), [("data.reached_male", "negative")]);
+        assert_eq!(plan.results[1].id, ID);
+        assert_eq!(
+            plan.results[1].errors.as_ref().unwrap()[0].message,
+            "Must not be negative"
+        );
+    }
+}
