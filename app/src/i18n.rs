@@ -4,29 +4,8 @@
 use crate::api::{ApiFailure, Role};
 use leptos::prelude::*;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Lang {
-    #[default]
-    Vi,
-    En,
-}
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Vi => "vi",
-            Lang::En => "en",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Lang> {
-        match code {
-            "vi" => Some(Lang::Vi),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-}
+/// The domain's language, so its labels (`Coded::label`) and validation messages need no copy here.
+pub use domain::Lang;
 
 macro_rules! messages {
     ($($key:ident => $vi:literal, $en:literal;)*) => {
@@ -134,6 +113,70 @@ messages! {
     Since => "Từ ngày", "From";
     Until => "Đến ngày", "To";
     StorageUnknown => "Chưa rõ trình duyệt có giữ dữ liệu lâu dài không.", "Not yet known whether the browser keeps data permanently.";
+    StorageFull => "Bộ nhớ trên máy đã đầy nên chưa lưu được. Các hồ sơ đã lưu vẫn còn nguyên và nội dung đang nhập vẫn ở trên màn hình. Hãy đồng bộ khi có mạng hoặc giải phóng bộ nhớ của máy, rồi bấm Lưu lại.", "This phone's storage is full, so nothing was saved. Records already saved are intact and what you typed is still on the screen. Sync when there is signal or free some space on the phone, then tap Save again.";
+    StorageUnavailable => "Trình duyệt không cho lưu dữ liệu trên máy (có thể đang ở chế độ ẩn danh). Chưa lưu được.", "The browser does not allow storing data on this phone (private mode?). Nothing was saved.";
+    NewSession => "Ghi buổi tuyên truyền", "New outreach session";
+    NewReferral => "Ghi hỗ trợ, giới thiệu", "New referral";
+    RecordsNoMatch => "Không có hồ sơ nào phù hợp với bộ lọc.", "No record matches the filter.";
+    ShowMore => "Xem thêm", "Show more";
+    AllKinds => "Mọi loại hồ sơ", "All kinds";
+    AllStates => "Mọi trạng thái", "All states";
+    StateDraft => "Nháp", "Draft";
+    StateWaiting => "Chờ gửi", "Waiting";
+    StateSynced => "Đã gửi", "Sent";
+    StateConflict => "Xung đột", "Conflict";
+    StateRejected => "Bị từ chối", "Rejected";
+    Voided => "Đã huỷ bỏ", "Voided";
+    UnsavedEdit => "Có sửa đổi chưa lưu", "Unsaved changes";
+    People => "người", "people";
+    Men => "nam", "men";
+    Women => "nữ", "women";
+    FieldSessionDate => "Ngày tuyên truyền", "Date of the session";
+    FieldReferralDate => "Ngày hỗ trợ, giới thiệu", "Date of the referral";
+    FieldCommune => "Xã, thị trấn", "Commune";
+    FieldVillage => "Bản, tổ dân phố", "Village";
+    FieldFormat => "Hình thức tuyên truyền", "Format";
+    FieldAudience => "Đối tượng", "Audience";
+    FieldReachedMale => "Số người được tuyên truyền: nam", "People reached: men";
+    FieldReachedFemale => "Số người được tuyên truyền: nữ", "People reached: women";
+    FieldLanguage => "Ngôn ngữ sử dụng", "Language used";
+    FieldOrganisingUnit => "Đơn vị tổ chức", "Organising unit";
+    FieldNotes => "Ghi chú", "Notes";
+    FieldClientCode => "Mã khách hàng", "Client code";
+    FieldAgeBand => "Nhóm tuổi", "Age band";
+    FieldSex => "Giới tính", "Sex";
+    FieldInNeedEligible => "Có nhu cầu và đủ điều kiện được hỗ trợ", "In need of support and eligible";
+    FieldConsent => "Người được hỗ trợ đồng ý (bắt buộc)", "The person consents (required)";
+    FieldConsentOn => "Ngày đồng ý", "Date of consent";
+    FieldService => "Dịch vụ giới thiệu đến", "Service referred to";
+    FieldReceivingOrg => "Nơi tiếp nhận", "Receiving organisation";
+    FieldStatus => "Tình trạng", "Status";
+    FieldAccessedOn => "Ngày tiếp cận dịch vụ", "Date the service was reached";
+    FieldFollowUpOn => "Ngày theo dõi tiếp", "Follow-up date";
+    Choose => "— Chọn —", "— Choose —";
+    UnitUntil => "đến", "until";
+    NoCommunes => "Chưa có danh sách xã trên máy. Hãy mở trang này một lần khi có mạng.", "No commune list on this phone yet. Open this page once with signal.";
+    ClientCodeHint => "Nhập mã đã có của người này, hoặc tạo mã mới. Không ghi tên.", "Type this person's existing code, or make a new one. Never a name.";
+    MakeCode => "Tạo mã mới", "Make a new code";
+    MakeCodeHint => "Chỉ dùng để tạo mã: các câu trả lời không được lưu và bị xoá ngay sau khi tạo mã.", "Only used to make the code: the answers are not kept and are cleared as soon as the code is made.";
+    MotherGivenName => "Tên của mẹ (chỉ tên, không cần họ)", "Mother's given name";
+    FatherGivenName => "Tên của bố (chỉ tên, không cần họ)", "Father's given name";
+    BirthYear => "Năm sinh", "Birth year";
+    UseThisCode => "Tạo mã", "Make the code";
+    CodeMade => "Đã tạo mã; các câu trả lời đã được xoá.", "Code made; the answers were cleared.";
+    DraftNote => "Nội dung đang nhập được tự động lưu nháp trên máy.", "What you type is kept as a draft on this phone.";
+    FixMarked => "Chưa lưu: hãy sửa các ô được đánh dấu.", "Not saved: fix the marked fields.";
+    VoidRecord => "Huỷ bỏ hồ sơ", "Void this record";
+    VoidConfirm => "Huỷ bỏ hồ sơ này? Hồ sơ không bị xoá: nó được giữ lại, gửi lên máy chủ với dấu đã huỷ bỏ và không được tính vào chỉ tiêu.", "Void this record? It is not deleted: it is kept, sent to the server marked void, and counts in no indicator.";
+    VoidYes => "Đồng ý huỷ bỏ", "Yes, void it";
+    No => "Không", "No";
+    DiscardDraft => "Bỏ bản nháp", "Discard draft";
+    DiscardEdit => "Bỏ sửa đổi chưa lưu", "Discard unsaved changes";
+    VoidedNote => "Hồ sơ này đã bị huỷ bỏ và không thể sửa.", "This record was voided and cannot be edited.";
+    RejectedNote => "Máy chủ đã từ chối hồ sơ này. Hãy sửa các ô được đánh dấu rồi lưu lại.", "The server refused this record. Fix the marked fields and save again.";
+    ConflictNote => "Người khác đã sửa hồ sơ này trên máy chủ. Sửa đổi của bạn vẫn được giữ; hãy đồng bộ để chọn phiên bản.", "Someone changed this record on the server. Your changes are kept; sync to choose a version.";
+    RecordNotFound => "Không tìm thấy hồ sơ này trên máy.", "This record is not on this phone.";
+    BackToList => "Về danh sách hồ sơ", "Back to the records";
 }
 
 pub fn role_key(role: Role) -> Key {

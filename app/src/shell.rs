@@ -4,8 +4,9 @@ use crate::auth::{Auth, SignInGuard};
 use crate::i18n::{provide_i18n, tr, use_i18n, Key, Lang};
 use crate::offline;
 use crate::pages::{
-    AdminAuditPage, AdminPage, AdminTargetsPage, AdminUnitsPage, AdminUsersPage, IndicatorsPage,
-    NotFoundPage, RecordsPage, SettingsPage, SignInPage, SyncPage,
+    records, AdminAuditPage, AdminPage, AdminTargetsPage, AdminUnitsPage, AdminUsersPage,
+    IndicatorsPage, NotFoundPage, RecordsPage, ReferralPage, SessionPage, SettingsPage, SignInPage,
+    SyncPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -17,6 +18,8 @@ use leptos_router::{
 /// Every page the service worker precaches, so that each one opens offline.
 pub const ROUTES: &[&str] = &[
     "/",
+    "/records/session",
+    "/records/referral",
     "/sync",
     "/indicators",
     "/settings",
@@ -83,6 +86,12 @@ pub fn App() -> impl IntoView {
         offline::mark_hydrated();
     });
     Effect::new(move |_| offline::set_document_lang(i18n.lang.get()));
+    // Whoever signs in sees their own waiting count; their communes are fetched for offline use.
+    let officer_id = Memo::new(move |_| auth.officer.with(|o| o.as_ref().map(|o| o.id.clone())));
+    Effect::new(move |_| {
+        officer_id.track();
+        records::officer_changed(auth.officer.get_untracked());
+    });
 
     view! {
         <Title text=tr(Key::AppName) />
@@ -94,6 +103,8 @@ pub fn App() -> impl IntoView {
             <main class="page">
                 <Routes fallback=|| view! { <NotFoundPage /> }>
                     <Route path=path!("/") view=RecordsPage />
+                    <Route path=path!("/records/session") view=SessionPage />
+                    <Route path=path!("/records/referral") view=ReferralPage />
                     <Route path=path!("/sync") view=SyncPage />
                     <Route path=path!("/indicators") view=IndicatorsPage />
                     <Route path=path!("/settings") view=SettingsPage />

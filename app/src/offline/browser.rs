@@ -1,5 +1,6 @@
 //! Browser side: localStorage through gloo-storage, the service worker life cycle, connectivity.
 
+use super::outbox::{KeyValue, StoreError};
 use super::StoragePersistence;
 use crate::api::{ApiFailure, ErrorBody, Officer, Verb};
 use crate::i18n::Lang;
@@ -221,4 +222,86 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiFailure> 
 
 pub fn current_year() -> i32 {
     js_sys::Date::new_0().get_full_year() as i32
+}
+
+/// This phone's localStorage, as the outbox's store.
+pub struct PhoneStorage;
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+impl KeyValue for PhoneStorage {
+    fn get(&self, key: &str) -> Option<String> {
+        local_storage()?.get_item(key).ok()?
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        let storage = local_storage().ok_or(StoreError::Unavailable)?;
+        storage.set_item(key, value).map_err(|error| {
+            let name = error.dyn_ref::<web_sys::DomException>().map(|e| e.name());
+            match name.as_deref() {
+                // The second is Firefox's older name for the same thing.
+                Some("QuotaExceededError" | "NS_ERROR_DOM_QUOTA_REACHED") => StoreError::Full,
+                _ => StoreError::Unavailable,
+            }
+        })
+    }
+
+    fn remove(&self, key: &str) {
+        if let Some(storage) = local_storage() {
+            let _ = storage.remove_item(key);
+        }
+    }
+
+    fn keys(&self, prefix: &str) -> Vec<String> {
+        let Some(storage) = local_storage() else {
+            return Vec::new();
+        };
+        let count = storage.length().unwrap_or(0);
+        (0..count)
+            .filter_map(|i| storage.key(i).ok().flatten())
+            .filter(|key| key.starts_with(prefix))
+            .collect()
+    }
+}
+
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// 16 bytes from the browser's cryptographic generator (`Math.random` if it is missing), for ids.
+pub fn random_bytes() -> [u8; 16] {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        for byte in &mut bytes {
+            *byte = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    bytes
+}
+
+/// Changes the address without a navigation, so a reload reopens the same draft.
+pub fn replace_url(url: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(url));
+    }
+}
+
+/// Runs `work` under a User Timing measure named `name`, which the benchmark reads.
+pub fn timed<T>(name: &str, work: impl FnOnce() -> T) -> T {
+    let performance = web_sys::window().and_then(|w| w.performance());
+    let start = format!("{name}.start");
+    if let Some(performance) = &performance {
+        let _ = performance.mark(&start);
+    }
+    let result = work();
+    if let Some(performance) = &performance {
+        let _ = performance.measure_with_start_mark(name, &start);
+        performance.clear_marks_with_mark_name(&start);
+    }
+    result
 }

@@ -1,5 +1,9 @@
 //! The only code that touches browser storage, the service worker and the network.
 //! Both sides expose the same functions; on the server they do nothing, so components need no `cfg`.
+//! `outbox` and `clock` are plain Rust over that boundary, tested natively.
+
+pub mod clock;
+pub mod outbox;
 
 #[cfg(feature = "hydrate")]
 mod browser;
@@ -17,4 +21,14 @@ pub enum StoragePersistence {
     Unknown,
     Granted,
     Denied,
+}
+
+/// The signed-in officer's outbox on this phone.
+pub fn outbox(officer_id: &str) -> outbox::Outbox<PhoneStorage> {
+    outbox::Outbox::new(PhoneStorage, officer_id)
+}
+
+/// A new record id, made on the phone.
+pub fn new_record_id() -> String {
+    outbox::uuid_v4(random_bytes())
 }

@@ -1,5 +1,6 @@
 //! Server-side stand-ins: rendering on the server has no browser state.
 
+use super::outbox::{KeyValue, StoreError};
 use super::StoragePersistence;
 use crate::api::{ApiFailure, Officer, Verb};
 use crate::i18n::Lang;
@@ -54,4 +55,41 @@ pub fn current_year() -> i32 {
         .unwrap_or_default();
     // 146_097 days make 400 Gregorian years; close enough to name the year of today.
     1970 + (days as f64 / 365.2425) as i32
+}
+
+/// The server render has no phone storage: an outbox there is always empty.
+pub struct PhoneStorage;
+
+impl KeyValue for PhoneStorage {
+    fn get(&self, _key: &str) -> Option<String> {
+        None
+    }
+
+    fn set(&self, _key: &str, _value: &str) -> Result<(), StoreError> {
+        Err(StoreError::Unavailable)
+    }
+
+    fn remove(&self, _key: &str) {}
+
+    fn keys(&self, _prefix: &str) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or_default()
+}
+
+/// Ids are only made on the phone; the server render never stores one.
+pub fn random_bytes() -> [u8; 16] {
+    [0; 16]
+}
+
+pub fn replace_url(_url: &str) {}
+
+pub fn timed<T>(_name: &str, work: impl FnOnce() -> T) -> T {
+    work()
 }

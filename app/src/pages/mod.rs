@@ -1,9 +1,11 @@
 //! One component per page.
 
 mod admin;
+pub mod records;
 mod signin;
 
 pub use admin::{AdminAuditPage, AdminPage, AdminTargetsPage, AdminUnitsPage, AdminUsersPage};
+pub use records::{RecordsPage, ReferralPage, SessionPage};
 pub use signin::SignInPage;
 
 use crate::api::Role;
@@ -15,14 +17,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-
-#[component]
-pub fn RecordsPage() -> impl IntoView {
-    view! {
-        <h1>{tr(Key::NavRecords)}</h1>
-        <p>{tr(Key::RecordsIntro)}</p>
-    }
-}
 
 #[component]
 pub fn SyncPage() -> impl IntoView {

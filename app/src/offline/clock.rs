@@ -1,0 +1,69 @@
+//! Today's date as the server sees it: the calendar day in Vietnam (UTC+7), whatever time zone the
+//! phone is set to, so that the phone and the server agree on what "after today" means.
+
+use domain::Date;
+
+const DAY_MS: i64 = 86_400_000;
+const VIETNAM_OFFSET_MS: i64 = 7 * 3_600_000;
+const EPOCH: Date = match Date::from_ymd(1970, 1, 1) {
+    Some(date) => date,
+    None => panic!("1970-01-01 is a date"),
+};
+
+/// The day in Vietnam at `ms` milliseconds since 1970 (UTC).
+pub fn vietnam_date(ms: u64) -> Date {
+    let ms = i64::try_from(ms).unwrap_or(i64::MAX - VIETNAM_OFFSET_MS);
+    civil_from_days((ms + VIETNAM_OFFSET_MS).div_euclid(DAY_MS))
+}
+
+/// Today in Vietnam, by the phone's clock.
+pub fn today() -> Date {
+    vietnam_date(super::now_ms())
+}
+
+/// The date `days` after 1970-01-01, after Howard Hinnant's `civil_from_days`; the domain's dates
+/// cover years 1 to 9999, far beyond any phone clock.
+fn civil_from_days(days: i64) -> Date {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    Date::from_ymd(year as i32, month as u32, day as u32).unwrap_or(EPOCH)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> Date {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn days_count_from_1970() {
+        assert_eq!(civil_from_days(0), d("1970-01-01"));
+        assert_eq!(civil_from_days(11_017), d("2000-03-01"));
+        assert_eq!(civil_from_days(-1), d("1969-12-31"));
+        // Every day of two leap cycles round-trips through the domain's own day count.
+        let start = d("2023-01-01");
+        for n in 0..3000 {
+            let day = civil_from_days(19_358 + n);
+            assert_eq!(start.days_until(day), n);
+        }
+    }
+
+    #[test]
+    fn the_day_turns_at_midnight_in_vietnam() {
+        // 2023-03-14T16:59:59Z is 23:59:59 in Hà Nội; a second later it is the 15th.
+        let ms = 1_678_813_199_000;
+        assert_eq!(vietnam_date(ms), d("2023-03-14"));
+        assert_eq!(vietnam_date(ms + 1000), d("2023-03-15"));
+        assert_eq!(vietnam_date(0), d("1970-01-01"));
+    }
+}

@@ -1,0 +1,218 @@
+//! The records list at `/`: the officer's records on this phone, newest first, with counts per
+//! state (which also filter), filters by kind and date, and a tap on a row to open it.
+
+use domain::{Coded, Date, RecordKind};
+use leptos::prelude::*;
+
+use super::form::{draft_data, has_form, summary};
+use super::{form_path, state_key};
+use crate::api::OrgUnit;
+use crate::auth::use_auth;
+use crate::i18n::{tr, use_i18n, Key};
+use crate::offline;
+use crate::offline::outbox::{sort_for_list, Counts, Entry, Filter, StateTag};
+use crate::shell::AppState;
+
+/// Rows drawn at first and for each "show more": a cheap phone stays quick with thousands stored.
+const PAGE: usize = 50;
+
+#[component]
+pub fn RecordsPage() -> impl IntoView {
+    let auth = use_auth();
+    let i18n = use_i18n();
+    let app = expect_context::<AppState>();
+    let entries = RwSignal::new(Vec::<Entry>::new());
+    let units = RwSignal::new(Vec::<OrgUnit>::new());
+    let loaded = RwSignal::new(false);
+
+    Effect::new(move |_| {
+        let Some(officer) = auth.officer.get() else {
+            return;
+        };
+        let outbox = offline::outbox(&officer.id);
+        let mut all = offline::timed("pcmd.outbox.load", || outbox.entries());
+        sort_for_list(&mut all);
+        let waiting = all
+            .iter()
+            .filter(|e| e.state.tag() == StateTag::Waiting)
+            .count();
+        app.waiting.set(waiting);
+        let mut known = outbox.org_units();
+        if !known.iter().any(|unit| unit.id == officer.org_unit.id) {
+            known.push(OrgUnit {
+                id: officer.org_unit.id,
+                code: officer.org_unit.code,
+                name: officer.org_unit.name,
+                level: String::new(),
+                parent_id: None,
+                valid_from: None,
+                valid_to: None,
+                successor_ids: Vec::new(),
+            });
+        }
+        units.set(known);
+        entries.set(all);
+        loaded.set(true);
+    });
+
+    let filter = RwSignal::new(Filter::default());
+    let limit = RwSignal::new(PAGE);
+    // A new filter starts again from the first page.
+    let set_filter = move |change: &dyn Fn(&mut Filter)| {
+        filter.update(|filter| change(filter));
+        limit.set(PAGE);
+    };
+    let counts = Memo::new(move |_| {
+        entries.with(|all| Counts::of(all.iter().map(|entry| entry.state.tag())))
+    });
+    let kinds = Memo::new(move |_| {
+        let present = |k: &RecordKind| entries.with(|all| all.iter().any(|e| e.kind == *k));
+        RecordKind::ALL
+            .iter()
+            .copied()
+            .filter(|k| has_form(*k) || present(k))
+            .collect::<Vec<_>>()
+    });
+    let matching = Memo::new(move |_| {
+        let filter = filter.get();
+        entries.with(|all| all.iter().filter(|e| filter.matches(e)).count())
+    });
+    let shown = move || {
+        let filter = filter.get();
+        entries.with(|all| {
+            all.iter()
+                .filter(|e| filter.matches(e))
+                .take(limit.get())
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+
+    let more = move || matching.get() > limit.get();
+
+    let chip = move |tag: Option<StateTag>| {
+        let label = tr(tag.map_or(Key::AllStates, state_key));
+        let count = move || tag.map_or_else(|| counts.get().total(), |tag| counts.get().get(tag));
+        view! {
+            <button
+                class="chip"
+                type="button"
+                data-state=tag.map_or("all", StateTag::as_str)
+                aria-pressed=move || (filter.with(|f| f.state) == tag).to_string()
+                on:click=move |_| set_filter(&|f| f.state = tag)
+            >
+                <span>{label}</span>
+                <strong class="chip-count">{count}</strong>
+            </button>
+        }
+    };
+    let date_input = move |bound: fn(&mut Filter, Option<Date>), label: Key| {
+        view! {
+            <label class="field">
+                <span class="label">{tr(label)}</span>
+                <input type="date" on:input=move |ev| {
+                    let day = event_target_value(&ev).parse().ok();
+                    set_filter(&|f| bound(f, day));
+                } />
+            </label>
+        }
+    };
+
+    view! {
+        <h1>{tr(Key::NavRecords)}</h1>
+        <div class="new-record">
+            <a href="/records/session" class="button" data-testid="new-session">"+ "{tr(Key::NewSession)}</a>
+            <a href="/records/referral" class="button" data-testid="new-referral">"+ "{tr(Key::NewReferral)}</a>
+        </div>
+        <div class="chips" role="group" data-testid="state-counts">
+            {chip(None)}
+            {StateTag::ALL.into_iter().map(|tag| chip(Some(tag))).collect_view()}
+        </div>
+        <details class="filters">
+            <summary>{tr(Key::Filter)}</summary>
+            <label class="field">
+                <span class="label">{tr(Key::AllKinds)}</span>
+                <select name="kind" on:change=move |ev| {
+                    let kind = RecordKind::parse(&event_target_value(&ev));
+                    set_filter(&|f| f.kind = kind);
+                }>
+                    <option value="">{tr(Key::AllKinds)}</option>
+                    {move || kinds.get().into_iter().map(|k| view! {
+                        <option value=k.as_str() prop:selected=move || filter.with(|f| f.kind) == Some(k)>{move || k.label(i18n.lang.get())}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <div class="pair">
+                {date_input(|f: &mut Filter, day| f.from = day, Key::Since)}
+                {date_input(|f: &mut Filter, day| f.to = day, Key::Until)}
+            </div>
+        </details>
+        {move || {
+            let empty = entries.with(Vec::is_empty);
+            let key = if empty { Key::RecordsIntro } else { Key::RecordsNoMatch };
+            (loaded.get() && matching.get() == 0).then(|| view! { <p class="muted">{tr(key)}</p> })
+        }}
+        <ul class="records" data-testid="records">
+            {move || shown().into_iter().map(|entry| view! { <RecordRow entry units /> }).collect_view()}
+        </ul>
+        {move || more().then(|| view! {
+            <button class="button wide secondary" type="button" on:click=move |_| limit.update(|n| *n += PAGE)>
+                {tr(Key::ShowMore)}" ("{move || matching.get().saturating_sub(limit.get())}")"
+            </button>
+        })}
+    }
+}
+
+/// One record: kind, date, unit, key values and state; a tap opens its form.
+#[component]
+fn RecordRow(entry: Entry, units: RwSignal<Vec<OrgUnit>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let tag = entry.state.tag();
+    let date = entry.occurred_on().map(Date::format_vn).unwrap_or_default();
+    let unit_id = entry
+        .record
+        .as_ref()
+        .map(|record| record.org_unit_id.clone())
+        .or_else(|| entry.draft.as_ref()?.get("org_unit_id").cloned())
+        .unwrap_or_default();
+    let unit = move || {
+        units.with(|units| {
+            units
+                .iter()
+                .find(|unit| unit.id == unit_id)
+                .map_or_else(|| unit_id.clone(), |unit| unit.name.clone())
+        })
+    };
+    let data = match (&entry.record, &entry.draft) {
+        (Some(record), _) => record.data.clone(),
+        (None, Some(draft)) => draft_data(draft),
+        (None, None) => serde_json::Value::Null,
+    };
+    let kind = entry.kind;
+    let values = move || {
+        let words = [Key::People, Key::Men, Key::Women].map(|key| i18n.t(key));
+        summary(kind, &data, i18n.lang.get(), words)
+    };
+    let voided = entry.voided();
+    let unsaved = entry.record.is_some() && entry.draft.is_some();
+    let body = view! {
+        <span class="row-top">
+            <strong class="row-kind">{move || kind.label(i18n.lang.get())}</strong>
+            <span class="row-date">{date}</span>
+        </span>
+        <span class="row-unit">{unit}</span>
+        <span class="row-values" data-testid="row-values">{values}</span>
+        <span class="row-badges">
+            <span class=format!("badge state-{}", tag.as_str()) data-testid="row-state">{tr(state_key(tag))}</span>
+            {voided.then(|| view! { <span class="badge voided">{tr(Key::Voided)}</span> })}
+            {unsaved.then(|| view! { <span class="badge unsaved">{tr(Key::UnsavedEdit)}</span> })}
+        </span>
+    };
+    // Kinds without a form yet are listed without a link.
+    let href = form_path(kind).map(|path| format!("{path}?id={}", entry.id));
+    view! {
+        <li class="record" class:voided=voided data-testid="record-row" data-state=tag.as_str()>
+            <a class="record-link" href=href>{body}</a>
+        </li>
+    }
+}
