@@ -182,7 +182,10 @@ pub fn forget_officer() {
 }
 
 pub async fn api_get<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
-    let response = Request::get(path).send().await.map_err(|_| ApiFailure::Offline)?;
+    let response = Request::get(path)
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Offline)?;
     read(response).await
 }
 

@@ -46,7 +46,10 @@ pub fn SettingsPage() -> impl IntoView {
             navigate("/signin", Default::default());
         });
     };
-    let is_admin = move || auth.officer.with(|o| o.as_ref().is_some_and(|o| o.role == Role::Admin));
+    let is_admin = move || {
+        auth.officer
+            .with(|o| o.as_ref().is_some_and(|o| o.role == Role::Admin))
+    };
     let persistence = RwSignal::new(StoragePersistence::Unknown);
     Effect::new(move |_| offline::request_persistent_storage(move |p| persistence.set(p)));
     let lang_button = move |lang: Lang, key: Key| {
