@@ -33,7 +33,21 @@ messages! {
     NavIndicators => "Chỉ tiêu", "Indicators";
     NavSettings => "Cài đặt", "Settings";
     RecordsIntro => "Các hồ sơ bạn ghi trên máy này sẽ hiện ở đây, kể cả khi không có mạng.", "Records you enter on this phone will be listed here, even without signal.";
-    SyncIntro => "Hồ sơ được gửi lên máy chủ khi có mạng. Chưa có gì chờ gửi.", "Records are sent to the server when there is signal. Nothing is waiting.";
+    SyncIntro => "Hồ sơ được gửi lên máy chủ khi có mạng, và hồ sơ của đồng nghiệp được tải về máy.", "Records are sent to the server when there is signal, and colleagues' records come down to this phone.";
+    SyncNow => "Đồng bộ ngay", "Sync now";
+    Syncing => "Đang đồng bộ…", "Syncing…";
+    LastSynced => "Lần đồng bộ gần nhất", "Last synced";
+    NeverSynced => "Chưa đồng bộ lần nào trên máy này.", "Never synced on this phone.";
+    SyncFailed => "Chưa đồng bộ được (không có mạng hoặc máy chủ bận). Ứng dụng sẽ tự thử lại; hồ sơ vẫn được giữ trên máy.", "Could not sync (no signal or the server is busy). The app will try again by itself; records stay on this phone.";
+    SyncStorageFull => "Bộ nhớ trên máy đã đầy nên chưa tải về hết hồ sơ từ máy chủ. Các hồ sơ đã có trên máy vẫn còn nguyên. Hãy giải phóng bộ nhớ rồi bấm Đồng bộ ngay.", "This phone's storage is full, so not all records could be downloaded from the server. Records already on the phone are intact. Free some space, then tap Sync now.";
+    RecordTooLarge => "Hồ sơ quá lớn để gửi lên máy chủ. Hãy rút gọn ghi chú rồi lưu lại.", "The record is too large to send. Shorten the notes and save again.";
+    ConflictsTitle => "Hồ sơ bị xung đột", "Records in conflict";
+    NoConflicts => "Không có hồ sơ nào bị xung đột.", "No records in conflict.";
+    ConflictExplain => "Người khác đã sửa hồ sơ này trên máy chủ sau lần bạn tải về. Hãy chọn bản được giữ.", "Someone changed this record on the server after you got it. Choose the version to keep.";
+    ConflictMine => "Bản của bạn", "Your version";
+    ConflictServer => "Bản trên máy chủ", "Server's version";
+    KeepMine => "Giữ bản của tôi", "Keep mine";
+    TakeServer => "Lấy bản trên máy chủ", "Take the server's";
     IndicatorsIntro => "Kết quả các chỉ tiêu của kế hoạch so với mục tiêu sẽ hiện ở đây.", "The plan's indicators against their targets will be shown here.";
     SettingsLanguage => "Ngôn ngữ", "Language";
     LangVi => "Tiếng Việt", "Tiếng Việt";
@@ -174,7 +188,7 @@ messages! {
     DiscardEdit => "Bỏ sửa đổi chưa lưu", "Discard unsaved changes";
     VoidedNote => "Hồ sơ này đã bị huỷ bỏ và không thể sửa.", "This record was voided and cannot be edited.";
     RejectedNote => "Máy chủ đã từ chối hồ sơ này. Hãy sửa các ô được đánh dấu rồi lưu lại.", "The server refused this record. Fix the marked fields and save again.";
-    ConflictNote => "Người khác đã sửa hồ sơ này trên máy chủ. Sửa đổi của bạn vẫn được giữ; hãy đồng bộ để chọn phiên bản.", "Someone changed this record on the server. Your changes are kept; sync to choose a version.";
+    ConflictNote => "Người khác đã sửa hồ sơ này trên máy chủ. Sửa đổi của bạn vẫn được giữ; hãy chọn phiên bản ở trang Đồng bộ.", "Someone changed this record on the server. Your changes are kept; choose a version on the Sync page.";
     RecordNotFound => "Không tìm thấy hồ sơ này trên máy.", "This record is not on this phone.";
     BackToList => "Về danh sách hồ sơ", "Back to the records";
 }

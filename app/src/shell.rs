@@ -3,6 +3,7 @@
 use crate::auth::{Auth, SignInGuard};
 use crate::i18n::{provide_i18n, tr, use_i18n, Key, Lang};
 use crate::offline;
+use crate::offline::sync::{use_sync, SyncEngine};
 use crate::pages::{
     records, AdminAuditPage, AdminPage, AdminTargetsPage, AdminUnitsPage, AdminUsersPage,
     IndicatorsPage, NotFoundPage, RecordsPage, ReferralPage, SessionPage, SettingsPage, SignInPage,
@@ -73,6 +74,7 @@ pub fn App() -> impl IntoView {
     };
     provide_context(state);
     let auth = Auth::provide();
+    let engine = SyncEngine::provide(auth, state, i18n);
 
     // Browser state is read only after hydration, so the first render equals the server's.
     Effect::new(move |_| {
@@ -82,6 +84,7 @@ pub fn App() -> impl IntoView {
         state.online.set(offline::is_online());
         offline::on_connectivity_change(move |online| state.online.set(online));
         offline::register_service_worker(move || state.update_ready.set(true));
+        engine.start();
         auth.load();
         offline::mark_hydrated();
     });
@@ -124,8 +127,11 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Header() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let engine = use_sync();
     let auth = crate::auth::use_auth();
     let i18n = use_i18n();
+    // Progress only while records go up, not while a sync only pulls.
+    let sending = move || engine.running.get() && engine.progress.get().1 != 0;
     let place = move || match auth.officer.get() {
         Some(officer) => officer.org_unit.name,
         None => i18n.t(Key::AppPlace).to_string(),
@@ -140,6 +146,14 @@ fn Header() -> impl IntoView {
                 <span class="dot" class:offline=move || !state.online.get()></span>
                 <span class="count" data-testid="waiting-count">{move || state.waiting.get()}</span>
                 <span class="label">{tr(Key::Waiting)}</span>
+                <Show when=sending>
+                    <span class="progress" data-testid="sync-progress">
+                        {move || {
+                            let (done, total) = engine.progress.get();
+                            format!("⇅ {done}/{total}")
+                        }}
+                    </span>
+                </Show>
             </A>
         </header>
     }

@@ -180,7 +180,7 @@ test("sessions and referrals are captured offline and survive a reload", async (
     await expect(rows).toHaveCount(5);
     await expect(page.getByTestId("waiting-count")).toHaveText("5");
   }
-  await context.setOffline(false);
+  // The context closes offline: coming back online would sync these records (sync.spec.js).
 });
 
 test("a full storage keeps what was typed and everything already saved", async ({ page }) => {

@@ -269,6 +269,17 @@ impl KeyValue for PhoneStorage {
     }
 }
 
+/// Runs `work` once, `ms` milliseconds from now.
+pub fn after(ms: u32, work: impl FnOnce() + 'static) {
+    if let Some(window) = web_sys::window() {
+        let callback = Closure::once_into_js(work);
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+            callback.unchecked_ref(),
+            i32::try_from(ms).unwrap_or(i32::MAX),
+        );
+    }
+}
+
 pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }

@@ -16,6 +16,14 @@ pub fn vietnam_date(ms: u64) -> Date {
     civil_from_days((ms + VIETNAM_OFFSET_MS).div_euclid(DAY_MS))
 }
 
+/// The time in Vietnam at `ms` as `hh:mm dd/mm/yyyy`, for "last synced".
+pub fn vietnam_time(ms: u64) -> String {
+    let ms = i64::try_from(ms).unwrap_or(0) + VIETNAM_OFFSET_MS;
+    let minutes = ms.rem_euclid(DAY_MS) / 60_000;
+    let date = civil_from_days(ms.div_euclid(DAY_MS)).format_vn();
+    format!("{:02}:{:02} {date}", minutes / 60, minutes % 60)
+}
+
 /// Today in Vietnam, by the phone's clock.
 pub fn today() -> Date {
     vietnam_date(super::now_ms())
@@ -40,6 +48,12 @@ fn civil_from_days(days: i64) -> Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_shown_in_vietnam() {
+        // 2023-03-04 17:05 UTC is past midnight in Vietnam.
+        assert_eq!(vietnam_time(1_677_949_500_000), "00:05 05/03/2023");
+    }
 
     fn d(text: &str) -> Date {
         text.parse().unwrap()

@@ -4,6 +4,7 @@
 
 pub mod clock;
 pub mod outbox;
+pub mod sync;
 
 #[cfg(feature = "hydrate")]
 mod browser;
@@ -31,4 +32,17 @@ pub fn outbox(officer_id: &str) -> outbox::Outbox<PhoneStorage> {
 /// A new record id, made on the phone.
 pub fn new_record_id() -> String {
     outbox::uuid_v4(random_bytes())
+}
+
+/// This phone's id for the server's records of who sent what: made once, kept in localStorage.
+pub fn device_id() -> String {
+    use outbox::KeyValue;
+    const DEVICE_KEY: &str = "pcmd.device";
+    if let Some(id) = PhoneStorage.get(DEVICE_KEY) {
+        return id;
+    }
+    let id = new_record_id();
+    // Unsaved, the next sync sends another id: the server only records it.
+    let _ = PhoneStorage.set(DEVICE_KEY, &id);
+    id
 }

@@ -19,9 +19,9 @@
 
 use std::collections::BTreeMap;
 
-use domain::{Date, Record, RecordKind};
+pub use domain::sync::{StoredRecord, SyncResult, SyncStatus, WireFieldError};
+use domain::{Coded, Date, Record, RecordKind};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::api::OrgUnit;
 
@@ -61,7 +61,7 @@ pub enum LocalState {
     /// The server holds another version, changed by someone else; the officer decides.
     Conflict { current: StoredRecord },
     /// The server refused the record; the officer fixes it and saves again.
-    Rejected { errors: Vec<Problem> },
+    Rejected { errors: Vec<WireFieldError> },
 }
 
 impl LocalState {
@@ -124,65 +124,18 @@ impl StateTag {
     }
 }
 
-/// A field the server refused, as `API.md` sends it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Problem {
-    pub field: String,
-    pub code: String,
-    #[serde(default)]
-    pub message: String,
-}
-
-/// A record as the server stores it: the envelope and its version, side by side in one object
-/// (`updated_at` and `updated_by` are not kept).
-#[derive(Clone, Debug, PartialEq)]
-pub struct StoredRecord {
-    pub record: Record,
-    pub version: i64,
-}
-
-// By hand through `Value` rather than `#[serde(flatten)]`, which would pull a buffering
-// deserialiser into the phone's bundle.
-impl Serialize for StoredRecord {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut value = serde_json::to_value(&self.record).map_err(serde::ser::Error::custom)?;
-        value["version"] = self.version.into();
-        value.serialize(serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for StoredRecord {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        let version = value
-            .get("version")
-            .and_then(Value::as_i64)
-            .ok_or_else(|| serde::de::Error::missing_field("version"))?;
-        let record = Record::deserialize(value).map_err(serde::de::Error::custom)?;
-        Ok(StoredRecord { record, version })
-    }
-}
-
-/// The answer of `POST /api/v1/sync` for one record.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct SyncResult {
-    pub id: String,
-    pub status: SyncStatus,
-    #[serde(default)]
-    pub version: Option<i64>,
-    #[serde(default)]
-    pub errors: Vec<Problem>,
-    #[serde(default)]
-    pub current: Option<StoredRecord>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SyncStatus {
-    Applied,
-    Unchanged,
-    Conflict,
-    Rejected,
+/// A record as the server holds it (`current` of a conflict, a pulled record) as the phone's own
+/// typed record starting from that version; `None` for what this phone's code cannot read.
+pub fn record_of(stored: &StoredRecord) -> Option<Record> {
+    Some(Record {
+        id: stored.id.clone(),
+        kind: RecordKind::parse(&stored.kind)?,
+        org_unit_id: stored.org_unit_id.clone(),
+        occurred_on: stored.occurred_on.parse().ok()?,
+        base_version: stored.version,
+        voided: stored.voided,
+        data: stored.data.clone(),
+    })
 }
 
 /// How the officer settles a conflict.
@@ -293,7 +246,7 @@ impl Entry {
             }
             (SyncStatus::Rejected, _, _) if untouched => {
                 self.state = LocalState::Rejected {
-                    errors: result.errors.clone(),
+                    errors: result.errors.clone().unwrap_or_default(),
                 };
             }
             // A newer edit may be fine, and a malformed answer proves nothing: send again.
@@ -317,8 +270,9 @@ impl Entry {
                 self.state = LocalState::Waiting;
             }
             Resolution::TakeServer => {
-                let mut record = current.record;
-                record.base_version = current.version;
+                let Some(record) = record_of(&current) else {
+                    return false;
+                };
                 self.record = Some(record);
                 self.state = LocalState::Synced {
                     version: current.version,
@@ -333,8 +287,7 @@ impl Entry {
     /// The entry after a record pulled from the server, or `None` when nothing changes: a newer
     /// version replaces a synced record; a record with local changes keeps them (sync settles it).
     pub fn restored(existing: Option<&Entry>, pulled: &StoredRecord, now: u64) -> Option<Entry> {
-        let mut record = pulled.record.clone();
-        record.base_version = pulled.version;
+        let record = record_of(pulled)?;
         let Some(existing) = existing else {
             return Some(Entry {
                 id: record.id.clone(),
@@ -731,7 +684,7 @@ impl<S: KeyValue> Outbox<S> {
         let before = index.clone();
         let mut changes = Vec::new();
         for stored in pulled {
-            let existing = self.read(&stored.record.id);
+            let existing = self.read(&stored.id);
             if let Some(entry) = Entry::restored(existing.as_ref(), stored, now) {
                 index.set(&entry.id, entry.state.tag());
                 changes.push(entry);
@@ -783,6 +736,29 @@ impl<S: KeyValue> Outbox<S> {
     pub fn keep_org_units(&self, units: &[OrgUnit]) -> Result<(), StoreError> {
         let json = serde_json::to_string(units).map_err(|_| StoreError::Unavailable)?;
         self.store.set(&self.units_key(), &json)
+    }
+
+    /// Where pulling `GET /api/v1/records` goes on from; `None` on a new or wiped phone.
+    pub fn cursor(&self) -> Option<String> {
+        self.store.get(&format!("{}cursor", self.prefix))
+    }
+
+    /// Kept only after the page it follows is stored, so a failed page is pulled again.
+    pub fn keep_cursor(&self, cursor: &str) -> Result<(), StoreError> {
+        self.store.set(&format!("{}cursor", self.prefix), cursor)
+    }
+
+    /// When the server last acknowledged a sync from this phone (ms since 1970).
+    pub fn last_synced(&self) -> Option<u64> {
+        self.store
+            .get(&format!("{}synced_at", self.prefix))?
+            .parse()
+            .ok()
+    }
+
+    pub fn keep_last_synced(&self, at: u64) -> Result<(), StoreError> {
+        self.store
+            .set(&format!("{}synced_at", self.prefix), &at.to_string())
     }
 }
 
@@ -885,8 +861,15 @@ mod tests {
 
     fn stored(record: &Record, version: i64) -> StoredRecord {
         StoredRecord {
-            record: record.clone(),
+            id: record.id.clone(),
+            kind: record.kind.as_str().into(),
+            org_unit_id: record.org_unit_id.clone(),
+            occurred_on: record.occurred_on.to_string(),
+            voided: record.voided,
+            data: record.data.clone(),
             version,
+            updated_at: "2023-03-04T01:02:03Z".into(),
+            updated_by: "officer-2".into(),
         }
     }
 
@@ -1074,9 +1057,10 @@ mod tests {
             result(&records[1], "unchanged", Some(4)),
             serde_json::from_value(json!({"id": records[2].id, "status": "conflict",
                 "version": 2, "current": {"version": 2, "updated_at": "2023-03-04T01:02:03Z",
+                "updated_by": "officer-2",
                 "id": server_version.id, "kind": "outreach_session",
                 "org_unit_id": server_version.org_unit_id, "occurred_on": "2023-03-03",
-                "base_version": 1, "voided": false, "data": server_version.data}}))
+                "voided": false, "data": server_version.data}}))
             .unwrap(),
             serde_json::from_value(json!({"id": records[3].id, "status": "rejected",
                 "errors": [{"field": "org_unit_id", "code": "forbidden", "message": "no"}]}))
@@ -1093,11 +1077,11 @@ mod tests {
             panic!("{:?}", states[2]);
         };
         assert_eq!(current.version, 2);
-        assert_eq!(current.record.data["reached_male"], 99);
+        assert_eq!(current.data["reached_male"], 99);
         assert_eq!(
             states[3],
             LocalState::Rejected {
-                errors: vec![Problem {
+                errors: vec![WireFieldError {
                     field: "org_unit_id".into(),
                     code: "forbidden".into(),
                     message: "no".into()
@@ -1407,5 +1391,29 @@ mod tests {
         outbox.keep_org_units(std::slice::from_ref(&unit)).unwrap();
         assert_eq!(outbox.org_units(), vec![unit]);
         assert!(Outbox::new(memory, "officer-2").org_units().is_empty());
+    }
+
+    #[test]
+    fn records_come_back_from_the_server_s_json() {
+        let (_, outbox) = outbox();
+        let record = session(1, 7);
+        let page: domain::sync::RecordsPage = serde_json::from_value(json!({
+            "records": [{"id": record.id, "kind": "outreach_session", "org_unit_id": "u-03412",
+                "occurred_on": "2023-03-01", "voided": false, "data": record.data, "version": 3,
+                "updated_at": "2023-03-04T01:02:03Z", "updated_by": "officer-2"}],
+            "next_cursor": "c1"}))
+        .unwrap();
+        assert_eq!(outbox.restore(&page.records, 1).unwrap(), 1);
+        let entry = outbox.entry(&record.id).unwrap();
+        assert_eq!(entry.state, LocalState::Synced { version: 3 });
+        assert_eq!(
+            entry.record,
+            Some(Record {
+                base_version: 3,
+                ..record
+            })
+        );
+        outbox.keep_cursor(&page.next_cursor).unwrap();
+        assert_eq!(outbox.cursor().as_deref(), Some("c1"));
     }
 }

@@ -76,6 +76,9 @@ impl KeyValue for PhoneStorage {
     }
 }
 
+/// Timers only run in the browser.
+pub fn after(_ms: u32, _work: impl FnOnce() + 'static) {}
+
 pub fn now_ms() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -3,10 +3,12 @@
 mod admin;
 pub mod records;
 mod signin;
+mod sync;
 
 pub use admin::{AdminAuditPage, AdminPage, AdminTargetsPage, AdminUnitsPage, AdminUsersPage};
 pub use records::{RecordsPage, ReferralPage, SessionPage};
 pub use signin::SignInPage;
+pub use sync::SyncPage;
 
 use crate::api::Role;
 use crate::auth::use_auth;
@@ -17,14 +19,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-
-#[component]
-pub fn SyncPage() -> impl IntoView {
-    view! {
-        <h1>{tr(Key::NavSync)}</h1>
-        <p>{tr(Key::SyncIntro)}</p>
-    }
-}
 
 #[component]
 pub fn IndicatorsPage() -> impl IntoView {

@@ -7,7 +7,7 @@ use domain::{
 };
 use serde_json::{json, Map, Value};
 
-use crate::offline::outbox::{Draft, Problem};
+use crate::offline::outbox::{Draft, WireFieldError};
 
 /// How a field's text travels in the record's JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,7 +95,7 @@ impl Issue {
     }
 
     /// A field the server refused, in the officer's language when the code is a known one.
-    pub fn from_problem(problem: &Problem) -> Issue {
+    pub fn from_problem(problem: &WireFieldError) -> Issue {
         Issue {
             field: problem.field.clone(),
             why: ErrorCode::parse(&problem.code)

@@ -4,13 +4,14 @@
 use domain::{Coded, Date, RecordKind};
 use leptos::prelude::*;
 
-use super::form::{draft_data, has_form, summary};
+use super::form::{draft_data, has_form, summary, Issue};
 use super::{form_path, state_key};
 use crate::api::OrgUnit;
 use crate::auth::use_auth;
 use crate::i18n::{tr, use_i18n, Key};
 use crate::offline;
-use crate::offline::outbox::{sort_for_list, Counts, Entry, Filter, StateTag};
+use crate::offline::outbox::{sort_for_list, Counts, Entry, Filter, LocalState, StateTag};
+use crate::offline::sync::use_sync;
 use crate::shell::AppState;
 
 /// Rows drawn at first and for each "show more": a cheap phone stays quick with thousands stored.
@@ -24,8 +25,11 @@ pub fn RecordsPage() -> impl IntoView {
     let entries = RwSignal::new(Vec::<Entry>::new());
     let units = RwSignal::new(Vec::<OrgUnit>::new());
     let loaded = RwSignal::new(false);
+    let engine = use_sync();
 
     Effect::new(move |_| {
+        // Read again whenever a sync changed the outbox.
+        engine.revision.track();
         let Some(officer) = auth.officer.get() else {
             return;
         };
@@ -194,6 +198,22 @@ fn RecordRow(entry: Entry, units: RwSignal<Vec<OrgUnit>>) -> impl IntoView {
         summary(kind, &data, i18n.lang.get(), words)
     };
     let voided = entry.voided();
+    // What the server refused, to fix in the form.
+    let errors = match &entry.state {
+        LocalState::Rejected { errors } => errors.iter().map(Issue::from_problem).collect(),
+        _ => Vec::new(),
+    };
+    let refused = (!errors.is_empty()).then(|| {
+        let text = move || {
+            let lang = i18n.lang.get();
+            errors
+                .iter()
+                .map(|issue| issue.message(lang))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        view! { <span class="row-errors" data-testid="row-errors">{text}</span> }
+    });
     let unsaved = entry.record.is_some() && entry.draft.is_some();
     let body = view! {
         <span class="row-top">
@@ -202,6 +222,7 @@ fn RecordRow(entry: Entry, units: RwSignal<Vec<OrgUnit>>) -> impl IntoView {
         </span>
         <span class="row-unit">{unit}</span>
         <span class="row-values" data-testid="row-values">{values}</span>
+        {refused}
         <span class="row-badges">
             <span class=format!("badge state-{}", tag.as_str()) data-testid="row-state">{tr(state_key(tag))}</span>
             {voided.then(|| view! { <span class="badge voided">{tr(Key::Voided)}</span> })}

@@ -11,6 +11,7 @@ mod list;
 mod referral;
 mod session;
 
+pub(crate) use form::summary;
 pub use list::RecordsPage;
 pub use referral::ReferralPage;
 pub use session::SessionPage;
@@ -34,7 +35,7 @@ fn form_path(kind: RecordKind) -> Option<&'static str> {
     }
 }
 
-fn state_key(tag: StateTag) -> Key {
+pub(crate) fn state_key(tag: StateTag) -> Key {
     match tag {
         StateTag::Draft => Key::StateDraft,
         StateTag::Waiting => Key::StateWaiting,

@@ -1,0 +1,346 @@
+//! The sync engine: sends the outbox to `POST /api/v1/sync` and pulls `GET /api/v1/records` into
+//! it, as `API.md` ("Sync") describes.
+//!
+//! It runs after hydration once an officer is known, when the browser comes online, when the
+//! officer signs in again, on "Sync now", and every few minutes while records wait. Batches of at
+//! most [`MAX_BATCH`] go oldest first; each record leaves "waiting" only on its own answer
+//! (`Outbox::apply_results`). A failure (offline, 5xx) retries after an exponential backoff with
+//! jitter; 401 flags the expired session and touches nothing; 413 splits the batch. Only one sync
+//! runs at a time: a request during one runs again right after it.
+
+use domain::sync::{RecordsPage, SyncRequest, SyncResponse, MAX_BATCH};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::outbox::{
+    KeyValue, Outbox, StateTag, StoreError, SyncResult, SyncStatus, WireFieldError,
+};
+use crate::api::{ApiFailure, Verb};
+use crate::auth::Auth;
+use crate::i18n::{I18n, Key};
+use crate::shell::AppState;
+
+/// While records wait, the next attempt at the latest this long after the last one.
+const PERIOD_MS: u32 = 3 * 60_000;
+/// The first retry after a failure; each further failure doubles it, up to [`BACKOFF_MAX_MS`].
+const BACKOFF_BASE_MS: u64 = 5_000;
+const BACKOFF_MAX_MS: u64 = 15 * 60_000;
+
+/// How long to wait after `failures` failures in a row, given a random `unit` in `[0, 1)`: a
+/// random time in the upper half of the doubled delay, so phones that lost the same network do not
+/// all come back at the same moment.
+pub fn backoff_ms(failures: u32, unit: f64) -> u64 {
+    let full = BACKOFF_BASE_MS
+        .saturating_mul(1 << failures.saturating_sub(1).min(20))
+        .min(BACKOFF_MAX_MS);
+    full / 2 + (full as f64 / 2.0 * unit.clamp(0.0, 1.0)) as u64
+}
+
+/// `text` as a URL query value.
+pub fn query_value(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// Why a sync stopped before its end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stop {
+    /// No network, or the server failed: try again later.
+    Retry,
+    /// The session expired: the officer signs in again, then it goes on.
+    Expired,
+    /// The phone's storage refused a write; what was stored before is intact.
+    Storage(StoreError),
+}
+
+fn stop_of(failure: ApiFailure) -> Stop {
+    match failure {
+        ApiFailure::Unauthenticated => Stop::Expired,
+        _ => Stop::Retry,
+    }
+}
+
+/// The engine's state, shown by the header and the sync page.
+#[derive(Clone, Copy)]
+pub struct SyncEngine {
+    pub running: RwSignal<bool>,
+    /// Records answered and records to send, during a sync.
+    pub progress: RwSignal<(usize, usize)>,
+    pub last_synced: RwSignal<Option<u64>>,
+    /// Why the last sync stopped, when it did.
+    pub problem: RwSignal<Option<Key>>,
+    /// Bumped whenever a sync changed the outbox, so that lists read it again.
+    pub revision: RwSignal<u64>,
+    /// Failures in a row, the earliest time of the next automatic attempt, and whether another
+    /// sync was asked for during this one.
+    failures: StoredValue<u32>,
+    retry_at: StoredValue<u64>,
+    again: StoredValue<bool>,
+    auth: Auth,
+    app: AppState,
+    i18n: I18n,
+}
+
+impl SyncEngine {
+    /// Made once by the app; it starts itself once the phone's storage was read.
+    pub fn provide(auth: Auth, app: AppState, i18n: I18n) -> SyncEngine {
+        let engine = SyncEngine {
+            running: RwSignal::new(false),
+            progress: RwSignal::new((0, 0)),
+            last_synced: RwSignal::new(None),
+            problem: RwSignal::new(None),
+            revision: RwSignal::new(0),
+            failures: StoredValue::new(0),
+            retry_at: StoredValue::new(0),
+            again: StoredValue::new(false),
+            auth,
+            app,
+            i18n,
+        };
+        provide_context(engine);
+        // A new officer, or the same one signed in again: sync, which restores a new phone.
+        let signed_in = Memo::new(move |_| {
+            let expired = auth.expired.get();
+            auth.officer
+                .with(|o| o.as_ref().map(|o| o.id.clone()))
+                .filter(|_| !expired)
+        });
+        Effect::new(move |_| {
+            if let Some(officer_id) = signed_in.get() {
+                engine
+                    .last_synced
+                    .set(super::outbox(&officer_id).last_synced());
+                engine.problem.set(None);
+                engine.sync_now();
+            }
+        });
+        engine
+    }
+
+    /// Hooks the engine to the browser's triggers; called once, after hydration.
+    pub fn start(self) {
+        super::on_connectivity_change(move |online| {
+            if online {
+                self.sync_now();
+            }
+        });
+        self.tick();
+    }
+
+    /// The periodic check: a sync when records wait and no backoff holds it back.
+    fn tick(self) {
+        super::after(PERIOD_MS, move || {
+            let waiting = self.app.waiting.get_untracked() > 0;
+            if waiting && super::now_ms() >= self.retry_at.get_value() {
+                self.sync_now();
+            }
+            self.tick();
+        });
+    }
+
+    /// Starts a sync now, or right after the one under way.
+    pub fn sync_now(self) {
+        if self.running.get_untracked() {
+            self.again.set_value(true);
+            return;
+        }
+        let Some(officer) = self.auth.officer.get_untracked() else {
+            return;
+        };
+        if self.auth.expired.get_untracked() || !super::is_online() {
+            return;
+        }
+        self.running.set(true);
+        self.again.set_value(false);
+        spawn_local(async move {
+            let outbox = super::outbox(&officer.id);
+            let outcome = match self.push(&outbox).await {
+                Ok(()) => self.pull(&outbox).await,
+                Err(stop) => Err(stop),
+            };
+            self.finish(&outbox, outcome);
+        });
+    }
+
+    fn finish<S: KeyValue>(self, outbox: &Outbox<S>, outcome: Result<(), Stop>) {
+        self.running.set(false);
+        self.show_waiting(outbox);
+        match outcome {
+            Ok(()) => {
+                let now = super::now_ms();
+                // Shown even if it cannot be kept; only the next start forgets it.
+                let _ = outbox.keep_last_synced(now);
+                self.last_synced.set(Some(now));
+                self.problem.set(None);
+                self.failures.set_value(0);
+                self.retry_at.set_value(0);
+            }
+            Err(Stop::Expired) => {
+                self.auth.note(&ApiFailure::Unauthenticated);
+                self.problem.set(Some(Key::SessionExpired));
+            }
+            Err(stop) => {
+                self.problem.set(Some(match stop {
+                    Stop::Storage(StoreError::Full) => Key::SyncStorageFull,
+                    Stop::Storage(StoreError::Unavailable) => Key::StorageUnavailable,
+                    _ => Key::SyncFailed,
+                }));
+                let failures = self.failures.get_value().saturating_add(1);
+                self.failures.set_value(failures);
+                let unit = f64::from(super::random_bytes()[0]) / 256.0;
+                let delay = backoff_ms(failures, unit);
+                self.retry_at.set_value(super::now_ms() + delay);
+                super::after(delay as u32, move || {
+                    if super::now_ms() >= self.retry_at.get_value()
+                        && self.retry_at.get_value() != 0
+                    {
+                        self.sync_now();
+                    }
+                });
+            }
+        }
+        if self.again.get_value() {
+            self.sync_now();
+        }
+    }
+
+    fn show_waiting<S: KeyValue>(self, outbox: &Outbox<S>) {
+        self.app.waiting.set(outbox.counts().get(StateTag::Waiting));
+    }
+
+    /// Tells the lists that the outbox changed.
+    pub fn changed(self) {
+        self.revision.update(|n| *n += 1);
+    }
+
+    /// Sends every waiting record, oldest first, in batches the server takes.
+    async fn push<S: KeyValue>(self, outbox: &Outbox<S>) -> Result<(), Stop> {
+        let total = outbox.counts().get(StateTag::Waiting);
+        let mut done = 0;
+        self.progress.set((0, total));
+        let device_id = super::device_id();
+        loop {
+            let first = outbox.oldest_waiting(MAX_BATCH);
+            if first.is_empty() {
+                return Ok(());
+            }
+            let mut changed = 0;
+            let mut pending = vec![first];
+            while let Some(mut batch) = pending.pop() {
+                let request = SyncRequest {
+                    device_id: device_id.clone(),
+                    records: batch
+                        .iter()
+                        .filter_map(|record| serde_json::to_value(record).ok())
+                        .collect(),
+                };
+                let answer: Result<SyncResponse, ApiFailure> =
+                    super::api_send(Verb::Post, "/api/v1/sync", &request).await;
+                let results = match answer {
+                    Ok(response) => response.results,
+                    Err(ApiFailure::Rejected { status: 413, .. }) if batch.len() > 1 => {
+                        let second = batch.split_off(batch.len() / 2);
+                        pending.push(second);
+                        pending.push(batch);
+                        continue;
+                    }
+                    // One record too large for any request: refused on its own, never retried.
+                    Err(ApiFailure::Rejected { status: 413, .. }) => {
+                        vec![self.too_large(&batch[0].id)]
+                    }
+                    Err(failure) => return Err(stop_of(failure)),
+                };
+                changed += outbox
+                    .apply_results(&batch, &results, super::now_ms())
+                    .map_err(Stop::Storage)?;
+                done += batch.len();
+                self.progress.set((done, total.max(done)));
+                self.show_waiting(outbox);
+                self.changed();
+            }
+            // Answers that moved nothing (malformed ones) are not sent again in a loop.
+            if changed == 0 {
+                return Ok(());
+            }
+        }
+    }
+
+    fn too_large(self, id: &str) -> SyncResult {
+        SyncResult {
+            id: id.to_string(),
+            status: SyncStatus::Rejected,
+            version: None,
+            errors: Some(vec![WireFieldError {
+                field: "data".into(),
+                code: "record_too_large".into(),
+                message: self
+                    .i18n
+                    .lang
+                    .with_untracked(|&lang| Key::RecordTooLarge.text(lang))
+                    .into(),
+            }]),
+            current: None,
+        }
+    }
+
+    /// Pulls what changed on the server since this officer's cursor, page by page. The cursor
+    /// moves only after its page is stored, so a page that did not fit is pulled again.
+    async fn pull<S: KeyValue>(self, outbox: &Outbox<S>) -> Result<(), Stop> {
+        loop {
+            let since = outbox
+                .cursor()
+                .map(|cursor| format!("&since={}", query_value(&cursor)))
+                .unwrap_or_default();
+            let path = format!("/api/v1/records?limit={MAX_BATCH}{since}");
+            let page: RecordsPage = super::api_get(&path).await.map_err(stop_of)?;
+            if page.records.is_empty() {
+                return Ok(());
+            }
+            let restored = outbox
+                .restore(&page.records, super::now_ms())
+                .map_err(Stop::Storage)?;
+            outbox
+                .keep_cursor(&page.next_cursor)
+                .map_err(Stop::Storage)?;
+            if restored > 0 {
+                self.changed();
+            }
+            if page.records.len() < MAX_BATCH {
+                return Ok(());
+            }
+        }
+    }
+}
+
+pub fn use_sync() -> SyncEngine {
+    expect_context::<SyncEngine>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_a_cap_and_stays_in_the_upper_half() {
+        assert_eq!(backoff_ms(1, 0.0), 2_500);
+        assert_eq!(backoff_ms(1, 0.999), 4_997);
+        assert_eq!(backoff_ms(2, 0.0), 5_000);
+        assert_eq!(backoff_ms(3, 0.0), 10_000);
+        assert_eq!(backoff_ms(30, 0.0), BACKOFF_MAX_MS / 2);
+        assert!(backoff_ms(u32::MAX, 1.0) <= BACKOFF_MAX_MS);
+    }
+
+    #[test]
+    fn cursors_are_url_encoded() {
+        assert_eq!(query_value("12:ab/c+d=="), "12%3Aab%2Fc%2Bd%3D%3D");
+        assert_eq!(query_value("plain-1.2_3~"), "plain-1.2_3~");
+    }
+}

@@ -1,0 +1,249 @@
+// Sync (issue 5), on a 390×844 phone: records made offline reach the server by themselves once
+// the browser is online, exactly once; a conflict between two phones is settled through the UI; a
+// wiped phone gets the officer's records back; a record the server refuses shows why, is fixed and
+// sent again. Needs the e2e server started with the demo accounts (`server serve --demo`).
+const { test, expect } = require("@playwright/test");
+const fs = require("fs");
+const path = require("path");
+const { hydrated, swControls, signIn } = require("./support");
+
+async function openNew(page) {
+  await page.getByTestId("new-session").click();
+  await expect(page).toHaveURL(/\/records\/session/);
+  await expect(page.locator('input[name="occurred_on"]')).toHaveValue(/^\d{4}-\d{2}-\d{2}$/);
+}
+
+/// Records an outreach session through the form and goes back to the list.
+async function recordSession(page, village, male) {
+  await openNew(page);
+  await page.fill('input[name="data.village"]', village);
+  await page.selectOption('select[name="data.format"]', "group_talk");
+  await page.selectOption('select[name="data.audience"]', "women");
+  await page.fill('input[name="data.reached_male"]', String(male));
+  await page.fill('input[name="data.reached_female"]', "10");
+  await page.selectOption('select[name="data.language"]', "vi");
+  await page.fill('input[name="data.organising_unit"]', "Hội Phụ nữ xã");
+  await page.getByRole("button", { name: "Lưu", exact: true }).click();
+  await expect(page).toHaveURL(/\/$/);
+}
+
+/// What the server holds for the signed-in officer (the request carries the session cookie).
+async function serverRecords(page) {
+  const response = await page.request.get("/api/v1/records?limit=500");
+  expect(response.ok()).toBeTruthy();
+  return (await response.json()).records;
+}
+
+const rowOf = (page, village) => page.getByTestId("record-row").filter({ hasText: village });
+const tab = (page, name) => page.locator("nav.tabs").getByText(name);
+
+async function syncNow(page) {
+  await tab(page, "Đồng bộ").click();
+  await page.getByTestId("sync-now").click();
+}
+
+/// Another phone: a fresh browser profile with the project's settings.
+async function newPhone(browser) {
+  const { baseURL, viewport } = test.info().project.use;
+  const context = await browser.newContext({ baseURL, viewport, serviceWorkers: "allow" });
+  return { context, page: await context.newPage() };
+}
+
+test("records made offline sync by themselves, exactly once", async ({ page, context }) => {
+  await signIn(page, "binhlu");
+  await hydrated(page);
+  await swControls(page);
+  await context.setOffline(true);
+
+  const villages = ["Bản Sync Một", "Bản Sync Hai", "Bản Sync Ba"];
+  for (const [i, village] of villages.entries()) await recordSession(page, village, i + 1);
+  await expect(page.getByTestId("waiting-count")).toHaveText("3");
+  const localIds = await page.evaluate(() =>
+    Object.keys(localStorage)
+      .filter((k) => k.includes(".rec."))
+      .map((k) => JSON.parse(localStorage.getItem(k)))
+      .filter((e) => e.state === "waiting")
+      .map((e) => e.id)
+      .sort(),
+  );
+  expect(localIds).toHaveLength(3);
+
+  await context.setOffline(false);
+  await expect(page.getByTestId("waiting-count")).toHaveText("0");
+  for (const village of villages) {
+    await expect(rowOf(page, village)).toHaveAttribute("data-state", "synced");
+    await expect(rowOf(page, village).getByTestId("row-state")).toHaveText("Đã gửi");
+  }
+
+  const held = (await serverRecords(page)).filter((r) => villages.includes(r.data.village));
+  expect(held.map((r) => r.id).sort()).toEqual(localIds);
+  for (const record of held) expect(record.version).toBe(1);
+
+  // The sync page says when, and nothing is left waiting.
+  await tab(page, "Đồng bộ").click();
+  await expect(page.getByTestId("last-synced")).toContainText("Lần đồng bộ gần nhất");
+  await expect(page.getByTestId("count-waiting")).toHaveText("0");
+  await expect(page.getByTestId("count-synced")).toHaveText("3");
+  // Sending again changes nothing on the server.
+  await page.getByTestId("sync-now").click();
+  await expect(page.getByTestId("sync-now")).toBeEnabled();
+  const again = (await serverRecords(page)).filter((r) => villages.includes(r.data.village));
+  expect(again.map((r) => [r.id, r.version]).sort()).toEqual(held.map((r) => [r.id, r.version]).sort());
+});
+
+test("a conflict between two phones is settled by the officer", async ({ page, browser }) => {
+  const village = "Bản Xung Đột";
+  await signIn(page, "binhlu");
+  await hydrated(page);
+  await recordSession(page, village, 5);
+  await syncNow(page);
+  await expect(page.getByTestId("waiting-count")).toHaveText("0");
+
+  // The same officer on a second phone gets the record and changes it first.
+  const other = await newPhone(browser);
+  await signIn(other.page, "binhlu");
+  await expect(rowOf(other.page, village)).toHaveAttribute("data-state", "synced");
+  await rowOf(other.page, village).click();
+  await other.page.fill('input[name="data.reached_male"]', "7");
+  await other.page.getByRole("button", { name: "Lưu", exact: true }).click();
+  await syncNow(other.page);
+  await expect(other.page.getByTestId("waiting-count")).toHaveText("0");
+
+  // The first phone edits its older copy: the server answers with a conflict.
+  await tab(page, "Hồ sơ").click();
+  await rowOf(page, village).click();
+  await page.fill('input[name="data.reached_male"]', "9");
+  await page.getByRole("button", { name: "Lưu", exact: true }).click();
+  await syncNow(page);
+  const conflict = page.getByTestId("conflict");
+  await expect(conflict).toHaveCount(1);
+  await expect(conflict.getByTestId("mine")).toContainText("nam 9");
+  await expect(conflict.getByTestId("theirs")).toContainText("nam 7");
+  await expect(page.getByTestId("count-conflict")).toHaveText("1");
+  const dir = path.join(__dirname, "..", "screenshots");
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, "sync-conflict-390x844.png") });
+
+  await conflict.getByTestId("keep-mine").click();
+  await expect(page.getByTestId("conflict")).toHaveCount(0);
+  await expect(page.getByTestId("waiting-count")).toHaveText("0");
+  await expect(page.getByTestId("count-conflict")).toHaveText("0");
+  const [held] = (await serverRecords(page)).filter((r) => r.data.village === village);
+  expect(held.data.reached_male).toBe(9);
+  expect(held.version).toBe(3);
+
+  // The other phone takes the chosen version on its next sync.
+  await syncNow(other.page);
+  await tab(other.page, "Hồ sơ").click();
+  await expect(rowOf(other.page, village)).toContainText("nam 9");
+  await other.context.close();
+});
+
+test("a wiped phone gets the officer's records back after sign-in", async ({ browser }) => {
+  const phone = await newPhone(browser);
+  await signIn(phone.page, "binhlu");
+  for (const village of ["Bản Sync Một", "Bản Sync Hai", "Bản Sync Ba", "Bản Xung Đột"]) {
+    await expect(rowOf(phone.page, village)).toHaveAttribute("data-state", "synced");
+  }
+  await expect(phone.page.getByTestId("waiting-count")).toHaveText("0");
+  // Opened on the new phone, a restored record shows what was entered elsewhere.
+  await rowOf(phone.page, "Bản Xung Đột").click();
+  await expect(phone.page.locator('input[name="data.reached_male"]')).toHaveValue("9");
+  await phone.context.close();
+});
+
+test("a record the server refuses shows why, and is sent again once fixed", async ({ page, context }) => {
+  const village = "Bản Từ Chối";
+  await signIn(page, "binhlu");
+  await hydrated(page);
+  await swControls(page);
+  await context.setOffline(true);
+  await recordSession(page, village, 4);
+  await recordSession(page, "Bản Bên Cạnh", 2);
+  // As if an older app had let a negative count through: only the server can refuse it now.
+  await page.evaluate((village) => {
+    for (const key of Object.keys(localStorage).filter((k) => k.includes(".rec."))) {
+      const entry = JSON.parse(localStorage.getItem(key));
+      if (entry.record && entry.record.data.village === village) {
+        entry.record.data.reached_male = -3;
+        localStorage.setItem(key, JSON.stringify(entry));
+      }
+    }
+  }, village);
+
+  await context.setOffline(false);
+  await expect(rowOf(page, village)).toHaveAttribute("data-state", "rejected");
+  await expect(rowOf(page, village).getByTestId("row-errors")).toHaveText("Không được là số âm");
+  // One bad record holds back nothing else.
+  await expect(rowOf(page, "Bản Bên Cạnh")).toHaveAttribute("data-state", "synced");
+  await expect(page.getByTestId("waiting-count")).toHaveText("0");
+
+  await rowOf(page, village).click();
+  await expect(page.locator('.field-error[data-for="data.reached_male"]')).toHaveText("Không được là số âm");
+  await page.fill('input[name="data.reached_male"]', "3");
+  await page.getByRole("button", { name: "Lưu", exact: true }).click();
+  await expect(page.getByTestId("waiting-count")).toHaveText("1");
+  await syncNow(page);
+  await expect(page.getByTestId("waiting-count")).toHaveText("0");
+  await tab(page, "Hồ sơ").click();
+  await expect(rowOf(page, village)).toHaveAttribute("data-state", "synced");
+  const [held] = (await serverRecords(page)).filter((r) => r.data.village === village);
+  expect(held.data.reached_male).toBe(3);
+});
+
+test("a full phone stops restoring with a message, then finishes once there is room", async ({ browser }) => {
+  const { context, page } = await newPhone(browser);
+  await page.goto("/signin");
+  await hydrated(page);
+  await page.evaluate(() => {
+    let chunk = "x".repeat(1 << 20);
+    let n = 0;
+    while (chunk.length > 0) {
+      try {
+        localStorage.setItem(`junk.${n++}`, chunk);
+      } catch (e) {
+        chunk = chunk.slice(0, chunk.length >> 1);
+      }
+    }
+  });
+  await page.locator('input[name="username"]').fill("binhlu");
+  await page.locator('input[name="password"]').fill("demo-binhlu");
+  await page.locator('form button[type="submit"]').click();
+  await expect(page).toHaveURL(/\/$/);
+  await tab(page, "Đồng bộ").click();
+  await expect(page.getByTestId("sync-problem")).toContainText("Bộ nhớ trên máy đã đầy nên chưa tải về hết hồ sơ");
+  await expect(page.getByTestId("count-synced")).toHaveText("0");
+
+  await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("junk.")).forEach((k) => localStorage.removeItem(k)));
+  await page.getByTestId("sync-now").click();
+  await expect(page.getByTestId("sync-problem")).toHaveCount(0);
+  await expect(page.getByTestId("count-synced")).toHaveText("6");
+  await tab(page, "Hồ sơ").click();
+  await expect(rowOf(page, "Bản Từ Chối")).toHaveAttribute("data-state", "synced");
+  await context.close();
+});
+
+test("an expired session stops the sync without touching the outbox, which goes after sign-in", async ({ page, context }) => {
+  const village = "Tổ Phố Hết Hạn";
+  await signIn(page, "thitran");
+  await hydrated(page);
+  await swControls(page);
+  await context.setOffline(true);
+  await recordSession(page, village, 2);
+  // The session ends on the server while the phone is away.
+  expect((await page.request.post("/api/v1/auth/logout")).status()).toBe(204);
+
+  await context.setOffline(false);
+  await expect(page.getByRole("alert")).toContainText("Phiên đăng nhập đã hết hạn");
+  await expect(page.getByTestId("waiting-count")).toHaveText("1");
+  await expect(rowOf(page, village)).toHaveAttribute("data-state", "waiting");
+
+  await page.getByRole("alert").getByText("Đăng nhập lại").click();
+  await page.locator('input[name="password"]').fill("demo-thitran");
+  await page.locator('form button[type="submit"]').click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId("waiting-count")).toHaveText("0");
+  await expect(rowOf(page, village)).toHaveAttribute("data-state", "synced");
+  const held = (await serverRecords(page)).filter((r) => r.data.village === village);
+  expect(held).toHaveLength(1);
+});
