@@ -49,7 +49,7 @@ pub async fn run(records: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn postgres_server() -> Option<String> {
+pub(crate) fn postgres_server() -> Option<String> {
     let test = std::env::var("TEST_POSTGRES_URL").ok();
     let database = std::env::var("DATABASE_URL")
         .ok()
@@ -136,7 +136,7 @@ async fn postgres_round(server: &str, records: usize) -> anyhow::Result<(Duratio
 }
 
 /// The URL of database `name` on the server of `server_url`.
-fn database_url(server_url: &str, name: &str) -> String {
+pub(crate) fn database_url(server_url: &str, name: &str) -> String {
     let (base, query) = server_url
         .split_once('?')
         .map_or((server_url, None), |(base, query)| (base, Some(query)));
@@ -202,8 +202,9 @@ async fn ingest(url: &str, count: usize) -> anyhow::Result<(Ingested, Duration)>
     let kinds: Vec<&str> = scope.record_kinds().iter().map(|k| k.as_str()).collect();
     let filter = RecordFilter {
         after: 0,
-        units: &unit_ids,
+        units: Some(&unit_ids),
         kinds: &kinds,
+        tip_offs_of: None,
         limit: count as i64,
     };
     let records = store.changed_records(&filter).await?;

@@ -38,6 +38,12 @@ enum Command {
         #[arg(long, default_value_t = 20_000)]
         records: usize,
     },
+    /// Print the time of the district's indicators for 2023 and each quarter over generated
+    /// records, beside one hand-written query, on scratch stores (as bench-sync).
+    BenchIndicators {
+        #[arg(long, default_value_t = 1_000_000)]
+        records: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -109,6 +115,7 @@ impl Cli {
             }
             // Scratch stores of its own: the configured store is never opened.
             Command::BenchSync { records } => crate::bench::run(records).await,
+            Command::BenchIndicators { records } => crate::bench_indicators::run(records).await,
         }
     }
 }

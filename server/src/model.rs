@@ -310,11 +310,31 @@ impl RecordRow {
     }
 }
 
-/// A new version to store, and the device it came from.
+/// A new version to store, the device it came from, and the fields indicators count.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecordVersion {
     pub row: RecordRow,
     pub device_id: String,
+    pub facts: RecordFacts,
+}
+
+/// The typed `fact_*` columns of `records` (migration 0004 says which kind fills which).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RecordFacts {
+    pub people: Option<i64>,
+    pub category: Option<String>,
+    pub subject: Option<String>,
+    pub eligible: Option<bool>,
+    pub date: Option<String>,
+    pub days: Option<i64>,
+}
+
+/// A stored record as a sync batch finds it, with who stored its first version.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct HeldRecord {
+    #[sqlx(flatten)]
+    pub row: RecordRow,
+    pub created_by: String,
 }
 
 /// A stored record and its place in the change sequence.
@@ -325,13 +345,56 @@ pub struct ChangedRecord {
     pub row: RecordRow,
 }
 
-/// Which changed records to read: after change number `after`, of these units and kinds.
+/// Which changed records to read: after change number `after`, of these units (`None`: every
+/// unit) and kinds; tip-offs only those first stored by `tip_offs_of` when it is set.
 #[derive(Clone, Debug)]
 pub struct RecordFilter<'a> {
     pub after: i64,
-    pub units: &'a [&'a str],
+    pub units: Option<&'a [&'a str]>,
     pub kinds: &'a [&'a str],
+    pub tip_offs_of: Option<&'a str>,
     pub limit: i64,
+}
+
+/// What the indicators count over one set of units and one period (`YYYY-MM-DD`, inclusive).
+#[derive(Clone, Debug)]
+pub struct CountQuery<'a> {
+    /// The units whose records count: a unit and those below it valid during the period.
+    pub units: &'a [&'a str],
+    /// The communes among them, for the indicators that count communes.
+    pub communes: &'a [&'a str],
+    pub start: &'a str,
+    pub end: &'a str,
+    /// A tip-off is handled in time within this many days of receipt.
+    pub deadline_days: i64,
+}
+
+/// The numerators and record-given denominators of the indicators, for one [`CountQuery`]:
+/// non-voided records, activities dated in the period, businesses dated on or before its end.
+#[derive(Clone, Debug, Default, PartialEq, sqlx::FromRow)]
+pub struct Counts {
+    pub communes_with_outreach: i64,
+    pub communes_with_plan: i64,
+    pub communes_with_pilot: i64,
+    /// People reached by sessions for business workers, and for students.
+    pub workers_reached: i64,
+    pub students_reached: i64,
+    pub businesses: i64,
+    pub business_workers: i64,
+    pub agencies_integrating: i64,
+    pub tip_offs: i64,
+    pub tip_offs_in_time: i64,
+    /// Distinct client codes of eligible people in need, and of those who accessed a service by
+    /// the end of the period.
+    pub clients_eligible: i64,
+    pub clients_accessed: i64,
+    pub district_trainees: i64,
+    pub commune_trainees: i64,
+    #[sqlx(skip)]
+    pub businesses_inspected: i64,
+    /// Posts per `(channel, quarter)`, only where there was at least one.
+    #[sqlx(skip)]
+    pub media_posts: Vec<(String, i32, i64)>,
 }
 
 #[cfg(test)]

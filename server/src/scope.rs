@@ -2,9 +2,11 @@
 //!
 //! Commune and health officers: their unit and the units below it. District officers: their unit
 //! and every unit that was ever below it. Admins: the administration endpoints and the whole tree,
-//! but no field records, which are for the commune's officers and the district's lead agency only.
-//! Health officers read and write referrals only (they follow up the people referred to them),
-//! never the other kinds of record.
+//! but of field records, which are for the commune's officers and the district's lead agency, only
+//! tip-offs. Health officers read and write referrals only (they follow up the people referred to
+//! them), never the other kinds of record. Tip-offs come from police work: a commune officer reads
+//! only the tip-offs they recorded, district officers those of their units, and admins every
+//! unit's. Indicators are aggregates: anyone reads those of their unit and the units below it.
 
 use crate::model::{OrgUnit, Role};
 use domain::{Coded, RecordKind};
@@ -67,6 +69,29 @@ impl Scope {
             self.subtree.iter().map(String::as_str).collect()
         }
     }
+
+    /// Whether the unit is the caller's or below it: whose aggregate figures they may read.
+    pub fn covers_unit(&self, unit_id: &str) -> bool {
+        self.subtree.contains(unit_id)
+    }
+
+    /// The kinds of record the caller may read: what they write, and tip-offs for an admin.
+    pub fn readable_kinds(&self) -> &'static [RecordKind] {
+        match self.role {
+            Role::Admin => &[RecordKind::TipOff],
+            _ => self.record_kinds(),
+        }
+    }
+
+    /// Whether the caller reads records of every unit (an admin, who reads tip-offs only).
+    pub fn reads_every_unit(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    /// Whether the caller reads, and corrects, only the tip-offs they recorded themselves.
+    pub fn reads_only_own_tip_offs(&self) -> bool {
+        self.role == Role::CommuneOfficer
+    }
 }
 
 #[cfg(test)]
@@ -101,6 +126,8 @@ mod tests {
     fn a_commune_officer_reaches_only_their_commune() {
         let scope = Scope::new(Role::CommuneOfficer, "ou-03412", &units());
         assert_eq!(scope.unit_ids(), ["ou-03412"]);
+        assert!(scope.reads_only_own_tip_offs());
+        assert!(scope.covers_unit("ou-03412") && !scope.covers_unit("ou-106"));
         for kind in RecordKind::ALL {
             assert!(scope.can_write_record(*kind, "ou-03412"), "{kind:?}");
         }
@@ -127,6 +154,8 @@ mod tests {
         assert!(scope.can_see_unit("ou-03390-20250701"));
         assert!(scope.unit_ids().is_empty());
         assert!(scope.record_kinds().is_empty());
+        assert_eq!(scope.readable_kinds(), [RecordKind::TipOff]);
+        assert!(scope.reads_every_unit());
         for unit in ["ou-106", "ou-03412"] {
             assert!(
                 !scope.can_write_record(RecordKind::Referral, unit),

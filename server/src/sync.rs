@@ -3,7 +3,8 @@
 //! whole batch in one write transaction. The API handler and the benchmark both run [`sync`].
 
 use crate::clock::{domain_today, now_ms, to_rfc3339};
-use crate::model::{Actor, AuditEntry, Officer, RecordRow, RecordVersion};
+use crate::facts::facts_of;
+use crate::model::{Actor, AuditEntry, HeldRecord, Officer, RecordRow, RecordVersion};
 use crate::scope::Scope;
 use crate::store::{Store, StoreError};
 use domain::sync::{
@@ -131,6 +132,20 @@ fn refusal(
     (!allowed).then(|| WireFieldError::new(field, ErrorCode::Forbidden, lang))
 }
 
+/// A stored tip-off that the caller may neither read nor correct: another officer's, for a
+/// commune officer. Refused like a foreign unit's record, so its content never leaks.
+fn tip_off_refusal(
+    sender: &Sender<'_>,
+    stored: &StoredRecord,
+    creator: Option<&str>,
+    lang: Lang,
+) -> Option<WireFieldError> {
+    let foreign = stored.kind == RecordKind::TipOff.as_str()
+        && sender.scope.reads_only_own_tip_offs()
+        && creator != Some(sender.officer.id.as_str());
+    foreign.then(|| WireFieldError::new("id", ErrorCode::Forbidden, lang))
+}
+
 fn rejected(id: String, errors: Vec<WireFieldError>) -> SyncResult {
     SyncResult {
         id,
@@ -172,14 +187,16 @@ struct Plan {
 /// as stored: a record sent twice in one batch is decided the second time against the first.
 fn plan(
     checked: &[Checked],
-    stored: Vec<RecordRow>,
+    stored: Vec<HeldRecord>,
     sender: &Sender<'_>,
     now: i64,
     lang: Lang,
 ) -> Result<Plan, StoreError> {
     let mut held = HashMap::with_capacity(stored.len());
-    for row in stored {
-        held.insert(row.id.clone(), row.to_stored()?);
+    let mut creators = HashMap::with_capacity(stored.len());
+    for record in stored {
+        held.insert(record.row.id.clone(), record.row.to_stored()?);
+        creators.insert(record.row.id, record.created_by);
     }
     let mut plan = Plan {
         results: Vec::with_capacity(checked.len()),
@@ -205,6 +222,10 @@ fn plan(
                 &stored.org_unit_id,
                 lang,
             )
+            .or_else(|| {
+                let creator = creators.get(&stored.id).map(String::as_str);
+                tip_off_refusal(sender, stored, creator, lang)
+            })
         });
         if let Some(error) = refused {
             plan.results.push(rejected(sent_id.clone(), vec![error]));
@@ -232,7 +253,11 @@ fn plan(
                 plan.versions.push(RecordVersion {
                     row,
                     device_id: sender.device_id.to_string(),
+                    facts: facts_of(record),
                 });
+                creators
+                    .entry(wire.id.clone())
+                    .or_insert_with(|| sender.officer.id.clone());
                 held.insert(wire.id.clone(), wire);
                 result(sent_id, SyncStatus::Applied, Some(version))
             }
@@ -275,16 +300,26 @@ fn new_version(
     (wire, row)
 }
 
-/// Who synced what from which device: counts per status, never a record's content.
+/// Who synced what from which device: counts per status, never a record's content, and the ids of
+/// tip-offs sent back as `current` (every tip-off read is logged).
 fn audit_entry(sender: &Sender<'_>, results: &[SyncResult]) -> AuditEntry {
     let count = |status| results.iter().filter(|r| r.status == status).count();
-    let detail = json!({
+    let tip_offs_read: Vec<&str> = results
+        .iter()
+        .filter_map(|result| result.current.as_ref())
+        .filter(|current| current.kind == RecordKind::TipOff.as_str())
+        .map(|current| current.id.as_str())
+        .collect();
+    let mut detail = json!({
         "records": results.len(),
         "applied": count(SyncStatus::Applied),
         "unchanged": count(SyncStatus::Unchanged),
         "conflict": count(SyncStatus::Conflict),
         "rejected": count(SyncStatus::Rejected),
     });
+    if !tip_offs_read.is_empty() {
+        detail["tip_offs_read"] = json!(tip_offs_read);
+    }
     Actor::officer(sender.officer, sender.ip).did("sync", sender.device_id, detail)
 }
 
@@ -326,7 +361,7 @@ mod tests {
     }
 
     /// Plans `records` as the commune officer of Bình Lư against `stored`.
-    fn plan_of(records: &[Value], stored: Vec<RecordRow>) -> Plan {
+    fn plan_of(records: &[Value], stored: Vec<HeldRecord>) -> Plan {
         let units = crate::seed::reference_data().unwrap().units;
         let scope = Scope::new(Role::CommuneOfficer, "ou-03412", &units);
         let ids = units.into_iter().map(|unit| unit.id).collect();
@@ -410,7 +445,11 @@ mod tests {
         let record = validate_value(&theirs, test_today()).unwrap();
         let content = content_of(&record);
         let (_, row) = new_version(&record, &content, 1, &officer(), 0);
-        let plan = plan_of(&[session(1, 3, "ou-03412")], vec![row]);
+        let held = HeldRecord {
+            created_by: row.updated_by.clone(),
+            row,
+        };
+        let plan = plan_of(&[session(1, 3, "ou-03412")], vec![held]);
         assert_eq!(codes(&plan.results[0]), [("org_unit_id", "forbidden")]);
         assert!(plan.versions.is_empty());
     }

@@ -180,6 +180,7 @@ async fn the_api_is_described_by_openapi(backend: Backend) {
         ("get", "/admin/audit"),
         ("post", "/sync"),
         ("get", "/records"),
+        ("get", "/indicators"),
     ] {
         let operation = &document["paths"][path][method];
         assert!(operation["responses"].is_object(), "{method} {path}");

@@ -4,6 +4,7 @@
 mod admin;
 mod auth;
 mod health;
+mod indicators;
 mod me;
 mod openapi;
 mod org_units;
@@ -27,6 +28,7 @@ pub fn router() -> Router<ApiContext> {
         .merge(org_units::router())
         .merge(sync::router())
         .merge(records::router())
+        .merge(indicators::router())
         .nest("/admin", admin::router())
         .fallback(api_not_found)
 }

@@ -1,6 +1,7 @@
 //! `GET /api/v1/records?since=<cursor>&limit=<n>`: the records the caller may read, voided ones
 //! included, changed after the cursor, oldest change first, each at its latest version (`API.md`,
-//! "Sync"). It restores a new or wiped device and feeds other systems.
+//! "Sync"). It restores a new or wiped device and feeds other systems. `scope` says which; every
+//! tip-off read is logged by id.
 //!
 //! The cursor is the change number of the last record of a page, as a decimal string; clients
 //! must treat it as opaque. An empty page gives back the cursor it was asked with.
@@ -14,7 +15,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use domain::sync::RecordsPage;
-use domain::Coded;
+use domain::{Coded, RecordKind};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -54,17 +55,20 @@ async fn list(
     if after < 0 || after > ctx.store.last_change().await? {
         return Err(invalid_cursor());
     }
-    let units = caller.scope.unit_ids();
-    let kinds: Vec<&str> = caller
-        .scope
-        .record_kinds()
+    let scope = &caller.scope;
+    let units = scope.unit_ids();
+    let kinds: Vec<&str> = scope
+        .readable_kinds()
         .iter()
         .map(|kind| kind.as_str())
         .collect();
     let filter = RecordFilter {
         after,
-        units: &units,
+        units: (!scope.reads_every_unit()).then_some(units.as_slice()),
         kinds: &kinds,
+        tip_offs_of: scope
+            .reads_only_own_tip_offs()
+            .then_some(caller.officer.id.as_str()),
         limit,
     };
     let changed = ctx.store.changed_records(&filter).await?;
@@ -74,9 +78,23 @@ async fn list(
         .map(|record| record.row.to_stored())
         .collect::<Result<Vec<_>, _>>()?;
     if !records.is_empty() {
+        let actor = Actor::officer(&caller.officer, &ip);
         let detail = json!({"since": after, "next_cursor": next, "records": records.len()});
-        let entry = Actor::officer(&caller.officer, &ip).did("records.read", "records", detail);
-        ctx.store.append_audit(&entry).await?;
+        ctx.store
+            .append_audit(&actor.did("records.read", "records", detail))
+            .await?;
+        // Tip-offs come from police work: each one read is named.
+        let tip_offs: Vec<&str> = records
+            .iter()
+            .filter(|record| record.kind == RecordKind::TipOff.as_str())
+            .map(|record| record.id.as_str())
+            .collect();
+        if !tip_offs.is_empty() {
+            let detail = json!({"ids": tip_offs});
+            ctx.store
+                .append_audit(&actor.did("tip_offs.read", "records", detail))
+                .await?;
+        }
     }
     Ok(Json(RecordsPage {
         records,

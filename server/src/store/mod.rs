@@ -8,8 +8,8 @@ mod sqlite;
 pub use sqlite::connect_options as sqlite_connect_options;
 
 use crate::model::{
-    AuditEntry, AuditFilter, Baseline, ChangedRecord, FailureKey, Indicator, LoggedAudit, Officer,
-    OrgUnit, RecordFilter, RecordRow, RecordVersion, Seed, Session, Target,
+    AuditEntry, AuditFilter, Baseline, ChangedRecord, CountQuery, Counts, FailureKey, HeldRecord,
+    Indicator, LoggedAudit, Officer, OrgUnit, RecordFilter, RecordVersion, Seed, Session, Target,
 };
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -127,6 +127,12 @@ pub trait Store: Send + Sync {
     async fn baselines(&self, year: i32) -> Result<Vec<Baseline>, StoreError>;
     async fn set_baseline(&self, baseline: &Baseline) -> Result<(), StoreError>;
 
+    /// A value of the `settings` table.
+    async fn setting(&self, key: &str) -> Result<Option<String>, StoreError>;
+
+    /// What the indicators count over `query`'s units and period, in a few SQL aggregates.
+    async fn indicator_counts(&self, query: &CountQuery<'_>) -> Result<Counts, StoreError>;
+
     /// Starts the write transaction of one sync batch. Writers take turns (the change counter is
     /// locked first, and SQLite starts `IMMEDIATE`), so change numbers commit in order.
     async fn begin_sync(&self) -> Result<Box<dyn SyncTx>, StoreError>;
@@ -143,7 +149,7 @@ pub trait Store: Send + Sync {
 #[async_trait]
 pub trait SyncTx: Send {
     /// The stored records with these ids.
-    async fn records(&mut self, ids: &[&str]) -> Result<Vec<RecordRow>, StoreError>;
+    async fn records(&mut self, ids: &[&str]) -> Result<Vec<HeldRecord>, StoreError>;
     /// Stores the versions in order, each with the next change number (a record may change more
     /// than once in a batch; its row keeps the last), appends the audit line, and commits.
     async fn commit(

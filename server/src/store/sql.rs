@@ -20,7 +20,7 @@ macro_rules! record_columns {
     };
 }
 
-/// Most rows in one multi-row statement: 10 binds a row stays far below both databases' limits.
+/// Most rows in one multi-row statement: 17 binds a row stays far below both databases' limits.
 pub(super) const ROWS_PER_STATEMENT: usize = 500;
 
 /// `$begin_write` starts a sync transaction: SQLite must take the write lock at `BEGIN`
@@ -38,13 +38,13 @@ macro_rules! sql_store {
             async fn records(
                 &mut self,
                 ids: &[&str],
-            ) -> Result<Vec<$crate::model::RecordRow>, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::model::HeldRecord>, $crate::store::StoreError> {
                 let mut rows = Vec::with_capacity(ids.len());
                 for chunk in ids.chunks($crate::store::sql::ROWS_PER_STATEMENT) {
                     let mut query = sqlx::QueryBuilder::<$db>::new(concat!(
                         "SELECT ",
                         record_columns!(),
-                        " FROM records WHERE id IN ("
+                        ", created_by FROM records WHERE id IN ("
                     ));
                     let mut list = query.separated(", ");
                     for id in chunk {
@@ -53,7 +53,7 @@ macro_rules! sql_store {
                     query.push(")");
                     rows.extend(
                         query
-                            .build_query_as::<$crate::model::RecordRow>()
+                            .build_query_as::<$crate::model::HeldRecord>()
                             .fetch_all(&mut *self.tx)
                             .await?,
                     );
@@ -76,13 +76,16 @@ macro_rules! sql_store {
                 let mut newest: Vec<_> = newest.into_values().collect();
                 newest.sort_by_key(|(seq, _)| *seq);
                 for chunk in newest.chunks($crate::store::sql::ROWS_PER_STATEMENT) {
+                    // A new row's creator is this batch's sender; an existing row keeps its own.
                     let mut query = sqlx::QueryBuilder::<$db>::new(concat!(
                         "INSERT INTO records (",
                         record_columns!(),
-                        ", change_seq) "
+                        ", change_seq, created_by, fact_people, fact_category, fact_subject, \
+                         fact_eligible, fact_date, fact_days) "
                     ));
                     query.push_values(chunk, |mut row, (seq, version)| {
                         let record = &version.row;
+                        let facts = &version.facts;
                         row.push_bind(&record.id)
                             .push_bind(&record.kind)
                             .push_bind(&record.org_unit_id)
@@ -92,14 +95,26 @@ macro_rules! sql_store {
                             .push_bind(record.version)
                             .push_bind(record.updated_at)
                             .push_bind(&record.updated_by)
-                            .push_bind(*seq);
+                            .push_bind(*seq)
+                            .push_bind(&record.updated_by)
+                            .push_bind(facts.people)
+                            .push_bind(&facts.category)
+                            .push_bind(&facts.subject)
+                            .push_bind(facts.eligible)
+                            .push_bind(&facts.date)
+                            .push_bind(facts.days);
                     });
                     query.push(
                         " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, \
                          org_unit_id = excluded.org_unit_id, occurred_on = excluded.occurred_on, \
                          voided = excluded.voided, data = excluded.data, \
                          version = excluded.version, updated_at = excluded.updated_at, \
-                         updated_by = excluded.updated_by, change_seq = excluded.change_seq",
+                         updated_by = excluded.updated_by, change_seq = excluded.change_seq, \
+                         fact_people = excluded.fact_people, \
+                         fact_category = excluded.fact_category, \
+                         fact_subject = excluded.fact_subject, \
+                         fact_eligible = excluded.fact_eligible, \
+                         fact_date = excluded.fact_date, fact_days = excluded.fact_days",
                     );
                     query.build().execute(&mut *self.tx).await?;
                 }
@@ -138,6 +153,24 @@ macro_rules! sql_store {
         }
 
         impl $store {
+            /// Appends `column IN (values…)`, or a false condition for no values.
+            fn push_in<'a>(
+                query: &mut sqlx::QueryBuilder<'a, $db>,
+                column: &str,
+                values: &'a [&'a str],
+            ) {
+                if values.is_empty() {
+                    query.push("1 = 0");
+                    return;
+                }
+                query.push(column).push(" IN (");
+                let mut list = query.separated(", ");
+                for value in values {
+                    list.push_bind(*value);
+                }
+                query.push(")");
+            }
+
             async fn insert_unit(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 unit: &$crate::model::OrgUnit,
@@ -654,6 +687,151 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            async fn setting(
+                &self,
+                key: &str,
+            ) -> Result<Option<String>, $crate::store::StoreError> {
+                Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                    .bind(key)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn indicator_counts(
+                &self,
+                q: &$crate::model::CountQuery<'_>,
+            ) -> Result<$crate::model::Counts, $crate::store::StoreError> {
+                if q.units.is_empty() {
+                    return Ok($crate::model::Counts::default());
+                }
+                // One pass over the units' records: activities need `occurred_on >= start`,
+                // the business register only `<= end`. PostgreSQL sums BIGINT as NUMERIC.
+                let mut query = sqlx::QueryBuilder::<$db>::new("SELECT ");
+                for (kind, name) in [
+                    ("outreach_session", "communes_with_outreach"),
+                    ("commune_plan", "communes_with_plan"),
+                    ("pilot_model", "communes_with_pilot"),
+                ] {
+                    query
+                        .push("COUNT(DISTINCT CASE WHEN kind = '")
+                        .push(kind)
+                        .push("' AND occurred_on >= ")
+                        .push_bind(q.start)
+                        .push(" AND ");
+                    Self::push_in(&mut query, "org_unit_id", q.communes);
+                    query.push(" THEN org_unit_id END) AS ").push(name).push(", ");
+                }
+                for (condition, name) in [
+                    (
+                        "kind = 'outreach_session' AND fact_category = 'business_workers'",
+                        "workers_reached",
+                    ),
+                    (
+                        "kind = 'outreach_session' AND fact_category = 'students'",
+                        "students_reached",
+                    ),
+                    (
+                        "kind = 'training' AND fact_category = 'district'",
+                        "district_trainees",
+                    ),
+                    (
+                        "kind = 'training' AND fact_category = 'commune'",
+                        "commune_trainees",
+                    ),
+                ] {
+                    query
+                        .push("CAST(COALESCE(SUM(CASE WHEN ")
+                        .push(condition)
+                        .push(" AND occurred_on >= ")
+                        .push_bind(q.start)
+                        .push(" THEN fact_people END), 0) AS BIGINT) AS ")
+                        .push(name)
+                        .push(", ");
+                }
+                query
+                    .push(
+                        "COUNT(CASE WHEN kind = 'business' THEN 1 END) AS businesses, \
+                         CAST(COALESCE(SUM(CASE WHEN kind = 'business' THEN fact_people END), 0) \
+                         AS BIGINT) AS business_workers, \
+                         COUNT(DISTINCT CASE WHEN kind = 'agency_integration' AND occurred_on >= ",
+                    )
+                    .push_bind(q.start)
+                    .push(
+                        " THEN fact_subject END) AS agencies_integrating, \
+                         COUNT(CASE WHEN kind = 'tip_off' AND occurred_on >= ",
+                    )
+                    .push_bind(q.start)
+                    .push(
+                        " THEN 1 END) AS tip_offs, \
+                         COUNT(CASE WHEN kind = 'tip_off' AND occurred_on >= ",
+                    )
+                    .push_bind(q.start)
+                    .push(" AND fact_days <= ")
+                    .push_bind(q.deadline_days)
+                    .push(
+                        " THEN 1 END) AS tip_offs_in_time, \
+                         COUNT(DISTINCT CASE WHEN kind = 'referral' AND fact_eligible \
+                         AND occurred_on >= ",
+                    )
+                    .push_bind(q.start)
+                    .push(
+                        " THEN fact_subject END) AS clients_eligible, \
+                         COUNT(DISTINCT CASE WHEN kind = 'referral' AND fact_eligible \
+                         AND occurred_on >= ",
+                    )
+                    .push_bind(q.start)
+                    .push(" AND fact_date <= ")
+                    .push_bind(q.end)
+                    .push(
+                        " THEN fact_subject END) AS clients_accessed \
+                         FROM records WHERE NOT voided AND occurred_on <= ",
+                    )
+                    .push_bind(q.end)
+                    .push(" AND ");
+                Self::push_in(&mut query, "org_unit_id", q.units);
+                let mut counts: $crate::model::Counts =
+                    query.build_query_as().fetch_one(&self.pool).await?;
+
+                // KT01: registered businesses with an inspection in the period, each once.
+                let mut query = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT COUNT(DISTINCT b.id) FROM records b \
+                     JOIN records i ON i.fact_subject = b.id \
+                     WHERE b.kind = 'business' AND NOT b.voided AND b.occurred_on <= ",
+                );
+                query
+                    .push_bind(q.end)
+                    .push(" AND ")
+                    .push("i.kind = 'inspection' AND NOT i.voided AND i.occurred_on >= ")
+                    .push_bind(q.start)
+                    .push(" AND i.occurred_on <= ")
+                    .push_bind(q.end)
+                    .push(" AND ");
+                Self::push_in(&mut query, "b.org_unit_id", q.units);
+                query.push(" AND ");
+                Self::push_in(&mut query, "i.org_unit_id", q.units);
+                counts.businesses_inspected = query
+                    .build_query_scalar()
+                    .fetch_one(&self.pool)
+                    .await?;
+
+                // TT02: posts per channel and quarter (the month's quarter).
+                let mut query = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT fact_category, \
+                     (CAST(SUBSTR(occurred_on, 6, 2) AS INTEGER) + 2) / 3 AS quarter, \
+                     COUNT(*) FROM records \
+                     WHERE kind = 'media_post' AND NOT voided AND occurred_on >= ",
+                );
+                query
+                    .push_bind(q.start)
+                    .push(" AND occurred_on <= ")
+                    .push_bind(q.end)
+                    .push(" AND ");
+                Self::push_in(&mut query, "org_unit_id", q.units);
+                query.push(" GROUP BY 1, 2");
+                counts.media_posts = query.build_query_as().fetch_all(&self.pool).await?;
+                Ok(counts)
+            }
+
             async fn begin_sync(
                 &self,
             ) -> Result<Box<dyn $crate::store::SyncTx>, $crate::store::StoreError> {
@@ -672,7 +850,8 @@ macro_rules! sql_store {
                 &self,
                 filter: &$crate::model::RecordFilter<'_>,
             ) -> Result<Vec<$crate::model::ChangedRecord>, $crate::store::StoreError> {
-                if filter.units.is_empty() || filter.kinds.is_empty() {
+                if filter.units.is_some_and(|units| units.is_empty()) || filter.kinds.is_empty()
+                {
                     return Ok(Vec::new());
                 }
                 let mut query = sqlx::QueryBuilder::<$db>::new(concat!(
@@ -680,17 +859,28 @@ macro_rules! sql_store {
                     record_columns!(),
                     " FROM records WHERE change_seq > "
                 ));
-                query.push_bind(filter.after).push(" AND org_unit_id IN (");
-                let mut units = query.separated(", ");
-                for unit in filter.units {
-                    units.push_bind(*unit);
+                query.push_bind(filter.after);
+                if let Some(units) = filter.units {
+                    query.push(" AND org_unit_id IN (");
+                    let mut list = query.separated(", ");
+                    for unit in units {
+                        list.push_bind(*unit);
+                    }
+                    query.push(")");
                 }
-                query.push(") AND kind IN (");
+                query.push(" AND kind IN (");
                 let mut kinds = query.separated(", ");
                 for kind in filter.kinds {
                     kinds.push_bind(*kind);
                 }
-                query.push(") ORDER BY change_seq LIMIT ").push_bind(filter.limit);
+                query.push(")");
+                if let Some(officer_id) = filter.tip_offs_of {
+                    query
+                        .push(" AND (kind <> 'tip_off' OR created_by = ")
+                        .push_bind(officer_id)
+                        .push(")");
+                }
+                query.push(" ORDER BY change_seq LIMIT ").push_bind(filter.limit);
                 Ok(query
                     .build_query_as::<$crate::model::ChangedRecord>()
                     .fetch_all(&self.pool)

@@ -1,0 +1,70 @@
+//! `GET /api/v1/indicators?year=&quarter=&org_unit=&by=commune`: the plan's twelve indicators for
+//! a unit the caller covers, year to date (`API.md`, "Indicators"; definitions in
+//! `crate::indicators`). `by=commune` adds each commune's figures for the dashboard's table.
+
+use super::check_year;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiQuery};
+use crate::indicators::{report, Report};
+use crate::ApiContext;
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use domain::indicator::Period;
+use serde::Deserialize;
+
+pub fn router() -> Router<ApiContext> {
+    Router::new().route("/indicators", get(indicators))
+}
+
+/// Numbers arrive as text so that a bad one answers 422 like an out-of-range one.
+#[derive(Deserialize)]
+struct IndicatorQuery {
+    year: Option<String>,
+    quarter: Option<String>,
+    org_unit: Option<String>,
+    by: Option<String>,
+}
+
+async fn indicators(
+    State(ctx): State<ApiContext>,
+    caller: Caller,
+    ApiQuery(query): ApiQuery<IndicatorQuery>,
+) -> Result<Json<Report>, ApiError> {
+    let year = query
+        .year
+        .as_deref()
+        .and_then(|year| year.parse().ok())
+        .ok_or_else(|| ApiError::invalid_field("year", "invalid", "Give a year, e.g. 2023."))
+        .and_then(check_year)?;
+    let quarter = match query.quarter.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(text.parse::<u32>().map_err(|_| bad_quarter())?),
+    };
+    let by_commune = match query.by.as_deref() {
+        None | Some("") => false,
+        Some("commune") => true,
+        Some(_) => {
+            return Err(ApiError::invalid_field(
+                "by",
+                "invalid",
+                "The only breakdown is by=commune.",
+            ))
+        }
+    };
+    let period = Period::new(year, quarter).ok_or_else(bad_quarter)?;
+    let unit_id = query
+        .org_unit
+        .filter(|unit| !unit.is_empty())
+        .unwrap_or_else(|| caller.officer.org_unit.id.clone());
+    if !caller.scope.covers_unit(&unit_id) {
+        return Err(ApiError::forbidden());
+    }
+    let units = ctx.store.org_units().await?;
+    let report = report(ctx.store.as_ref(), &units, &unit_id, period, by_commune).await?;
+    Ok(Json(report))
+}
+
+fn bad_quarter() -> ApiError {
+    ApiError::invalid_field("quarter", "invalid", "The quarter is 1, 2, 3 or 4.")
+}
