@@ -95,10 +95,15 @@ pub async fn fresh_database_url(backend: Backend) -> String {
             use sqlx::Connection;
             let admin = std::env::var("TEST_POSTGRES_URL")
                 .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-            let name = format!("pcmd_test_{}", uuid::Uuid::new_v4().simple());
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or_default();
+            let name = format!("pcmd_test_{now}_{}", uuid::Uuid::new_v4().simple());
             let mut conn = sqlx::PgConnection::connect(&admin)
                 .await
                 .expect("PostgreSQL at TEST_POSTGRES_URL");
+            drop_stale_databases(&mut conn, now).await;
             sqlx::query(&format!("CREATE DATABASE {name}"))
                 .execute(&mut conn)
                 .await
@@ -108,6 +113,32 @@ pub async fn fresh_database_url(backend: Backend) -> String {
                 .map(|(base, _)| base)
                 .unwrap_or(&admin);
             format!("{base}/{name}")
+        }
+    }
+}
+
+/// Drops the test databases of earlier runs (older than three hours, or named before the time was
+/// part of the name), once per test process, so that a machine running the tests daily stays small.
+async fn drop_stale_databases(conn: &mut sqlx::PgConnection, now: u64) {
+    static DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if DONE.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'pcmd_test_%'")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap_or_default();
+    for name in names {
+        let created = name
+            .strip_prefix("pcmd_test_")
+            .and_then(|rest| rest.split_once('_'))
+            .and_then(|(secs, _)| secs.parse::<u64>().ok());
+        if created.is_none_or(|secs| now.saturating_sub(secs) > 3 * 3600) {
+            // A database still in use refuses; it goes next time.
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+                .execute(&mut *conn)
+                .await;
         }
     }
 }
