@@ -223,10 +223,6 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiFailure> 
     }
 }
 
-pub fn current_year() -> i32 {
-    js_sys::Date::new_0().get_full_year() as i32
-}
-
 /// This phone's localStorage, as the outbox's store.
 pub struct PhoneStorage;
 

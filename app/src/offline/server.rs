@@ -48,15 +48,6 @@ pub async fn api_send<B: Serialize, T: DeserializeOwned>(
     Err(ApiFailure::Offline)
 }
 
-pub fn current_year() -> i32 {
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() / 86_400)
-        .unwrap_or_default();
-    // 146_097 days make 400 Gregorian years; close enough to name the year of today.
-    1970 + (days as f64 / 365.2425) as i32
-}
-
 /// The server render has no phone storage: an outbox there is always empty.
 pub struct PhoneStorage;
 

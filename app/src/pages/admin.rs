@@ -57,7 +57,7 @@ fn send(verb: Verb, path: String, body: Value, outcome: Outcome, then: impl FnOn
 }
 
 fn this_year() -> i32 {
-    offline::current_year()
+    offline::clock::today().year()
 }
 
 fn units_resource(
