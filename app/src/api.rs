@@ -184,3 +184,50 @@ pub struct ErrorDetail {
     #[serde(default)]
     pub errors: Vec<FieldProblem>,
 }
+
+/// One indicator of `GET /api/v1/indicators`: its code, figure (numerator, denominator, value,
+/// unit, status) and the year's target.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorFigure {
+    pub code: String,
+    #[serde(flatten)]
+    pub figure: domain::indicator::Figure,
+    pub target: Option<domain::indicator::Target>,
+}
+
+/// One figure of a plain count's breakdown: a key the app translates, and its value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountValue {
+    pub key: String,
+    pub value: i64,
+}
+
+/// One of the plain counts PCMD-C01..C07 of the province's report forms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlainCount {
+    pub code: String,
+    pub breakdown: Vec<CountValue>,
+}
+
+/// One commune's own figures, when the report was asked `by=commune`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CommuneFigures {
+    pub org_unit_id: String,
+    pub name: String,
+    pub indicators: Vec<IndicatorFigure>,
+    #[serde(default)]
+    pub counts: Vec<PlainCount>,
+}
+
+/// `GET /api/v1/indicators`: a unit's figures for a year, or the year to the end of a quarter.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorReport {
+    pub year: i32,
+    pub quarter: Option<u32>,
+    pub org_unit_id: String,
+    pub indicators: Vec<IndicatorFigure>,
+    #[serde(default)]
+    pub counts: Vec<PlainCount>,
+    #[serde(default)]
+    pub communes: Option<Vec<CommuneFigures>>,
+}

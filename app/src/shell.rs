@@ -6,8 +6,8 @@ use crate::offline;
 use crate::offline::sync::{use_sync, SyncEngine};
 use crate::pages::{
     records, AdminAuditPage, AdminPage, AdminTargetsPage, AdminUnitsPage, AdminUsersPage,
-    IndicatorsPage, NotFoundPage, RecordsPage, ReferralPage, SessionPage, SettingsPage, SignInPage,
-    SyncPage,
+    DashboardPage, NotFoundPage, RecordsPage, ReferralPage, ReportPrintPage, SessionPage,
+    SettingsPage, SignInPage, SyncPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -21,8 +21,17 @@ pub const ROUTES: &[&str] = &[
     "/",
     "/records/session",
     "/records/referral",
+    "/records/business",
+    "/records/inspection",
+    "/records/tip-off",
+    "/records/training",
+    "/records/media-post",
+    "/records/commune-plan",
+    "/records/pilot-model",
+    "/records/agency-integration",
     "/sync",
     "/indicators",
+    "/indicators/print",
     "/settings",
     "/signin",
     "/admin",
@@ -108,8 +117,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=RecordsPage />
                     <Route path=path!("/records/session") view=SessionPage />
                     <Route path=path!("/records/referral") view=ReferralPage />
+                    <Route path=path!("/records/business") view=records::BusinessPage />
+                    <Route path=path!("/records/inspection") view=records::InspectionPage />
+                    <Route path=path!("/records/tip-off") view=records::TipOffPage />
+                    <Route path=path!("/records/training") view=records::TrainingPage />
+                    <Route path=path!("/records/media-post") view=records::MediaPostPage />
+                    <Route path=path!("/records/commune-plan") view=records::CommunePlanPage />
+                    <Route path=path!("/records/pilot-model") view=records::PilotModelPage />
+                    <Route path=path!("/records/agency-integration") view=records::AgencyIntegrationPage />
                     <Route path=path!("/sync") view=SyncPage />
-                    <Route path=path!("/indicators") view=IndicatorsPage />
+                    <Route path=path!("/indicators") view=DashboardPage />
+                    <Route path=path!("/indicators/print") view=ReportPrintPage />
                     <Route path=path!("/settings") view=SettingsPage />
                     <Route path=path!("/signin") view=SignInPage />
                     <Route path=path!("/admin") view=AdminPage />

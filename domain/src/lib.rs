@@ -19,6 +19,7 @@ pub mod indicator;
 mod reader;
 mod record;
 mod referral_types;
+pub mod report;
 pub mod sync;
 mod validate;
 

@@ -1154,6 +1154,110 @@ mod tests {
         );
     }
 
+    #[test]
+    fn every_count_of_every_kind_refuses_negatives_and_words() {
+        for (kind, field, data) in [
+            (
+                RecordKind::Business,
+                "workers",
+                json!({"name": "A", "type": "bar", "workers": -1}),
+            ),
+            (
+                RecordKind::Business,
+                "female_workers",
+                json!({"name": "A", "type": "bar", "workers": 1, "female_workers": -1}),
+            ),
+            (
+                RecordKind::Inspection,
+                "fine_vnd",
+                json!({"business_id": BUSINESS_ID, "violation_found": true, "fine_vnd": -1}),
+            ),
+            (
+                RecordKind::Training,
+                "trainees_female",
+                json!({"level": "commune", "trainees_male": 1, "trainees_female": -1}),
+            ),
+        ] {
+            assert_eq!(
+                errors(kind, data.clone()),
+                [error(&format!("data.{field}"), ErrorCode::Negative)],
+                "{kind:?}"
+            );
+            let mut worded = data;
+            worded[field] = json!("năm");
+            assert_eq!(
+                errors(kind, worded),
+                [error(&format!("data.{field}"), ErrorCode::InvalidFormat)],
+                "{kind:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_closed_list_of_the_other_kinds_refuses_unknown_values() {
+        for (kind, field, data) in [
+            (
+                RecordKind::Business,
+                "type",
+                json!({"name": "A", "type": "casino", "workers": 1}),
+            ),
+            (RecordKind::TipOff, "channel", json!({"channel": "fax"})),
+            (
+                RecordKind::TipOff,
+                "classification",
+                json!({"classification": "gambling"}),
+            ),
+            (
+                RecordKind::TipOff,
+                "verification",
+                json!({"verification": "maybe"}),
+            ),
+            (
+                RecordKind::Training,
+                "level",
+                json!({"level": "province", "trainees": 1}),
+            ),
+            (
+                RecordKind::MediaPost,
+                "channel",
+                json!({"channel": "tiktok"}),
+            ),
+        ] {
+            assert_eq!(
+                errors(kind, data),
+                [error(&format!("data.{field}"), ErrorCode::InvalidValue)],
+                "{kind:?}"
+            );
+        }
+        // Codes are exact: no capitals, no Vietnamese labels.
+        assert_eq!(
+            errors(
+                RecordKind::Business,
+                json!({"name": "A", "type": "Karaoke", "workers": 1})
+            ),
+            [error("data.type", ErrorCode::InvalidValue)]
+        );
+        assert_eq!(
+            errors(
+                RecordKind::MediaPost,
+                json!({"channel": "Cổng thông tin điện tử"})
+            ),
+            [error("data.channel", ErrorCode::InvalidValue)]
+        );
+    }
+
+    #[test]
+    fn a_plan_is_not_adopted_before_2000_nor_written_the_vietnamese_way() {
+        assert_eq!(
+            errors(RecordKind::CommunePlan, json!({"adopted_on": "01/03/2023"})),
+            [error("data.adopted_on", ErrorCode::InvalidFormat)]
+        );
+        assert_eq!(
+            errors(RecordKind::CommunePlan, json!({"adopted_on": "1999-12-31"})),
+            [error("data.adopted_on", ErrorCode::TooEarly)]
+        );
+    }
+
     fn envelope_json() -> Value {
         json!({
             "id": ID, "kind": "outreach_session", "org_unit_id": "03397",

@@ -1,5 +1,8 @@
 //! The district server: the officers' app (SSR), the JSON API of `API.md`, and the store.
 
+// The app's deepest views (the dashboard) have types nested beyond the default limit of 128.
+#![recursion_limit = "256"]
+
 pub mod accounts;
 pub mod api;
 pub mod auth;
@@ -14,6 +17,7 @@ pub mod facts;
 pub mod indicators;
 pub mod model;
 pub mod password;
+pub mod report;
 pub mod scope;
 pub mod seed;
 pub mod store;

@@ -318,13 +318,16 @@ pub struct RecordVersion {
     pub facts: RecordFacts,
 }
 
-/// The typed `fact_*` columns of `records` (migration 0004 says which kind fills which).
+/// The typed `fact_*` columns of `records` (migrations 0004 and 0005 say which kind fills which).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RecordFacts {
     pub people: Option<i64>,
+    pub female: Option<i64>,
     pub category: Option<String>,
     pub subject: Option<String>,
     pub eligible: Option<bool>,
+    pub flag: Option<bool>,
+    pub amount: Option<i64>,
     pub date: Option<String>,
     pub days: Option<i64>,
 }
@@ -356,45 +359,76 @@ pub struct RecordFilter<'a> {
     pub limit: i64,
 }
 
-/// What the indicators count over one set of units and one period (`YYYY-MM-DD`, inclusive).
+/// What the indicators count over one unit's subtree and one period (`YYYY-MM-DD`, inclusive).
 #[derive(Clone, Debug)]
 pub struct CountQuery<'a> {
     /// The units whose records count: a unit and those below it valid during the period.
     pub units: &'a [&'a str],
-    /// The communes among them, for the indicators that count communes.
-    pub communes: &'a [&'a str],
+    /// For a breakdown: `(unit, group)` for each unit counted in a group (a commune and the units
+    /// below it). The distinct counts are then given per group too; the sums always per unit.
+    pub groups: Option<&'a [(&'a str, &'a str)]>,
+    /// The first and last day of whole months: the sums are kept per month.
     pub start: &'a str,
     pub end: &'a str,
     /// A tip-off is handled in time within this many days of receipt.
     pub deadline_days: i64,
 }
 
-/// The numerators and record-given denominators of the indicators, for one [`CountQuery`]:
-/// non-voided records, activities dated in the period, businesses dated on or before its end.
+/// Sums over the non-voided records of one unit, kind and `fact_category` (and quarter, for media
+/// posts): activities dated in the period, businesses (a register) dated on or before its end.
 #[derive(Clone, Debug, Default, PartialEq, sqlx::FromRow)]
+pub struct UnitSums {
+    pub org_unit_id: String,
+    pub kind: String,
+    pub category: Option<String>,
+    /// The quarter of the date, for media posts only (PCMD-TT02 counts posts per quarter).
+    pub quarter: Option<i32>,
+    pub records: i64,
+    /// The sums of `fact_people`, `fact_female` and `fact_amount`.
+    pub people: i64,
+    pub female: i64,
+    pub amount: i64,
+    /// Records with a `fact_date` (handled tip-offs), and with `fact_days` within the deadline.
+    pub dated: i64,
+    pub in_time: i64,
+}
+
+vocabulary!(
+    /// What a distinct count counts, among the non-voided records dated in the period.
+    DistinctMeasure {
+        /// Client codes of referrals (PCMD-C03).
+        Clients => "clients",
+        /// Client codes of referrals of eligible people in need (PCMD-HT01 denominator)...
+        EligibleClients => "eligible_clients",
+        /// ... of those who accessed a service by the end of the period (its numerator).
+        AccessedClients => "accessed_clients",
+        /// Clients who accessed the service `key` by the end of the period (PCMD-C06).
+        ServiceClients => "service_clients",
+        /// Agencies integrating prevention (PCMD-KH02).
+        Agencies => "agencies",
+        /// Businesses named by an inspection that found a violation (PCMD-C04).
+        ViolatingBusinesses => "violating_businesses",
+        /// Registered businesses of the units with an inspection by the units (PCMD-KT01).
+        InspectedBusinesses => "inspected_businesses",
+    }
+);
+
+/// One distinct count, over all the query's units (`group_id` none) or over one group.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct DistinctCount {
+    pub group_id: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub measure: DistinctMeasure,
+    /// The category counted, for [`DistinctMeasure::ServiceClients`].
+    pub key: Option<String>,
+    pub value: i64,
+}
+
+/// What the indicators and the plain counts are computed from, for one [`CountQuery`].
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Counts {
-    pub communes_with_outreach: i64,
-    pub communes_with_plan: i64,
-    pub communes_with_pilot: i64,
-    /// People reached by sessions for business workers, and for students.
-    pub workers_reached: i64,
-    pub students_reached: i64,
-    pub businesses: i64,
-    pub business_workers: i64,
-    pub agencies_integrating: i64,
-    pub tip_offs: i64,
-    pub tip_offs_in_time: i64,
-    /// Distinct client codes of eligible people in need, and of those who accessed a service by
-    /// the end of the period.
-    pub clients_eligible: i64,
-    pub clients_accessed: i64,
-    pub district_trainees: i64,
-    pub commune_trainees: i64,
-    #[sqlx(skip)]
-    pub businesses_inspected: i64,
-    /// Posts per `(channel, quarter)`, only where there was at least one.
-    #[sqlx(skip)]
-    pub media_posts: Vec<(String, i32, i64)>,
+    pub sums: Vec<UnitSums>,
+    pub distinct: Vec<DistinctCount>,
 }
 
 #[cfg(test)]

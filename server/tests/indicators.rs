@@ -6,22 +6,30 @@
 mod common;
 
 use common::{spawn_app, Backend, TestApp};
+use domain::Coded;
 use reqwest::Method;
 use serde_json::{json, Value};
-use server::model::{Baseline, BaselineName, Level};
+use server::model::{Baseline, BaselineName, Level, OrgUnit};
 use std::collections::{BTreeMap, BTreeSet};
 
 on_both_stores!(
     the_engine_agrees_with_a_plain_computation_over_generated_records,
     zero_denominators_are_no_data_and_missing_targets_no_target,
     the_api_example_and_its_shape,
+    records_of_a_village_count_for_its_commune,
     a_commune_officer_reads_only_their_commune_and_bad_periods_are_refused,
-    migration_0004_backfills_the_facts_of_records_stored_before_it,
+    migrations_0004_and_0005_backfill_the_facts_of_records_stored_before_them,
 );
 
 const DISTRICT: &str = "ou-106";
 const BINH_LU: &str = "ou-03412";
 const DEVICE: &str = "6f1c2d3e-4b5a-4c6d-8e7f-901234567890";
+/// A few of each list, so that some keys of the breakdowns stay at zero.
+const BUSINESS_TYPES: [&str; 4] = ["karaoke", "massage", "guesthouse", "bar"];
+const SERVICES: [&str; 4] = ["HIV_TEST", "LEGAL", "PSYCHO", "JOB"];
+const COUNT_CODES: [&str; 7] = [
+    "PCMD-C01", "PCMD-C02", "PCMD-C03", "PCMD-C04", "PCMD-C05", "PCMD-C06", "PCMD-C07",
+];
 const CODES: [&str; 12] = [
     "PCMD-TT01",
     "PCMD-TT02",
@@ -141,8 +149,12 @@ fn generate(rng: &mut Lcg, communes: &[String], businesses: &mut Vec<String>) ->
     let mut out = Vec::new();
     for n in 0..60 {
         let id = new_id();
-        let data = json!({"name": format!("Cơ sở {n}"), "type": "karaoke",
-                          "workers": rng.below(12)});
+        let workers = rng.below(12);
+        let mut data = json!({"name": format!("Cơ sở {n}"), "type": rng.pick(&BUSINESS_TYPES),
+                              "workers": workers});
+        if rng.below(3) != 0 {
+            data["female_workers"] = json!(rng.below(workers + 1));
+        }
         let unit = *rng.pick(&units);
         out.push(record(&id, "business", unit, &rng.date(), data));
         businesses.push(id);
@@ -161,7 +173,7 @@ fn generate(rng: &mut Lcg, communes: &[String], businesses: &mut Vec<String>) ->
                 let accessed = rng.below(2) == 0;
                 let mut data = json!({"client_code": format!("C{:03}", rng.below(15)),
                     "in_need_eligible": rng.below(4) != 0, "consent": true,
-                    "service": "HIV_TEST",
+                    "service": rng.pick(&SERVICES),
                     "status": if accessed { "accessed" } else { "referred" }});
                 if accessed {
                     data["accessed_on"] = json!(plus_days(&date, rng.below(100)));
@@ -175,10 +187,14 @@ fn generate(rng: &mut Lcg, communes: &[String], businesses: &mut Vec<String>) ->
                 } else {
                     rng.pick(businesses).clone()
                 };
-                (
-                    "inspection",
-                    json!({"business_id": business, "violation_found": false}),
-                )
+                let mut data = json!({"business_id": business,
+                                      "violation_found": rng.below(3) == 0});
+                match rng.below(4) {
+                    0 => data["sanction"] = json!("Phạt tiền"),
+                    1 => data["fine_vnd"] = json!(500_000 * rng.below(10)),
+                    _ => {}
+                }
+                ("inspection", data)
             }
             3 => {
                 let handled = (rng.below(4) != 0).then(|| plus_days(&date, rng.below(40)));
@@ -352,6 +368,162 @@ fn expected(
     ]
 }
 
+/// A plain count as `(code, [(key, value), …])`.
+type PlainCounts = Vec<(String, Vec<(String, i64)>)>;
+
+/// The plain counts PCMD-C01..C07, computed from `latest` without the server.
+fn expected_counts(
+    latest: &Latest,
+    units: &BTreeSet<String>,
+    (start, end): (&str, &str),
+) -> PlainCounts {
+    let live: Vec<&Value> = latest
+        .values()
+        .filter(|r| r["voided"] == false && units.contains(r["org_unit_id"].as_str().unwrap()))
+        .collect();
+    let date = |r: &Value| r["occurred_on"].as_str().unwrap().to_string();
+    let active = |kind: &str| -> Vec<&Value> {
+        live.iter()
+            .copied()
+            .filter(|r| r["kind"] == kind)
+            .filter(|r| start <= date(r).as_str() && date(r).as_str() <= end)
+            .collect()
+    };
+    let n = |v: &Value, f: &str| v["data"][f].as_i64().unwrap_or(0);
+    let distinct = |records: &[&Value], field: &str| {
+        records
+            .iter()
+            .map(|r| r["data"][field].as_str().unwrap())
+            .collect::<BTreeSet<_>>()
+            .len() as i64
+    };
+    let register: Vec<&Value> = live
+        .iter()
+        .copied()
+        .filter(|r| r["kind"] == "business" && date(r).as_str() <= end)
+        .collect();
+    let inspections = active("inspection");
+    let violations: Vec<&Value> = inspections
+        .iter()
+        .copied()
+        .filter(|r| r["data"]["violation_found"] == true)
+        .collect();
+    let sanctioned = inspections
+        .iter()
+        .filter(|r| r["data"].get("sanction").is_some() || n(r, "fine_vnd") > 0)
+        .count() as i64;
+    let tip_offs = active("tip_off");
+    let handled: Vec<&Value> = tip_offs
+        .iter()
+        .copied()
+        .filter(|r| r["data"]["handled_on"].is_string())
+        .collect();
+    let in_time = handled
+        .iter()
+        .filter(|r| {
+            let received = domain::Date::parse(&date(r)).unwrap();
+            let handled = domain::Date::parse(r["data"]["handled_on"].as_str().unwrap()).unwrap();
+            received.days_until(handled) <= 20
+        })
+        .count() as i64;
+    let referrals = active("referral");
+    let sessions = active("outreach_session");
+    let pairs = |list: &[(&str, i64)]| -> Vec<(String, i64)> {
+        list.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    };
+    let types: Vec<(String, i64)> = domain::BusinessType::ALL
+        .iter()
+        .map(|t| {
+            let count = register
+                .iter()
+                .filter(|r| r["data"]["type"] == t.as_str())
+                .count();
+            (t.as_str().to_string(), count as i64)
+        })
+        .collect();
+    let services: Vec<(String, i64)> = domain::ReferralService::ALL
+        .iter()
+        .map(|service| {
+            let accessed: Vec<&Value> = referrals
+                .iter()
+                .copied()
+                .filter(|r| r["data"]["service"] == service.as_str())
+                .filter(|r| {
+                    r["data"]["status"] == "accessed"
+                        && r["data"]["accessed_on"].as_str().unwrap() <= end
+                })
+                .collect();
+            (
+                service.as_str().to_string(),
+                distinct(&accessed, "client_code"),
+            )
+        })
+        .collect();
+    let sum = |records: &[&Value], field: &str| records.iter().map(|r| n(r, field)).sum::<i64>();
+    vec![
+        ("PCMD-C01".into(), types),
+        (
+            "PCMD-C02".into(),
+            pairs(&[
+                ("workers", sum(&register, "workers")),
+                ("female_workers", sum(&register, "female_workers")),
+            ]),
+        ),
+        (
+            "PCMD-C03".into(),
+            pairs(&[("clients", distinct(&referrals, "client_code"))]),
+        ),
+        (
+            "PCMD-C04".into(),
+            pairs(&[
+                ("inspections", inspections.len() as i64),
+                ("violating_businesses", distinct(&violations, "business_id")),
+                ("sanctioned_inspections", sanctioned),
+                ("fines_vnd", sum(&inspections, "fine_vnd")),
+            ]),
+        ),
+        (
+            "PCMD-C05".into(),
+            pairs(&[
+                ("received", tip_offs.len() as i64),
+                ("handled", handled.len() as i64),
+                ("handled_in_time", in_time),
+            ]),
+        ),
+        ("PCMD-C06".into(), services),
+        (
+            "PCMD-C07".into(),
+            pairs(&[
+                ("sessions", sessions.len() as i64),
+                ("participants_male", sum(&sessions, "reached_male")),
+                ("participants_female", sum(&sessions, "reached_female")),
+            ]),
+        ),
+    ]
+}
+
+fn plain_counts(counts: &Value) -> PlainCounts {
+    let list = counts.as_array().unwrap();
+    let codes: Vec<&str> = list.iter().map(|c| c["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, COUNT_CODES);
+    list.iter()
+        .map(|count| {
+            let breakdown = count["breakdown"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|part| {
+                    (
+                        part["key"].as_str().unwrap().to_string(),
+                        part["value"].as_i64().unwrap(),
+                    )
+                })
+                .collect();
+            (count["code"].as_str().unwrap().to_string(), breakdown)
+        })
+        .collect()
+}
+
 fn fractions(indicators: &Value) -> Vec<(i64, i64)> {
     let list = indicators.as_array().unwrap();
     let codes: Vec<&str> = list.iter().map(|i| i["code"].as_str().unwrap()).collect();
@@ -402,13 +574,16 @@ async fn the_engine_agrees_with_a_plain_computation_over_generated_records(backe
                 }
                 changed["occurred_on"] = json!(date);
             }
-            _ => {
-                if changed["kind"] == "outreach_session" {
-                    changed["data"]["reached_female"] = json!(rng.below(99));
-                } else {
-                    changed["voided"] = json!(true);
+            _ => match changed["kind"].as_str().unwrap() {
+                "outreach_session" => changed["data"]["reached_female"] = json!(rng.below(99)),
+                "business" => changed["data"]["type"] = json!(rng.pick(&BUSINESS_TYPES)),
+                "inspection" => {
+                    changed["data"]["violation_found"] = json!(true);
+                    changed["data"]["fine_vnd"] = json!(1_000_000);
                 }
-            }
+                "referral" => changed["data"]["service"] = json!(rng.pick(&SERVICES)),
+                _ => changed["voided"] = json!(true),
+            },
         }
         latest.insert(changed["id"].as_str().unwrap().to_string(), changed.clone());
         changes.push(changed);
@@ -469,11 +644,25 @@ async fn the_engine_agrees_with_a_plain_computation_over_generated_records(backe
             &baseline_of(DISTRICT, false),
         );
         assert_eq!(fractions(&body["indicators"]), want, "district, {query}");
+        let want_counts = expected_counts(&latest, &all_units, period);
+        assert_eq!(
+            plain_counts(&body["counts"]),
+            want_counts,
+            "district, {query}"
+        );
         if quarter.is_none() {
             let counted = want.iter().filter(|(n, d)| *n > 0 && *d > 0).count();
             assert!(
                 counted >= 11,
                 "the data set exercises the indicators: {want:?}"
+            );
+            let figures: Vec<i64> = want_counts
+                .iter()
+                .flat_map(|(_, breakdown)| breakdown.iter().map(|(_, value)| *value))
+                .collect();
+            assert!(
+                figures.iter().filter(|value| **value > 0).count() >= 20,
+                "the data set exercises the counts: {want_counts:?}"
             );
         }
         let rows = body["communes"].as_array().unwrap();
@@ -490,6 +679,11 @@ async fn the_engine_agrees_with_a_plain_computation_over_generated_records(backe
                 &baseline_of(commune, true),
             );
             assert_eq!(fractions(&row["indicators"]), want, "{commune}, {query}");
+            assert_eq!(
+                plain_counts(&row["counts"]),
+                expected_counts(&latest, &only, period),
+                "{commune}, {query}"
+            );
         }
     }
 }
@@ -570,12 +764,116 @@ async fn the_api_example_and_its_shape(backend: Backend) {
         json!({"code": "PCMD-TT01", "numerator": 9, "denominator": 13, "value": 69.2,
                "unit": "percent", "target": {"op": ">=", "value": 70.0}, "status": "not_met"})
     );
+    assert_eq!(
+        body["counts"][6],
+        json!({"code": "PCMD-C07", "breakdown": [
+            {"key": "sessions", "value": 9},
+            {"key": "participants_male", "value": 27},
+            {"key": "participants_female", "value": 36}]})
+    );
+    assert_eq!(
+        body["counts"][0]["breakdown"][0],
+        json!({"key": "karaoke", "value": 0})
+    );
     // Dated after the first quarter: not in it.
     let q1 = indicators_ok(&app, &district, "year=2023&quarter=1").await;
     assert_eq!(q1["indicators"][0]["numerator"], 0);
     let year = indicators_ok(&app, &district, "year=2023").await;
     assert_eq!(year["quarter"], Value::Null);
     assert_eq!(year["indicators"][0]["numerator"], 9);
+}
+
+/// A unit below a commune (here a village) counts in its commune's row, distinct counts included.
+async fn records_of_a_village_count_for_its_commune(backend: Backend) {
+    let app = demo_app(backend).await;
+    let district = app.token("huyen", "demo-huyen").await;
+    let village = OrgUnit {
+        id: "ou-binh-lu-ban-1".into(),
+        code: "03412-01".into(),
+        name: "Bản Bình Lư".into(),
+        level: Level::Village,
+        parent_id: Some(BINH_LU.into()),
+        valid_from: None,
+        valid_to: None,
+        successor_ids: Vec::new(),
+    };
+    app.store.insert_org_unit(&village).await.unwrap();
+    let business = new_id();
+    let referral = |unit: &str| {
+        record(
+            &new_id(),
+            "referral",
+            unit,
+            "2023-04-02",
+            json!({"client_code": "AB12", "in_need_eligible": true, "consent": true,
+                   "service": "LEGAL", "status": "accessed", "accessed_on": "2023-04-03"}),
+        )
+    };
+    let records = [
+        record(
+            &business,
+            "business",
+            BINH_LU,
+            "2023-01-05",
+            json!({"name": "Nhà nghỉ Bình Lư", "type": "guesthouse", "workers": 3,
+                   "female_workers": 2}),
+        ),
+        record(
+            &new_id(),
+            "outreach_session",
+            &village.id,
+            "2023-04-01",
+            json!({"format": "group_talk", "audience": "business_workers",
+                   "reached_male": 1, "reached_female": 2}),
+        ),
+        record(
+            &new_id(),
+            "inspection",
+            &village.id,
+            "2023-05-01",
+            json!({"business_id": business, "violation_found": true, "sanction": "Cảnh cáo"}),
+        ),
+        // The same client in the commune and in its village: one client.
+        referral(&village.id),
+        referral(BINH_LU),
+    ];
+    sync(&app, &district, &records).await;
+    let body = indicators_ok(&app, &district, "year=2023&by=commune").await;
+    let fraction = |indicators: &Value, code: &str| {
+        let value = indicators
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["code"] == code)
+            .unwrap();
+        (value["numerator"].clone(), value["denominator"].clone())
+    };
+    let row = body["communes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["org_unit_id"] == BINH_LU)
+        .unwrap();
+    for indicators in [&body["indicators"], &row["indicators"]] {
+        assert_eq!(fraction(indicators, "PCMD-TT01").0, 1);
+        assert_eq!(fraction(indicators, "PCMD-TT03"), (json!(3), json!(3)));
+        assert_eq!(fraction(indicators, "PCMD-KT01"), (json!(1), json!(1)));
+        assert_eq!(fraction(indicators, "PCMD-HT01"), (json!(1), json!(1)));
+    }
+    for counts in [&body["counts"], &row["counts"]] {
+        let counts = plain_counts(counts);
+        assert_eq!(counts[2].1, [("clients".to_string(), 1)]);
+        assert_eq!(
+            counts[3].1[..3].to_vec(),
+            [
+                ("inspections".to_string(), 1),
+                ("violating_businesses".to_string(), 1),
+                ("sanctioned_inspections".to_string(), 1),
+            ]
+        );
+        assert!(counts[5].1.contains(&("LEGAL".to_string(), 1)));
+        assert_eq!(counts[6].1[0], ("sessions".to_string(), 1));
+    }
 }
 
 async fn a_commune_officer_reads_only_their_commune_and_bad_periods_are_refused(backend: Backend) {
@@ -611,31 +909,48 @@ async fn a_commune_officer_reads_only_their_commune_and_bad_periods_are_refused(
     assert_eq!(response.status(), 401);
 }
 
-/// Runs the backfill `UPDATE` of migration 0004 on a store whose new columns were emptied.
-async fn rerun_backfill(app: &TestApp, backend: Backend) {
-    let migration = match backend {
-        Backend::Sqlite => include_str!("../migrations/sqlite/0004_indicator_facts.sql"),
-        Backend::Postgres => include_str!("../migrations/postgres/0004_indicator_facts.sql"),
-    };
+/// The backfill `UPDATE` of a migration.
+fn backfill(migration: &str) -> &str {
     let start = migration.find("UPDATE records SET").unwrap();
-    let update = &migration[start..start + migration[start..].find(';').unwrap()];
+    &migration[start..start + migration[start..].find(';').unwrap()]
+}
+
+/// Runs the backfill `UPDATE`s of migrations 0004 and 0005 on a store whose fact columns were
+/// emptied.
+async fn rerun_backfill(app: &TestApp, backend: Backend) {
+    let migrations = match backend {
+        Backend::Sqlite => [
+            include_str!("../migrations/sqlite/0004_indicator_facts.sql"),
+            include_str!("../migrations/sqlite/0005_plain_counts.sql"),
+        ],
+        Backend::Postgres => [
+            include_str!("../migrations/postgres/0004_indicator_facts.sql"),
+            include_str!("../migrations/postgres/0005_plain_counts.sql"),
+        ],
+    };
     let empty = "UPDATE records SET created_by = NULL, fact_people = NULL, fact_category = NULL, \
-                 fact_subject = NULL, fact_eligible = NULL, fact_date = NULL, fact_days = NULL";
+                 fact_subject = NULL, fact_eligible = NULL, fact_date = NULL, fact_days = NULL, \
+                 fact_female = NULL, fact_flag = NULL, fact_amount = NULL";
+    let statements = [empty, backfill(migrations[0]), backfill(migrations[1])];
     match backend {
         Backend::Sqlite => {
             let pool = sqlx::SqlitePool::connect(&app.database_url).await.unwrap();
-            sqlx::query(empty).execute(&pool).await.unwrap();
-            sqlx::query(update).execute(&pool).await.unwrap();
+            for statement in statements {
+                sqlx::query(statement).execute(&pool).await.unwrap();
+            }
         }
         Backend::Postgres => {
             let pool = sqlx::PgPool::connect(&app.database_url).await.unwrap();
-            sqlx::query(empty).execute(&pool).await.unwrap();
-            sqlx::query(update).execute(&pool).await.unwrap();
+            for statement in statements {
+                sqlx::query(statement).execute(&pool).await.unwrap();
+            }
         }
     }
 }
 
-async fn migration_0004_backfills_the_facts_of_records_stored_before_it(backend: Backend) {
+async fn migrations_0004_and_0005_backfill_the_facts_of_records_stored_before_them(
+    backend: Backend,
+) {
     let app = demo_app(backend).await;
     let district = app.token("huyen", "demo-huyen").await;
     let commune = app.token("binhlu", "demo-binhlu").await;

@@ -1,8 +1,9 @@
 //! The only code that touches browser storage, the service worker and the network.
 //! Both sides expose the same functions; on the server they do nothing, so components need no `cfg`.
-//! `outbox` and `clock` are plain Rust over that boundary, tested natively.
+//! `outbox`, `figures` and `clock` are plain Rust over that boundary, tested natively.
 
 pub mod clock;
+pub mod figures;
 pub mod outbox;
 pub mod sync;
 

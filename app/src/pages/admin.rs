@@ -1,4 +1,5 @@
-//! Administration on the phone: accounts, the org-unit tree, targets and baselines, the audit log.
+//! Administration on the phone: accounts, the org-unit tree, targets and baselines, the district's
+//! settings, the audit log.
 //! Every change goes to the server at once (these pages need a network) and is audited there.
 
 use crate::api::{ApiFailure, AuditEntry, Baseline, IndicatorTarget, OrgUnit, Role, User, Verb};
@@ -94,6 +95,60 @@ pub fn AdminPage() -> impl IntoView {
             <A href="/admin/targets">{tr(Key::AdminTargets)}</A>
             <A href="/admin/audit">{tr(Key::AdminAudit)}</A>
         </nav>
+        <SettingsForm />
+    }
+}
+
+/// The district's settings (`/api/v1/admin/settings`).
+#[derive(Clone, serde::Deserialize)]
+struct Settings {
+    tip_off_deadline_days: i64,
+}
+
+/// The tip-off deadline of PCMD-TG01, in days.
+#[component]
+fn SettingsForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let days = RwSignal::new(String::new());
+    let out_of_range = RwSignal::new(false);
+    let settings = LocalResource::new(|| offline::api_get::<Settings>("/api/v1/admin/settings"));
+    let outcome = Outcome::new();
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let value = days.get_untracked().trim().parse::<i64>().ok();
+        let value = value.filter(|days| (1..=365).contains(days));
+        out_of_range.set(value.is_none());
+        outcome.0.set(None);
+        if let Some(value) = value {
+            let body = json!({"tip_off_deadline_days": value});
+            send(
+                Verb::Put,
+                "/api/v1/admin/settings".into(),
+                body,
+                outcome,
+                move || settings.refetch(),
+            );
+        }
+    };
+    view! {
+        <form class="form card" data-testid="settings" novalidate on:submit=save>
+            <h2>{tr(Key::AdminSettings)}</h2>
+            <ListState resource=settings render={move |current: Settings| {
+                if days.get_untracked().is_empty() {
+                    days.set(current.tip_off_deadline_days.to_string());
+                }
+                view! {
+                    <label><span>{tr(Key::TipOffDeadlineDays)}</span>
+                        <input name="tip_off_deadline_days" type="number" inputmode="numeric" min="1" max="365" required
+                            prop:value=days on:input=move |ev| days.set(event_target_value(&ev)) />
+                    </label>
+                    <p class="hint">{tr(Key::TipOffDeadlineHint)}</p>
+                }
+            }} />
+            {move || out_of_range.get().then(|| view! { <p class="error" role="alert">{i18n.t(Key::DeadlineRange)}</p> })}
+            {outcome.view()}
+            <button class="button wide" type="submit">{tr(Key::Save)}</button>
+        </form>
     }
 }
 

@@ -1,12 +1,17 @@
 //! One component per page.
 
 mod admin;
+mod counts;
+mod dashboard;
 pub mod records;
+mod report;
 mod signin;
 mod sync;
 
 pub use admin::{AdminAuditPage, AdminPage, AdminTargetsPage, AdminUnitsPage, AdminUsersPage};
+pub use dashboard::DashboardPage;
 pub use records::{RecordsPage, ReferralPage, SessionPage};
+pub use report::ReportPrintPage;
 pub use signin::SignInPage;
 pub use sync::SyncPage;
 
@@ -19,14 +24,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-
-#[component]
-pub fn IndicatorsPage() -> impl IntoView {
-    view! {
-        <h1>{tr(Key::NavIndicators)}</h1>
-        <p>{tr(Key::IndicatorsIntro)}</p>
-    }
-}
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {

@@ -9,6 +9,7 @@ mod me;
 mod openapi;
 mod org_units;
 mod records;
+mod reports;
 mod sync;
 
 use crate::clock::to_rfc3339;
@@ -29,6 +30,8 @@ pub fn router() -> Router<ApiContext> {
         .merge(sync::router())
         .merge(records::router())
         .merge(indicators::router())
+        .merge(reports::router())
+        .merge(admin::settings_router())
         .nest("/admin", admin::router())
         .fallback(api_not_found)
 }

@@ -129,6 +129,8 @@ pub trait Store: Send + Sync {
 
     /// A value of the `settings` table.
     async fn setting(&self, key: &str) -> Result<Option<String>, StoreError>;
+    /// Creates or replaces a value of the `settings` table.
+    async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError>;
 
     /// What the indicators count over `query`'s units and period, in a few SQL aggregates.
     async fn indicator_counts(&self, query: &CountQuery<'_>) -> Result<Counts, StoreError>;

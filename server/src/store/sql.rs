@@ -20,8 +20,20 @@ macro_rules! record_columns {
     };
 }
 
-/// Most rows in one multi-row statement: 17 binds a row stays far below both databases' limits.
+/// Most rows in one multi-row statement: 20 binds a row stays far below both databases' limits.
 pub(super) const ROWS_PER_STATEMENT: usize = 500;
+
+/// The kinds whose records the indicators sum (the others they only count distinctly).
+pub(super) const SUMMED_KINDS: [domain::RecordKind; 8] = [
+    domain::RecordKind::OutreachSession,
+    domain::RecordKind::Training,
+    domain::RecordKind::MediaPost,
+    domain::RecordKind::Inspection,
+    domain::RecordKind::TipOff,
+    domain::RecordKind::CommunePlan,
+    domain::RecordKind::PilotModel,
+    domain::RecordKind::Business,
+];
 
 /// `$begin_write` starts a sync transaction: SQLite must take the write lock at `BEGIN`
 /// (`IMMEDIATE`), else two writers that both read first deadlock when they upgrade.
@@ -81,7 +93,7 @@ macro_rules! sql_store {
                         "INSERT INTO records (",
                         record_columns!(),
                         ", change_seq, created_by, fact_people, fact_category, fact_subject, \
-                         fact_eligible, fact_date, fact_days) "
+                         fact_eligible, fact_date, fact_days, fact_female, fact_flag, fact_amount) "
                     ));
                     query.push_values(chunk, |mut row, (seq, version)| {
                         let record = &version.row;
@@ -102,7 +114,10 @@ macro_rules! sql_store {
                             .push_bind(&facts.subject)
                             .push_bind(facts.eligible)
                             .push_bind(&facts.date)
-                            .push_bind(facts.days);
+                            .push_bind(facts.days)
+                            .push_bind(facts.female)
+                            .push_bind(facts.flag)
+                            .push_bind(facts.amount);
                     });
                     query.push(
                         " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, \
@@ -114,7 +129,9 @@ macro_rules! sql_store {
                          fact_category = excluded.fact_category, \
                          fact_subject = excluded.fact_subject, \
                          fact_eligible = excluded.fact_eligible, \
-                         fact_date = excluded.fact_date, fact_days = excluded.fact_days",
+                         fact_date = excluded.fact_date, fact_days = excluded.fact_days, \
+                         fact_female = excluded.fact_female, fact_flag = excluded.fact_flag, \
+                         fact_amount = excluded.fact_amount",
                     );
                     query.build().execute(&mut *self.tx).await?;
                 }
@@ -169,6 +186,193 @@ macro_rules! sql_store {
                     list.push_bind(*value);
                 }
                 query.push(")");
+            }
+
+            /// `[prefix]kind = '…' AND [prefix]fact_category IN (…)` (or `IS NULL`), the period
+            /// (for businesses: its end only) and `NOT voided`, then ` AND `.
+            fn push_kind<'a>(
+                query: &mut sqlx::QueryBuilder<'a, $db>,
+                prefix: &str,
+                kind: domain::RecordKind,
+                q: &$crate::model::CountQuery<'a>,
+            ) {
+                use domain::Coded;
+                query
+                    .push(prefix)
+                    .push("kind = '")
+                    .push(kind.as_str())
+                    .push("' AND ")
+                    .push(prefix)
+                    .push("fact_category");
+                let categories = $crate::facts::categories(kind);
+                if categories.is_empty() {
+                    query.push(" IS NULL");
+                } else {
+                    query.push(" IN (");
+                    for (n, category) in categories.iter().enumerate() {
+                        query.push(if n == 0 { "'" } else { ", '" });
+                        query.push(*category).push("'");
+                    }
+                    query.push(")");
+                }
+                if kind != domain::RecordKind::Business {
+                    query
+                        .push(" AND ")
+                        .push(prefix)
+                        .push("occurred_on >= ")
+                        .push_bind(q.start);
+                }
+                query
+                    .push(" AND ")
+                    .push(prefix)
+                    .push("occurred_on <= ")
+                    .push_bind(q.end)
+                    .push(" AND NOT ")
+                    .push(prefix)
+                    .push("voided AND ");
+            }
+
+            /// The group of `[prefix]org_unit_id`: the unit itself unless `groups` maps it.
+            fn push_group<'a>(
+                query: &mut sqlx::QueryBuilder<'a, $db>,
+                prefix: &str,
+                groups: &'a [(&'a str, &'a str)],
+            ) {
+                let mapped: Vec<_> = groups.iter().filter(|(unit, group)| unit != group).collect();
+                if mapped.is_empty() {
+                    query.push(prefix).push("org_unit_id");
+                    return;
+                }
+                query.push("CASE ").push(prefix).push("org_unit_id");
+                for (unit, group) in mapped {
+                    query
+                        .push(" WHEN ")
+                        .push_bind(*unit)
+                        .push(" THEN ")
+                        .push_bind(*group);
+                }
+                query.push(" ELSE ").push(prefix).push("org_unit_id END");
+            }
+
+            /// `SELECT <group> AS group_id, `: the group, or NULL over all the units.
+            fn push_select<'a>(
+                query: &mut sqlx::QueryBuilder<'a, $db>,
+                prefix: &str,
+                groups: Option<&'a [(&'a str, &'a str)]>,
+            ) {
+                query.push("SELECT ");
+                match groups {
+                    Some(groups) => Self::push_group(query, prefix, groups),
+                    None => {
+                        query.push("CAST(NULL AS TEXT)");
+                    }
+                }
+                query.push(" AS group_id, ");
+            }
+
+            /// The distinct counts of `q` over all its units, or per group with `groups`. Each
+            /// kind is read once: referrals and inspections are first reduced to one row per
+            /// (group, client or business) with flags, which the measures then count.
+            async fn distinct_counts(
+                pool: &sqlx::Pool<$db>,
+                q: &$crate::model::CountQuery<'_>,
+                groups: Option<&[(&str, &str)]>,
+            ) -> Result<Vec<$crate::model::DistinctCount>, $crate::store::StoreError> {
+                use $crate::model::DistinctMeasure as M;
+                use domain::RecordKind as K;
+                let grouped_units: Vec<&str>;
+                let units = match groups {
+                    Some(groups) => {
+                        grouped_units = groups.iter().map(|(unit, _)| *unit).collect();
+                        &grouped_units[..]
+                    }
+                    None => q.units,
+                };
+                if units.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut query = sqlx::QueryBuilder::<$db>::new("WITH clients AS (");
+                Self::push_select(&mut query, "", groups);
+                query
+                    .push(
+                        "fact_subject, MAX(CASE WHEN fact_eligible THEN 1 ELSE 0 END) AS eligible, \
+                         MAX(CASE WHEN fact_eligible AND fact_date <= ",
+                    )
+                    .push_bind(q.end)
+                    .push(" THEN 1 ELSE 0 END) AS accessed FROM records WHERE ");
+                Self::push_kind(&mut query, "", K::Referral, q);
+                Self::push_in(&mut query, "org_unit_id", units);
+                query.push(" GROUP BY 1, 2), businesses AS (");
+                Self::push_select(&mut query, "", groups);
+                query.push(
+                    "fact_subject, MAX(CASE WHEN fact_flag THEN 1 ELSE 0 END) AS violation \
+                     FROM records WHERE ",
+                );
+                Self::push_kind(&mut query, "", K::Inspection, q);
+                Self::push_in(&mut query, "org_unit_id", units);
+                query.push(" GROUP BY 1, 2)");
+                for (measure, counted, from) in [
+                    (M::Clients, "*", "clients"),
+                    (M::EligibleClients, "CASE WHEN eligible = 1 THEN 1 END", "clients"),
+                    (M::AccessedClients, "CASE WHEN accessed = 1 THEN 1 END", "clients"),
+                    (M::ViolatingBusinesses, "CASE WHEN violation = 1 THEN 1 END", "businesses"),
+                ] {
+                    query
+                        .push(if measure == M::Clients { " SELECT" } else { " UNION ALL SELECT" })
+                        .push(" group_id, '")
+                        .push(measure.as_str())
+                        .push("' AS measure, CAST(NULL AS TEXT) AS key, COUNT(")
+                        .push(counted)
+                        .push(") AS value FROM ")
+                        .push(from)
+                        .push(" GROUP BY 1");
+                }
+                // KT01: inspected businesses of the register, in the same group when grouped.
+                query
+                    .push(" UNION ALL SELECT group_id, '")
+                    .push(M::InspectedBusinesses.as_str())
+                    .push("', NULL, COUNT(*) FROM businesses WHERE ");
+                match groups {
+                    Some(groups) => {
+                        query.push("(group_id, fact_subject) IN (SELECT ");
+                        Self::push_group(&mut query, "b.", groups);
+                        query.push(", b.id");
+                    }
+                    None => {
+                        query.push("fact_subject IN (SELECT b.id");
+                    }
+                }
+                query.push(" FROM records b WHERE ");
+                Self::push_kind(&mut query, "b.", K::Business, q);
+                Self::push_in(&mut query, "b.org_unit_id", units);
+                query.push(") GROUP BY 1");
+                // C06: clients who accessed each service; KH02: agencies.
+                for (measure, kind, key, condition) in [
+                    (M::ServiceClients, K::Referral, "fact_category", " AND fact_date <= "),
+                    (M::Agencies, K::AgencyIntegration, "CAST(NULL AS TEXT)", ""),
+                ] {
+                    query
+                        .push(" UNION ALL SELECT group_id, '")
+                        .push(measure.as_str())
+                        .push("', key, COUNT(*) FROM (SELECT DISTINCT ");
+                    match groups {
+                        Some(groups) => Self::push_group(&mut query, "", groups),
+                        None => {
+                            query.push("CAST(NULL AS TEXT)");
+                        }
+                    }
+                    query
+                        .push(" AS group_id, ")
+                        .push(key)
+                        .push(" AS key, fact_subject FROM records WHERE ");
+                    Self::push_kind(&mut query, "", kind, q);
+                    Self::push_in(&mut query, "org_unit_id", units);
+                    if !condition.is_empty() {
+                        query.push(condition).push_bind(q.end);
+                    }
+                    query.push(") s GROUP BY 1, 3");
+                }
+                Ok(query.build_query_as().fetch_all(pool).await?)
             }
 
             async fn insert_unit(
@@ -697,6 +901,22 @@ macro_rules! sql_store {
                     .await?)
             }
 
+            async fn set_setting(
+                &self,
+                key: &str,
+                value: &str,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query(
+                    "INSERT INTO settings (key, value) VALUES ($1, $2) \
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                )
+                .bind(key)
+                .bind(value)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
             async fn indicator_counts(
                 &self,
                 q: &$crate::model::CountQuery<'_>,
@@ -704,132 +924,53 @@ macro_rules! sql_store {
                 if q.units.is_empty() {
                     return Ok($crate::model::Counts::default());
                 }
-                // One pass over the units' records: activities need `occurred_on >= start`,
-                // the business register only `<= end`. PostgreSQL sums BIGINT as NUMERIC.
-                let mut query = sqlx::QueryBuilder::<$db>::new("SELECT ");
-                for (kind, name) in [
-                    ("outreach_session", "communes_with_outreach"),
-                    ("commune_plan", "communes_with_plan"),
-                    ("pilot_model", "communes_with_pilot"),
-                ] {
-                    query
-                        .push("COUNT(DISTINCT CASE WHEN kind = '")
-                        .push(kind)
-                        .push("' AND occurred_on >= ")
-                        .push_bind(q.start)
-                        .push(" AND ");
-                    Self::push_in(&mut query, "org_unit_id", q.communes);
-                    query.push(" THEN org_unit_id END) AS ").push(name).push(", ");
-                }
-                for (condition, name) in [
-                    (
-                        "kind = 'outreach_session' AND fact_category = 'business_workers'",
-                        "workers_reached",
-                    ),
-                    (
-                        "kind = 'outreach_session' AND fact_category = 'students'",
-                        "students_reached",
-                    ),
-                    (
-                        "kind = 'training' AND fact_category = 'district'",
-                        "district_trainees",
-                    ),
-                    (
-                        "kind = 'training' AND fact_category = 'commune'",
-                        "commune_trainees",
-                    ),
-                ] {
-                    query
-                        .push("CAST(COALESCE(SUM(CASE WHEN ")
-                        .push(condition)
-                        .push(" AND occurred_on >= ")
-                        .push_bind(q.start)
-                        .push(" THEN fact_people END), 0) AS BIGINT) AS ")
-                        .push(name)
-                        .push(", ");
-                }
+                // Sums per unit, kind and category (and quarter, for media posts) from the monthly
+                // sums that triggers keep (migration 0005): the period is whole months.
+                let mut query = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT org_unit_id, kind, NULLIF(category, '') AS category, \
+                     CASE WHEN kind = 'media_post' \
+                     THEN CAST((CAST(SUBSTR(month, 6, 2) AS INTEGER) + 2) / 3 AS INTEGER) \
+                     END AS quarter, CAST(SUM(records) AS BIGINT) AS records, \
+                     CAST(SUM(people) AS BIGINT) AS people, \
+                     CAST(SUM(female) AS BIGINT) AS female, \
+                     CAST(SUM(amount) AS BIGINT) AS amount, \
+                     CAST(SUM(dated) AS BIGINT) AS dated, \
+                     CAST(SUM(CASE WHEN days >= 0 AND days <= ",
+                );
                 query
-                    .push(
-                        "COUNT(CASE WHEN kind = 'business' THEN 1 END) AS businesses, \
-                         CAST(COALESCE(SUM(CASE WHEN kind = 'business' THEN fact_people END), 0) \
-                         AS BIGINT) AS business_workers, \
-                         COUNT(DISTINCT CASE WHEN kind = 'agency_integration' AND occurred_on >= ",
-                    )
-                    .push_bind(q.start)
-                    .push(
-                        " THEN fact_subject END) AS agencies_integrating, \
-                         COUNT(CASE WHEN kind = 'tip_off' AND occurred_on >= ",
-                    )
-                    .push_bind(q.start)
-                    .push(
-                        " THEN 1 END) AS tip_offs, \
-                         COUNT(CASE WHEN kind = 'tip_off' AND occurred_on >= ",
-                    )
-                    .push_bind(q.start)
-                    .push(" AND fact_days <= ")
                     .push_bind(q.deadline_days)
                     .push(
-                        " THEN 1 END) AS tip_offs_in_time, \
-                         COUNT(DISTINCT CASE WHEN kind = 'referral' AND fact_eligible \
-                         AND occurred_on >= ",
-                    )
-                    .push_bind(q.start)
-                    .push(
-                        " THEN fact_subject END) AS clients_eligible, \
-                         COUNT(DISTINCT CASE WHEN kind = 'referral' AND fact_eligible \
-                         AND occurred_on >= ",
-                    )
-                    .push_bind(q.start)
-                    .push(" AND fact_date <= ")
-                    .push_bind(q.end)
-                    .push(
-                        " THEN fact_subject END) AS clients_accessed \
-                         FROM records WHERE NOT voided AND occurred_on <= ",
-                    )
-                    .push_bind(q.end)
-                    .push(" AND ");
-                Self::push_in(&mut query, "org_unit_id", q.units);
-                let mut counts: $crate::model::Counts =
-                    query.build_query_as().fetch_one(&self.pool).await?;
-
-                // KT01: registered businesses with an inspection in the period, each once.
-                let mut query = sqlx::QueryBuilder::<$db>::new(
-                    "SELECT COUNT(DISTINCT b.id) FROM records b \
-                     JOIN records i ON i.fact_subject = b.id \
-                     WHERE b.kind = 'business' AND NOT b.voided AND b.occurred_on <= ",
-                );
+                        " THEN records ELSE 0 END) AS BIGINT) AS in_time \
+                         FROM indicator_sums WHERE kind IN (",
+                    );
+                for (n, kind) in $crate::store::sql::SUMMED_KINDS.iter().enumerate() {
+                    query
+                        .push(if n == 0 { "'" } else { ", '" })
+                        .push(domain::Coded::as_str(*kind))
+                        .push("'");
+                }
                 query
-                    .push_bind(q.end)
-                    .push(" AND ")
-                    .push("i.kind = 'inspection' AND NOT i.voided AND i.occurred_on >= ")
-                    .push_bind(q.start)
-                    .push(" AND i.occurred_on <= ")
-                    .push_bind(q.end)
-                    .push(" AND ");
-                Self::push_in(&mut query, "b.org_unit_id", q.units);
-                query.push(" AND ");
-                Self::push_in(&mut query, "i.org_unit_id", q.units);
-                counts.businesses_inspected = query
-                    .build_query_scalar()
-                    .fetch_one(&self.pool)
-                    .await?;
-
-                // TT02: posts per channel and quarter (the month's quarter).
-                let mut query = sqlx::QueryBuilder::<$db>::new(
-                    "SELECT fact_category, \
-                     (CAST(SUBSTR(occurred_on, 6, 2) AS INTEGER) + 2) / 3 AS quarter, \
-                     COUNT(*) FROM records \
-                     WHERE kind = 'media_post' AND NOT voided AND occurred_on >= ",
-                );
-                query
-                    .push_bind(q.start)
-                    .push(" AND occurred_on <= ")
-                    .push_bind(q.end)
-                    .push(" AND ");
+                    .push(") AND month <= ")
+                    .push_bind(q.end.get(..7).unwrap_or(q.end))
+                    .push(" AND (month >= ")
+                    .push_bind(q.start.get(..7).unwrap_or(q.start))
+                    .push(" OR kind = 'business') AND ");
                 Self::push_in(&mut query, "org_unit_id", q.units);
-                query.push(" GROUP BY 1, 2");
-                counts.media_posts = query.build_query_as().fetch_all(&self.pool).await?;
-                Ok(counts)
+                query.push(" GROUP BY 1, 2, 3, 4 HAVING SUM(records) > 0");
+                // The three queries run at once, each on its own connection.
+                let grouped = async {
+                    match q.groups {
+                        Some(groups) => Self::distinct_counts(&self.pool, q, Some(groups)).await,
+                        None => Ok(Vec::new()),
+                    }
+                };
+                let (sums, mut distinct, grouped) = tokio::try_join!(
+                    async { Ok(query.build_query_as().fetch_all(&self.pool).await?) },
+                    Self::distinct_counts(&self.pool, q, None),
+                    grouped,
+                )?;
+                distinct.extend(grouped);
+                Ok($crate::model::Counts { sums, distinct })
             }
 
             async fn begin_sync(

@@ -1,5 +1,7 @@
 //! Which commune a record belongs to: a commune officer's own, fixed; for a district officer, one
-//! of the communes from `/api/v1/org-units`, kept on the phone so the choice works offline.
+//! of the communes from `/api/v1/org-units`, kept on the phone so the choice works offline. For
+//! district-level work (media posts, agency integration, trainings) the district itself is offered
+//! too, first.
 
 use domain::Date;
 use leptos::either::Either;
@@ -8,7 +10,7 @@ use leptos::task::spawn_local;
 
 use super::fields::{use_form, FieldError};
 use super::form::ORG_UNIT;
-use super::{communes, fetch_org_units};
+use super::{fetch_org_units, recording_units};
 use crate::api::{OrgUnit, Role};
 use crate::auth::use_auth;
 use crate::i18n::{tr, use_i18n, Key};
@@ -31,8 +33,9 @@ fn unit_label(unit: &OrgUnit, until: &str) -> String {
     }
 }
 
+/// `district`: the record may belong to the district itself.
 #[component]
-pub fn CommuneField() -> impl IntoView {
+pub fn CommuneField(#[prop(optional)] district: bool) -> impl IntoView {
     let form = use_form();
     let auth = use_auth();
     let i18n = use_i18n();
@@ -41,10 +44,13 @@ pub fn CommuneField() -> impl IntoView {
         let Some(officer) = auth.officer.get() else {
             return;
         };
-        units.set(communes(offline::outbox(&officer.id).org_units()));
+        units.set(recording_units(
+            offline::outbox(&officer.id).org_units(),
+            district,
+        ));
         spawn_local(async move {
             if let Some(fresh) = fetch_org_units(officer.id).await {
-                units.set(communes(fresh));
+                units.set(recording_units(fresh, district));
             }
         });
     });
@@ -81,7 +87,7 @@ pub fn CommuneField() -> impl IntoView {
     };
     view! {
         <label class="field" class:invalid=move || form.issues.with(|i| i.iter().any(|i| i.field == ORG_UNIT))>
-            <span class="label">{tr(Key::FieldCommune)}</span>
+            <span class="label">{tr(if district { Key::FieldUnit } else { Key::FieldCommune })}</span>
             {move || match own_unit() {
                 Some(name) => Either::Left(view! { <input type="text" readonly value=name /> }),
                 None => Either::Right(choice()),

@@ -1,7 +1,8 @@
 //! What every record form shares: opening a record from the outbox or starting a new one,
 //! keeping the draft at each keystroke, saving through the domain's validation, voiding and
 //! discarding. A form page makes an [`Editor`] and lays its own fields between [`EditorTop`],
-//! [`EditorSave`] and [`EditorActions`].
+//! [`EditorSave`] and [`EditorActions`]. A new form may start with `data` fields from its link
+//! (`/records/inspection?business_id=…`).
 
 use domain::{Coded, RecordKind};
 use leptos::prelude::*;
@@ -9,7 +10,9 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use serde_json::Value;
 
 use super::fields::FormCtx;
-use super::form::{check, draft_of, is_form_field, new_draft, Issue};
+use super::form::{
+    check, district_level, draft_of, is_data_field, is_form_field, new_draft, Issue,
+};
 use super::{form_path, show_waiting, storage_key};
 use crate::api::{Officer, Role};
 use crate::auth::{use_auth, Auth};
@@ -31,6 +34,8 @@ pub struct Editor {
     problem: RwSignal<Option<Key>>,
     not_found: RwSignal<bool>,
     confirm_void: RwSignal<bool>,
+    /// Set when a business was just saved: its form stays open to inspect it at once.
+    just_saved: RwSignal<bool>,
     auth: Auth,
     app: AppState,
     /// Back to the list after a save, a void or a discard.
@@ -50,6 +55,7 @@ impl Editor {
             problem: RwSignal::new(None),
             not_found: RwSignal::new(false),
             confirm_void: RwSignal::new(false),
+            just_saved: RwSignal::new(false),
             auth: use_auth(),
             app: expect_context::<AppState>(),
             done: Callback::new(move |()| navigate("/", Default::default())),
@@ -59,7 +65,15 @@ impl Editor {
         Effect::new(move |_| {
             if let Some(officer) = auth.officer.get() {
                 if editor.id.get_untracked().is_none() {
-                    editor.open(&officer, query.with_untracked(|q| q.get("id")));
+                    let (asked, given) = query.with_untracked(|q| {
+                        let given: Vec<(String, String)> = q
+                            .latest_values()
+                            .filter(|(name, _)| is_data_field(kind, name))
+                            .map(|(name, value)| (format!("data.{name}"), value.to_string()))
+                            .collect();
+                        (q.get("id"), given)
+                    });
+                    editor.open(&officer, asked, given);
                 }
             }
         });
@@ -71,8 +85,8 @@ impl Editor {
         editor
     }
 
-    /// Opens the record asked for, or a new form when there is none.
-    fn open(self, officer: &Officer, asked: Option<String>) {
+    /// Opens the record asked for, or a new form when there is none, with the `given` fields.
+    fn open(self, officer: &Officer, asked: Option<String>, given: Vec<(String, String)>) {
         let outbox = offline::outbox(&officer.id);
         match asked.as_deref().and_then(|asked| outbox.entry(asked)) {
             Some(entry) if entry.kind == self.kind => {
@@ -90,10 +104,17 @@ impl Editor {
             }
             _ => {
                 self.not_found.set(asked.is_some());
-                let own_unit =
-                    (officer.role == Role::CommuneOfficer).then_some(officer.org_unit.id.as_str());
-                self.draft
-                    .set(new_draft(self.kind, own_unit, clock::today()));
+                // A district officer's district-level work is the district's unless they choose
+                // a commune.
+                let own = match officer.role {
+                    Role::CommuneOfficer => true,
+                    Role::DistrictOfficer => district_level(self.kind),
+                    _ => false,
+                };
+                let own_unit = own.then_some(officer.org_unit.id.as_str());
+                let mut draft = new_draft(self.kind, own_unit, clock::today());
+                draft.extend(given);
+                self.draft.set(draft);
                 self.id.set(Some(offline::new_record_id()));
             }
         }
@@ -109,6 +130,7 @@ impl Editor {
             return;
         };
         let first = self.stored.with_untracked(Option::is_none);
+        self.just_saved.set(false);
         match outbox.keep_draft(
             &id,
             self.kind,
@@ -118,7 +140,7 @@ impl Editor {
             Ok(()) => {
                 if first {
                     // A reload now reopens this draft.
-                    let path = form_path(self.kind).unwrap_or("/");
+                    let path = form_path(self.kind);
                     offline::replace_url(&format!("{path}?id={id}"));
                 }
                 // The buttons follow the stored entry: a draft to discard appeared.
@@ -165,8 +187,29 @@ impl Editor {
         let saved = offline::timed("pcmd.outbox.save", || {
             outbox.save(record, offline::now_ms())
         });
-        // On failure the form keeps what was typed, to save again.
-        self.leave(saved.map(|_| ()));
+        match saved {
+            // A business found in the field is often inspected at once: its form stays open
+            // with the way to do so.
+            Ok(entry) if self.kind == RecordKind::Business => {
+                offline::replace_url(&format!("{}?id={id}", form_path(self.kind)));
+                self.stored.set(Some(entry));
+                self.problem.set(None);
+                self.just_saved.set(true);
+                show_waiting(self.app, &outbox);
+            }
+            // On failure the form keeps what was typed, to save again.
+            saved => self.leave(saved.map(|_| ())),
+        }
+    }
+
+    /// The record's id, once the form is open.
+    pub fn id(self) -> Option<String> {
+        self.id.get()
+    }
+
+    /// Whether the record was saved just now, with the form still open.
+    pub fn just_saved(self) -> bool {
+        self.just_saved.get()
     }
 
     fn leave(self, result: Result<(), StoreError>) {
@@ -199,7 +242,7 @@ impl Editor {
             .with(|entry| entry.as_ref().is_some_and(Entry::voided))
     }
 
-    fn saved_before(self) -> bool {
+    pub fn saved_before(self) -> bool {
         self.stored
             .with(|entry| entry.as_ref().is_some_and(|e| e.record.is_some()))
     }
@@ -294,5 +337,21 @@ pub fn EditorActions(editor: Editor) -> impl IntoView {
             {void}
             <a href="/" class="button wide link secondary">{tr(Key::BackToList)}</a>
         </div>
+    }
+}
+
+/// A whole form page around its fields: title, the fields (locked once voided), save, and the
+/// actions below.
+#[component]
+pub fn RecordForm(editor: Editor, children: Children) -> impl IntoView {
+    view! {
+        <EditorTop editor />
+        <form class="form record-form" novalidate on:submit=move |ev| editor.save(ev)>
+            <fieldset disabled=move || editor.voided()>
+                {children()}
+            </fieldset>
+            <EditorSave editor />
+        </form>
+        <EditorActions editor />
     }
 }

@@ -7,6 +7,7 @@ use domain::{
 };
 use serde_json::{json, Map, Value};
 
+use crate::i18n::Key;
 use crate::offline::outbox::{Draft, WireFieldError};
 
 /// How a field's text travels in the record's JSON.
@@ -17,6 +18,9 @@ enum Input {
     Count,
     /// A checkbox: `"true"` or not.
     Flag,
+    /// An amount of money: a whole number, perhaps written with `.`, `,` or spaces between
+    /// thousands (`7.500.000`).
+    Amount,
 }
 
 const SESSION: &[(&str, Input)] = &[
@@ -44,18 +48,75 @@ const REFERRAL: &[(&str, Input)] = &[
     ("follow_up_on", Input::Text),
 ];
 
-/// The `data` fields of a kind's form; kinds without a phone form yet have none.
+const BUSINESS: &[(&str, Input)] = &[
+    ("name", Input::Text),
+    ("type", Input::Text),
+    ("workers", Input::Count),
+    ("female_workers", Input::Count),
+    ("village", Input::Text),
+];
+
+const INSPECTION: &[(&str, Input)] = &[
+    ("business_id", Input::Text),
+    ("team", Input::Text),
+    ("findings", Input::Text),
+    ("violation_found", Input::Flag),
+    ("sanction", Input::Text),
+    ("fine_vnd", Input::Amount),
+];
+
+const TIP_OFF: &[(&str, Input)] = &[
+    ("channel", Input::Text),
+    ("classification", Input::Text),
+    ("verification", Input::Text),
+    ("outcome", Input::Text),
+    ("handled_on", Input::Text),
+];
+
+// `trainees` is left to the domain, which sums the two sexes.
+const TRAINING: &[(&str, Input)] = &[
+    ("course", Input::Text),
+    ("level", Input::Text),
+    ("trainees_male", Input::Count),
+    ("trainees_female", Input::Count),
+];
+
+const MEDIA_POST: &[(&str, Input)] = &[("channel", Input::Text), ("title", Input::Text)];
+
+const COMMUNE_PLAN: &[(&str, Input)] = &[("title", Input::Text), ("adopted_on", Input::Text)];
+
+const PILOT_MODEL: &[(&str, Input)] = &[("name", Input::Text)];
+
+const AGENCY_INTEGRATION: &[(&str, Input)] = &[("agency", Input::Text), ("programme", Input::Text)];
+
+/// The `data` fields of a kind's form.
 fn data_fields(kind: RecordKind) -> &'static [(&'static str, Input)] {
     match kind {
         RecordKind::OutreachSession => SESSION,
         RecordKind::Referral => REFERRAL,
-        _ => &[],
+        RecordKind::Business => BUSINESS,
+        RecordKind::Inspection => INSPECTION,
+        RecordKind::TipOff => TIP_OFF,
+        RecordKind::Training => TRAINING,
+        RecordKind::MediaPost => MEDIA_POST,
+        RecordKind::CommunePlan => COMMUNE_PLAN,
+        RecordKind::PilotModel => PILOT_MODEL,
+        RecordKind::AgencyIntegration => AGENCY_INTEGRATION,
     }
 }
 
-/// Whether the phone has a form for this kind.
-pub fn has_form(kind: RecordKind) -> bool {
-    !data_fields(kind).is_empty()
+/// Whether `name` is a `data` field of this kind's form (a link may fill it in a new form).
+pub fn is_data_field(kind: RecordKind, name: &str) -> bool {
+    data_fields(kind).iter().any(|&(field, _)| field == name)
+}
+
+/// Kinds a district officer may record for the district itself (`API.md`: media posts, agency
+/// integration, trainings of district officials); the others belong to a commune.
+pub fn district_level(kind: RecordKind) -> bool {
+    matches!(
+        kind,
+        RecordKind::MediaPost | RecordKind::AgencyIntegration | RecordKind::Training
+    )
 }
 
 pub const OCCURRED_ON: &str = "occurred_on";
@@ -109,6 +170,28 @@ fn text<'a>(draft: &'a Draft, path: &str) -> &'a str {
     draft.get(path).map_or("", |text| text.trim())
 }
 
+/// A whole number as JSON; anything else as the text, for the domain to refuse.
+fn number(text: &str) -> Value {
+    text.parse::<i64>()
+        .map_or_else(|_| Value::from(text), Value::from)
+}
+
+/// An amount as typed: plain digits, or groups of three digits after the first separated by `.`,
+/// `,` or spaces. Anything else is sent as the text for the domain to refuse.
+fn amount(text: &str) -> Value {
+    let mut groups = text.split(['.', ',', ' ']);
+    let first = groups.next().unwrap_or_default();
+    let rest: Vec<&str> = groups.collect();
+    let grouped = rest
+        .iter()
+        .all(|group| group.len() == 3 && group.bytes().all(|b| b.is_ascii_digit()));
+    if grouped {
+        number(&format!("{first}{}", rest.concat()))
+    } else {
+        Value::from(text)
+    }
+}
+
 /// The record JSON a draft describes. Blank fields are left out, so the domain calls them
 /// `required` where they are.
 fn record_json(kind: RecordKind, id: &str, draft: &Draft) -> Value {
@@ -118,9 +201,8 @@ fn record_json(kind: RecordKind, id: &str, draft: &Draft) -> Value {
         let value = match input {
             Input::Flag => Value::Bool(value == "true"),
             _ if value.is_empty() => continue,
-            Input::Count => value
-                .parse::<i64>()
-                .map_or_else(|_| Value::from(value), Value::from),
+            Input::Count => number(value),
+            Input::Amount => amount(value),
             Input::Text => Value::from(value),
         };
         data.insert(name.to_string(), value);
@@ -273,9 +355,123 @@ pub fn summary(kind: RecordKind, data: &Value, lang: Lang, words: [&str; 3]) -> 
             text(label::<domain::ReferralService>(data, "service", lang));
             text(label::<domain::ReferralStatus>(data, "status", lang));
         }
-        _ => {}
+        RecordKind::Business => {
+            text(string(data, "name"));
+            text(label::<domain::BusinessType>(data, "type", lang));
+            text(string(data, "village"));
+            if let Some(workers) = count(data, "workers") {
+                let staff = match count(data, "female_workers") {
+                    Some(female) => format!("{workers} {people} ({women} {female})"),
+                    None => format!("{workers} {people}"),
+                };
+                text(Some(&staff));
+            }
+        }
+        RecordKind::Inspection => {
+            text(string(data, "team"));
+            let violation = match flag(data, "violation_found") {
+                Some(true) => Some(Key::ViolationFound),
+                Some(false) => Some(Key::NoViolation),
+                None => None,
+            };
+            text(violation.map(|key| key.text(lang)));
+            text(string(data, "sanction"));
+            let fine = match data.get("fine_vnd") {
+                Some(Value::String(typed)) => amount(typed.trim()).as_u64(),
+                Some(value) => value.as_u64(),
+                None => None,
+            };
+            if let Some(fine) = fine.filter(|fine| *fine > 0) {
+                text(Some(&format!("{} đ", thousands(fine))));
+            }
+        }
+        RecordKind::TipOff => {
+            text(label::<domain::TipOffChannel>(data, "channel", lang));
+            text(label::<domain::TipOffClass>(data, "classification", lang));
+            text(label::<domain::Verification>(data, "verification", lang));
+            let handled = match day(data, "handled_on") {
+                Some(day) => format!("{} {}", Key::HandledOn.text(lang), day.format_vn()),
+                None => Key::NotHandled.text(lang).to_string(),
+            };
+            text(Some(&handled));
+        }
+        RecordKind::Training => {
+            text(string(data, "course"));
+            text(label::<domain::TrainingLevel>(data, "level", lang));
+            match (count(data, "trainees_male"), count(data, "trainees_female")) {
+                (Some(male), Some(female)) => text(Some(&format!(
+                    "{} {people} ({men} {male}, {women} {female})",
+                    male + female
+                ))),
+                _ => text(
+                    count(data, "trainees")
+                        .map(|n| format!("{n} {people}"))
+                        .as_deref(),
+                ),
+            }
+        }
+        RecordKind::MediaPost => {
+            text(label::<domain::MediaChannel>(data, "channel", lang));
+            text(string(data, "title"));
+        }
+        RecordKind::CommunePlan => {
+            text(string(data, "title"));
+            if let Some(day) = day(data, "adopted_on") {
+                text(Some(&format!(
+                    "{} {}",
+                    Key::AdoptedOn.text(lang),
+                    day.format_vn()
+                )));
+            }
+        }
+        RecordKind::PilotModel => text(string(data, "name")),
+        RecordKind::AgencyIntegration => {
+            text(string(data, "agency"));
+            text(string(data, "programme"));
+        }
     }
     parts.join(" · ")
+}
+
+fn string<'a>(data: &'a Value, name: &str) -> Option<&'a str> {
+    data.get(name)?.as_str()
+}
+
+/// A checkbox's value, from a record (`true`) or a draft (`"true"`).
+fn flag(data: &Value, name: &str) -> Option<bool> {
+    match data.get(name)? {
+        Value::Bool(flag) => Some(*flag),
+        Value::String(text) => Some(text == "true"),
+        _ => None,
+    }
+}
+
+fn day(data: &Value, name: &str) -> Option<Date> {
+    data.get(name)?.as_str()?.trim().parse().ok()
+}
+
+/// `7500000` as Vietnamese write it: `7.500.000`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// The day `days` after `day`: when a tip-off received on `day` must be handled by.
+pub fn days_after(day: Date, days: u32) -> Option<Date> {
+    let mut day = day;
+    for _ in 0..days {
+        day = Date::from_ymd(day.year(), day.month(), day.day() + 1)
+            .or_else(|| Date::from_ymd(day.year(), day.month() + 1, 1))
+            .or_else(|| Date::from_ymd(day.year() + 1, 1, 1))?;
+    }
+    Some(day)
 }
 
 #[cfg(test)]
@@ -473,9 +669,375 @@ mod tests {
             summary(RecordKind::OutreachSession, &draft_data(&session()), Lang::Vi, words),
             "Bản Nà Khum · Nói chuyện chuyên đề, thảo luận nhóm · Phụ nữ · 42 người (nam 12, nữ 30)"
         );
-        assert!(has_form(RecordKind::Referral));
         assert!(is_form_field("data.reached_male") && is_form_field(ORG_UNIT));
         assert!(!is_form_field("base_version") && !is_form_field("id"));
-        assert!(!has_form(RecordKind::Business));
+    }
+
+    const BUSINESS_ID: &str = "6f1d2c3b-4a59-4e68-b7c6-d5e4f3a2b1c0";
+
+    /// A form of `kind` filled as an officer would, and the canonical `data` it must give.
+    fn filled(kind: RecordKind) -> (Draft, Value) {
+        let (fields, data): (&[(&str, &str)], Value) = match kind {
+            RecordKind::Business => (
+                &[
+                    ("data.name", " Karaoke Hoa Mai "),
+                    ("data.type", "karaoke"),
+                    ("data.workers", "8"),
+                    ("data.female_workers", "5"),
+                    ("data.village", "Tổ dân phố số 1"),
+                ],
+                json!({"name": "Karaoke Hoa Mai", "type": "karaoke", "workers": 8,
+                    "female_workers": 5, "village": "Tổ dân phố số 1"}),
+            ),
+            RecordKind::Inspection => (
+                &[
+                    ("data.business_id", BUSINESS_ID),
+                    ("data.team", "Đội 178 huyện"),
+                    ("data.findings", "Không đăng ký lưu trú"),
+                    ("data.violation_found", "true"),
+                    ("data.sanction", "Phạt tiền"),
+                    ("data.fine_vnd", "7.500.000"),
+                ],
+                json!({"business_id": BUSINESS_ID, "team": "Đội 178 huyện",
+                    "findings": "Không đăng ký lưu trú", "violation_found": true,
+                    "sanction": "Phạt tiền", "fine_vnd": 7_500_000}),
+            ),
+            RecordKind::TipOff => (
+                &[
+                    ("data.channel", "hotline"),
+                    ("data.classification", "brokering"),
+                    ("data.verification", "confirmed"),
+                    ("data.outcome", "Chuyển Công an huyện"),
+                    ("data.handled_on", "2023-03-18"),
+                ],
+                json!({"channel": "hotline", "classification": "brokering",
+                    "verification": "confirmed", "outcome": "Chuyển Công an huyện",
+                    "handled_on": "2023-03-18"}),
+            ),
+            RecordKind::Training => (
+                &[
+                    ("data.course", "Kỹ năng hỗ trợ giảm hại"),
+                    ("data.level", "district"),
+                    ("data.trainees_male", "9"),
+                    ("data.trainees_female", "14"),
+                ],
+                json!({"course": "Kỹ năng hỗ trợ giảm hại", "level": "district",
+                    "trainees": 23, "trainees_male": 9, "trainees_female": 14}),
+            ),
+            RecordKind::MediaPost => (
+                &[
+                    ("data.channel", "radio_tv"),
+                    ("data.title", "Phòng, chống mại dâm"),
+                ],
+                json!({"channel": "radio_tv", "title": "Phòng, chống mại dâm"}),
+            ),
+            RecordKind::CommunePlan => (
+                &[
+                    ("data.title", "Kế hoạch PCMD xã Bình Lư"),
+                    ("data.adopted_on", "2023-03-15"),
+                ],
+                json!({"title": "Kế hoạch PCMD xã Bình Lư", "adopted_on": "2023-03-15"}),
+            ),
+            RecordKind::PilotModel => (
+                &[("data.name", "Mô hình hỗ trợ giảm hại")],
+                json!({"name": "Mô hình hỗ trợ giảm hại"}),
+            ),
+            RecordKind::AgencyIntegration => (
+                &[
+                    ("data.agency", "Phòng Tư pháp"),
+                    ("data.programme", "Phổ biến pháp luật"),
+                ],
+                json!({"agency": "Phòng Tư pháp", "programme": "Phổ biến pháp luật"}),
+            ),
+            RecordKind::OutreachSession | RecordKind::Referral => unreachable!("tested above"),
+        };
+        let mut form = draft(&[("occurred_on", "2023-03-14"), ("org_unit_id", "u-03412")]);
+        form.extend(fields.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        (form, data)
+    }
+
+    const OTHER_KINDS: [RecordKind; 8] = [
+        RecordKind::Business,
+        RecordKind::Inspection,
+        RecordKind::TipOff,
+        RecordKind::Training,
+        RecordKind::MediaPost,
+        RecordKind::CommunePlan,
+        RecordKind::PilotModel,
+        RecordKind::AgencyIntegration,
+    ];
+
+    /// The issues of `kind`'s filled form with these fields changed (`""` empties one).
+    fn refused(kind: RecordKind, changes: &[(&str, &str)]) -> Vec<(String, Why)> {
+        let (mut form, _) = filled(kind);
+        for (path, value) in changes {
+            if value.is_empty() {
+                form.remove(*path);
+            } else {
+                form.insert(path.to_string(), value.to_string());
+            }
+        }
+        fields(check(kind, ID, &form, today(), None))
+    }
+
+    fn invalid(field: &str, code: ErrorCode) -> (String, Why) {
+        (field.to_string(), Why::Invalid(code))
+    }
+
+    #[test]
+    fn a_filled_form_of_every_other_kind_becomes_a_canonical_record() {
+        for kind in OTHER_KINDS {
+            let (form, data) = filled(kind);
+            let record = check(kind, ID, &form, today(), None)
+                .unwrap_or_else(|issues| panic!("{kind:?}: {issues:?}"));
+            assert_eq!(record.kind, kind);
+            assert_eq!(record.org_unit_id, "u-03412");
+            assert_eq!(record.occurred_on, Date::from_ymd(2023, 3, 14).unwrap());
+            assert_eq!(record.data, data, "{kind:?}");
+            // Back to a form and again to the same record.
+            let again = check(kind, ID, &draft_of(&record), today(), None);
+            assert_eq!(again.unwrap(), record, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn the_fewest_fields_of_the_api_are_enough() {
+        let base = [("occurred_on", "2023-03-14"), ("org_unit_id", "u-03412")];
+        for (kind, fields) in [
+            (RecordKind::TipOff, vec![]),
+            (RecordKind::CommunePlan, vec![]),
+            (RecordKind::PilotModel, vec![]),
+            (
+                RecordKind::Inspection,
+                vec![("data.business_id", BUSINESS_ID)],
+            ),
+        ] {
+            let form = draft(&[&base[..], &fields[..]].concat());
+            let record = check(kind, ID, &form, today(), None);
+            assert!(record.is_ok(), "{kind:?}: {record:?}");
+        }
+        // An unticked box is a "no", not a missing answer.
+        let form = draft(&[&base[..], &[("data.business_id", BUSINESS_ID)]].concat());
+        let record = check(RecordKind::Inspection, ID, &form, today(), None).unwrap();
+        assert_eq!(record.data["violation_found"], false);
+    }
+
+    #[test]
+    fn impossible_businesses_are_refused() {
+        assert_eq!(
+            refused(
+                RecordKind::Business,
+                &[("data.workers", "-2"), ("data.type", "casino")]
+            ),
+            [
+                invalid("data.type", ErrorCode::InvalidValue),
+                invalid("data.workers", ErrorCode::Negative),
+            ]
+        );
+        assert_eq!(
+            refused(RecordKind::Business, &[("data.female_workers", "9")]),
+            [invalid("data.female_workers", ErrorCode::ExceedsTotal)]
+        );
+        assert_eq!(
+            refused(
+                RecordKind::Business,
+                &[("data.name", "  "), ("data.workers", "tám")]
+            ),
+            [
+                invalid("data.name", ErrorCode::Required),
+                invalid("data.workers", ErrorCode::InvalidFormat),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_inspection_needs_a_business_and_a_sensible_fine() {
+        assert_eq!(
+            refused(
+                RecordKind::Inspection,
+                &[("data.business_id", ""), ("data.fine_vnd", "-500")]
+            ),
+            [
+                invalid("data.business_id", ErrorCode::Required),
+                invalid("data.fine_vnd", ErrorCode::Negative),
+            ]
+        );
+        assert_eq!(
+            refused(
+                RecordKind::Inspection,
+                &[("data.business_id", "Karaoke Hoa Mai")]
+            ),
+            [invalid("data.business_id", ErrorCode::InvalidFormat)]
+        );
+        // Thousands may be grouped, but a decimal part is not money in đồng.
+        for typed in ["7.50", "7.500.00", "bảy triệu"] {
+            assert_eq!(
+                refused(RecordKind::Inspection, &[("data.fine_vnd", typed)]),
+                [invalid("data.fine_vnd", ErrorCode::InvalidFormat)],
+                "{typed}"
+            );
+        }
+        for (typed, fine) in [
+            ("7500000", 7_500_000),
+            ("7,500,000", 7_500_000),
+            ("750 000", 750_000),
+        ] {
+            let (mut form, _) = filled(RecordKind::Inspection);
+            form.insert("data.fine_vnd".into(), typed.into());
+            let record = check(RecordKind::Inspection, ID, &form, today(), None).unwrap();
+            assert_eq!(record.data["fine_vnd"], fine, "{typed}");
+        }
+    }
+
+    #[test]
+    fn a_tip_off_is_not_handled_before_it_was_received() {
+        assert_eq!(
+            refused(RecordKind::TipOff, &[("data.handled_on", "2023-03-13")]),
+            [invalid("data.handled_on", ErrorCode::BeforeOccurredOn)]
+        );
+        assert_eq!(
+            refused(RecordKind::TipOff, &[("data.handled_on", "2023-03-21")]),
+            [invalid("data.handled_on", ErrorCode::InFuture)]
+        );
+        assert_eq!(
+            refused(
+                RecordKind::TipOff,
+                &[("data.channel", "fax"), ("data.verification", "maybe")]
+            ),
+            [
+                invalid("data.channel", ErrorCode::InvalidValue),
+                invalid("data.verification", ErrorCode::InvalidValue),
+            ]
+        );
+        // Not handled yet is fine.
+        let (mut form, _) = filled(RecordKind::TipOff);
+        form.remove("data.handled_on");
+        assert!(check(RecordKind::TipOff, ID, &form, today(), None).is_ok());
+    }
+
+    #[test]
+    fn impossible_trainings_are_refused() {
+        assert_eq!(
+            refused(
+                RecordKind::Training,
+                &[("data.level", "province"), ("data.trainees_male", "-1")]
+            ),
+            [
+                invalid("data.level", ErrorCode::InvalidValue),
+                invalid("data.trainees_male", ErrorCode::Negative),
+            ]
+        );
+        assert_eq!(
+            refused(RecordKind::Training, &[("data.trainees_female", "")]),
+            [invalid("data.trainees_female", ErrorCode::Required)]
+        );
+    }
+
+    #[test]
+    fn the_short_kinds_check_their_fields() {
+        assert_eq!(
+            refused(RecordKind::MediaPost, &[("data.channel", "newspaper")]),
+            [invalid("data.channel", ErrorCode::InvalidValue)]
+        );
+        assert_eq!(
+            refused(RecordKind::MediaPost, &[("data.channel", "")]),
+            [invalid("data.channel", ErrorCode::Required)]
+        );
+        assert_eq!(
+            refused(
+                RecordKind::CommunePlan,
+                &[("data.adopted_on", "2023-03-21")]
+            ),
+            [invalid("data.adopted_on", ErrorCode::InFuture)]
+        );
+        let long = "x".repeat(201);
+        assert_eq!(
+            refused(RecordKind::PilotModel, &[("data.name", &long)]),
+            [invalid("data.name", ErrorCode::TooLong)]
+        );
+        assert_eq!(
+            refused(RecordKind::AgencyIntegration, &[("data.agency", "")]),
+            [invalid("data.agency", ErrorCode::Required)]
+        );
+    }
+
+    #[test]
+    fn links_fill_only_fields_of_the_kind_and_district_work_is_known() {
+        assert!(is_data_field(RecordKind::Inspection, "business_id"));
+        assert!(!is_data_field(RecordKind::Inspection, "id"));
+        assert!(!is_data_field(RecordKind::Business, "business_id"));
+        let district: Vec<RecordKind> = RecordKind::ALL
+            .iter()
+            .copied()
+            .filter(|k| district_level(*k))
+            .collect();
+        assert_eq!(
+            district,
+            [
+                RecordKind::Training,
+                RecordKind::MediaPost,
+                RecordKind::AgencyIntegration
+            ]
+        );
+    }
+
+    #[test]
+    fn the_tip_off_deadline_counts_calendar_days() {
+        let day = |y, m, d| Date::from_ymd(y, m, d).unwrap();
+        assert_eq!(days_after(day(2023, 3, 14), 20), Some(day(2023, 4, 3)));
+        assert_eq!(days_after(day(2023, 12, 25), 20), Some(day(2024, 1, 14)));
+        assert_eq!(days_after(day(2024, 2, 20), 10), Some(day(2024, 3, 1)));
+        assert_eq!(days_after(day(2023, 2, 20), 10), Some(day(2023, 3, 2)));
+        assert_eq!(days_after(day(2023, 3, 14), 0), Some(day(2023, 3, 14)));
+    }
+
+    #[test]
+    fn summaries_of_the_other_kinds() {
+        let words = ["người", "nam", "nữ"];
+        let line = |kind| {
+            let (form, _) = filled(kind);
+            let record = check(kind, ID, &form, today(), None).unwrap();
+            let saved = summary(kind, &record.data, Lang::Vi, words);
+            // A draft reads the same from its text.
+            assert_eq!(
+                summary(kind, &draft_data(&form), Lang::Vi, words),
+                saved,
+                "{kind:?}"
+            );
+            saved
+        };
+        assert_eq!(
+            line(RecordKind::Business),
+            "Karaoke Hoa Mai · Karaoke · Tổ dân phố số 1 · 8 người (nữ 5)"
+        );
+        assert_eq!(
+            line(RecordKind::Inspection),
+            "Đội 178 huyện · Có vi phạm · Phạt tiền · 7.500.000 đ"
+        );
+        assert_eq!(
+            line(RecordKind::TipOff),
+            "Đường dây nóng · Môi giới, chứa chấp mại dâm · Có căn cứ · Đã xử lý 18/03/2023"
+        );
+        assert_eq!(
+            line(RecordKind::Training),
+            "Kỹ năng hỗ trợ giảm hại · Cấp huyện · 23 người (nam 9, nữ 14)"
+        );
+        assert_eq!(
+            line(RecordKind::MediaPost),
+            "Truyền thanh - Truyền hình · Phòng, chống mại dâm"
+        );
+        assert_eq!(
+            line(RecordKind::CommunePlan),
+            "Kế hoạch PCMD xã Bình Lư · Thông qua 15/03/2023"
+        );
+        assert_eq!(line(RecordKind::PilotModel), "Mô hình hỗ trợ giảm hại");
+        assert_eq!(
+            line(RecordKind::AgencyIntegration),
+            "Phòng Tư pháp · Phổ biến pháp luật"
+        );
+        assert_eq!(
+            summary(RecordKind::TipOff, &json!({}), Lang::En, words),
+            "Not handled yet"
+        );
     }
 }

@@ -1,10 +1,11 @@
-//! The records list at `/`: the officer's records on this phone, newest first, with counts per
-//! state (which also filter), filters by kind and date, and a tap on a row to open it.
+//! The records list at `/`: a new record of any kind, the officer's records on this phone, newest
+//! first, with counts per state (which also filter), filters by kind and date, and a tap on a row
+//! to open it.
 
 use domain::{Coded, Date, RecordKind};
 use leptos::prelude::*;
 
-use super::form::{draft_data, has_form, summary, Issue};
+use super::form::{draft_data, summary, Issue};
 use super::{form_path, state_key};
 use crate::api::OrgUnit;
 use crate::auth::use_auth;
@@ -69,14 +70,6 @@ pub fn RecordsPage() -> impl IntoView {
     let counts = Memo::new(move |_| {
         entries.with(|all| Counts::of(all.iter().map(|entry| entry.state.tag())))
     });
-    let kinds = Memo::new(move |_| {
-        let present = |k: &RecordKind| entries.with(|all| all.iter().any(|e| e.kind == *k));
-        RecordKind::ALL
-            .iter()
-            .copied()
-            .filter(|k| has_form(*k) || present(k))
-            .collect::<Vec<_>>()
-    });
     let matching = Memo::new(move |_| {
         let filter = filter.get();
         entries.with(|all| all.iter().filter(|e| filter.matches(e)).count())
@@ -128,6 +121,17 @@ pub fn RecordsPage() -> impl IntoView {
             <a href="/records/session" class="button" data-testid="new-session">"+ "{tr(Key::NewSession)}</a>
             <a href="/records/referral" class="button" data-testid="new-referral">"+ "{tr(Key::NewReferral)}</a>
         </div>
+        // The two records made most often stay one tap away; the others are one more.
+        <details class="new-other" data-testid="new-other">
+            <summary>"+ "{tr(Key::NewOtherRecord)}</summary>
+            <div class="kind-menu">
+                {RecordKind::ALL.iter().copied().filter(|kind| !matches!(kind, RecordKind::OutreachSession | RecordKind::Referral)).map(|kind| view! {
+                    <a href=form_path(kind) class="button secondary" data-testid=format!("new-{}", kind.as_str())>
+                        {move || kind.label(i18n.lang.get())}
+                    </a>
+                }).collect_view()}
+            </div>
+        </details>
         <div class="chips" role="group" data-testid="state-counts">
             {chip(None)}
             {StateTag::ALL.into_iter().map(|tag| chip(Some(tag))).collect_view()}
@@ -141,7 +145,7 @@ pub fn RecordsPage() -> impl IntoView {
                     set_filter(&|f| f.kind = kind);
                 }>
                     <option value="">{tr(Key::AllKinds)}</option>
-                    {move || kinds.get().into_iter().map(|k| view! {
+                    {RecordKind::ALL.iter().map(|&k| view! {
                         <option value=k.as_str() prop:selected=move || filter.with(|f| f.kind) == Some(k)>{move || k.label(i18n.lang.get())}</option>
                     }).collect_view()}
                 </select>
@@ -229,8 +233,7 @@ fn RecordRow(entry: Entry, units: RwSignal<Vec<OrgUnit>>) -> impl IntoView {
             {unsaved.then(|| view! { <span class="badge unsaved">{tr(Key::UnsavedEdit)}</span> })}
         </span>
     };
-    // Kinds without a form yet are listed without a link.
-    let href = form_path(kind).map(|path| format!("{path}?id={}", entry.id));
+    let href = format!("{}?id={}", form_path(kind), entry.id);
     view! {
         <li class="record" class:voided=voided data-testid="record-row" data-state=tag.as_str()>
             <a class="record-link" href=href>{body}</a>

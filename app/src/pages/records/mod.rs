@@ -1,20 +1,36 @@
-//! The officer's records on this phone: the list at `/`, and the forms of an outreach session
-//! (`/records/session`) and a referral (`/records/referral`), opened with `?id=` to edit. Everything
-//! is read from and written to the outbox, so it all works offline.
+//! The officer's records on this phone: the list at `/`, and a form per kind of record
+//! (`/records/session`, `/records/referral`, `/records/business`, …), opened with `?id=` to edit.
+//! Everything is read from and written to the outbox, so it all works offline.
 
+mod agency;
+mod business;
 mod client_code;
 mod commune;
 mod editor;
 mod fields;
 mod form;
+mod inspection;
 mod list;
+mod media_post;
+mod pilot_model;
+mod plan;
 mod referral;
 mod session;
+mod tip_off;
+mod training;
 
+pub use agency::AgencyIntegrationPage;
+pub use business::BusinessPage;
 pub(crate) use form::summary;
+pub use inspection::InspectionPage;
 pub use list::RecordsPage;
+pub use media_post::MediaPostPage;
+pub use pilot_model::PilotModelPage;
+pub use plan::CommunePlanPage;
 pub use referral::ReferralPage;
 pub use session::SessionPage;
+pub use tip_off::TipOffPage;
+pub use training::TrainingPage;
 
 use domain::RecordKind;
 use leptos::prelude::*;
@@ -24,14 +40,22 @@ use crate::api::{Officer, OrgUnit};
 use crate::i18n::Key;
 use crate::offline;
 use crate::offline::outbox::{KeyValue, Outbox, StateTag, StoreError};
+use crate::offline::PhoneStorage;
 use crate::shell::AppState;
 
-/// The page of a kind's form; `None` for kinds the phone cannot edit yet.
-fn form_path(kind: RecordKind) -> Option<&'static str> {
+/// The page of a kind's form.
+fn form_path(kind: RecordKind) -> &'static str {
     match kind {
-        RecordKind::OutreachSession => Some("/records/session"),
-        RecordKind::Referral => Some("/records/referral"),
-        _ => None,
+        RecordKind::OutreachSession => "/records/session",
+        RecordKind::Referral => "/records/referral",
+        RecordKind::Business => "/records/business",
+        RecordKind::Inspection => "/records/inspection",
+        RecordKind::TipOff => "/records/tip-off",
+        RecordKind::Training => "/records/training",
+        RecordKind::MediaPost => "/records/media-post",
+        RecordKind::CommunePlan => "/records/commune-plan",
+        RecordKind::PilotModel => "/records/pilot-model",
+        RecordKind::AgencyIntegration => "/records/agency-integration",
     }
 }
 
@@ -57,10 +81,18 @@ fn show_waiting<S: KeyValue>(app: AppState, outbox: &Outbox<S>) {
     app.waiting.set(outbox.counts().get(StateTag::Waiting));
 }
 
-/// The communes (and wards) among the units an officer may see, by name.
-fn communes(mut units: Vec<OrgUnit>) -> Vec<OrgUnit> {
-    units.retain(|unit| matches!(unit.level.as_str(), "commune" | "ward"));
-    units.sort_by(|a, b| (&a.name, &a.valid_from).cmp(&(&b.name, &b.valid_from)));
+/// The units among those an officer may see that a record can belong to, by name: communes (and
+/// wards), and with `district` the districts too, first.
+fn recording_units(mut units: Vec<OrgUnit>, district: bool) -> Vec<OrgUnit> {
+    units.retain(|unit| match unit.level.as_str() {
+        "commune" | "ward" => true,
+        "district" => district,
+        _ => false,
+    });
+    units.sort_by(|a, b| {
+        let key = |u: &OrgUnit| (u.level != "district", u.name.clone(), u.valid_from.clone());
+        key(a).cmp(&key(b))
+    });
     units
 }
 
@@ -70,6 +102,27 @@ async fn fetch_org_units(officer_id: String) -> Option<Vec<OrgUnit>> {
     // Without the copy the officer keeps the last list; nothing else depends on it.
     let _ = offline::outbox(&officer_id).keep_org_units(&units);
     Some(units)
+}
+
+/// Where the phone keeps the district's tip-off deadline, to show it offline.
+const DEADLINE_KEY: &str = "pcmd.settings.tip_off_deadline_days";
+
+/// The settings every officer reads (`GET /api/v1/settings`).
+#[derive(serde::Deserialize)]
+struct Settings {
+    tip_off_deadline_days: u32,
+}
+
+/// Days to handle a tip-off in, as last fetched; `None` until the phone once had signal.
+fn tip_off_deadline_days() -> Option<u32> {
+    PhoneStorage.get(DEADLINE_KEY)?.parse().ok()
+}
+
+async fn fetch_settings() {
+    if let Ok(settings) = offline::api_get::<Settings>("/api/v1/settings").await {
+        // Without the copy the hint keeps the last value; nothing else depends on it.
+        let _ = PhoneStorage.set(DEADLINE_KEY, &settings.tip_off_deadline_days.to_string());
+    }
 }
 
 /// When the signed-in officer changes (or is first known): their waiting count in the header,
@@ -83,5 +136,6 @@ pub fn officer_changed(officer: Option<Officer>) {
     show_waiting(state, &offline::outbox(&officer.id));
     spawn_local(async move {
         fetch_org_units(officer.id).await;
+        fetch_settings().await;
     });
 }

@@ -1,11 +1,14 @@
-//! `/api/v1/admin/…`: accounts, the org-unit tree, targets, baselines and the audit log, for the
-//! admin role only (403 `forbidden` for others). Every change is written to the audit log.
+//! `/api/v1/admin/…`: accounts, the org-unit tree, targets, baselines, settings and the audit log,
+//! for the admin role only (403 `forbidden` for others). Every change is written to the audit log.
 
 mod audit;
 mod baselines;
 mod org_units;
+mod settings;
 mod targets;
 mod users;
+
+pub use settings::officer_router as settings_router;
 
 use crate::auth::{Caller, ClientIp};
 use crate::error::ApiError;
@@ -21,6 +24,7 @@ pub fn router() -> Router<ApiContext> {
         .merge(org_units::router())
         .merge(targets::router())
         .merge(baselines::router())
+        .merge(settings::router())
         .merge(audit::router())
 }
 

@@ -1,0 +1,660 @@
+//! The indicators at `/indicators`: the plan's twelve indicators of the officer's unit, year to
+//! date by quarter, each as a card with its value, target, status and a bar drawn against the
+//! target, a line of the year's quarters, a commune-by-indicator table for the district, and the
+//! quarterly report's downloads. The last figures fetched for each period stay on the phone
+//! (`offline::figures`) and are shown with their time when the server cannot be reached.
+
+use domain::indicator::{Figure, Op, Status, Target, Unit};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+use crate::api::{ApiFailure, CommuneFigures, IndicatorFigure, IndicatorReport, Officer, Role};
+use crate::auth::use_auth;
+use crate::i18n::{failure_text, tr, use_i18n, Key, Lang};
+use crate::offline::figures::{keep_figures, kept_figures};
+use crate::offline::{self, clock, PhoneStorage};
+use crate::shell::AppState;
+
+/// The first year of the plan; the year picker starts there.
+const FIRST_YEAR: i32 = 2023;
+
+/// Each indicator's name and the short unit of its numerator and denominator.
+const INDICATORS: [(&str, Key, Key); 12] = [
+    ("PCMD-TT01", Key::IndTT01, Key::UnitCommunes),
+    ("PCMD-TT02", Key::IndTT02, Key::UnitPostsPerSlot),
+    ("PCMD-TT03", Key::IndTT03, Key::UnitWorkers),
+    ("PCMD-TT04", Key::IndTT04, Key::UnitStudents),
+    ("PCMD-KH01", Key::IndKH01, Key::UnitCommunes),
+    ("PCMD-KH02", Key::IndKH02, Key::UnitAgencies),
+    ("PCMD-TG01", Key::IndTG01, Key::UnitTipOffs),
+    ("PCMD-KT01", Key::IndKT01, Key::UnitBusinesses),
+    ("PCMD-MH01", Key::IndMH01, Key::UnitCommunes),
+    ("PCMD-HT01", Key::IndHT01, Key::UnitClients),
+    ("PCMD-TH01", Key::IndTH01, Key::UnitOfficials),
+    ("PCMD-TH02", Key::IndTH02, Key::UnitOfficials),
+];
+
+/// The indicator's name in the current language; an indicator the app does not know by its code.
+pub(super) fn indicator_name(code: &str, lang: Lang) -> String {
+    INDICATORS
+        .iter()
+        .find(|(known, _, _)| *known == code)
+        .map_or_else(|| code.to_string(), |(_, name, _)| name.text(lang).into())
+}
+
+fn indicator_unit(code: &str, lang: Lang) -> &'static str {
+    INDICATORS
+        .iter()
+        .find(|(known, _, _)| *known == code)
+        .map_or("", |(_, _, unit)| unit.text(lang))
+}
+
+/// `TT01` for `PCMD-TT01`: narrow enough for a table column.
+pub(super) fn short_code(code: &str) -> &str {
+    code.strip_prefix("PCMD-").unwrap_or(code)
+}
+
+/// What the dashboard shows for one period: the report (with each commune's figures for a
+/// district) and the year-to-date indicators of the year's quarters so far.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(super) struct Snapshot {
+    pub report: IndicatorReport,
+    pub quarters: Vec<(u32, Vec<IndicatorFigure>)>,
+}
+
+/// Where the figures on screen come from.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Shown {
+    Loading,
+    /// Just fetched from the server.
+    Fresh(Snapshot),
+    /// Kept on the phone at that time (ms since 1970): the server could not be reached.
+    Kept(u64, Snapshot),
+    /// No signal and nothing kept for this period.
+    Nothing,
+    Failed(ApiFailure),
+}
+
+/// The current quarter in Vietnam.
+pub(super) fn current_period() -> (i32, u32) {
+    let today = clock::today();
+    (today.year(), today.month().div_ceil(3))
+}
+
+/// A year and quarter from the address (`?year=&quarter=`), else the current quarter.
+pub(super) fn period_from_query(year: Option<String>, quarter: Option<String>) -> (i32, u32) {
+    let (this_year, this_quarter) = current_period();
+    let year = year
+        .and_then(|y| y.parse().ok())
+        .filter(|y| (1900..=9999).contains(y))
+        .unwrap_or(this_year);
+    let quarter = quarter
+        .and_then(|q| q.parse().ok())
+        .filter(|q| (1..=4).contains(q))
+        .unwrap_or(this_quarter);
+    (year, quarter)
+}
+
+/// Whether the officer's reports include each commune's figures.
+pub(super) fn sees_communes(officer: &Officer) -> bool {
+    officer.role != Role::CommuneOfficer
+}
+
+fn indicators_path(officer: &Officer, year: i32, quarter: u32, by_commune: bool) -> String {
+    let by = if by_commune { "&by=commune" } else { "" };
+    format!(
+        "/api/v1/indicators?year={year}&quarter={quarter}&org_unit={}{by}",
+        officer.org_unit.id
+    )
+}
+
+/// The quarters of `year` whose figures exist by now: all four of a past year, those up to today
+/// of this year.
+fn quarters_so_far(year: i32) -> u32 {
+    let (this_year, this_quarter) = current_period();
+    match year.cmp(&this_year) {
+        std::cmp::Ordering::Less => 4,
+        std::cmp::Ordering::Equal => this_quarter,
+        std::cmp::Ordering::Greater => 0,
+    }
+}
+
+/// Fetches the period's figures into `shown` (with the other quarters' when `trend`), keeping
+/// them on the phone; without signal, shows what the phone kept. `generation` drops the answers
+/// of a period that is no longer on screen.
+pub(super) fn load_period(
+    officer: Officer,
+    (year, quarter): (i32, u32),
+    online: bool,
+    trend: bool,
+    shown: RwSignal<Shown>,
+    generation: StoredValue<u32>,
+) {
+    let auth = use_auth();
+    let token = generation.get_value().wrapping_add(1);
+    generation.set_value(token);
+    // The page may be gone when an answer arrives: then its values are disposed.
+    let current = move || generation.try_get_value() == Some(token);
+    let kept = {
+        let officer_id = officer.id.clone();
+        move || kept_figures::<_, Snapshot>(&PhoneStorage, &officer_id, year, quarter)
+    };
+    if !online {
+        shown.set(kept().map_or(Shown::Nothing, |k| Shown::Kept(k.at, k.figures)));
+        return;
+    }
+    shown.set(Shown::Loading);
+    spawn_local(async move {
+        let path = indicators_path(&officer, year, quarter, sees_communes(&officer));
+        let report = match offline::api_get::<IndicatorReport>(&path).await {
+            Ok(report) => report,
+            Err(failure) => {
+                auth.note(&failure);
+                if !current() {
+                    return;
+                }
+                shown.set(match failure {
+                    ApiFailure::Offline | ApiFailure::Unauthenticated => {
+                        kept().map_or(Shown::Nothing, |k| Shown::Kept(k.at, k.figures))
+                    }
+                    failure => Shown::Failed(failure),
+                });
+                return;
+            }
+        };
+        // Quarters fetched before stay for the progress line until fetched again.
+        let mut quarters: Vec<(u32, Vec<IndicatorFigure>)> =
+            kept().map(|k| k.figures.quarters).unwrap_or_default();
+        quarters.retain(|(q, _)| *q != quarter);
+        quarters.push((quarter, report.indicators.clone()));
+        quarters.sort_by_key(|(q, _)| *q);
+        let mut snapshot = Snapshot { report, quarters };
+        let keep = |snapshot: &Snapshot| {
+            // Only a convenience for later: a full phone keeps its records, not these.
+            let _ = keep_figures(
+                &PhoneStorage,
+                &officer.id,
+                year,
+                quarter,
+                snapshot,
+                offline::now_ms(),
+            );
+        };
+        keep(&snapshot);
+        if !current() {
+            return;
+        }
+        shown.set(Shown::Fresh(snapshot.clone()));
+        if !trend {
+            return;
+        }
+        for other in (1..=quarters_so_far(year).max(quarter)).filter(|q| *q != quarter) {
+            if !current() {
+                return;
+            }
+            let path = indicators_path(&officer, year, other, false);
+            if let Ok(report) = offline::api_get::<IndicatorReport>(&path).await {
+                snapshot.quarters.retain(|(q, _)| *q != other);
+                snapshot.quarters.push((other, report.indicators));
+            }
+        }
+        snapshot.quarters.sort_by_key(|(q, _)| *q);
+        keep(&snapshot);
+        if current() {
+            shown.set(Shown::Fresh(snapshot));
+        }
+    });
+}
+
+/// `69,2` in Vietnamese, `69.2` in English; whole numbers without decimals.
+pub(super) fn number(value: f64, lang: Lang) -> String {
+    let text = if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1}")
+    };
+    match lang {
+        Lang::Vi => text.replace('.', ","),
+        Lang::En => text,
+    }
+}
+
+/// `69,2 %` for a percentage, `2` for a count; a no-break space keeps the sign with its number.
+pub(super) fn amount(value: f64, unit: Unit, lang: Lang) -> String {
+    match unit {
+        Unit::Percent => format!("{}\u{a0}%", number(value, lang)),
+        Unit::Count => number(value, lang),
+    }
+}
+
+pub(super) fn value_text(figure: &Figure, lang: Lang) -> String {
+    figure
+        .value
+        .map_or_else(|| "—".to_string(), |v| amount(v, figure.unit, lang))
+}
+
+/// `≥ 70 %`, or a dash without a target.
+pub(super) fn target_text(target: Option<Target>, unit: Unit, lang: Lang) -> String {
+    let Some(target) = target else {
+        return "—".into();
+    };
+    let op = match target.op {
+        Op::AtLeast => "≥",
+        Op::AtMost => "≤",
+        Op::Exactly => "=",
+    };
+    format!("{op}\u{a0}{}", amount(target.value, unit, lang))
+}
+
+/// `9/13 xã`: what the value is made of. PCMD-TT02's numerator is the fewest posts of any channel
+/// and quarter, so it stands alone.
+pub(super) fn fraction_text(code: &str, numerator: &str, denominator: &str, lang: Lang) -> String {
+    let unit = indicator_unit(code, lang);
+    if code == "PCMD-TT02" {
+        format!("{numerator} {unit}")
+    } else {
+        format!("{numerator}/{denominator} {unit}")
+    }
+}
+
+pub(super) fn status_key(status: Status) -> Key {
+    match status {
+        Status::Met => Key::StatusMet,
+        Status::NotMet => Key::StatusNotMet,
+        Status::NoData => Key::StatusNoData,
+        Status::NoTarget => Key::StatusNoTarget,
+    }
+}
+
+/// A sign beside the status text, so the status never rests on colour alone.
+fn status_sign(status: Status) -> &'static str {
+    match status {
+        Status::Met => "✓",
+        Status::NotMet => "✗",
+        Status::NoData => "–",
+        Status::NoTarget => "○",
+    }
+}
+
+pub(super) fn status_class(status: Status) -> &'static str {
+    match status {
+        Status::Met => "met",
+        Status::NotMet => "not-met",
+        Status::NoData => "no-data",
+        Status::NoTarget => "no-target",
+    }
+}
+
+/// How far a figure is toward its target, for the commune table's colours: met, at least half
+/// way, less, or nothing to compare.
+fn progress_class(figure: &Figure, target: Option<Target>) -> &'static str {
+    match (figure.status, figure.value, target) {
+        (Status::Met, _, _) => "p-met",
+        (Status::NotMet, Some(value), Some(target))
+            if target.op == Op::AtLeast && value >= target.value / 2.0 =>
+        {
+            "p-near"
+        }
+        (Status::NotMet, _, _) => "p-far",
+        _ => "p-none",
+    }
+}
+
+/// The top of the scale a bar or line is drawn on: 100 % (or more when a value passes it), and
+/// for a count twice its target, so that the target sits mid-way.
+fn scale_top(unit: Unit, target: Option<Target>, values: impl Iterator<Item = f64>) -> f64 {
+    let base = match unit {
+        Unit::Percent => 100.0,
+        Unit::Count => target.map_or(1.0, |t| t.value * 2.0).max(1.0),
+    };
+    values.fold(base, f64::max)
+}
+
+/// The value as a bar on a track, with the target as an upright line across it.
+fn bar(figure: &Figure, target: Option<Target>) -> impl IntoView {
+    let top = scale_top(figure.unit, target, figure.value.into_iter());
+    let width = figure
+        .value
+        .map_or(0.0, |v| (v / top * 100.0).clamp(0.0, 100.0));
+    let marker = target.map(|t| (t.value / top * 100.0).clamp(0.5, 99.5));
+    view! {
+        <svg class="bar" viewBox="0 0 100 16" preserveAspectRatio="none" aria-hidden="true">
+            <rect class="track" x="0" y="4" width="100" height="8" />
+            <rect class=format!("fill {}", status_class(figure.status)) x="0" y="4" width=format!("{width:.2}") height="8" />
+            {marker.map(|x| view! {
+                <line class="target-line" x1=format!("{x:.2}") x2=format!("{x:.2}") y1="0" y2="16"
+                    vector-effect="non-scaling-stroke" />
+            })}
+        </svg>
+    }
+}
+
+/// The year-to-date value at the end of each quarter, Q1 to Q4, with the target as a dashed line.
+fn trend(
+    code: &str,
+    quarters: &[(u32, Vec<IndicatorFigure>)],
+    unit: Unit,
+    target: Option<Target>,
+    lang: Lang,
+) -> impl IntoView {
+    let points: Vec<(u32, Figure)> = quarters
+        .iter()
+        .filter_map(|(q, figures)| {
+            let found = figures.iter().find(|f| f.code == code)?;
+            Some((*q, found.figure))
+        })
+        .collect();
+    let top = scale_top(unit, target, points.iter().filter_map(|(_, f)| f.value));
+    let x = |q: u32| 20.0 + 40.0 * f64::from(q - 1);
+    let y = |v: f64| 30.0 - (v / top).clamp(0.0, 1.0) * 26.0;
+    let line: Vec<String> = points
+        .iter()
+        .filter_map(|(q, f)| Some(format!("{:.1},{:.1}", x(*q), y(f.value?))))
+        .collect();
+    let label = points
+        .iter()
+        .map(|(q, f)| format!("Q{q}: {}", value_text(f, lang)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! {
+        <svg class="trend" viewBox="0 0 160 44" role="img" aria-label=label>
+            {target.map(|t| {
+                let ty = format!("{:.1}", y(t.value));
+                view! { <line class="trend-target" x1="4" x2="156" y1=ty.clone() y2=ty /> }
+            })}
+            <polyline class="trend-line" points=line.join(" ") />
+            {points.iter().filter_map(|(q, f)| {
+                let v = f.value?;
+                Some(view! {
+                    <circle class=format!("dot {}", status_class(f.status)) cx=format!("{:.1}", x(*q))
+                        cy=format!("{:.1}", y(v)) r="3.5" />
+                })
+            }).collect_view()}
+            {(1..=4u32).map(|q| view! {
+                <text x=format!("{:.0}", x(q)) y="42" text-anchor="middle">{format!("Q{q}")}</text>
+            }).collect_view()}
+        </svg>
+    }
+}
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let auth = use_auth();
+    let app = expect_context::<AppState>();
+    let i18n = use_i18n();
+    let query = use_query_map();
+    // Set after hydration, from the address or the Vietnam clock, so the first render is the
+    // server's whatever day the page was cached on.
+    let period = RwSignal::new(None::<(i32, u32)>);
+    let suppress = RwSignal::new(false);
+    let shown = RwSignal::new(Shown::Loading);
+    let generation = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let (year, quarter) = query.with_untracked(|q| (q.get("year"), q.get("quarter")));
+        period.set(Some(period_from_query(year, quarter)));
+    });
+    let officer = Memo::new(move |_| auth.officer.get());
+    Effect::new(move |_| {
+        let (Some(period), Some(officer)) = (period.get(), officer.get()) else {
+            return;
+        };
+        load_period(officer, period, app.online.get(), true, shown, generation);
+    });
+
+    view! {
+        <h1>{tr(Key::NavIndicators)}</h1>
+        <p class="muted">{tr(Key::DashboardIntro)}</p>
+        {move || period.get().map(|p| view! { <PeriodPicker period=p set=period /> })}
+        {move || match shown.get() {
+            Shown::Loading => view! { <p class="muted">{tr(Key::Loading)}</p> }.into_any(),
+            Shown::Nothing => view! {
+                <p class="notice" data-testid="figures-none">{tr(Key::FiguresNeverFetched)}</p>
+            }.into_any(),
+            Shown::Failed(failure) => view! {
+                <p class="error" role="alert">{failure_text(i18n, &failure)}</p>
+            }.into_any(),
+            Shown::Fresh(snapshot) => view! { <Figures snapshot /> }.into_any(),
+            Shown::Kept(at, snapshot) => view! {
+                <p class="notice" role="status" data-testid="figures-as-of">
+                    {tr(Key::FiguresKeptNote)}<br />
+                    {move || format!("{} {}", i18n.t(Key::FiguresAsOf), clock::vietnam_time(at))}
+                </p>
+                <Figures snapshot />
+            }.into_any(),
+        }}
+        {move || period.get().map(|p| view! { <Downloads period=p suppress /> })}
+    }
+}
+
+#[component]
+fn PeriodPicker(period: (i32, u32), set: RwSignal<Option<(i32, u32)>>) -> impl IntoView {
+    let (year, quarter) = period;
+    let this_year = current_period().0;
+    let first = FIRST_YEAR.min(year);
+    let last = this_year.max(year);
+    view! {
+        <div class="period-picker">
+            <label>
+                <span>{tr(Key::Year)}</span>
+                <select name="year" data-testid="pick-year" on:change=move |ev| {
+                    if let Ok(y) = event_target_value(&ev).parse() {
+                        set.set(Some((y, quarter)));
+                    }
+                }>
+                    {(first..=last).rev().map(|y| view! {
+                        <option value=y.to_string() selected=y == year>{y}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>
+                <span>{tr(Key::Quarter)}</span>
+                <select name="quarter" data-testid="pick-quarter" on:change=move |ev| {
+                    if let Ok(q) = event_target_value(&ev).parse() {
+                        set.set(Some((year, q)));
+                    }
+                }>
+                    {(1..=4u32).map(|q| view! {
+                        <option value=q.to_string() selected=q == quarter>{q}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+        </div>
+    }
+}
+
+#[component]
+fn Figures(snapshot: Snapshot) -> impl IntoView {
+    let Snapshot { report, quarters } = snapshot;
+    let cards = report
+        .indicators
+        .iter()
+        .map(|indicator| view! { <IndicatorCard indicator=indicator.clone() quarters=quarters.clone() /> })
+        .collect_view();
+    let communes = report.communes.filter(|list| !list.is_empty());
+    view! {
+        <section class="indicator-cards" data-testid="indicator-cards">{cards}</section>
+        {communes.map(|list| view! { <CommuneTable communes=list codes=report.indicators /> })}
+    }
+}
+
+#[component]
+fn IndicatorCard(
+    indicator: IndicatorFigure,
+    quarters: Vec<(u32, Vec<IndicatorFigure>)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let IndicatorFigure {
+        code,
+        figure,
+        target,
+    } = indicator;
+    let status = figure.status;
+    let name = {
+        let code = code.clone();
+        move || indicator_name(&code, i18n.lang.get())
+    };
+    let fraction = {
+        let code = code.clone();
+        move || {
+            let (n, d) = (figure.numerator.to_string(), figure.denominator.to_string());
+            fraction_text(&code, &n, &d, i18n.lang.get())
+        }
+    };
+    let trend_code = code.clone();
+    view! {
+        <article class=format!("ind-card {}", status_class(status)) data-testid="indicator" data-code=code.clone()>
+            <div class="ind-head">
+                <span class="ind-code">{code.clone()}</span>
+                <span class=format!("status {}", status_class(status)) data-testid="status">
+                    <span aria-hidden="true">{status_sign(status)}" "</span>
+                    {tr(status_key(status))}
+                </span>
+            </div>
+            <h2 class="ind-name">{name}</h2>
+            <p class="ind-value">
+                <strong data-testid="value">{move || value_text(&figure, i18n.lang.get())}</strong>
+                <span class="ind-fraction" data-testid="fraction">{fraction}</span>
+            </p>
+            <p class="ind-target" data-testid="target">
+                {tr(Key::IndicatorTarget)}": "
+                {move || target_text(target, figure.unit, i18n.lang.get())}
+            </p>
+            {bar(&figure, target)}
+            <div class="ind-trend">
+                <span class="muted">{tr(Key::ProgressByQuarter)}</span>
+                {move || trend(&trend_code, &quarters, figure.unit, target, i18n.lang.get())}
+            </div>
+        </article>
+    }
+}
+
+#[component]
+fn CommuneTable(communes: Vec<CommuneFigures>, codes: Vec<IndicatorFigure>) -> impl IntoView {
+    let i18n = use_i18n();
+    let codes: Vec<String> = codes.into_iter().map(|i| i.code).collect();
+    let head = codes
+        .iter()
+        .map(|code| {
+            let title = {
+                let code = code.clone();
+                move || indicator_name(&code, i18n.lang.get())
+            };
+            view! { <th scope="col" title=title>{short_code(code).to_string()}</th> }
+        })
+        .collect_view();
+    let rows = communes
+        .into_iter()
+        .map(|commune| {
+            let cells = codes
+                .iter()
+                .map(|code| {
+                    let found = commune.indicators.iter().find(|i| &i.code == code).cloned();
+                    match found {
+                        Some(IndicatorFigure { figure, target, .. }) => {
+                            let class = format!("cell {}", progress_class(&figure, target));
+                            let text = move || {
+                                let lang = i18n.lang.get();
+                                let value = figure.value.map_or_else(
+                                    || "–".to_string(),
+                                    |v| match figure.unit {
+                                        Unit::Percent => format!("{:.0}%", v),
+                                        Unit::Count => number(v, lang),
+                                    },
+                                );
+                                if figure.status == Status::Met {
+                                    format!("✓\u{a0}{value}")
+                                } else {
+                                    value
+                                }
+                            };
+                            view! { <td class=class>{text}</td> }.into_any()
+                        }
+                        None => view! { <td class="cell p-none">"–"</td> }.into_any(),
+                    }
+                })
+                .collect_view();
+            view! {
+                <tr data-testid="commune-row">
+                    <th scope="row" class="sticky">{commune.name}</th>
+                    {cells}
+                </tr>
+            }
+        })
+        .collect_view();
+    let legend = [
+        ("p-met", Key::LegendMet),
+        ("p-near", Key::LegendNear),
+        ("p-far", Key::LegendFar),
+        ("p-none", Key::LegendNone),
+    ]
+    .into_iter()
+    .map(|(class, key)| {
+        view! { <li><span class=format!("swatch {class}") aria-hidden="true"></span>{tr(key)}</li> }
+    })
+    .collect_view();
+    view! {
+        <section class="by-commune">
+            <h2>{tr(Key::ByCommuneTitle)}</h2>
+            <p class="hint">{tr(Key::ByCommuneHint)}</p>
+            <div class="table-scroll" tabindex="0" role="region" aria-label=tr(Key::ByCommuneTitle)>
+                <table class="commune-table" data-testid="commune-table">
+                    <thead>
+                        <tr>
+                            <th scope="col" class="sticky">{tr(Key::FieldCommune)}</th>
+                            {head}
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <ul class="legend">{legend}</ul>
+        </section>
+    }
+}
+
+/// The quarterly report's files (CSV, XLSX) and its printable page, with the small-count switch.
+#[component]
+fn Downloads(period: (i32, u32), suppress: RwSignal<bool>) -> impl IntoView {
+    let auth = use_auth();
+    let app = expect_context::<AppState>();
+    let (year, quarter) = period;
+    let unit = move || {
+        auth.officer
+            .with(|o| o.as_ref().map(|o| o.org_unit.id.clone()))
+            .unwrap_or_default()
+    };
+    let file = move |ext: &str| {
+        format!(
+            "/api/v1/reports/quarterly.{ext}?year={year}&quarter={quarter}&org_unit={}&suppress={}",
+            unit(),
+            suppress.get()
+        )
+    };
+    let print = move || {
+        format!(
+            "/indicators/print?year={year}&quarter={quarter}&suppress={}",
+            suppress.get()
+        )
+    };
+    view! {
+        <section class="card downloads">
+            <h2>{tr(Key::ReportDownloads)}</h2>
+            <label class="switch">
+                <input type="checkbox" role="switch" name="suppress" data-testid="suppress"
+                    prop:checked=move || suppress.get()
+                    on:change=move |ev| suppress.set(event_target_checked(&ev)) />
+                <span>{tr(Key::SuppressSmall)}</span>
+            </label>
+            <a class="button wide" href=move || file("csv") download="" rel="external"
+                data-testid="download-csv">{tr(Key::DownloadCsv)}</a>
+            <a class="button wide" href=move || file("xlsx") download="" rel="external"
+                data-testid="download-xlsx">{tr(Key::DownloadXlsx)}</a>
+            <Show when=move || !app.online.get()>
+                <p class="hint">{tr(Key::DownloadsNeedSignal)}</p>
+            </Show>
+            <a class="button wide secondary" href=print data-testid="open-print">{tr(Key::OpenPrint)}</a>
+        </section>
+    }
+}

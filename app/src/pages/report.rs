@@ -1,0 +1,428 @@
+//! The printable quarterly report at `/indicators/print?year=&quarter=&suppress=`, laid out as a
+//! Vietnamese administrative report: issuing body and national motto, number, place and date,
+//! title and period, the indicators, each commune's figures, the plain counts, and the recipients
+//! and signature. With `suppress=true` (a report leaving the district) small commune counts are
+//! hidden by the domain's rule (`domain::report`), the same as in the CSV and XLSX files.
+
+use domain::indicator::{Figure, Status, Unit};
+use domain::report::{
+    breakdown_counts_people, shown_count, shown_figures, Cell, ShownFigure, ShownValue,
+};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use super::counts::{code_label, key_label};
+use super::dashboard::{
+    amount, fraction_text, indicator_name, load_period, period_from_query, sees_communes,
+    short_code, status_key, target_text, Shown, Snapshot,
+};
+use crate::api::{IndicatorFigure, Officer};
+use crate::auth::use_auth;
+use crate::i18n::{failure_text, tr, use_i18n, Key, Lang};
+use crate::offline::clock;
+use crate::shell::AppState;
+
+/// A figure's parts as the report prints them.
+struct Printed {
+    numerator: String,
+    denominator: String,
+    value: String,
+    status: Option<Status>,
+}
+
+fn printed(shown: &ShownFigure, unit: Unit, lang: Lang) -> Printed {
+    Printed {
+        numerator: shown.numerator.to_string(),
+        denominator: shown.denominator.to_string(),
+        value: match shown.value {
+            ShownValue::Value(v) => amount(v, unit, lang),
+            ShownValue::NoData => "—".into(),
+            ShownValue::Hidden => Cell::Hidden.to_string(),
+        },
+        status: shown.status,
+    }
+}
+
+/// One figure on its own: a commune's own report hides its small counts as any commune row.
+fn printed_alone(code: &str, figure: Figure, small_hidden: bool, lang: Lang) -> Printed {
+    let shown = shown_figures(code, &[figure], small_hidden);
+    printed(&shown[0], figure.unit, lang)
+}
+
+/// `Tam Đường` for `Huyện Tam Đường`: the place name of a unit, for the date line.
+fn place_name(unit: &str) -> &str {
+    [
+        "Huyện ",
+        "Thị trấn ",
+        "Thị xã ",
+        "Thành phố ",
+        "Xã ",
+        "Phường ",
+    ]
+    .iter()
+    .find_map(|prefix| unit.strip_prefix(prefix))
+    .unwrap_or(unit)
+}
+
+#[component]
+pub fn ReportPrintPage() -> impl IntoView {
+    let auth = use_auth();
+    let app = expect_context::<AppState>();
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let period = RwSignal::new(None::<(i32, u32)>);
+    let suppress = RwSignal::new(false);
+    let shown = RwSignal::new(Shown::Loading);
+    let generation = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let (year, quarter, hide) =
+            query.with(|q| (q.get("year"), q.get("quarter"), q.get("suppress")));
+        suppress.set(hide.as_deref() == Some("true"));
+        period.set(Some(period_from_query(year, quarter)));
+    });
+    let officer = Memo::new(move |_| auth.officer.get());
+    Effect::new(move |_| {
+        let (Some(period), Some(officer)) = (period.get(), officer.get()) else {
+            return;
+        };
+        load_period(officer, period, app.online.get(), false, shown, generation);
+    });
+    let back = move || match period.get() {
+        Some((year, quarter)) => format!("/indicators?year={year}&quarter={quarter}"),
+        None => "/indicators".into(),
+    };
+    view! {
+        <div class="report-actions no-print">
+            <button class="button" type="button" onclick="window.print()" data-testid="print">
+                {tr(Key::PrintReport)}
+            </button>
+            <A href=back attr:class="button secondary">{tr(Key::BackToDashboard)}</A>
+        </div>
+        {move || {
+            let officer = officer.get();
+            match (shown.get(), officer, period.get()) {
+                (Shown::Failed(failure), _, _) => view! {
+                    <p class="error no-print" role="alert">{failure_text(i18n, &failure)}</p>
+                }.into_any(),
+                (Shown::Nothing, _, _) => view! {
+                    <p class="notice no-print">{tr(Key::RptNoFigures)}</p>
+                }.into_any(),
+                (Shown::Fresh(snapshot), Some(officer), Some(period)) => view! {
+                    <Report snapshot officer period suppress=suppress.get() />
+                }.into_any(),
+                (Shown::Kept(at, snapshot), Some(officer), Some(period)) => view! {
+                    <p class="notice no-print" role="status" data-testid="figures-as-of">
+                        {move || format!("{} {}", i18n.t(Key::FiguresAsOf), clock::vietnam_time(at))}
+                    </p>
+                    <Report snapshot officer period suppress=suppress.get() />
+                }.into_any(),
+                _ => view! { <p class="muted no-print">{tr(Key::Loading)}</p> }.into_any(),
+            }
+        }}
+    }
+}
+
+#[component]
+fn Report(
+    snapshot: Snapshot,
+    officer: Officer,
+    period: (i32, u32),
+    suppress: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let district = sees_communes(&officer);
+    let unit_name = officer.org_unit.name.clone();
+    let (year, quarter) = period;
+    let today = clock::today();
+    let issuer = {
+        let unit_name = unit_name.clone();
+        move || {
+            let upper = unit_name.to_uppercase();
+            if district {
+                view! {
+                    <p>{i18n.t(Key::RptCommittee).replace("{unit}", &upper)}</p>
+                    <p class="strong underline">{tr(Key::RptLabourOffice)}</p>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <p class="strong">{tr(Key::RptCommitteeShort)}</p>
+                    <p class="strong underline">{upper}</p>
+                }
+                .into_any()
+            }
+        }
+    };
+    let place_date = move || {
+        let (d, m) = (
+            format!("{:02}", today.day()),
+            format!("{:02}", today.month()),
+        );
+        i18n.t(Key::RptPlaceDate)
+            .replace("{place}", place_name(&unit_name))
+            .replace("{d}", &d)
+            .replace("{m}", &m)
+            .replace("{y}", &today.year().to_string())
+    };
+    let period_text = move || {
+        i18n.t(Key::RptPeriod)
+            .replace("{q}", &quarter.to_string())
+            .replace("{y}", &year.to_string())
+    };
+    let number = if district {
+        Key::RptNumberDistrict
+    } else {
+        Key::RptNumberCommune
+    };
+    let recipients = move || {
+        let list = if district {
+            Key::RptRecipientsDistrict
+        } else {
+            Key::RptRecipientsCommune
+        };
+        i18n.t(list)
+            .split('|')
+            .map(|line| view! { <li>{line.to_string()}</li> })
+            .collect_view()
+    };
+    let Snapshot { report, .. } = snapshot;
+    // A commune's own report is at commune level: its small counts are hidden too.
+    let own_hidden = suppress && !district;
+    let communes = report
+        .communes
+        .clone()
+        .filter(|list| district && !list.is_empty());
+    let counts = report.counts.clone();
+    // Each part is erased to `AnyView`: one nested type for the whole page is too deep to compile.
+    let head = view! {
+        <header class="report-head">
+            <div class="issuer">
+                {issuer}
+                <p class="doc-number">{tr(number)}</p>
+            </div>
+            <div class="nation">
+                <p class="strong">{tr(Key::RptNation)}</p>
+                <p class="strong underline">{tr(Key::RptMotto)}</p>
+                <p class="place-date" data-testid="place-date">{place_date}</p>
+            </div>
+        </header>
+        <h1 class="report-title" data-testid="report-title">{tr(Key::RptTitle)}</h1>
+        <p class="report-subtitle">{tr(Key::RptSubtitle)}</p>
+        <p class="report-period" data-testid="report-period">{period_text}</p>
+        <p class="report-note">{tr(Key::RptYearToDate)}</p>
+    }
+    .into_any();
+    let tables = view! {
+        <h2>{tr(Key::RptSection1)}</h2>
+        <IndicatorTable indicators=report.indicators.clone() small_hidden=own_hidden />
+        {communes.map(|list| view! {
+            <h2>{tr(Key::RptSection2)}</h2>
+            <CommuneFigureTable communes=list whole=report.indicators.clone() suppress />
+        })}
+        <h2>{tr(Key::RptSection3)}</h2>
+        <CountTable counts small_hidden=own_hidden />
+        {suppress.then(|| view! { <p class="report-note" data-testid="suppressed-note">{tr(Key::RptSuppressedNote)}</p> })}
+    }
+    .into_any();
+    let sign = view! {
+        <footer class="report-sign">
+            <div class="recipients">
+                <p class="strong italic">{tr(Key::RptRecipients)}</p>
+                <ul>{recipients}</ul>
+            </div>
+            <div class="signer">
+                {(!district).then(|| view! { <p class="strong">{tr(Key::RptSignerCommuneFor)}</p> })}
+                <p class="strong">{tr(if district { Key::RptSignerDistrict } else { Key::RptSignerCommune })}</p>
+                <div class="sign-space"></div>
+            </div>
+        </footer>
+    }
+    .into_any();
+    view! {
+        <article class="report" data-testid="report">
+            {head}
+            {tables}
+            {sign}
+        </article>
+    }
+}
+
+#[component]
+fn IndicatorTable(indicators: Vec<IndicatorFigure>, small_hidden: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let rows = indicators
+        .into_iter()
+        .enumerate()
+        .map(|(i, indicator)| {
+            let IndicatorFigure {
+                code,
+                figure,
+                target,
+            } = indicator;
+            move || {
+                let lang = i18n.lang.get();
+                let shown = printed_alone(&code, figure, small_hidden, lang);
+                let status = shown
+                    .status
+                    .map_or_else(|| Cell::Hidden.to_string(), |s| i18n.t(status_key(s)).into());
+                view! {
+                    <tr data-code=code.clone()>
+                        <td class="num">{i + 1}</td>
+                        <td>{indicator_name(&code, lang)}<br /><small>{code.clone()}</small></td>
+                        <td class="num">{fraction_text(&code, &shown.numerator, &shown.denominator, lang)}</td>
+                        <td class="num">{shown.value}</td>
+                        <td class="num">{target_text(target, figure.unit, lang)}</td>
+                        <td>{status}</td>
+                    </tr>
+                }
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="report-scroll">
+        <table class="report-table" data-testid="report-indicators">
+            <thead>
+                <tr>
+                    <th>{tr(Key::RptColNo)}</th>
+                    <th>{tr(Key::RptColIndicator)}</th>
+                    <th>{tr(Key::RptColResult)}</th>
+                    <th>{tr(Key::RptColValue)}</th>
+                    <th>{tr(Key::IndicatorTarget)}</th>
+                    <th>{tr(Key::RptColAssessment)}</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+        </div>
+    }
+}
+
+/// Rows communes, columns indicators; each cell the commune's numerator/denominator over its
+/// value, each column hidden by the small-count rule when `suppress`; the unit's own row last.
+#[component]
+fn CommuneFigureTable(
+    communes: Vec<crate::api::CommuneFigures>,
+    whole: Vec<IndicatorFigure>,
+    suppress: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let codes: Vec<String> = whole.iter().map(|i| i.code.clone()).collect();
+    // Column by column, since the rule looks at a whole column of communes.
+    let columns: Vec<Vec<Option<(ShownFigure, Unit)>>> = codes
+        .iter()
+        .map(|code| {
+            let figures: Vec<Option<Figure>> = communes
+                .iter()
+                .map(|c| {
+                    c.indicators
+                        .iter()
+                        .find(|i| &i.code == code)
+                        .map(|i| i.figure)
+                })
+                .collect();
+            let present: Vec<Figure> = figures.iter().flatten().copied().collect();
+            let mut shown = shown_figures(code, &present, suppress).into_iter();
+            figures
+                .iter()
+                .map(|f| f.map(|f| (shown.next().unwrap_or_else(|| unhidden(f)), f.unit)))
+                .collect()
+        })
+        .collect();
+    let cell = move |code: &str, shown: Option<(ShownFigure, Unit)>| {
+        let code = code.to_string();
+        move || match shown {
+            Some((shown, unit)) => {
+                let p = printed(&shown, unit, i18n.lang.get());
+                let parts = if code == "PCMD-TT02" {
+                    p.numerator
+                } else {
+                    format!("{}/{}", p.numerator, p.denominator)
+                };
+                view! { <td class="num">{parts}<br />{p.value}</td> }.into_any()
+            }
+            None => view! { <td class="num">"—"</td> }.into_any(),
+        }
+    };
+    let rows = communes
+        .iter()
+        .enumerate()
+        .map(|(row, commune)| {
+            let cells = codes
+                .iter()
+                .zip(&columns)
+                .map(|(code, column)| cell(code, column[row]))
+                .collect_view();
+            view! { <tr data-testid="report-commune-row"><th scope="row">{commune.name.clone()}</th>{cells}</tr> }
+        })
+        .collect_view();
+    let total = whole
+        .iter()
+        .map(|i| cell(&i.code, Some((unhidden(i.figure), i.figure.unit))))
+        .collect_view();
+    let head = codes
+        .iter()
+        .map(|code| view! { <th scope="col">{short_code(code).to_string()}</th> })
+        .collect_view();
+    view! {
+        <p class="report-note">{tr(Key::RptCommuneNote)}</p>
+        <div class="report-scroll">
+        <table class="report-table communes" data-testid="report-communes">
+            <thead>
+                <tr><th scope="col">{tr(Key::FieldCommune)}</th>{head}</tr>
+            </thead>
+            <tbody>
+                {rows}
+                <tr class="total"><th scope="row">{tr(Key::RptWholeUnit)}</th>{total}</tr>
+            </tbody>
+        </table>
+        </div>
+    }
+}
+
+/// A figure shown in full: the unit's own totals, which are not commune-level counts.
+fn unhidden(figure: Figure) -> ShownFigure {
+    shown_figures("", &[figure], false)[0]
+}
+
+#[component]
+fn CountTable(counts: Vec<crate::api::PlainCount>, small_hidden: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let body = move || {
+        let lang = i18n.lang.get();
+        counts
+            .iter()
+            .flat_map(|count| {
+                let span = count.breakdown.len().to_string();
+                let name = format!("{} ({})", code_label(&count.code, lang), count.code);
+                count.breakdown.iter().enumerate().map(move |(k, part)| {
+                    let hide = small_hidden && breakdown_counts_people(&part.key);
+                    let value = shown_count(part.value, hide).to_string();
+                    let first =
+                        (k == 0).then(|| view! { <td rowspan=span.clone()>{name.clone()}</td> });
+                    view! {
+                        <tr data-key=part.key.clone()>
+                            {first}
+                            <td>{key_label(&part.key, lang)}</td>
+                            <td class="num">{value}</td>
+                        </tr>
+                    }
+                })
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="report-scroll">
+        <table class="report-table counts" data-testid="report-counts">
+            <thead>
+                <tr>
+                    <th>{tr(Key::RptColIndicator)}</th>
+                    <th>{tr(Key::RptColFigure)}</th>
+                    <th>{tr(Key::RptWholeUnit)}</th>
+                </tr>
+            </thead>
+            <tbody>{body}</tbody>
+        </table>
+        </div>
+    }
+}

@@ -1,0 +1,165 @@
+//! `GET /api/v1/reports/quarterly.csv` and `…/quarterly.xlsx`
+//! `?year=&quarter=&org_unit=&suppress=true|false&lang=vi|en`: the quarterly report of a unit the
+//! caller covers, as a file to download (layout in `crate::report`). Parameters and scope are
+//! those of `GET /api/v1/indicators`. `suppress` (default `true`, so that a file sent on by
+//! mistake carries no small counts) hides commune-level counts under 5 for reports that leave the
+//! district. Each download is written to the audit log.
+
+use super::check_year;
+use crate::auth::{Caller, ClientIp};
+use crate::error::{ApiError, ApiQuery};
+use crate::indicators::report;
+use crate::model::Actor;
+use crate::report::{csv_writer, document, file_stem, xlsx_writer, ReportInfo};
+use crate::ApiContext;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use domain::indicator::Period;
+use domain::Lang;
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn router() -> Router<ApiContext> {
+    Router::new()
+        .route("/reports/quarterly.csv", get(quarterly_csv))
+        .route("/reports/quarterly.xlsx", get(quarterly_xlsx))
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Format {
+    Csv,
+    Xlsx,
+}
+
+/// Numbers and switches arrive as text so that a bad one answers 422 like an out-of-range one.
+#[derive(Deserialize)]
+struct ReportQuery {
+    year: Option<String>,
+    quarter: Option<String>,
+    org_unit: Option<String>,
+    suppress: Option<String>,
+    lang: Option<String>,
+}
+
+async fn quarterly_csv(
+    state: State<ApiContext>,
+    caller: Caller,
+    ip: ClientIp,
+    query: ApiQuery<ReportQuery>,
+) -> Result<Response, ApiError> {
+    quarterly(state, caller, ip, query, Format::Csv).await
+}
+
+async fn quarterly_xlsx(
+    state: State<ApiContext>,
+    caller: Caller,
+    ip: ClientIp,
+    query: ApiQuery<ReportQuery>,
+) -> Result<Response, ApiError> {
+    quarterly(state, caller, ip, query, Format::Xlsx).await
+}
+
+async fn quarterly(
+    State(ctx): State<ApiContext>,
+    caller: Caller,
+    ClientIp(ip): ClientIp,
+    ApiQuery(query): ApiQuery<ReportQuery>,
+    format: Format,
+) -> Result<Response, ApiError> {
+    let year = query
+        .year
+        .as_deref()
+        .and_then(|year| year.parse().ok())
+        .ok_or_else(|| ApiError::invalid_field("year", "invalid", "Give a year, e.g. 2023."))
+        .and_then(check_year)?;
+    let quarter = match query.quarter.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(text.parse::<u32>().map_err(|_| bad_quarter())?),
+    };
+    let period = Period::new(year, quarter).ok_or_else(bad_quarter)?;
+    let suppress = match query.suppress.as_deref() {
+        None | Some("") | Some("true") => true,
+        Some("false") => false,
+        Some(_) => {
+            return Err(ApiError::invalid_field(
+                "suppress",
+                "invalid",
+                "suppress is true or false.",
+            ))
+        }
+    };
+    let lang = match query.lang.as_deref() {
+        None | Some("") => Lang::Vi,
+        Some(code) => Lang::from_code(code).ok_or_else(|| {
+            ApiError::invalid_field("lang", "invalid", "The languages are vi and en.")
+        })?,
+    };
+    let unit_id = query
+        .org_unit
+        .filter(|unit| !unit.is_empty())
+        .unwrap_or_else(|| caller.officer.org_unit.id.clone());
+    if !caller.scope.covers_unit(&unit_id) {
+        return Err(ApiError::forbidden());
+    }
+    let units = ctx.store.org_units().await?;
+    let unit = units
+        .iter()
+        .find(|unit| unit.id == unit_id)
+        .ok_or_else(ApiError::not_found)?;
+    let report = report(ctx.store.as_ref(), &units, &unit_id, period, true).await?;
+    let labels = ctx
+        .store
+        .indicator_targets(year)
+        .await?
+        .into_iter()
+        .map(|(indicator, _)| (indicator.code, (indicator.label_vi, indicator.label_en)))
+        .collect();
+    let today = crate::clock::domain_today().to_string();
+    let info = ReportInfo {
+        unit,
+        units: &units,
+        labels: &labels,
+        suppress,
+        lang,
+        today: &today,
+    };
+    let document = document(&report, &info);
+    let (body, content_type, extension) = match format {
+        Format::Csv => (
+            csv_writer::write(&document),
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
+        Format::Xlsx => (
+            xlsx_writer::write(&document).map_err(ApiError::internal)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+    };
+    let detail = json!({"year": year, "quarter": quarter, "format": extension,
+                        "suppress": suppress});
+    ctx.store
+        .append_audit(&Actor::officer(&caller.officer, &ip).did("report.export", &unit_id, detail))
+        .await?;
+    let disposition = format!(
+        "attachment; filename=\"{}.{extension}\"",
+        file_stem(&report, unit)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+            // Figures of a district's field work: kept out of shared caches.
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+fn bad_quarter() -> ApiError {
+    ApiError::invalid_field("quarter", "invalid", "The quarter is 1, 2, 3 or 4.")
+}

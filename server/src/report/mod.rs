@@ -1,0 +1,435 @@
+//! The quarterly report as a document (title lines and tables), written out as CSV
+//! ([`csv_writer`]) or XLSX ([`xlsx_writer`]). The figures are the indicator engine's
+//! ([`crate::indicators::report`]); which cells a report leaving the district hides is the
+//! domain's rule ([`domain::report`]), the same one the dashboard's print page applies.
+//!
+//! Layout, the same in both formats: the title lines, then the tables "Chỉ tiêu" (the unit's
+//! twelve indicators), "Theo xã" (each commune × indicator: numerator, denominator, value) and
+//! "Số liệu" (the plain counts PCMD-C01..C07, one row per figure of each breakdown, for the unit
+//! and each commune).
+
+pub mod csv_writer;
+pub mod xlsx_writer;
+
+use crate::indicators::{IndicatorValue, Report};
+use crate::model::OrgUnit;
+use domain::indicator::{Op, Status, Target, Unit};
+use domain::report::{
+    breakdown_counts_people, shown_column, shown_figures, shown_total, shown_total_figure, Cell,
+    ShownFigure, ShownValue,
+};
+use domain::{BusinessType, Coded, Lang, ReferralService};
+use std::collections::HashMap;
+
+/// One cell of a table.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Field {
+    Text(String),
+    /// A count.
+    Int(i64),
+    /// A percentage, `69.2` for 69.2 %, shown with one decimal.
+    Percent(f64),
+    /// A count or value hidden by the small-count rule: `<5` or `x`.
+    Hidden(String),
+    Empty,
+}
+
+/// One table: a sheet of the XLSX file, a section of the CSV file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    /// The sheet's name, also the section's first line in CSV.
+    pub name: String,
+    pub header: Vec<String>,
+    /// Column widths in characters, for the XLSX file.
+    pub widths: Vec<f64>,
+    pub rows: Vec<Vec<Field>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document {
+    /// Issuing body, title, period, unit, date, and what the figures may be used for.
+    pub title: Vec<String>,
+    pub tables: Vec<Table>,
+}
+
+/// What a report is about, besides the figures.
+pub struct ReportInfo<'a> {
+    pub unit: &'a OrgUnit,
+    /// Every org unit, to find the communes' codes.
+    pub units: &'a [OrgUnit],
+    /// Each indicator's label (Vietnamese, English) by code.
+    pub labels: &'a HashMap<String, (String, String)>,
+    /// Hide small commune-level counts: the report leaves the district.
+    pub suppress: bool,
+    pub lang: Lang,
+    /// The day the report is made, `YYYY-MM-DD`.
+    pub today: &'a str,
+}
+
+/// Vietnamese or English; every visible string of the report goes through here.
+fn tr(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
+}
+
+/// The report of `report` (made with the commune breakdown) as title lines and tables.
+pub fn document(report: &Report, info: &ReportInfo) -> Document {
+    Document {
+        title: title(report, info),
+        tables: vec![
+            indicator_table(report, info),
+            commune_table(report, info),
+            count_table(report, info),
+        ],
+    }
+}
+
+/// The file name, without extension: `bao-cao-pcmd-106-2023-Q2`.
+pub fn file_stem(report: &Report, unit: &OrgUnit) -> String {
+    let code: String = unit
+        .code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    match report.quarter {
+        Some(quarter) => format!("bao-cao-pcmd-{code}-{}-Q{quarter}", report.year),
+        None => format!("bao-cao-pcmd-{code}-{}", report.year),
+    }
+}
+
+fn title(report: &Report, info: &ReportInfo) -> Vec<String> {
+    let lang = info.lang;
+    let unit = info.unit;
+    let issuer = match lang {
+        // "Huyện Tam Đường" → "UBND huyện Tam Đường".
+        Lang::Vi => format!("UBND {}", lowercase_first(&unit.name)),
+        Lang::En => format!("People's Committee of {}", unit.name),
+    };
+    let heading = match lang {
+        Lang::Vi => format!(
+            "Báo cáo kết quả thực hiện Kế hoạch phòng, chống mại dâm năm {}",
+            report.year
+        ),
+        Lang::En => format!(
+            "Report on the plan for the prevention of prostitution, {}",
+            report.year
+        ),
+    };
+    let period = match (lang, report.quarter) {
+        (Lang::Vi, Some(q)) => format!("Quý {q} năm {} (lũy kế từ đầu năm)", report.year),
+        (Lang::Vi, None) => format!("Cả năm {}", report.year),
+        (Lang::En, Some(q)) => format!("Quarter {q} of {} (year to date)", report.year),
+        (Lang::En, None) => format!("The whole year {}", report.year),
+    };
+    let unit_line = format!(
+        "{}: {} ({})",
+        tr(lang, "Đơn vị", "Unit"),
+        unit.name,
+        unit.code
+    );
+    let parts: Vec<&str> = info.today.split('-').collect();
+    let date = match (lang, parts.as_slice()) {
+        (Lang::Vi, [y, m, d]) => format!("Ngày lập: {d}/{m}/{y}"),
+        _ => format!("{}: {}", tr(lang, "Ngày lập", "Prepared on"), info.today),
+    };
+    let use_line = if info.suppress {
+        tr(
+            lang,
+            "Số liệu cấp xã từ 1 đến 4 ghi \"<5\"; \"x\": ô ẩn thêm để không suy ra được ô \"<5\" từ số tổng.",
+            "Commune-level counts of 1 to 4 show as \"<5\"; \"x\": also hidden so that a \"<5\" cannot be worked out from a total.",
+        )
+    } else {
+        tr(
+            lang,
+            "Số liệu đầy đủ, chỉ sử dụng trong huyện; không gửi ra ngoài huyện.",
+            "Full figures, for use within the district only; not to be sent outside it.",
+        )
+    };
+    vec![
+        issuer,
+        heading,
+        period,
+        unit_line,
+        date,
+        use_line.to_string(),
+    ]
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn label(info: &ReportInfo, code: &str) -> String {
+    info.labels
+        .get(code)
+        .map(|(vi, en)| match info.lang {
+            Lang::Vi => vi.clone(),
+            Lang::En => en.clone(),
+        })
+        .unwrap_or_else(|| code.to_string())
+}
+
+/// The unit's twelve indicators. Its figures are totals of the commune sheet, hidden only where
+/// they would give back a lone hidden commune cell (for a commune's own report: its own small
+/// counts).
+fn indicator_table(report: &Report, info: &ReportInfo) -> Table {
+    let lang = info.lang;
+    let communes = communes_shown(report, info);
+    let rows = report
+        .indicators
+        .iter()
+        .zip(&communes)
+        .map(|(indicator, communes)| {
+            let shown = shown_total_figure(&indicator.figure, communes);
+            vec![
+                Field::Text(indicator.code.to_string()),
+                Field::Text(label(info, indicator.code)),
+                cell(shown.numerator),
+                cell(shown.denominator),
+                value(indicator, &shown),
+                Field::Text(unit_text(indicator.figure.unit, lang).to_string()),
+                indicator
+                    .target
+                    .map(|target| Field::Text(target_text(target, indicator.figure.unit)))
+                    .unwrap_or(Field::Empty),
+                match shown.status {
+                    Some(status) => Field::Text(status_text(status, lang).to_string()),
+                    None => Field::Hidden(Cell::Hidden.to_string()),
+                },
+            ]
+        })
+        .collect();
+    Table {
+        name: tr(lang, "Chỉ tiêu", "Indicators").to_string(),
+        header: [
+            tr(lang, "Mã", "Code"),
+            tr(lang, "Chỉ tiêu", "Indicator"),
+            tr(lang, "Tử số", "Numerator"),
+            tr(lang, "Mẫu số", "Denominator"),
+            tr(lang, "Kết quả", "Value"),
+            tr(lang, "Đơn vị tính", "Unit"),
+            tr(lang, "Mục tiêu", "Target"),
+            tr(lang, "Đánh giá", "Status"),
+        ]
+        .map(String::from)
+        .to_vec(),
+        widths: vec![12.0, 70.0, 10.0, 10.0, 10.0, 12.0, 10.0, 18.0],
+        rows,
+    }
+}
+
+/// Each indicator's figures of every commune as the report shows them, indicator by indicator (the
+/// rule hides cells within one indicator's column).
+fn communes_shown(report: &Report, info: &ReportInfo) -> Vec<Vec<ShownFigure>> {
+    let communes = report.communes.as_deref().unwrap_or_default();
+    report
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(i, indicator)| {
+            let figures: Vec<_> = communes.iter().map(|c| c.indicators[i].figure).collect();
+            shown_figures(indicator.code, &figures, info.suppress)
+        })
+        .collect()
+}
+
+/// One row per commune: its code and name, then numerator, denominator and value of each
+/// indicator in report order.
+fn commune_table(report: &Report, info: &ReportInfo) -> Table {
+    let lang = info.lang;
+    let communes = report.communes.as_deref().unwrap_or_default();
+    let codes: Vec<&'static str> = report.indicators.iter().map(|i| i.code).collect();
+    let shown = communes_shown(report, info);
+    let rows = communes
+        .iter()
+        .enumerate()
+        .map(|(row, commune)| {
+            let code = info
+                .units
+                .iter()
+                .find(|unit| unit.id == commune.org_unit_id)
+                .map(|unit| unit.code.clone())
+                .unwrap_or_default();
+            let mut fields = vec![Field::Text(code), Field::Text(commune.name.clone())];
+            for (column, indicator) in commune.indicators.iter().enumerate() {
+                let shown = &shown[column][row];
+                fields.push(cell(shown.numerator));
+                fields.push(cell(shown.denominator));
+                fields.push(value(indicator, shown));
+            }
+            fields
+        })
+        .collect();
+    let mut header = vec![
+        tr(lang, "Mã xã", "Commune code").to_string(),
+        tr(lang, "Xã, thị trấn", "Commune").to_string(),
+    ];
+    for code in &codes {
+        header.push(format!("{code} {}", tr(lang, "tử số", "numerator")));
+        header.push(format!("{code} {}", tr(lang, "mẫu số", "denominator")));
+        header.push(format!("{code} {}", tr(lang, "kết quả", "value")));
+    }
+    let mut widths = vec![9.0, 22.0];
+    widths.extend(std::iter::repeat_n(12.0, 3 * codes.len()));
+    Table {
+        name: tr(lang, "Theo xã", "By commune").to_string(),
+        header,
+        widths,
+        rows,
+    }
+}
+
+/// One row per figure of each plain count: its code and names, the unit's value, then each
+/// commune's. Commune values are hidden row by row (a row is one line of commune cells), the
+/// unit's value as their total.
+fn count_table(report: &Report, info: &ReportInfo) -> Table {
+    let lang = info.lang;
+    let communes = report.communes.as_deref().unwrap_or_default();
+    let mut rows = Vec::new();
+    for (c, count) in report.counts.iter().enumerate() {
+        for (k, figure) in count.breakdown.iter().enumerate() {
+            let applies = breakdown_counts_people(figure.key);
+            let mut row = vec![
+                Field::Text(count.code.to_string()),
+                Field::Text(label(info, count.code)),
+                Field::Text(key_label(figure.key, lang)),
+            ];
+            let values: Vec<i64> = communes
+                .iter()
+                .map(|commune| commune.counts[c].breakdown[k].value)
+                .collect();
+            let line = shown_column(&values, info.suppress && applies);
+            row.push(cell(shown_total(figure.value, &line)));
+            row.extend(line.into_iter().map(cell));
+            rows.push(row);
+        }
+    }
+    let mut header = [
+        tr(lang, "Mã", "Code"),
+        tr(lang, "Số liệu", "Count"),
+        tr(lang, "Phân loại", "Breakdown"),
+    ]
+    .map(String::from)
+    .to_vec();
+    header.push(info.unit.name.clone());
+    header.extend(communes.iter().map(|commune| commune.name.clone()));
+    let mut widths = vec![10.0, 50.0, 36.0, 14.0];
+    widths.extend(std::iter::repeat_n(14.0, communes.len()));
+    Table {
+        name: tr(lang, "Số liệu", "Counts").to_string(),
+        header,
+        widths,
+        rows,
+    }
+}
+
+/// A breakdown key: a business type or referral service by its label, else one of the words of
+/// `crate::indicators` (its module comment says what each counts).
+fn key_label(key: &str, lang: Lang) -> String {
+    if let Some(kind) = BusinessType::parse(key) {
+        return kind.label(lang).to_string();
+    }
+    if let Some(service) = ReferralService::parse(key) {
+        return service.label(lang).to_string();
+    }
+    let text = match key {
+        "workers" => tr(lang, "Người lao động", "Workers"),
+        "female_workers" => tr(lang, "Trong đó: nữ", "Of whom women"),
+        "clients" => tr(
+            lang,
+            "Người có hồ sơ hỗ trợ (mã ẩn danh)",
+            "People on file (pseudonymous codes)",
+        ),
+        "inspections" => tr(lang, "Lượt kiểm tra", "Inspections"),
+        "violating_businesses" => tr(lang, "Cơ sở vi phạm", "Businesses in violation"),
+        "sanctioned_inspections" => tr(
+            lang,
+            "Lượt kiểm tra có xử phạt",
+            "Inspections with a sanction",
+        ),
+        "fines_vnd" => tr(lang, "Tiền phạt (đồng)", "Fines (VND)"),
+        "received" => tr(lang, "Tin tiếp nhận", "Received"),
+        "handled" => tr(lang, "Đã xử lý", "Handled"),
+        "handled_in_time" => tr(lang, "Xử lý đúng hạn", "Handled in time"),
+        "sessions" => tr(lang, "Số cuộc tuyên truyền", "Sessions"),
+        "participants_male" => tr(lang, "Lượt người tham gia: nam", "Participants: men"),
+        "participants_female" => tr(lang, "Lượt người tham gia: nữ", "Participants: women"),
+        other => other,
+    };
+    text.to_string()
+}
+
+fn cell(cell: Cell) -> Field {
+    match cell.number() {
+        Some(n) => Field::Int(n),
+        None => Field::Hidden(cell.to_string()),
+    }
+}
+
+/// A percentage with one decimal, a count as a whole number, nothing without data, `x` hidden.
+fn value(indicator: &IndicatorValue, shown: &ShownFigure) -> Field {
+    match (shown.value, indicator.figure.unit) {
+        (ShownValue::Value(v), Unit::Percent) => Field::Percent(v),
+        (ShownValue::Value(v), Unit::Count) => Field::Int(v.round() as i64),
+        (ShownValue::NoData, _) => Field::Empty,
+        (ShownValue::Hidden, _) => Field::Hidden(Cell::Hidden.to_string()),
+    }
+}
+
+fn unit_text(unit: Unit, lang: Lang) -> &'static str {
+    match unit {
+        Unit::Percent => "%",
+        Unit::Count => tr(lang, "số lượng", "count"),
+    }
+}
+
+/// `≥ 70%`, `≥ 1`.
+fn target_text(target: Target, unit: Unit) -> String {
+    let op = match target.op {
+        Op::AtLeast => "≥",
+        Op::AtMost => "≤",
+        Op::Exactly => "=",
+    };
+    let percent = if unit == Unit::Percent { "%" } else { "" };
+    format!("{op} {}{percent}", target.value)
+}
+
+pub fn status_text(status: Status, lang: Lang) -> &'static str {
+    match status {
+        Status::Met => tr(lang, "Đạt", "Met"),
+        Status::NotMet => tr(lang, "Chưa đạt", "Not met"),
+        Status::NoData => tr(lang, "Chưa có số liệu", "No data"),
+        Status::NoTarget => tr(lang, "Chưa có mục tiêu", "No target"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_read_as_in_the_plan() {
+        let target = |op, value| Target { op, value };
+        assert_eq!(
+            target_text(target(Op::AtLeast, 70.0), Unit::Percent),
+            "≥ 70%"
+        );
+        assert_eq!(target_text(target(Op::AtLeast, 1.0), Unit::Count), "≥ 1");
+        assert_eq!(
+            target_text(target(Op::Exactly, 62.5), Unit::Percent),
+            "= 62.5%"
+        );
+    }
+
+    #[test]
+    fn the_issuer_is_the_units_peoples_committee() {
+        assert_eq!(lowercase_first("Huyện Tam Đường"), "huyện Tam Đường");
+        assert_eq!(lowercase_first("Thị trấn Tam Đường"), "thị trấn Tam Đường");
+    }
+}

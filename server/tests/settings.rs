@@ -1,0 +1,225 @@
+//! The district's settings over real HTTP: the tip-off deadline read by every officer, changed by
+//! the admin only, within 1 to 365 days, audited, and used by indicator PCMD-TG01. On both stores.
+
+mod common;
+
+use common::{spawn_app, Backend, TestApp};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+on_both_stores!(
+    the_deadline_is_20_days_until_an_admin_changes_it,
+    only_admins_change_settings,
+    impossible_deadlines_are_refused_and_change_nothing,
+    the_change_is_audited,
+    the_indicator_counts_with_the_new_deadline,
+);
+
+const ADMIN_SETTINGS: &str = "/api/v1/admin/settings";
+const SETTINGS: &str = "/api/v1/settings";
+
+async fn demo_app(backend: Backend) -> TestApp {
+    spawn_app(backend).await.with_demo_accounts().await
+}
+
+async fn call(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let response = app.call(method, path, token, body).await;
+    let status = response.status().as_u16();
+    let body = response.json().await.unwrap_or(Value::Null);
+    (status, body)
+}
+
+async fn put_days(app: &TestApp, token: &str, days: Value) -> (u16, Value) {
+    let body = json!({ "tip_off_deadline_days": days });
+    call(app, Method::PUT, ADMIN_SETTINGS, Some(token), Some(body)).await
+}
+
+async fn the_deadline_is_20_days_until_an_admin_changes_it(backend: Backend) {
+    let app = demo_app(backend).await;
+    let admin = app.token("admin", "demo-admin").await;
+    let officer = app.token("binhlu", "demo-binhlu").await;
+    let twenty = json!({"tip_off_deadline_days": 20});
+    assert_eq!(
+        call(&app, Method::GET, ADMIN_SETTINGS, Some(&admin), None).await,
+        (200, twenty.clone())
+    );
+    assert_eq!(
+        call(&app, Method::GET, SETTINGS, Some(&officer), None).await,
+        (200, twenty)
+    );
+
+    let thirty = json!({"tip_off_deadline_days": 30});
+    assert_eq!(
+        put_days(&app, &admin, json!(30)).await,
+        (200, thirty.clone())
+    );
+    assert_eq!(
+        call(&app, Method::GET, ADMIN_SETTINGS, Some(&admin), None).await,
+        (200, thirty.clone())
+    );
+    // Every officer reads it, for the hint on the tip-off form.
+    for (user, password) in [("binhlu", "demo-binhlu"), ("huyen", "demo-huyen")] {
+        let token = app.token(user, password).await;
+        assert_eq!(
+            call(&app, Method::GET, SETTINGS, Some(&token), None).await,
+            (200, thirty.clone()),
+            "{user}"
+        );
+    }
+    // The bounds themselves are allowed; an empty body changes nothing.
+    assert_eq!(put_days(&app, &admin, json!(1)).await.0, 200);
+    assert_eq!(put_days(&app, &admin, json!(365)).await.0, 200);
+    assert_eq!(
+        call(
+            &app,
+            Method::PUT,
+            ADMIN_SETTINGS,
+            Some(&admin),
+            Some(json!({}))
+        )
+        .await,
+        (200, json!({"tip_off_deadline_days": 365}))
+    );
+}
+
+async fn only_admins_change_settings(backend: Backend) {
+    let app = demo_app(backend).await;
+    for (user, password) in [("huyen", "demo-huyen"), ("binhlu", "demo-binhlu")] {
+        let token = app.token(user, password).await;
+        let (status, body) = put_days(&app, &token, json!(5)).await;
+        assert_eq!(status, 403, "{user}");
+        assert_eq!(body["error"]["code"], "forbidden");
+        let (status, _) = call(&app, Method::GET, ADMIN_SETTINGS, Some(&token), None).await;
+        assert_eq!(status, 403, "{user}");
+    }
+    for (method, path) in [
+        (Method::GET, ADMIN_SETTINGS),
+        (Method::PUT, ADMIN_SETTINGS),
+        (Method::GET, SETTINGS),
+    ] {
+        let body = (method == Method::PUT).then(|| json!({"tip_off_deadline_days": 5}));
+        let (status, answer) = call(&app, method.clone(), path, None, body).await;
+        assert_eq!(status, 401, "{method} {path}");
+        assert_eq!(answer["error"]["code"], "unauthenticated");
+    }
+    let admin = app.token("admin", "demo-admin").await;
+    assert_eq!(
+        call(&app, Method::GET, ADMIN_SETTINGS, Some(&admin), None).await,
+        (200, json!({"tip_off_deadline_days": 20})),
+        "unchanged"
+    );
+}
+
+async fn impossible_deadlines_are_refused_and_change_nothing(backend: Backend) {
+    let app = demo_app(backend).await;
+    let admin = app.token("admin", "demo-admin").await;
+    for days in [
+        json!(0),
+        json!(-3),
+        json!(366),
+        json!(2.5),
+        json!("20"),
+        json!(null),
+    ] {
+        let (status, body) = put_days(&app, &admin, days.clone()).await;
+        if days.is_null() {
+            // Null is "not sent", like an absent field.
+            assert_eq!(status, 200);
+            continue;
+        }
+        assert_eq!(status, 422, "{days}");
+        assert_eq!(body["error"]["code"], "invalid", "{days}");
+        assert_eq!(
+            body["error"]["errors"][0]["field"], "tip_off_deadline_days",
+            "{days}"
+        );
+    }
+    let (status, body) = call(
+        &app,
+        Method::PUT,
+        ADMIN_SETTINGS,
+        Some(&admin),
+        Some(json!({"tip_off_deadline": 10})),
+    )
+    .await;
+    assert!(matches!(status, 400 | 422), "unknown field: {status}");
+    assert!(body["error"]["code"].is_string());
+    assert_eq!(
+        call(&app, Method::GET, ADMIN_SETTINGS, Some(&admin), None).await,
+        (200, json!({"tip_off_deadline_days": 20}))
+    );
+}
+
+async fn the_change_is_audited(backend: Backend) {
+    let app = demo_app(backend).await;
+    let admin = app.token("admin", "demo-admin").await;
+    assert_eq!(put_days(&app, &admin, json!(15)).await.0, 200);
+    assert_eq!(put_days(&app, &admin, json!(0)).await.0, 422);
+    let (status, log) = call(
+        &app,
+        Method::GET,
+        "/api/v1/admin/audit?action=setting.set",
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let log = log.as_array().unwrap();
+    assert_eq!(log.len(), 1, "a refused change is not one: {log:?}");
+    assert_eq!(log[0]["username"], "admin");
+    assert_eq!(log[0]["target"], "tip_off_deadline_days");
+    assert_eq!(log[0]["detail"], json!({"value": 15, "previous": 20}));
+}
+
+/// A tip-off received on 2 May 2023 and handled 25 days later is late at 20 days, in time at 30.
+async fn the_indicator_counts_with_the_new_deadline(backend: Backend) {
+    let app = demo_app(backend).await;
+    let officer = app.token("binhlu", "demo-binhlu").await;
+    let tip_off = json!({
+        "id": uuid::Uuid::new_v4().to_string(), "kind": "tip_off", "org_unit_id": "ou-03412",
+        "occurred_on": "2023-05-02", "base_version": 0, "voided": false,
+        "data": {"channel": "hotline", "handled_on": "2023-05-27"}
+    });
+    let body = json!({"device_id": uuid::Uuid::new_v4().to_string(), "records": [tip_off]});
+    let (status, answer) = call(
+        &app,
+        Method::POST,
+        "/api/v1/sync",
+        Some(&officer),
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(answer["results"][0]["status"], "applied");
+
+    assert_eq!(handled_in_time(&app, &officer).await, (json!(0), json!(1)));
+    let admin = app.token("admin", "demo-admin").await;
+    assert_eq!(put_days(&app, &admin, json!(30)).await.0, 200);
+    assert_eq!(handled_in_time(&app, &officer).await, (json!(1), json!(1)));
+}
+
+/// PCMD-TG01 of Bình Lư for 2023: tip-offs handled in time, and received.
+async fn handled_in_time(app: &TestApp, token: &str) -> (Value, Value) {
+    let (status, report) = call(
+        app,
+        Method::GET,
+        "/api/v1/indicators?year=2023&org_unit=ou-03412",
+        Some(token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{report}");
+    let tg01 = report["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|indicator| indicator["code"] == "PCMD-TG01")
+        .unwrap();
+    (tg01["numerator"].clone(), tg01["denominator"].clone())
+}
