@@ -100,8 +100,9 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| offline::set_document_lang(i18n.lang.get()));
     // Whoever signs in sees their own waiting count; their communes are fetched for offline use.
     let officer_id = Memo::new(move |_| auth.officer.with(|o| o.as_ref().map(|o| o.id.clone())));
+    // `get`, not `track`: tracking a memo does not compute it, so it would never change.
     Effect::new(move |_| {
-        officer_id.track();
+        officer_id.get();
         records::officer_changed(auth.officer.get_untracked());
     });
 

@@ -60,11 +60,12 @@ test("a commune officer records every other kind offline and they sync", async (
   await signIn(page, "binhlu");
   await hydrated(page);
   await swControls(page);
-  // The app fetches the officer's units and the settings when it starts with signal, for the
-  // forms to use offline.
-  await page.reload();
-  await hydrated(page);
-  await page.waitForFunction(() => localStorage.getItem("pcmd.settings.tip_off_deadline_days") !== null);
+  // Signing in fetches the officer's units and the settings for the forms to use offline.
+  await page.waitForFunction(
+    () =>
+      localStorage.getItem("pcmd.settings.tip_off_deadline_days") !== null &&
+      Object.keys(localStorage).some((key) => key.endsWith(".units")),
+  );
   await context.setOffline(true);
 
   // A business found in the field, then inspected at once from its own form.

@@ -32,16 +32,7 @@ async fn indicators(
     caller: Caller,
     ApiQuery(query): ApiQuery<IndicatorQuery>,
 ) -> Result<Json<Report>, ApiError> {
-    let year = query
-        .year
-        .as_deref()
-        .and_then(|year| year.parse().ok())
-        .ok_or_else(|| ApiError::invalid_field("year", "invalid", "Give a year, e.g. 2023."))
-        .and_then(check_year)?;
-    let quarter = match query.quarter.as_deref() {
-        None | Some("") => None,
-        Some(text) => Some(text.parse::<u32>().map_err(|_| bad_quarter())?),
-    };
+    let period = period_of(query.year.as_deref(), query.quarter.as_deref())?;
     let by_commune = match query.by.as_deref() {
         None | Some("") => false,
         Some("commune") => true,
@@ -53,7 +44,6 @@ async fn indicators(
             ))
         }
     };
-    let period = Period::new(year, quarter).ok_or_else(bad_quarter)?;
     let unit_id = query
         .org_unit
         .filter(|unit| !unit.is_empty())
@@ -64,6 +54,19 @@ async fn indicators(
     let units = ctx.store.org_units().await?;
     let report = report(ctx.store.as_ref(), &units, &unit_id, period, by_commune).await?;
     Ok(Json(report))
+}
+
+/// The period of `?year=&quarter=` (no quarter: the whole year), or a 422 naming the bad one.
+pub(super) fn period_of(year: Option<&str>, quarter: Option<&str>) -> Result<Period, ApiError> {
+    let year = year
+        .and_then(|year| year.parse().ok())
+        .ok_or_else(|| ApiError::invalid_field("year", "invalid", "Give a year, e.g. 2023."))
+        .and_then(check_year)?;
+    let quarter = match quarter {
+        None | Some("") => None,
+        Some(text) => Some(text.parse::<u32>().map_err(|_| bad_quarter())?),
+    };
+    Period::new(year, quarter).ok_or_else(bad_quarter)
 }
 
 fn bad_quarter() -> ApiError {

@@ -5,7 +5,7 @@
 //! mistake carries no small counts) hides commune-level counts under 5 for reports that leave the
 //! district. Each download is written to the audit log.
 
-use super::check_year;
+use super::indicators::period_of;
 use crate::auth::{Caller, ClientIp};
 use crate::error::{ApiError, ApiQuery};
 use crate::indicators::report;
@@ -17,7 +17,6 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use domain::indicator::Period;
 use domain::Lang;
 use serde::Deserialize;
 use serde_json::json;
@@ -69,17 +68,8 @@ async fn quarterly(
     ApiQuery(query): ApiQuery<ReportQuery>,
     format: Format,
 ) -> Result<Response, ApiError> {
-    let year = query
-        .year
-        .as_deref()
-        .and_then(|year| year.parse().ok())
-        .ok_or_else(|| ApiError::invalid_field("year", "invalid", "Give a year, e.g. 2023."))
-        .and_then(check_year)?;
-    let quarter = match query.quarter.as_deref() {
-        None | Some("") => None,
-        Some(text) => Some(text.parse::<u32>().map_err(|_| bad_quarter())?),
-    };
-    let period = Period::new(year, quarter).ok_or_else(bad_quarter)?;
+    let period = period_of(query.year.as_deref(), query.quarter.as_deref())?;
+    let (year, quarter) = (period.year(), period.quarter());
     let suppress = match query.suppress.as_deref() {
         None | Some("") | Some("true") => true,
         Some("false") => false,
@@ -158,8 +148,4 @@ async fn quarterly(
         body,
     )
         .into_response())
-}
-
-fn bad_quarter() -> ApiError {
-    ApiError::invalid_field("quarter", "invalid", "The quarter is 1, 2, 3 or 4.")
 }

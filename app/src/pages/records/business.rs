@@ -6,7 +6,7 @@ use domain::{BusinessType, Coded, RecordKind};
 use leptos::prelude::*;
 
 use super::commune::CommuneField;
-use super::editor::{Editor, EditorActions, EditorSave, EditorTop};
+use super::editor::{Editor, RecordForm};
 use super::fields::{choices, ChoiceField, DateField, TextField};
 use super::form_path;
 use crate::i18n::{tr, Key};
@@ -38,15 +38,6 @@ pub fn BusinessPage() -> impl IntoView {
             <a href=href class="button wide" data-testid="inspect-business">{tr(Key::InspectThisBusiness)}</a>
         })
     };
-    view! {
-        <EditorTop editor />
-        <form class="form record-form" novalidate on:submit=move |ev| editor.save(ev)>
-            <fieldset disabled=move || editor.voided()>
-                {fields}
-            </fieldset>
-            <EditorSave editor />
-        </form>
-        <div class="inspect-business">{inspect}</div>
-        <EditorActions editor />
-    }
+    let after = move || view! { <div class="inspect-business">{inspect}</div> };
+    view! { <RecordForm editor after>{fields}</RecordForm> }
 }

@@ -267,7 +267,7 @@ impl Editor {
 
 /// The title and what to know before editing.
 #[component]
-pub fn EditorTop(editor: Editor) -> impl IntoView {
+fn EditorTop(editor: Editor) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <h1>{move || editor.kind.label(i18n.lang.get())}</h1>
@@ -288,7 +288,7 @@ pub fn EditorTop(editor: Editor) -> impl IntoView {
 
 /// The end of the form: why it was not saved, and the save button.
 #[component]
-pub fn EditorSave(editor: Editor) -> impl IntoView {
+fn EditorSave(editor: Editor) -> impl IntoView {
     view! {
         {move || editor.problem.get().map(|key| view! {
             <p class="error" role="alert" data-testid="form-problem">{tr(key)}</p>
@@ -302,7 +302,7 @@ pub fn EditorSave(editor: Editor) -> impl IntoView {
 
 /// Below the form: discard the draft, void (after a confirmation), back to the list.
 #[component]
-pub fn EditorActions(editor: Editor) -> impl IntoView {
+fn EditorActions(editor: Editor) -> impl IntoView {
     let discard = move || {
         editor.has_draft().then(|| {
             let key = if editor.saved_before() { Key::DiscardEdit } else { Key::DiscardDraft };
@@ -340,10 +340,14 @@ pub fn EditorActions(editor: Editor) -> impl IntoView {
     }
 }
 
-/// A whole form page around its fields: title, the fields (locked once voided), save, and the
-/// actions below.
+/// A whole form page around its fields: title, the fields (locked once voided), save, what the
+/// kind shows after saving (`after`), and the actions below.
 #[component]
-pub fn RecordForm(editor: Editor, children: Children) -> impl IntoView {
+pub fn RecordForm(
+    editor: Editor,
+    children: Children,
+    #[prop(optional, into)] after: ViewFn,
+) -> impl IntoView {
     view! {
         <EditorTop editor />
         <form class="form record-form" novalidate on:submit=move |ev| editor.save(ev)>
@@ -352,6 +356,7 @@ pub fn RecordForm(editor: Editor, children: Children) -> impl IntoView {
             </fieldset>
             <EditorSave editor />
         </form>
+        {after.run()}
         <EditorActions editor />
     }
 }

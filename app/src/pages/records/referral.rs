@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::client_code::ClientCodeField;
 use super::commune::CommuneField;
-use super::editor::{Editor, EditorActions, EditorSave, EditorTop};
+use super::editor::{Editor, RecordForm};
 use super::fields::{choices, CheckField, ChoiceField, DateField, TextField};
 use crate::i18n::Key;
 
@@ -31,14 +31,5 @@ pub fn ReferralPage() -> impl IntoView {
         <DateField path="data.follow_up_on" label=Key::FieldFollowUpOn future=true />
     }
     .into_any();
-    view! {
-        <EditorTop editor />
-        <form class="form record-form" novalidate on:submit=move |ev| editor.save(ev)>
-            <fieldset disabled=move || editor.voided()>
-                {fields}
-            </fieldset>
-            <EditorSave editor />
-        </form>
-        <EditorActions editor />
-    }
+    view! { <RecordForm editor>{fields}</RecordForm> }
 }

@@ -4,7 +4,7 @@ use domain::{Audience, Coded, Language, OutreachFormat, RecordKind};
 use leptos::prelude::*;
 
 use super::commune::CommuneField;
-use super::editor::{Editor, EditorActions, EditorSave, EditorTop};
+use super::editor::{Editor, RecordForm};
 use super::fields::{choices, ChoiceField, DateField, NotesField, TextField};
 use crate::i18n::Key;
 
@@ -28,14 +28,5 @@ pub fn SessionPage() -> impl IntoView {
         <NotesField path="data.notes" label=Key::FieldNotes />
     }
     .into_any();
-    view! {
-        <EditorTop editor />
-        <form class="form record-form" novalidate on:submit=move |ev| editor.save(ev)>
-            <fieldset disabled=move || editor.voided()>
-                {fields}
-            </fieldset>
-            <EditorSave editor />
-        </form>
-        <EditorActions editor />
-    }
+    view! { <RecordForm editor>{fields}</RecordForm> }
 }
