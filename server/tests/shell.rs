@@ -61,7 +61,8 @@ async fn every_page_is_rendered_on_the_server(backend: Backend) {
         );
     }
     let settings = app.get("/settings").await.text().await.unwrap();
-    assert!(settings.contains("<h1>Cài đặt</h1>"));
+    // Leptos may put hydration markers (`<!>`) after the text.
+    assert!(settings.contains("<h1>Cài đặt<"));
     assert_eq!(app.get("/no/such/page").await.status(), 404);
 }
 
