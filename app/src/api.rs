@@ -45,9 +45,27 @@ impl Role {
     }
 }
 
+/// `POST /api/v1/auth/login` with the phone's `device_id`.
 #[derive(Clone, Debug, Deserialize)]
 pub struct SignIn {
+    pub token: String,
     pub officer: Officer,
+    /// The key the server keeps for this officer on this phone (see `offline::lock`).
+    #[serde(default)]
+    pub device_key: Option<String>,
+}
+
+/// `GET /api/v1/settings`, as every officer reads it; the phone keeps the last copy.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    pub tip_off_deadline_days: u32,
+    /// Idle minutes after which the phone locks itself.
+    #[serde(default = "default_lock_minutes")]
+    pub lock_after_minutes: u32,
+}
+
+fn default_lock_minutes() -> u32 {
+    10
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -138,6 +156,8 @@ pub enum ApiFailure {
     Offline,
     /// The server wants the officer to sign in again; nothing local is touched.
     Unauthenticated,
+    /// The officer's account is disabled (`account_disabled`).
+    Disabled,
     Rejected {
         status: u16,
         code: String,
@@ -150,6 +170,7 @@ impl ApiFailure {
         match self {
             ApiFailure::Offline => "offline",
             ApiFailure::Unauthenticated => "unauthenticated",
+            ApiFailure::Disabled => "account_disabled",
             ApiFailure::Rejected { code, .. } => code,
         }
     }
@@ -165,8 +186,10 @@ pub struct ErrorBody {
 
 impl ErrorBody {
     pub fn into_failure(self, status: u16) -> ApiFailure {
-        if self.error.code == "unauthenticated" {
-            return ApiFailure::Unauthenticated;
+        match self.error.code.as_str() {
+            "unauthenticated" => return ApiFailure::Unauthenticated,
+            "account_disabled" => return ApiFailure::Disabled,
+            _ => {}
         }
         let mut errors = self.error.errors;
         errors.extend(self.errors);

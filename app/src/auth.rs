@@ -1,20 +1,34 @@
-//! Who is signed in on this phone. The officer is remembered on the phone, so the app opens and
-//! works offline; when the server asks for a new sign-in, only the password is asked again.
+//! Who has this phone open. Officers sign in online with their password once, choose a PIN, and
+//! from then on open the app with the PIN (offline too); several officers can share a phone.
+//! While locked no officer's records can be read (see `offline::lock` and
+//! `docs/phone-security.md`). The app locks itself after the idle time the admin sets.
 
-use crate::api::{Me, Officer, SignIn, Verb};
-use crate::offline;
+use crate::api::{ApiFailure, Me, Officer, Settings, SignIn};
+use crate::offline::{self, keyring::PhoneOfficer, LockError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_location, use_navigate};
 use serde_json::json;
+
+/// Idle minutes before the lock when the server's setting was never fetched.
+const DEFAULT_LOCK_MINUTES: u32 = 10;
+/// How often the idle time is checked while the app is in front.
+const IDLE_CHECK_MS: u32 = 15_000;
 
 #[derive(Clone, Copy)]
 pub struct Auth {
+    /// The officer whose records are open; `None` while locked.
     pub officer: RwSignal<Option<Officer>>,
     /// False during the server render and until the phone's storage was read.
     pub loaded: RwSignal<bool>,
     /// The server refused the session: sign in again, keeping everything on the phone.
     pub expired: RwSignal<bool>,
+    /// Signed in with the password, no PIN chosen yet: the app asks for one before anything else.
+    pub needs_pin: RwSignal<bool>,
+    /// The officers known on this phone, for the lock screen.
+    pub known: RwSignal<Vec<PhoneOfficer>>,
+    /// Why the app locked itself, to say so on the lock screen.
+    pub locked_because: RwSignal<Option<crate::i18n::Key>>,
+    last_activity: StoredValue<u64>,
 }
 
 impl Auth {
@@ -23,72 +37,171 @@ impl Auth {
             officer: RwSignal::new(None),
             loaded: RwSignal::new(false),
             expired: RwSignal::new(false),
+            needs_pin: RwSignal::new(false),
+            known: RwSignal::new(Vec::new()),
+            locked_because: RwSignal::new(None),
+            last_activity: StoredValue::new(0),
         };
         provide_context(auth);
         auth
     }
 
-    /// Reads the remembered officer, then asks the server whether the session still stands.
+    /// Reads who uses this phone; called once after hydration. The app starts locked.
     pub fn load(self) {
-        self.officer.set(offline::load_officer());
+        self.known.set(offline::phone_officers());
         self.loaded.set(true);
-        if self.officer.get_untracked().is_some() {
-            spawn_local(async move {
-                match offline::api_get::<Me>("/api/v1/me").await {
-                    Ok(me) => self.remember(me.officer),
-                    Err(failure) => self.note(&failure),
-                }
-            });
+        self.touch();
+        offline::on_activity(move || self.touch());
+        offline::on_shown(move || self.lock_if_idle());
+        self.watch_idle();
+    }
+
+    fn touch(self) {
+        self.last_activity.set_value(offline::now_ms());
+    }
+
+    fn watch_idle(self) {
+        offline::after(IDLE_CHECK_MS, move || {
+            self.lock_if_idle();
+            self.watch_idle();
+        });
+    }
+
+    fn lock_after_ms(self) -> u64 {
+        let minutes = self
+            .officer
+            .with_untracked(|o| o.as_ref().and_then(|o| kept_settings(&o.id)))
+            .map_or(DEFAULT_LOCK_MINUTES, |s| s.lock_after_minutes);
+        u64::from(minutes.max(1)) * 60_000
+    }
+
+    fn lock_if_idle(self) {
+        let open = self.officer.with_untracked(Option::is_some);
+        let idle = offline::now_ms().saturating_sub(self.last_activity.get_value());
+        if open && idle >= self.lock_after_ms() {
+            self.locked_because.set(Some(crate::i18n::Key::LockedIdle));
+            spawn_local(self.lock());
         }
     }
 
-    pub fn remember(self, officer: Officer) {
-        offline::save_officer(&officer);
-        self.officer.set(Some(officer));
+    /// Closes the officer's records: every write is stored first.
+    pub async fn lock(self) {
+        offline::close_vault().await;
+        self.officer.set(None);
+        self.needs_pin.set(false);
+        self.known.set(offline::phone_officers());
+    }
+
+    fn opened(self, officer: Officer) {
+        self.touch();
+        self.locked_because.set(None);
         self.expired.set(false);
+        self.officer.set(Some(officer));
+        self.known.set(offline::phone_officers());
     }
 
-    /// Every failed request passes through here, so an expired session is noticed anywhere.
-    pub fn note(self, failure: &crate::api::ApiFailure) {
-        if *failure == crate::api::ApiFailure::Unauthenticated {
-            self.expired.set(true);
+    /// Every failed request passes through here, so an expired session or a disabled account is
+    /// noticed anywhere.
+    pub fn note(self, failure: &ApiFailure) {
+        match failure {
+            ApiFailure::Unauthenticated => self.expired.set(true),
+            ApiFailure::Disabled => {
+                let Some(officer) = self.officer.get_untracked() else {
+                    return;
+                };
+                spawn_local(async move {
+                    offline::forget_pin(&officer.id).await;
+                    self.locked_because.set(Some(crate::i18n::Key::AccountDisabled));
+                    self.lock().await;
+                });
+            }
+            _ => {}
         }
     }
 
-    pub async fn sign_in(
-        self,
-        username: String,
-        password: String,
-    ) -> Result<(), crate::api::ApiFailure> {
-        let body = json!({"username": username, "password": password});
-        let signed_in: SignIn = offline::api_send(Verb::Post, "/api/v1/auth/login", &body).await?;
-        self.remember(signed_in.officer);
+    /// Signs in with the password (online only) and opens the officer's records with the key the
+    /// server keeps for them; without a PIN yet, the app asks for one next.
+    pub async fn sign_in(self, username: String, password: String) -> Result<(), SignInError> {
+        let body = json!({"username": username, "password": password,
+            "device_id": offline::device_id()});
+        let signed_in: SignIn = offline::api_sign_in(&body)
+            .await
+            .map_err(SignInError::Api)?;
+        let device_key = signed_in
+            .device_key
+            .ok_or(SignInError::Lock(LockError::NoCrypto))?;
+        let has_pin =
+            offline::open_with_password(&signed_in.officer, &device_key, &signed_in.token)
+                .await
+                .map_err(SignInError::Lock)?;
+        self.needs_pin.set(!has_pin);
+        self.opened(signed_in.officer);
         Ok(())
     }
 
+    /// Opens an officer's records with their PIN, offline or online; online, the session is
+    /// checked too.
+    pub async fn unlock(self, officer_id: String, pin: String) -> Result<(), LockError> {
+        let result = offline::open_with_pin(&officer_id, &pin).await;
+        self.known.set(offline::phone_officers());
+        let officer = result?;
+        self.needs_pin.set(false);
+        self.opened(officer);
+        spawn_local(async move {
+            match offline::api_get::<Me>("/api/v1/me").await {
+                Ok(me) => self.officer.set(Some(me.officer)),
+                Err(failure) => self.note(&failure),
+            }
+        });
+        Ok(())
+    }
+
+    pub async fn choose_pin(self, pin: String) -> Result<(), LockError> {
+        offline::set_pin(&pin).await?;
+        self.needs_pin.set(false);
+        self.known.set(offline::phone_officers());
+        Ok(())
+    }
+
+    /// Records of the open officer the server does not have yet, which signing out keeps.
+    pub fn unsent(self) -> usize {
+        self.officer
+            .with_untracked(|o| o.as_ref().map(|o| offline::outbox(&o.id).unsent()))
+            .unwrap_or(0)
+    }
+
+    /// Ends the server session and removes the officer's synced records from the phone; records
+    /// not sent stay, encrypted, for their next sign-in. With none, nothing of theirs stays.
     pub async fn sign_out(self) {
+        let Some(officer) = self.officer.get_untracked() else {
+            return;
+        };
         // Offline, the server session simply expires on its own.
-        let _ = offline::api_send::<_, ()>(Verb::Post, "/api/v1/auth/logout", &json!({})).await;
-        offline::forget_officer();
-        self.officer.set(None);
+        let _ =
+            offline::api_send::<_, ()>(crate::api::Verb::Post, "/api/v1/auth/logout", &json!({}))
+                .await;
+        let kept = offline::outbox(&officer.id).forget_synced();
+        crate::offline::figures::forget_figures(&offline::OfficerStorage, &officer.id);
+        if kept == 0 {
+            offline::forget_officer(&officer.id).await;
+        }
+        self.lock().await;
         self.expired.set(false);
     }
+}
+
+/// Why a password sign-in did not open the app.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignInError {
+    Api(ApiFailure),
+    Lock(LockError),
+}
+
+/// The settings as last fetched by this officer.
+pub fn kept_settings(officer_id: &str) -> Option<Settings> {
+    serde_json::from_str(&offline::outbox(officer_id).settings()?).ok()
 }
 
 pub fn use_auth() -> Auth {
     expect_context::<Auth>()
-}
-
-/// Sends a phone with nobody signed in to the sign-in page.
-#[component]
-pub fn SignInGuard() -> impl IntoView {
-    let auth = use_auth();
-    let location = use_location();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        let path = location.pathname.get();
-        if auth.loaded.get() && auth.officer.with(Option::is_none) && path != "/signin" {
-            navigate("/signin", Default::default());
-        }
-    });
 }

@@ -1,12 +1,12 @@
 //! The document, the app frame (header, update banner, bottom navigation) and the routes.
 
-use crate::auth::{Auth, SignInGuard};
+use crate::auth::Auth;
 use crate::i18n::{provide_i18n, tr, use_i18n, Key, Lang};
 use crate::offline;
 use crate::offline::sync::{use_sync, SyncEngine};
 use crate::pages::{
     records, AdminAuditPage, AdminPage, AdminTargetsPage, AdminUnitsPage, AdminUsersPage,
-    DashboardPage, NotFoundPage, RecordsPage, ReferralPage, ReportPrintPage, SessionPage,
+    DashboardPage, Gate, NotFoundPage, RecordsPage, ReferralPage, ReportPrintPage, SessionPage,
     SettingsPage, SignInPage, SyncPage,
 };
 use leptos::prelude::*;
@@ -109,11 +109,12 @@ pub fn App() -> impl IntoView {
     view! {
         <Title text=tr(Key::AppName) />
         <Router>
-            <SignInGuard />
             <Header />
             <UpdateBanner />
             <ExpiredBanner />
             <main class="page">
+                // Locked, every page is the lock screen; unlocked, the page asked for opens.
+                <Show when=move || auth.officer.with(Option::is_some) && !auth.needs_pin.get() fallback=|| view! { <Gate /> }>
                 <Routes fallback=|| view! { <NotFoundPage /> }>
                     <Route path=path!("/") view=RecordsPage />
                     <Route path=path!("/records/session") view=SessionPage />
@@ -137,8 +138,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/targets") view=AdminTargetsPage />
                     <Route path=path!("/admin/audit") view=AdminAuditPage />
                 </Routes>
+                </Show>
             </main>
-            <BottomNav />
+            <Show when=move || auth.officer.with(Option::is_some)>
+                <BottomNav />
+            </Show>
         </Router>
     }
 }

@@ -2,7 +2,7 @@
 
 use super::outbox::{KeyValue, StoreError};
 use super::StoragePersistence;
-use crate::api::{ApiFailure, ErrorBody, Officer, Verb};
+use crate::api::{ApiFailure, ErrorBody, Verb};
 use crate::i18n::Lang;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_storage::{LocalStorage, Storage};
@@ -15,9 +15,6 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{ServiceWorkerRegistration, ServiceWorkerState};
 
 const LANG_KEY: &str = "pcmd.lang";
-/// The officer signed in on this phone; kept so the app opens offline, even after the server
-/// session expired.
-const OFFICER_KEY: &str = "pcmd.officer";
 
 thread_local! {
     /// Set when the officer asked for the new version: only then may a controller change reload.
@@ -67,6 +64,34 @@ pub fn on_connectivity_change(on_change: impl Fn(bool) + 'static) {
         let _ = window.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
         listener.forget();
     }
+}
+
+/// Calls `on_activity` on every tap or key press, for the idle lock.
+pub fn on_activity(on_activity: impl Fn() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let listener = Closure::<dyn Fn()>::new(on_activity);
+    for event in ["pointerdown", "keydown"] {
+        let _ = window.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+    }
+    listener.forget();
+}
+
+/// Calls `on_shown` when the page comes back from the background.
+pub fn on_shown(on_shown: impl Fn() + 'static) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let watched = document.clone();
+    let listener = Closure::<dyn Fn()>::new(move || {
+        if watched.visibility_state() == web_sys::VisibilityState::Visible {
+            on_shown();
+        }
+    });
+    let _ = document
+        .add_event_listener_with_callback("visibilitychange", listener.as_ref().unchecked_ref());
+    listener.forget();
 }
 
 fn has_controller() -> bool {
@@ -167,22 +192,24 @@ pub fn request_persistent_storage(on_answer: impl FnOnce(StoragePersistence) + '
     });
 }
 
-pub fn load_officer() -> Option<Officer> {
-    LocalStorage::get(OFFICER_KEY).ok()
-}
-
-pub fn save_officer(officer: &Officer) {
-    // Without it the officer signs in again next time; nothing else is lost.
-    let _ = LocalStorage::set(OFFICER_KEY, officer);
-}
-
-/// Forgets who is signed in. Each officer's outbox has its own key and is never touched here.
-pub fn forget_officer() {
-    LocalStorage::delete(OFFICER_KEY);
+/// How a request proves who sends it: the open officer's own session token, so that officers
+/// sharing a phone each act as themselves. Without an open officer (signing in) the browser's
+/// cookie goes as usual; an open officer without a token must sign in with the password first,
+/// and nothing is sent in their name meanwhile (the cookie may be a colleague's).
+fn authorized(request: RequestBuilder) -> Result<RequestBuilder, ApiFailure> {
+    let Some(officer_id) = super::open_officer() else {
+        return Ok(request);
+    };
+    let token = super::outbox(&officer_id)
+        .session_token()
+        .ok_or(ApiFailure::Unauthenticated)?;
+    Ok(request
+        .credentials(web_sys::RequestCredentials::Omit)
+        .header("Authorization", &format!("Bearer {token}")))
 }
 
 pub async fn api_get<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
-    let response = Request::get(path)
+    let response = authorized(Request::get(path))?
         .send()
         .await
         .map_err(|_| ApiFailure::Offline)?;
@@ -200,7 +227,16 @@ pub async fn api_send<B: Serialize, T: DeserializeOwned>(
         Verb::Patch => Request::patch(path),
         Verb::Delete => Request::delete(path),
     };
+    let request = authorized(request)?;
     let request = RequestBuilder::json(request, body).map_err(|_| ApiFailure::Offline)?;
+    let response = request.send().await.map_err(|_| ApiFailure::Offline)?;
+    read(response).await
+}
+
+/// Signing in with the password: a plain request, whoever's records are open.
+pub async fn api_sign_in<B: Serialize, T: DeserializeOwned>(body: &B) -> Result<T, ApiFailure> {
+    let request = RequestBuilder::json(Request::post("/api/v1/auth/login"), body)
+        .map_err(|_| ApiFailure::Offline)?;
     let response = request.send().await.map_err(|_| ApiFailure::Offline)?;
     read(response).await
 }
@@ -298,6 +334,21 @@ pub fn random_bytes() -> [u8; 16] {
 pub fn replace_url(url: &str) {
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(url));
+    }
+}
+
+/// Starts a User Timing measure named `name` that [`measure`] ends, for work that awaits.
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(&format!("{name}.start"));
+    }
+}
+
+pub fn measure(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let start = format!("{name}.start");
+        let _ = performance.measure_with_start_mark(name, &start);
+        performance.clear_marks_with_mark_name(&start);
     }
 }
 

@@ -57,6 +57,13 @@ pub fn keep_figures<S: KeyValue, T: Serialize>(
     store.set(&this, &json)
 }
 
+/// Removes every period the officer kept (signing out).
+pub fn forget_figures<S: KeyValue>(store: &S, officer_id: &str) {
+    for key in store.keys(&prefix(officer_id)) {
+        store.remove(&key);
+    }
+}
+
 /// The officer's last figures of `year`, `quarter` on this phone, if any could be read.
 pub fn kept_figures<S: KeyValue, T: DeserializeOwned>(
     store: &S,

@@ -1,16 +1,26 @@
 //! The only code that touches browser storage, the service worker and the network.
 //! Both sides expose the same functions; on the server they do nothing, so components need no `cfg`.
-//! `outbox`, `figures` and `clock` are plain Rust over that boundary, tested natively.
+//! `outbox`, `figures`, `keyring`, `vault` and `clock` are plain Rust over that boundary, tested
+//! natively. An officer's items are only readable through [`OfficerStorage`] while unlocked
+//! (`lock`, browser side).
 
 pub mod clock;
 pub mod figures;
+pub mod keyring;
 pub mod outbox;
 pub mod sync;
+pub mod vault;
 
 #[cfg(feature = "hydrate")]
 mod browser;
 #[cfg(feature = "hydrate")]
 pub use browser::*;
+#[cfg(feature = "hydrate")]
+mod lock;
+#[cfg(feature = "hydrate")]
+pub use lock::*;
+#[cfg(feature = "hydrate")]
+mod webcrypto;
 
 #[cfg(not(feature = "hydrate"))]
 mod server;
@@ -25,9 +35,28 @@ pub enum StoragePersistence {
     Denied,
 }
 
-/// The signed-in officer's outbox on this phone.
-pub fn outbox(officer_id: &str) -> outbox::Outbox<PhoneStorage> {
-    outbox::Outbox::new(PhoneStorage, officer_id)
+/// Why an officer's records could not be opened or locked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LockError {
+    /// The browser has no WebCrypto here (it needs HTTPS), or it failed.
+    NoCrypto,
+    Storage(outbox::StoreError),
+    WrongPin { left: u32 },
+    /// No PIN to open with (never set, five wrong ones, or the account was disabled): only a
+    /// password sign-in opens the records.
+    PinGone,
+    /// The records on the phone are under a key the server does not hold: open them with the PIN.
+    Unreadable,
+}
+
+/// The unlocked officer's outbox on this phone (empty and unwritable while locked).
+pub fn outbox(officer_id: &str) -> outbox::Outbox<OfficerStorage> {
+    outbox::Outbox::new(OfficerStorage, officer_id)
+}
+
+/// The officers who used this phone, the last one first.
+pub fn phone_officers() -> Vec<keyring::PhoneOfficer> {
+    keyring::officers(&PhoneStorage)
 }
 
 /// A new record id, made on the phone.

@@ -760,10 +760,56 @@ impl<S: KeyValue> Outbox<S> {
         self.store
             .set(&format!("{}synced_at", self.prefix), &at.to_string())
     }
+
+    /// The officer's server session token, sent as `Authorization: Bearer`, so that officers
+    /// sharing a phone each sync as themselves.
+    pub fn session_token(&self) -> Option<String> {
+        self.store.get(&format!("{}session", self.prefix))
+    }
+
+    pub fn keep_session_token(&self, token: &str) -> Result<(), StoreError> {
+        self.store.set(&format!("{}session", self.prefix), token)
+    }
+
+    /// The settings every officer reads (`GET /api/v1/settings`), as last fetched, as JSON.
+    pub fn settings(&self) -> Option<String> {
+        self.store.get(&format!("{}settings", self.prefix))
+    }
+
+    pub fn keep_settings(&self, json: &str) -> Result<(), StoreError> {
+        self.store.set(&format!("{}settings", self.prefix), json)
+    }
+
+    /// Records the server does not have yet: drafts, waiting, in conflict, rejected.
+    pub fn unsent(&self) -> usize {
+        let counts = self.counts();
+        counts.total() - counts.get(StateTag::Synced)
+    }
+
+    /// For signing out: removes every synced record and what the officer fetched (the server keeps
+    /// all of it), and the pull cursor so that the next sign-in brings the records back. Records
+    /// not sent stay. Gives how many stayed.
+    pub fn forget_synced(&self) -> usize {
+        let mut index = self.index();
+        for (id, _) in index.0.iter().filter(|(_, tag)| *tag == StateTag::Synced) {
+            self.store.remove(&self.item_key(id));
+        }
+        index.0.retain(|(_, tag)| *tag != StateTag::Synced);
+        for name in ["cursor", "synced_at", "session", "units", "settings"] {
+            self.store.remove(&format!("{}{name}", self.prefix));
+        }
+        if index.0.is_empty() {
+            self.store.remove(&self.index_key());
+        } else {
+            // Unwritten, the index is rebuilt from the items that stayed.
+            let _ = self.write_index(&index);
+        }
+        index.0.len()
+    }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::cell::RefCell;
     use std::collections::BTreeMap;
     use std::rc::Rc;
@@ -774,7 +820,7 @@ mod tests {
 
     /// localStorage in memory, with an optional quota in characters (keys and values).
     #[derive(Clone, Default)]
-    struct Memory {
+    pub(crate) struct Memory {
         items: Rc<RefCell<BTreeMap<String, String>>>,
         quota: Rc<RefCell<Option<usize>>>,
     }
@@ -1415,5 +1461,42 @@ mod tests {
         );
         outbox.keep_cursor(&page.next_cursor).unwrap();
         assert_eq!(outbox.cursor().as_deref(), Some("c1"));
+    }
+
+    #[test]
+    fn signing_out_keeps_only_what_the_server_does_not_have() {
+        let (memory, outbox) = outbox();
+        let (a, b) = (session(1, 1), session(2, 2));
+        outbox.save(a.clone(), 1).unwrap();
+        outbox.save(b.clone(), 1).unwrap();
+        outbox
+            .apply_results(std::slice::from_ref(&a), &[result(&a, "applied", Some(1))], 2)
+            .unwrap();
+        outbox
+            .keep_draft(&id(3), RecordKind::Referral, draft(&[("a", "b")]), 3)
+            .unwrap();
+        outbox.restore(&[stored(&session(4, 4), 2)], 4).unwrap();
+        outbox.keep_cursor("c9").unwrap();
+        outbox.keep_session_token("tok").unwrap();
+        outbox.keep_org_units(&[]).unwrap();
+        assert_eq!(outbox.unsent(), 2);
+
+        assert_eq!(outbox.forget_synced(), 2);
+        let ids: Vec<String> = outbox.entries().into_iter().map(|e| e.id).collect();
+        assert_eq!(ids, [b.id.clone(), id(3)]);
+        assert_eq!(outbox.cursor(), None);
+        assert_eq!(outbox.session_token(), None);
+        assert_eq!(outbox.oldest_waiting(10), vec![b]);
+        let left: Vec<String> = memory.keys("pcmd.outbox.officer-1.");
+        assert_eq!(left.len(), 3, "{left:?}");
+
+        // With nothing unsent, nothing of the officer stays.
+        let (memory, outbox) = self::outbox();
+        outbox.save(a.clone(), 1).unwrap();
+        outbox
+            .apply_results(std::slice::from_ref(&a), &[result(&a, "applied", Some(1))], 2)
+            .unwrap();
+        assert_eq!(outbox.forget_synced(), 0);
+        assert!(memory.keys("pcmd.outbox.officer-1.").is_empty());
     }
 }

@@ -1,7 +1,7 @@
 //! Server-side stand-ins: rendering on the server has no browser state.
 
 use super::outbox::{KeyValue, StoreError};
-use super::StoragePersistence;
+use super::{LockError, StoragePersistence};
 use crate::api::{ApiFailure, Officer, Verb};
 use crate::i18n::Lang;
 use serde::{de::DeserializeOwned, Serialize};
@@ -22,21 +22,21 @@ pub fn is_online() -> bool {
 
 pub fn on_connectivity_change(_on_change: impl Fn(bool) + 'static) {}
 
+pub fn on_activity(_on_activity: impl Fn() + 'static) {}
+
+pub fn on_shown(_on_shown: impl Fn() + 'static) {}
+
 pub fn register_service_worker(_on_update_ready: impl Fn() + 'static) {}
 
 pub fn apply_update() {}
 
 pub fn request_persistent_storage(_on_answer: impl FnOnce(StoragePersistence) + 'static) {}
 
-pub fn load_officer() -> Option<Officer> {
-    None
+pub async fn api_get<T: DeserializeOwned>(_path: &str) -> Result<T, ApiFailure> {
+    Err(ApiFailure::Offline)
 }
 
-pub fn save_officer(_officer: &Officer) {}
-
-pub fn forget_officer() {}
-
-pub async fn api_get<T: DeserializeOwned>(_path: &str) -> Result<T, ApiFailure> {
+pub async fn api_sign_in<B: Serialize, T: DeserializeOwned>(_body: &B) -> Result<T, ApiFailure> {
     Err(ApiFailure::Offline)
 }
 
@@ -67,6 +67,59 @@ impl KeyValue for PhoneStorage {
     }
 }
 
+/// Nothing is ever unlocked on the server: an officer's storage there is always empty.
+pub struct OfficerStorage;
+
+impl KeyValue for OfficerStorage {
+    fn get(&self, _key: &str) -> Option<String> {
+        None
+    }
+
+    fn set(&self, _key: &str, _value: &str) -> Result<(), StoreError> {
+        Err(StoreError::Unavailable)
+    }
+
+    fn remove(&self, _key: &str) {}
+
+    fn keys(&self, _prefix: &str) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+pub fn crypto_available() -> bool {
+    false
+}
+
+pub fn open_officer() -> Option<String> {
+    None
+}
+
+pub async fn flush() -> Result<(), StoreError> {
+    Err(StoreError::Unavailable)
+}
+
+pub async fn close_vault() {}
+
+pub async fn open_with_password(
+    _officer: &Officer,
+    _device_key: &str,
+    _token: &str,
+) -> Result<bool, LockError> {
+    Err(LockError::NoCrypto)
+}
+
+pub async fn open_with_pin(_officer_id: &str, _pin: &str) -> Result<Officer, LockError> {
+    Err(LockError::NoCrypto)
+}
+
+pub async fn set_pin(_pin: &str) -> Result<(), LockError> {
+    Err(LockError::NoCrypto)
+}
+
+pub async fn forget_pin(_officer_id: &str) {}
+
+pub async fn forget_officer(_officer_id: &str) {}
+
 /// Timers only run in the browser.
 pub fn after(_ms: u32, _work: impl FnOnce() + 'static) {}
 
@@ -83,6 +136,10 @@ pub fn random_bytes() -> [u8; 16] {
 }
 
 pub fn replace_url(_url: &str) {}
+
+pub fn mark(_name: &str) {}
+
+pub fn measure(_name: &str) {}
 
 pub fn timed<T>(_name: &str, work: impl FnOnce() -> T) -> T {
     work()

@@ -57,6 +57,8 @@ enum Stop {
     Retry,
     /// The session expired: the officer signs in again, then it goes on.
     Expired,
+    /// The account is disabled: nothing more is sent in its name.
+    Disabled,
     /// The phone's storage refused a write; what was stored before is intact.
     Storage(StoreError),
 }
@@ -64,6 +66,7 @@ enum Stop {
 fn stop_of(failure: ApiFailure) -> Stop {
     match failure {
         ApiFailure::Unauthenticated => Stop::Expired,
+        ApiFailure::Disabled => Stop::Disabled,
         _ => Stop::Retry,
     }
 }
@@ -187,6 +190,10 @@ impl SyncEngine {
                 self.auth.note(&ApiFailure::Unauthenticated);
                 self.problem.set(Some(Key::SessionExpired));
             }
+            Err(Stop::Disabled) => {
+                self.auth.note(&ApiFailure::Disabled);
+                self.problem.set(Some(Key::AccountDisabled));
+            }
             Err(stop) => {
                 self.problem.set(Some(match stop {
                     Stop::Storage(StoreError::Full) => Key::SyncStorageFull,
@@ -261,6 +268,7 @@ impl SyncEngine {
                 changed += outbox
                     .apply_results(&batch, &results, super::now_ms())
                     .map_err(Stop::Storage)?;
+                super::flush().await.map_err(Stop::Storage)?;
                 done += batch.len();
                 self.progress.set((done, total.max(done)));
                 self.show_waiting(outbox);
@@ -310,6 +318,8 @@ impl SyncEngine {
             outbox
                 .keep_cursor(&page.next_cursor)
                 .map_err(Stop::Storage)?;
+            // Stored in order: if the records did not fit, the cursor after them is undone too.
+            super::flush().await.map_err(Stop::Storage)?;
             if restored > 0 {
                 self.changed();
             }

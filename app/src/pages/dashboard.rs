@@ -14,7 +14,7 @@ use crate::api::{ApiFailure, CommuneFigures, IndicatorFigure, IndicatorReport, O
 use crate::auth::use_auth;
 use crate::i18n::{failure_text, tr, use_i18n, Key, Lang};
 use crate::offline::figures::{keep_figures, kept_figures};
-use crate::offline::{self, clock, PhoneStorage};
+use crate::offline::{self, clock, OfficerStorage};
 use crate::shell::AppState;
 
 /// The first year of the plan; the year picker starts there.
@@ -139,7 +139,7 @@ pub(super) fn load_period(
     let current = move || generation.try_get_value() == Some(token);
     let kept = {
         let officer_id = officer.id.clone();
-        move || kept_figures::<_, Snapshot>(&PhoneStorage, &officer_id, year, quarter)
+        move || kept_figures::<_, Snapshot>(&OfficerStorage, &officer_id, year, quarter)
     };
     if !online {
         shown.set(kept().map_or(Shown::Nothing, |k| Shown::Kept(k.at, k.figures)));
@@ -174,7 +174,7 @@ pub(super) fn load_period(
         let keep = |snapshot: &Snapshot| {
             // Only a convenience for later: a full phone keeps its records, not these.
             let _ = keep_figures(
-                &PhoneStorage,
+                &OfficerStorage,
                 &officer.id,
                 year,
                 quarter,

@@ -12,7 +12,7 @@ pub use admin::{AdminAuditPage, AdminPage, AdminTargetsPage, AdminUnitsPage, Adm
 pub use dashboard::DashboardPage;
 pub use records::{RecordsPage, ReferralPage, SessionPage};
 pub use report::ReportPrintPage;
-pub use signin::SignInPage;
+pub use signin::{Gate, SignInPage};
 pub use sync::SyncPage;
 
 use crate::api::Role;
@@ -30,13 +30,24 @@ pub fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let navigate = use_navigate();
-    let sign_out = move |_| {
+    // Signing out with records not sent asks first, naming how many stay on the phone.
+    let unsent = RwSignal::new(None::<usize>);
+    let sign_out = move || {
         let navigate = navigate.clone();
+        unsent.set(None);
         spawn_local(async move {
             auth.sign_out().await;
-            navigate("/signin", Default::default());
+            navigate("/", Default::default());
         });
     };
+    let ask_sign_out = {
+        let sign_out = sign_out.clone();
+        move |_: leptos::ev::MouseEvent| match auth.unsent() {
+            0 => sign_out(),
+            n => unsent.set(Some(n)),
+        }
+    };
+    let lock = move |_| spawn_local(auth.lock());
     let is_admin = move || {
         auth.officer
             .with(|o| o.as_ref().is_some_and(|o| o.role == Role::Admin))
@@ -68,7 +79,19 @@ pub fn SettingsPage() -> impl IntoView {
                 <Show when=is_admin>
                     <A href="/admin" attr:class="button wide link">{tr(Key::AdminTitle)}</A>
                 </Show>
-                <button class="button wide secondary" on:click=sign_out.clone()>{tr(Key::SignOut)}</button>
+                <button class="button wide secondary" data-testid="lock-now" on:click=lock>{tr(Key::LockNow)}</button>
+                <button class="button wide secondary" data-testid="sign-out" on:click=ask_sign_out.clone()>{tr(Key::SignOut)}</button>
+                {let sign_out = sign_out.clone(); move || unsent.get().map(|n| {
+                    let sign_out = sign_out.clone();
+                    view! {
+                        <div class="notice" role="alert" data-testid="sign-out-warning">
+                            <p>{tr(Key::SignOutUnsent)}" "<strong data-testid="unsent-count">{n}</strong></p>
+                            <p>{tr(Key::SignOutSynced)}</p>
+                            <button class="button wide" data-testid="sign-out-anyway" on:click=move |_| sign_out()>{tr(Key::SignOutAnyway)}</button>
+                            <button class="button wide secondary" on:click=move |_| unsent.set(None)>{tr(Key::Cancel)}</button>
+                        </div>
+                    }
+                })}
             </section>
         </Show>
         <section class="card">

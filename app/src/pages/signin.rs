@@ -1,13 +1,218 @@
-//! The sign-in page: first sign-in on a phone, a change of officer, or a new password after the
-//! server session expired (nothing on the phone is touched).
+//! Opening the app: the lock screen shown on every page while no officer's records are open (the
+//! officers known on this phone, each with their PIN; or the password form), the PIN chooser after
+//! a first password sign-in, and `/signin` for a password sign-in while open (the session expired,
+//! or another officer).
 
 use crate::api::ApiFailure;
-use crate::auth::use_auth;
+use crate::auth::{use_auth, SignInError};
 use crate::i18n::{tr, use_i18n, Key};
+use crate::offline::{keyring, LockError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
+fn lock_key(error: LockError) -> Key {
+    match error {
+        LockError::NoCrypto => Key::NoCrypto,
+        LockError::Storage(outbox_error) => super::records::storage_key(outbox_error),
+        LockError::WrongPin { .. } => Key::PinWrong,
+        LockError::PinGone => Key::PinGone,
+        LockError::Unreadable => Key::LockUnreadable,
+    }
+}
+
+/// What stands in front of every page while locked.
+#[component]
+pub fn Gate() -> impl IntoView {
+    let auth = use_auth();
+    let with_password = RwSignal::new(false);
+    let has_pin = move || auth.known.with(|known| known.iter().any(|k| k.pin.is_some()));
+    view! {
+        <Show when=move || auth.locked_because.get().is_some()>
+            <p class="notice" role="status">{move || auth.locked_because.get().map(|k| use_i18n().t(k))}</p>
+        </Show>
+        {move || {
+            if auth.needs_pin.get() && auth.officer.with(Option::is_some) {
+                view! { <ChoosePin /> }.into_any()
+            } else if has_pin() && !with_password.get() {
+                view! { <PinUnlock with_password /> }.into_any()
+            } else {
+                view! {
+                    <SignInPage />
+                    <Show when=has_pin>
+                        <button class="button wide secondary" on:click=move |_| with_password.set(false)>
+                            {tr(Key::UsePin)}
+                        </button>
+                    </Show>
+                }
+                .into_any()
+            }
+        }}
+    }
+}
+
+/// The officers known on this phone and the PIN of the one chosen.
+#[component]
+fn PinUnlock(with_password: RwSignal<bool>) -> impl IntoView {
+    let auth = use_auth();
+    let i18n = use_i18n();
+    let officers = move || {
+        auth.known
+            .get()
+            .into_iter()
+            .filter(|k| k.pin.is_some())
+            .collect::<Vec<_>>()
+    };
+    let chosen = RwSignal::new(None::<String>);
+    let chosen_id = move || {
+        chosen
+            .get()
+            .or_else(|| officers().first().map(|k| k.officer.id.clone()))
+    };
+    let pin = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<(Key, Option<u32>)>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Some(officer_id), typed) = (chosen_id(), pin.get_untracked()) else {
+            return;
+        };
+        if busy.get_untracked() {
+            return;
+        }
+        if !keyring::valid_pin(&typed) {
+            problem.set(Some((Key::PinInvalid, None)));
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let result = auth.unlock(officer_id, typed).await;
+            busy.set(false);
+            pin.set(String::new());
+            problem.set(match result {
+                Ok(()) => None,
+                Err(LockError::WrongPin { left }) => Some((Key::PinWrong, Some(left))),
+                Err(error) => Some((lock_key(error), None)),
+            });
+        });
+    };
+    view! {
+        <h1>{tr(Key::LockTitle)}</h1>
+        <p class="hint">{tr(Key::LockIntro)}</p>
+        <form class="form" on:submit=submit>
+            <fieldset class="choices officers">
+                <legend>{tr(Key::LockOfficer)}</legend>
+                <For each=officers key=|k| k.officer.id.clone() let:known>
+                    {
+                        let id = known.officer.id.clone();
+                        let pressed_id = id.clone();
+                        view! {
+                            <button
+                                type="button"
+                                class="choice"
+                                data-testid="known-officer"
+                                aria-pressed=move || (chosen_id().as_deref() == Some(pressed_id.as_str())).to_string()
+                                on:click=move |_| {
+                                    chosen.set(Some(id.clone()));
+                                    problem.set(None);
+                                }
+                            >
+                                <strong>{known.officer.display_name.clone()}</strong>
+                                <span class="sub">{known.officer.username.clone()}" · "{known.officer.org_unit.name.clone()}</span>
+                            </button>
+                        }
+                    }
+                </For>
+            </fieldset>
+            <label>
+                <span>{tr(Key::Pin)}</span>
+                <input
+                    name="pin"
+                    type="password"
+                    inputmode="numeric"
+                    pattern="[0-9]*"
+                    maxlength="6"
+                    autocomplete="off"
+                    required
+                    prop:value=pin
+                    on:input=move |ev| pin.set(event_target_value(&ev))
+                />
+            </label>
+            {move || problem.get().map(|(key, left)| view! {
+                <p class="error" role="alert" data-testid="pin-problem">
+                    {i18n.t(key)}{left.map(|n| format!(" {n}"))}
+                </p>
+            })}
+            <button class="button wide" type="submit" disabled=busy>{tr(Key::Unlock)}</button>
+        </form>
+        <button class="button wide secondary" on:click=move |_| with_password.set(true)>
+            {tr(Key::UsePassword)}
+        </button>
+    }
+}
+
+/// Right after a first password sign-in on this phone (or after the PIN's key was deleted).
+#[component]
+fn ChoosePin() -> impl IntoView {
+    let auth = use_auth();
+    let i18n = use_i18n();
+    let first = RwSignal::new(String::new());
+    let second = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<Key>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (a, b) = (first.get_untracked(), second.get_untracked());
+        if !keyring::valid_pin(&a) {
+            problem.set(Some(Key::PinInvalid));
+            return;
+        }
+        if a != b {
+            problem.set(Some(Key::PinMismatch));
+            return;
+        }
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let result = auth.choose_pin(a).await;
+            busy.set(false);
+            problem.set(result.err().map(lock_key));
+        });
+    };
+    let field = |name: &'static str, key: Key, value: RwSignal<String>| {
+        view! {
+            <label>
+                <span>{tr(key)}</span>
+                <input
+                    name=name
+                    type="password"
+                    inputmode="numeric"
+                    pattern="[0-9]*"
+                    maxlength="6"
+                    autocomplete="new-password"
+                    required
+                    prop:value=value
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                />
+            </label>
+        }
+    };
+    view! {
+        <h1>{tr(Key::ChoosePinTitle)}</h1>
+        <p class="hint">{tr(Key::ChoosePinIntro)}</p>
+        <form class="form" on:submit=submit data-testid="choose-pin">
+            {field("new_pin", Key::PinNew, first)}
+            {field("repeat_pin", Key::PinRepeat, second)}
+            {move || problem.get().map(|key| view! { <p class="error" role="alert">{i18n.t(key)}</p> })}
+            <button class="button wide" type="submit" disabled=busy>{tr(Key::SavePin)}</button>
+        </form>
+    }
+}
+
+/// The password form: a first sign-in on this phone, another officer, a forgotten PIN, or an
+/// expired session (nothing on the phone is touched).
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let auth = use_auth();
@@ -17,11 +222,12 @@ pub fn SignInPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Key>);
     let busy = RwSignal::new(false);
-    // Someone remembered on this phone signs in again as themselves.
-    let known = move || auth.officer.get().map(|o| o.username);
+    // The open officer signs in again as themselves after their session expired.
     Effect::new(move |_| {
-        if let Some(name) = known() {
-            username.set(name);
+        if let Some(officer) = auth.officer.get() {
+            if auth.expired.get() {
+                username.set(officer.username);
+            }
         }
     });
 
@@ -49,8 +255,10 @@ pub fn SignInPage() -> impl IntoView {
                     password.set(String::new());
                     navigate("/", Default::default());
                 }
-                Err(failure) => problem.set(Some(match &failure {
+                Err(SignInError::Lock(error)) => problem.set(Some(lock_key(error))),
+                Err(SignInError::Api(failure)) => problem.set(Some(match &failure {
                     ApiFailure::Offline => Key::SignInOffline,
+                    ApiFailure::Disabled => Key::AccountDisabled,
                     f if f.code() == "too_many_attempts" => Key::SignInTooMany,
                     f if f.code() == "invalid_credentials" => Key::SignInInvalid,
                     _ => Key::ErrorUnexpected,
@@ -72,7 +280,6 @@ pub fn SignInPage() -> impl IntoView {
                     autocomplete="username"
                     autocapitalize="none"
                     required
-                    readonly=move || known().is_some()
                     prop:value=username
                     on:input=move |ev| username.set(event_target_value(&ev))
                 />
@@ -95,8 +302,6 @@ pub fn SignInPage() -> impl IntoView {
                 {tr(Key::SignIn)}
             </button>
         </form>
-        <Show when=move || known().is_some()>
-            <p class="hint">{tr(Key::SignInOtherHint)}</p>
-        </Show>
+        <p class="hint">{tr(Key::SignInOtherHint)}</p>
     }
 }

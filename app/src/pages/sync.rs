@@ -40,16 +40,21 @@ pub fn SyncPage() -> impl IntoView {
             return;
         };
         let outbox = offline::outbox(&officer.id);
-        match outbox.resolve_conflict(&id, resolution, offline::now_ms()) {
-            Ok(()) => {
-                app.waiting.set(outbox.counts().get(StateTag::Waiting));
-                engine.changed();
-                if resolution == Resolution::KeepMine {
-                    engine.sync_now();
-                }
+        let resolved = outbox.resolve_conflict(&id, resolution, offline::now_ms());
+        leptos::task::spawn_local(async move {
+            let stored = match resolved {
+                Ok(()) => offline::flush().await,
+                failed => failed,
+            };
+            // Undone in memory when it did not fit, so the lists show what is stored.
+            app.waiting.set(outbox.counts().get(StateTag::Waiting));
+            engine.changed();
+            match stored {
+                Ok(()) if resolution == Resolution::KeepMine => engine.sync_now(),
+                Ok(()) => {}
+                Err(_) => engine.problem.set(Some(Key::StorageFull)),
             }
-            Err(_) => engine.problem.set(Some(Key::StorageFull)),
-        }
+        });
     };
     let last = move || match engine.last_synced.get() {
         Some(ms) => format!("{}: {}", i18n.t(Key::LastSynced), clock::vietnam_time(ms)),

@@ -6,6 +6,7 @@
 
 use domain::{Coded, RecordKind};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use serde_json::Value;
 
@@ -120,7 +121,7 @@ impl Editor {
         }
     }
 
-    fn outbox(self) -> Option<(offline::outbox::Outbox<offline::PhoneStorage>, String)> {
+    fn outbox(self) -> Option<(offline::outbox::Outbox<offline::OfficerStorage>, String)> {
         let officer = self.auth.officer.get_untracked()?;
         Some((offline::outbox(&officer.id), self.id.get_untracked()?))
     }
@@ -138,6 +139,13 @@ impl Editor {
             offline::now_ms(),
         ) {
             Ok(()) => {
+                // A draft that did not fit is undone in memory too: say so.
+                let problem = self.problem;
+                spawn_local(async move {
+                    if let Err(error) = offline::flush().await {
+                        problem.set(Some(storage_key(error)));
+                    }
+                });
                 if first {
                     // A reload now reopens this draft.
                     let path = form_path(self.kind);
@@ -184,22 +192,29 @@ impl Editor {
                 return;
             }
         };
-        let saved = offline::timed("pcmd.outbox.save", || {
-            outbox.save(record, offline::now_ms())
-        });
-        match saved {
-            // A business found in the field is often inspected at once: its form stays open
-            // with the way to do so.
-            Ok(entry) if self.kind == RecordKind::Business => {
-                offline::replace_url(&format!("{}?id={id}", form_path(self.kind)));
-                self.stored.set(Some(entry));
-                self.problem.set(None);
-                self.just_saved.set(true);
-                show_waiting(self.app, &outbox);
+        // Measured until the encrypted copy is stored: only then is the record kept.
+        offline::mark("pcmd.outbox.save");
+        let saved = outbox.save(record, offline::now_ms());
+        spawn_local(async move {
+            let saved = match saved {
+                Ok(entry) => offline::flush().await.map(|()| entry),
+                Err(error) => Err(error),
+            };
+            offline::measure("pcmd.outbox.save");
+            match saved {
+                // A business found in the field is often inspected at once: its form stays open
+                // with the way to do so.
+                Ok(entry) if self.kind == RecordKind::Business => {
+                    offline::replace_url(&format!("{}?id={id}", form_path(self.kind)));
+                    self.stored.set(Some(entry));
+                    self.problem.set(None);
+                    self.just_saved.set(true);
+                    show_waiting(self.app, &outbox);
+                }
+                // On failure the form keeps what was typed, to save again.
+                saved => self.leave(saved.map(|_| ())),
             }
-            // On failure the form keeps what was typed, to save again.
-            saved => self.leave(saved.map(|_| ())),
-        }
+        });
     }
 
     /// The record's id, once the form is open.
@@ -212,16 +227,23 @@ impl Editor {
         self.just_saved.get()
     }
 
+    /// Back to the list once the change is stored encrypted; on failure the form stays.
     fn leave(self, result: Result<(), StoreError>) {
-        match result {
-            Ok(()) => {
-                if let Some((outbox, _)) = self.outbox() {
-                    show_waiting(self.app, &outbox);
+        spawn_local(async move {
+            let result = match result {
+                Ok(()) => offline::flush().await,
+                failed => failed,
+            };
+            match result {
+                Ok(()) => {
+                    if let Some((outbox, _)) = self.outbox() {
+                        show_waiting(self.app, &outbox);
+                    }
+                    self.done.run(());
                 }
-                self.done.run(());
+                Err(error) => self.problem.set(Some(storage_key(error))),
             }
-            Err(error) => self.problem.set(Some(storage_key(error))),
-        }
+        });
     }
 
     fn void(self) {

@@ -36,11 +36,10 @@ use domain::RecordKind;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{Officer, OrgUnit};
+use crate::api::{Officer, OrgUnit, Settings};
 use crate::i18n::Key;
 use crate::offline;
 use crate::offline::outbox::{KeyValue, Outbox, StateTag, StoreError};
-use crate::offline::PhoneStorage;
 use crate::shell::AppState;
 
 /// The page of a kind's form.
@@ -69,7 +68,7 @@ pub(crate) fn state_key(tag: StateTag) -> Key {
     }
 }
 
-fn storage_key(error: StoreError) -> Key {
+pub(crate) fn storage_key(error: StoreError) -> Key {
     match error {
         StoreError::Full => Key::StorageFull,
         StoreError::Unavailable => Key::StorageUnavailable,
@@ -104,24 +103,17 @@ async fn fetch_org_units(officer_id: String) -> Option<Vec<OrgUnit>> {
     Some(units)
 }
 
-/// Where the phone keeps the district's tip-off deadline, to show it offline.
-const DEADLINE_KEY: &str = "pcmd.settings.tip_off_deadline_days";
-
-/// The settings every officer reads (`GET /api/v1/settings`).
-#[derive(serde::Deserialize)]
-struct Settings {
-    tip_off_deadline_days: u32,
-}
-
 /// Days to handle a tip-off in, as last fetched; `None` until the phone once had signal.
-fn tip_off_deadline_days() -> Option<u32> {
-    PhoneStorage.get(DEADLINE_KEY)?.parse().ok()
+fn tip_off_deadline_days(officer_id: &str) -> Option<u32> {
+    crate::auth::kept_settings(officer_id).map(|s| s.tip_off_deadline_days)
 }
 
-async fn fetch_settings() {
+async fn fetch_settings(officer_id: &str) {
     if let Ok(settings) = offline::api_get::<Settings>("/api/v1/settings").await {
-        // Without the copy the hint keeps the last value; nothing else depends on it.
-        let _ = PhoneStorage.set(DEADLINE_KEY, &settings.tip_off_deadline_days.to_string());
+        if let Ok(json) = serde_json::to_string(&settings) {
+            // Without the copy the phone keeps the last values; nothing else depends on them.
+            let _ = offline::outbox(officer_id).keep_settings(&json);
+        }
     }
 }
 
@@ -135,7 +127,7 @@ pub fn officer_changed(officer: Option<Officer>) {
     };
     show_waiting(state, &offline::outbox(&officer.id));
     spawn_local(async move {
+        fetch_settings(&officer.id).await;
         fetch_org_units(officer.id).await;
-        fetch_settings().await;
     });
 }

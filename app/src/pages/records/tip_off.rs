@@ -39,11 +39,15 @@ fn Deadline() -> impl IntoView {
     // Read from the phone after hydration, so the first render equals the server's; refreshed
     // while there is signal.
     let days = RwSignal::new(None::<u32>);
+    let auth = crate::auth::use_auth();
     Effect::new(move |_| {
-        days.set(tip_off_deadline_days());
+        let Some(officer_id) = auth.officer.with(|o| o.as_ref().map(|o| o.id.clone())) else {
+            return;
+        };
+        days.set(tip_off_deadline_days(&officer_id));
         spawn_local(async move {
-            fetch_settings().await;
-            days.set(tip_off_deadline_days());
+            fetch_settings(&officer_id).await;
+            days.set(tip_off_deadline_days(&officer_id));
         });
     });
     move || {
