@@ -111,7 +111,8 @@ impl Auth {
                 };
                 spawn_local(async move {
                     offline::forget_pin(&officer.id).await;
-                    self.locked_because.set(Some(crate::i18n::Key::AccountDisabled));
+                    self.locked_because
+                        .set(Some(crate::i18n::Key::AccountDisabled));
                     self.lock().await;
                 });
             }
@@ -142,7 +143,13 @@ impl Auth {
     /// Opens an officer's records with their PIN, offline or online; online, the session is
     /// checked too.
     pub async fn unlock(self, officer_id: String, pin: String) -> Result<(), LockError> {
+        offline::mark("pcmd.unlock");
         let result = offline::open_with_pin(&officer_id, &pin).await;
+        offline::measure("pcmd.unlock");
+        if result == Err(LockError::PinGone) {
+            // The PIN screen gives way to the password form, which says why.
+            self.locked_because.set(Some(crate::i18n::Key::PinGone));
+        }
         self.known.set(offline::phone_officers());
         let officer = result?;
         self.needs_pin.set(false);

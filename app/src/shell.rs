@@ -140,7 +140,7 @@ pub fn App() -> impl IntoView {
                 </Routes>
                 </Show>
             </main>
-            <Show when=move || auth.officer.with(Option::is_some)>
+            <Show when=move || auth.officer.with(Option::is_some) && !auth.needs_pin.get()>
                 <BottomNav />
             </Show>
         </Router>

@@ -1,15 +1,14 @@
 // Accounts in the browser: an expired session asks only for the password again; an admin makes an
 // account on the phone and the new officer can sign in with it.
 const { test, expect } = require("@playwright/test");
-const { hydrated, signIn } = require("./support");
+const { hydrated, signIn, open, reload } = require("./support");
 
 test("when the server ends the session the officer re-enters only the password", async ({ page }) => {
   await signIn(page, "thitran");
-  // The session ends on the server (as when it expires); the phone still remembers the officer.
+  // The session ends on the server (as when it expires); the phone still opens with the PIN.
   const logout = await page.request.post("/api/v1/auth/logout");
   expect(logout.status()).toBe(204);
-  await page.reload();
-  await hydrated(page);
+  await reload(page, "thitran");
   await expect(page.getByRole("alert")).toContainText("Phiên đăng nhập đã hết hạn");
   await expect(page.getByTestId("place")).toHaveText("Thị trấn Tam Đường");
 
@@ -25,8 +24,7 @@ test("when the server ends the session the officer re-enters only the password",
 
 test("an admin creates an account on the phone and the new officer signs in with it", async ({ page, browser }) => {
   await signIn(page, "admin");
-  await page.goto("/admin/users");
-  await hydrated(page);
+  await open(page, "/admin/users", "admin");
   const username = `canbo${Date.now() % 100000}`;
   await page.locator('input[name="new-username"]').fill(username);
   await page.locator('input[name="new-display-name"]').fill("Lò Văn Minh");
@@ -46,7 +44,6 @@ test("an admin creates an account on the phone and the new officer signs in with
 
 test("a commune officer is refused the admin pages by the server", async ({ page }) => {
   await signIn(page, "binhlu");
-  await page.goto("/admin/users");
-  await hydrated(page);
+  await open(page, "/admin/users", "binhlu");
   await expect(page.getByText("Bạn không có quyền làm việc này.").first()).toBeVisible();
 });

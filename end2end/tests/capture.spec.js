@@ -6,23 +6,13 @@ const { test, expect } = require("@playwright/test");
 const fs = require("fs");
 const path = require("path");
 
-const hydrated = (page) => page.waitForSelector("html[data-hydrated]");
-const swControls = (page) => page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+const { hydrated, swControls, signIn, reload } = require("./support");
 
 /// A day relative to today in Vietnam (UTC+7), as the date input takes it and as the list shows it.
 function day(offsetDays) {
   const iso = new Date(Date.now() + 7 * 3600e3 + offsetDays * 86400e3).toISOString().slice(0, 10);
   const [y, m, d] = iso.split("-");
   return { iso, vn: `${d}/${m}/${y}` };
-}
-
-async function signIn(page, username, password) {
-  await page.goto("/signin");
-  await hydrated(page);
-  await page.fill('input[name="username"]', username);
-  await page.fill('input[name="password"]', password);
-  await page.getByRole("button", { name: "Đăng nhập" }).click();
-  await expect(page).toHaveURL(/\/$/);
 }
 
 /// Opens a new form from the list and waits until it is filled with its defaults.
@@ -115,8 +105,8 @@ test("sessions and referrals are captured offline and survive a reload", async (
   const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
   for (const answer of ["Mai", "Tuấn", "Nguyễn"]) expect(stored).not.toContain(answer);
 
-  await page.reload();
-  await hydrated(page);
+  // Offline, the reloaded app opens with the PIN.
+  await reload(page, "binhlu");
   const rows = page.getByTestId("record-row");
   await expect(rows).toHaveCount(5);
   await expect(page.getByTestId("waiting-count")).toHaveText("5");

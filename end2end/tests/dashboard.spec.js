@@ -6,7 +6,7 @@ const { test, expect } = require("@playwright/test");
 const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");
-const { hydrated, swControls, signIn } = require("./support");
+const { hydrated, swControls, signIn, open } = require("./support");
 
 // A past quarter of the plan's year, so that the figures no longer move with the clock.
 const YEAR = 2023;
@@ -88,8 +88,7 @@ test("the district dashboard shows the server's figures, keeps them offline and 
   const api = await (await page.request.get(`/api/v1/indicators?${query}&by=commune`)).json();
   expect(api.indicators).toHaveLength(12);
 
-  await page.goto(`/indicators?year=${YEAR}&quarter=${QUARTER}`);
-  await hydrated(page);
+  await open(page, `/indicators?year=${YEAR}&quarter=${QUARTER}`, "huyen");
   await expect(page.getByTestId("indicator")).toHaveCount(12);
   for (const indicator of api.indicators) {
     const shown = card(page, indicator.code);
@@ -143,8 +142,7 @@ test("the district dashboard shows the server's figures, keeps them offline and 
   await context.setOffline(false);
 
   // The printable report, for outside the district: small commune counts are hidden.
-  await page.goto(`/indicators/print?year=${YEAR}&quarter=${QUARTER}&suppress=true`);
-  await hydrated(page);
+  await open(page, `/indicators/print?year=${YEAR}&quarter=${QUARTER}&suppress=true`, "huyen");
   await expect(page.getByTestId("report-title")).toHaveText("BÁO CÁO");
   await expect(page.getByTestId("report-period")).toHaveText(`Quý ${QUARTER} năm ${YEAR}`);
   await expect(page.getByTestId("report")).toContainText("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
@@ -168,8 +166,7 @@ test("the district dashboard shows the server's figures, keeps them offline and 
   await page.emulateMedia({ media: "screen" });
 
   // Inside the district every figure shows.
-  await page.goto(`/indicators/print?year=${YEAR}&quarter=${QUARTER}&suppress=false`);
-  await hydrated(page);
+  await open(page, `/indicators/print?year=${YEAR}&quarter=${QUARTER}&suppress=false`, "huyen");
   await expect(page.getByTestId("report-period")).toBeVisible();
   await expect(page.getByTestId("report-communes")).not.toContainText("<5");
 });

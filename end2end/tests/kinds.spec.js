@@ -5,7 +5,7 @@
 // officer records district-level work for the district itself, and the tip-off form shows the
 // deadline the admin set. Needs the e2e server started with the demo accounts.
 const { test, expect } = require("@playwright/test");
-const { hydrated, swControls, signIn, DEMO } = require("./support");
+const { hydrated, swControls, signIn, open, DEMO } = require("./support");
 
 const save = (page) => page.getByRole("button", { name: "Lưu", exact: true }).click();
 
@@ -61,11 +61,10 @@ test("a commune officer records every other kind offline and they sync", async (
   await hydrated(page);
   await swControls(page);
   // Signing in fetches the officer's units and the settings for the forms to use offline.
-  await page.waitForFunction(
-    () =>
-      localStorage.getItem("pcmd.settings.tip_off_deadline_days") !== null &&
-      Object.keys(localStorage).some((key) => key.endsWith(".units")),
-  );
+  await page.waitForFunction(() => {
+    const keys = Object.keys(localStorage);
+    return keys.some((key) => key.endsWith(".settings")) && keys.some((key) => key.endsWith(".units"));
+  });
   await context.setOffline(true);
 
   // A business found in the field, then inspected at once from its own form.
@@ -260,9 +259,7 @@ test("a district officer records for the district and sees the admin's deadline"
 
 test("the admin changes the tip-off deadline on the admin page", async ({ page }) => {
   await signIn(page, "admin");
-  await hydrated(page);
-  await page.goto("/admin");
-  await hydrated(page);
+  await open(page, "/admin", "admin");
   const current = async () => (await (await page.request.get("/api/v1/admin/settings")).json()).tip_off_deadline_days;
   const form = page.getByTestId("settings");
   const days = form.locator('input[name="tip_off_deadline_days"]');

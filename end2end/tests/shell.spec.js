@@ -3,15 +3,17 @@ const { test, expect } = require("@playwright/test");
 const fs = require("fs");
 const path = require("path");
 
-const { hydrated, swControls, signIn } = require("./support");
+const { hydrated, swControls, signIn, open, reload } = require("./support");
 
-test("the server renders the page without JavaScript", async ({ browser }) => {
+test("the server renders the page without JavaScript, locked", async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   const response = await page.goto("/");
   expect(response.status()).toBe(200);
-  await expect(page.locator("h1")).toHaveText("Hồ sơ");
-  await expect(page.locator("nav.tabs")).toContainText("Cài đặt");
+  // Records are only readable once unlocked in the browser: the server renders the sign-in form.
+  await expect(page.locator("h1")).toHaveText("Đăng nhập");
+  await expect(page.locator('input[name="password"]')).toBeVisible();
+  await expect(page.locator("nav.tabs")).toHaveCount(0);
   await expect(page.locator('link[rel="manifest"]')).toHaveAttribute("href", "/manifest.webmanifest");
   await expect(page.getByTestId("waiting-count")).toHaveText("0");
   await context.close();
@@ -30,15 +32,15 @@ test("the manifest names installable icons that exist", async ({ request }) => {
   expect(manifest.icons.some((i) => i.purpose === "maskable")).toBe(true);
 });
 
-test("nobody signed in is sent to the sign-in page, which explains a wrong password", async ({ page }) => {
-  await page.goto("/");
+test("on a new phone every page asks to sign in, and a wrong password is explained", async ({ page }) => {
+  await page.goto("/indicators");
   await hydrated(page);
-  await expect(page).toHaveURL(/\/signin$/);
+  await expect(page.locator("h1")).toHaveText("Đăng nhập");
   await page.locator('input[name="username"]').fill("binhlu");
   await page.locator('input[name="password"]').fill("wrong-password");
   await page.locator('form button[type="submit"]').click();
   await expect(page.getByRole("alert")).toHaveText("Tên đăng nhập hoặc mật khẩu không đúng.");
-  await expect(page).toHaveURL(/\/signin$/);
+  await expect(page.locator("nav.tabs")).toHaveCount(0);
 });
 
 test("hydration makes navigation and the language switch work, and the choice survives a reload", async ({ page }) => {
@@ -52,28 +54,29 @@ test("hydration makes navigation and the language switch work, and the choice su
   await expect(page.locator("nav.tabs")).toContainText("Records");
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
 
+  // The language stays readable while locked: the lock screen speaks it too.
   await page.reload();
   await hydrated(page);
+  await expect(page.locator("h1")).toHaveText("Open the app");
+  await reload(page, "binhlu");
   await expect(page.locator("h1")).toHaveText("Settings");
   await expect(page.getByRole("button", { name: "English" })).toHaveAttribute("aria-pressed", "true");
 });
 
-test("after the first visit the app opens signed in and reacts offline", async ({ page, context }) => {
+test("after the first visit the app opens offline with the PIN and reacts", async ({ page, context }) => {
   await signIn(page, "binhlu");
   await swControls(page);
   const cacheName = await page.evaluate(async () => (await caches.keys()).find((k) => k.startsWith("pcmd-")));
   expect(cacheName).toMatch(/^pcmd-[0-9a-f]{12}$/);
 
   await context.setOffline(true);
-  await page.reload();
-  await hydrated(page);
+  await reload(page, "binhlu");
   await expect(page.locator("h1")).toHaveText("Hồ sơ");
   await expect(page.getByTestId("place")).toHaveText("Xã Bình Lư");
   await expect(page.locator(".sync-state .dot")).toHaveClass(/offline/);
 
   // A page never opened online also comes from the precache.
-  await page.goto("/indicators");
-  await hydrated(page);
+  await open(page, "/indicators", "binhlu");
   await expect(page.locator("h1")).toHaveText("Chỉ tiêu");
   await page.locator("nav.tabs").getByText("Cài đặt").click();
   await page.getByRole("button", { name: "English" }).click();
@@ -81,8 +84,7 @@ test("after the first visit the app opens signed in and reacts offline", async (
 
   const dir = path.join(__dirname, "..", "screenshots");
   fs.mkdirSync(dir, { recursive: true });
-  await page.goto("/");
-  await hydrated(page);
+  await open(page, "/", "binhlu");
   await page.screenshot({ path: path.join(dir, "shell-offline-390x844.png") });
   await context.setOffline(false);
 });

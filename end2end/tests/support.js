@@ -8,17 +8,76 @@ const DEMO = {
   thitran: "demo-thitran",
 };
 
+/// The PIN each demo officer chooses on a test phone.
+const PIN = {
+  admin: "101010",
+  huyen: "202020",
+  binhlu: "303030",
+  thitran: "404040",
+};
+
 const hydrated = (page) => page.waitForSelector("html[data-hydrated]");
 const swControls = (page) => page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+/// The app is open (an officer's records are unlocked) once the bottom navigation shows.
+const appOpen = (page) => page.waitForSelector("nav.tabs");
 
-/// Signs in through the form, as an officer would, and waits for the app to open.
-async function signIn(page, username, password = DEMO[username]) {
+/// Signs in through the form, as an officer would, chooses the PIN when asked (a first sign-in
+/// on this phone), and waits for the app to open.
+async function signIn(page, username, password = DEMO[username], pin = PIN[username]) {
   await page.goto("/signin");
   await hydrated(page);
-  await page.locator('input[name="username"]').fill(username);
-  await page.locator('input[name="password"]').fill(password);
-  await page.locator('form button[type="submit"]').click();
+  await passwordSignIn(page, username, password, pin);
+}
+
+/// The lock screen once it knows the phone's officers.
+const locked = (page) => page.waitForSelector('[data-testid="gate"][data-ready]');
+
+/// The password form as it stands on the page (the lock screen's or `/signin`).
+async function passwordSignIn(page, username, password = DEMO[username], pin = PIN[username]) {
+  if (await page.getByTestId("gate").count()) await locked(page);
+  const form = page.locator("form").filter({ has: page.locator('input[name="password"]') });
+  if (!(await form.isVisible())) await page.getByTestId("use-password").click();
+  await form.locator('input[name="username"]').fill(username);
+  await form.locator('input[name="password"]').fill(password);
+  await form.locator('button[type="submit"]').click();
+  await page.waitForSelector('[data-testid="choose-pin"], nav.tabs');
+  if (await page.getByTestId("choose-pin").isVisible()) await choosePin(page, pin);
+  await appOpen(page);
   await expect(page).toHaveURL(/\/$/);
 }
 
-module.exports = { DEMO, hydrated, swControls, signIn };
+async function choosePin(page, pin) {
+  await page.fill('input[name="new_pin"]', pin);
+  await page.fill('input[name="repeat_pin"]', pin);
+  await page.getByTestId("choose-pin").locator('button[type="submit"]').click();
+}
+
+/// On the lock screen: picks the officer and types the PIN.
+async function typePin(page, username, pin = PIN[username]) {
+  await locked(page);
+  await page.getByTestId("known-officer").filter({ hasText: username }).click();
+  await page.fill('input[name="pin"]', pin);
+  await page.getByTestId("unlock").locator('button[type="submit"]').click();
+}
+
+/// Unlocks with the PIN and waits for the app to open.
+async function unlock(page, username, pin = PIN[username]) {
+  await typePin(page, username, pin);
+  await appOpen(page);
+}
+
+/// Opens `path` as a fresh page load (which always starts locked) and unlocks it.
+async function open(page, path, username) {
+  await page.goto(path);
+  await hydrated(page);
+  await unlock(page, username);
+}
+
+/// Reloads (locked again) and unlocks.
+async function reload(page, username) {
+  await page.reload();
+  await hydrated(page);
+  await unlock(page, username);
+}
+
+module.exports = { DEMO, PIN, hydrated, locked, swControls, appOpen, signIn, passwordSignIn, choosePin, typePin, unlock, open, reload };

@@ -58,14 +58,9 @@ test("records made offline sync by themselves, exactly once", async ({ page, con
   const villages = ["Bản Sync Một", "Bản Sync Hai", "Bản Sync Ba"];
   for (const [i, village] of villages.entries()) await recordSession(page, village, i + 1);
   await expect(page.getByTestId("waiting-count")).toHaveText("3");
-  const localIds = await page.evaluate(() =>
-    Object.keys(localStorage)
-      .filter((k) => k.includes(".rec."))
-      .map((k) => JSON.parse(localStorage.getItem(k)))
-      .filter((e) => e.state === "waiting")
-      .map((e) => e.id)
-      .sort(),
-  );
+  const localIds = (
+    await page.locator('[data-testid="record-row"][data-state="waiting"]').evaluateAll((rows) => rows.map((r) => r.dataset.id))
+  ).sort();
   expect(localIds).toHaveLength(3);
 
   await context.setOffline(false);
@@ -155,33 +150,35 @@ test("a wiped phone gets the officer's records back after sign-in", async ({ bro
 
 test("a record the server refuses shows why, and is sent again once fixed", async ({ page, context }) => {
   const village = "Bản Từ Chối";
+  // The phone's clock runs two days ahead: its "today" is in the future for the server.
+  const realToday = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
+  await page.clock.setFixedTime(new Date(Date.now() + 2 * 86400e3));
   await signIn(page, "binhlu");
   await hydrated(page);
   await swControls(page);
   await context.setOffline(true);
   await recordSession(page, village, 4);
-  await recordSession(page, "Bản Bên Cạnh", 2);
-  // As if an older app had let a negative count through: only the server can refuse it now.
-  await page.evaluate((village) => {
-    for (const key of Object.keys(localStorage).filter((k) => k.includes(".rec."))) {
-      const entry = JSON.parse(localStorage.getItem(key));
-      if (entry.record && entry.record.data.village === village) {
-        entry.record.data.reached_male = -3;
-        localStorage.setItem(key, JSON.stringify(entry));
-      }
-    }
-  }, village);
+  await openNew(page);
+  await page.fill('input[name="occurred_on"]', realToday);
+  await page.fill('input[name="data.village"]', "Bản Bên Cạnh");
+  await page.selectOption('select[name="data.format"]', "group_talk");
+  await page.selectOption('select[name="data.audience"]', "women");
+  await page.fill('input[name="data.reached_male"]', "2");
+  await page.fill('input[name="data.reached_female"]', "10");
+  await page.selectOption('select[name="data.language"]', "vi");
+  await page.getByRole("button", { name: "Lưu", exact: true }).click();
+  await expect(page).toHaveURL(/\/$/);
 
   await context.setOffline(false);
   await expect(rowOf(page, village)).toHaveAttribute("data-state", "rejected");
-  await expect(rowOf(page, village).getByTestId("row-errors")).toHaveText("Không được là số âm");
+  await expect(rowOf(page, village).getByTestId("row-errors")).toHaveText("Không được sau ngày hôm nay");
   // One bad record holds back nothing else.
   await expect(rowOf(page, "Bản Bên Cạnh")).toHaveAttribute("data-state", "synced");
   await expect(page.getByTestId("waiting-count")).toHaveText("0");
 
   await rowOf(page, village).click();
-  await expect(page.locator('.field-error[data-for="data.reached_male"]')).toHaveText("Không được là số âm");
-  await page.fill('input[name="data.reached_male"]', "3");
+  await expect(page.locator('.field-error[data-for="occurred_on"]')).toHaveText("Không được sau ngày hôm nay");
+  await page.fill('input[name="occurred_on"]', realToday);
   await page.getByRole("button", { name: "Lưu", exact: true }).click();
   await expect(page.getByTestId("waiting-count")).toHaveText("1");
   await syncNow(page);
@@ -189,13 +186,14 @@ test("a record the server refuses shows why, and is sent again once fixed", asyn
   await tab(page, "Hồ sơ").click();
   await expect(rowOf(page, village)).toHaveAttribute("data-state", "synced");
   const [held] = (await serverRecords(page)).filter((r) => r.data.village === village);
-  expect(held.data.reached_male).toBe(3);
+  expect(held.occurred_on).toBe(realToday);
 });
 
 test("a full phone stops restoring with a message, then finishes once there is room", async ({ browser }) => {
   const { context, page } = await newPhone(browser);
-  await page.goto("/signin");
-  await hydrated(page);
+  // Signed in while the pull cannot get through, then the phone fills up.
+  await page.route("**/api/v1/records?*", (route) => route.abort());
+  await signIn(page, "binhlu");
   await page.evaluate(() => {
     let chunk = "x".repeat(1 << 20);
     let n = 0;
@@ -207,11 +205,9 @@ test("a full phone stops restoring with a message, then finishes once there is r
       }
     }
   });
-  await page.locator('input[name="username"]').fill("binhlu");
-  await page.locator('input[name="password"]').fill("demo-binhlu");
-  await page.locator('form button[type="submit"]').click();
-  await expect(page).toHaveURL(/\/$/);
+  await page.unroute("**/api/v1/records?*");
   await tab(page, "Đồng bộ").click();
+  await page.getByTestId("sync-now").click();
   await expect(page.getByTestId("sync-problem")).toContainText("Bộ nhớ trên máy đã đầy nên chưa tải về hết hồ sơ");
   await expect(page.getByTestId("count-synced")).toHaveText("0");
 

@@ -61,7 +61,9 @@ pub fn officers<S: KeyValue>(store: &S) -> Vec<PhoneOfficer> {
 }
 
 pub fn officer<S: KeyValue>(store: &S, id: &str) -> Option<PhoneOfficer> {
-    officers(store).into_iter().find(|known| known.officer.id == id)
+    officers(store)
+        .into_iter()
+        .find(|known| known.officer.id == id)
 }
 
 fn save_all<S: KeyValue>(store: &S, officers: &[PhoneOfficer]) -> Result<(), StoreError> {
@@ -188,7 +190,10 @@ mod tests {
         keep(&memory, &known("a", 1)).unwrap();
         keep(&memory, &known("b", 2)).unwrap();
         keep(&memory, &known("a", 3)).unwrap();
-        let ids: Vec<String> = officers(&memory).into_iter().map(|k| k.officer.id).collect();
+        let ids: Vec<String> = officers(&memory)
+            .into_iter()
+            .map(|k| k.officer.id)
+            .collect();
         assert_eq!(ids, ["a", "b"]);
         forget(&memory, "a").unwrap();
         assert_eq!(officers(&memory).len(), 1);

@@ -78,7 +78,11 @@ impl KeyValue for OfficerStorage {
     }
 
     fn keys(&self, prefix: &str) -> Vec<String> {
-        OPEN.with_borrow(|open| open.as_ref().map(|o| o.vault.keys(prefix)).unwrap_or_default())
+        OPEN.with_borrow(|open| {
+            open.as_ref()
+                .map(|o| o.vault.keys(prefix))
+                .unwrap_or_default()
+        })
     }
 }
 
@@ -88,7 +92,11 @@ fn local_storage() -> Option<web_sys::Storage> {
 
 fn store_error(error: &JsValue) -> StoreError {
     use wasm_bindgen::JsCast;
-    match error.dyn_ref::<web_sys::DomException>().map(|e| e.name()).as_deref() {
+    match error
+        .dyn_ref::<web_sys::DomException>()
+        .map(|e| e.name())
+        .as_deref()
+    {
         Some("QuotaExceededError" | "NS_ERROR_DOM_QUOTA_REACHED") => StoreError::Full,
         _ => StoreError::Unavailable,
     }
@@ -187,7 +195,12 @@ pub async fn flush() -> Result<(), StoreError> {
     let Some(promise) = promise else {
         return Ok(());
     };
-    match JsFuture::from(promise).await.ok().and_then(|v| v.as_string()).as_deref() {
+    match JsFuture::from(promise)
+        .await
+        .ok()
+        .and_then(|v| v.as_string())
+        .as_deref()
+    {
         Some("ok") => Ok(()),
         Some("full") => Err(StoreError::Full),
         _ => Err(StoreError::Unavailable),
@@ -277,7 +290,8 @@ pub async fn open_with_password(
     device_key: &str,
     token: &str,
 ) -> Result<bool, LockError> {
-    let server_key = crypto::import_key(&unbase64(device_key).ok_or(LockError::NoCrypto)?, false).await?;
+    let server_key =
+        crypto::import_key(&unbase64(device_key).ok_or(LockError::NoCrypto)?, false).await?;
     let mut known = keyring::officer(&PhoneStorage, &officer.id).unwrap_or(PhoneOfficer {
         officer: officer.clone(),
         pin: None,
@@ -286,7 +300,9 @@ pub async fn open_with_password(
         last_used: 0,
     });
     known.officer = officer.clone();
-    let already_open = open_key().filter(|(id, _)| *id == officer.id).map(|(_, key)| key);
+    let already_open = open_key()
+        .filter(|(id, _)| *id == officer.id)
+        .map(|(_, key)| key);
     let from_server = match &known.server {
         Some(wrapped) => crypto::unwrap(wrapped, &server_key).await.ok(),
         None => None,

@@ -41,7 +41,9 @@ pub enum LockError {
     /// The browser has no WebCrypto here (it needs HTTPS), or it failed.
     NoCrypto,
     Storage(outbox::StoreError),
-    WrongPin { left: u32 },
+    WrongPin {
+        left: u32,
+    },
     /// No PIN to open with (never set, five wrong ones, or the account was disabled): only a
     /// password sign-in opens the records.
     PinGone,

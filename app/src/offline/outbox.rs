@@ -1470,7 +1470,11 @@ pub(crate) mod tests {
         outbox.save(a.clone(), 1).unwrap();
         outbox.save(b.clone(), 1).unwrap();
         outbox
-            .apply_results(std::slice::from_ref(&a), &[result(&a, "applied", Some(1))], 2)
+            .apply_results(
+                std::slice::from_ref(&a),
+                &[result(&a, "applied", Some(1))],
+                2,
+            )
             .unwrap();
         outbox
             .keep_draft(&id(3), RecordKind::Referral, draft(&[("a", "b")]), 3)
@@ -1494,7 +1498,11 @@ pub(crate) mod tests {
         let (memory, outbox) = self::outbox();
         outbox.save(a.clone(), 1).unwrap();
         outbox
-            .apply_results(std::slice::from_ref(&a), &[result(&a, "applied", Some(1))], 2)
+            .apply_results(
+                std::slice::from_ref(&a),
+                &[result(&a, "applied", Some(1))],
+                2,
+            )
             .unwrap();
         assert_eq!(outbox.forget_synced(), 0);
         assert!(memory.keys("pcmd.outbox.officer-1.").is_empty());

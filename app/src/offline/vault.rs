@@ -179,7 +179,7 @@ mod tests {
         assert_eq!(vault.get("pcmd.outbox.a.index"), Some("i0"));
         assert_eq!(vault.get("pcmd.outbox.a.rec.1"), Some("r1"));
         assert_eq!(vault.get("pcmd.outbox.a.rec.2"), None);
-        assert_eq!(vault.keys("pcmd.outbox.a."). len(), 2);
+        assert_eq!(vault.keys("pcmd.outbox.a.").len(), 2);
     }
 
     #[test]
@@ -189,11 +189,17 @@ mod tests {
             vault.set("pcmd.outbox.b.rec.1", "x"),
             Err(StoreError::Unavailable)
         );
-        assert_eq!(vault.set("pcmd.officers", "x"), Err(StoreError::Unavailable));
+        assert_eq!(
+            vault.set("pcmd.officers", "x"),
+            Err(StoreError::Unavailable)
+        );
         vault.remove("pcmd.outbox.ab.rec.1");
         assert_eq!(vault.pending(), 0);
         vault.set("pcmd.indicators.a.2023.1", "f").unwrap();
-        assert_eq!(vault.keys("pcmd.indicators.a."), ["pcmd.indicators.a.2023.1"]);
+        assert_eq!(
+            vault.keys("pcmd.indicators.a."),
+            ["pcmd.indicators.a.2023.1"]
+        );
         assert_eq!(vault.keys("pcmd.outbox.a.rec."), Vec::<String>::new());
     }
 }

@@ -5,7 +5,9 @@
 use js_sys::{Array, ArrayBuffer, Object, Promise, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AesDerivedKeyParams, AesGcmParams, AesKeyGenParams, CryptoKey, Pbkdf2Params, SubtleCrypto};
+use web_sys::{
+    AesDerivedKeyParams, AesGcmParams, AesKeyGenParams, CryptoKey, Pbkdf2Params, SubtleCrypto,
+};
 
 use super::keyring::{base64, unbase64, Wrapped};
 
@@ -133,19 +135,20 @@ pub async fn pin_key(pin: &str, salt: &[u8], iterations: u32) -> Result<CryptoKe
 
 async fn encrypt(key: &CryptoKey, plain: &[u8], additional: &[u8]) -> Result<Vec<u8>, CryptoError> {
     let iv = random::<IV_LEN>()?;
-    let sealed = resolve(subtle()?.encrypt_with_object_and_u8_array(
-        &gcm(&iv, additional),
-        key,
-        plain,
-    ))
-    .await?;
+    let sealed =
+        resolve(subtle()?.encrypt_with_object_and_u8_array(&gcm(&iv, additional), key, plain))
+            .await?;
     let mut out = iv.to_vec();
     out.extend(bytes_of(sealed));
     Ok(out)
 }
 
 /// Starts decrypting `iv ‖ ciphertext`; many run at once when their promises are made first.
-fn start_decrypt(key: &CryptoKey, sealed: &[u8], additional: &[u8]) -> Result<Promise, CryptoError> {
+fn start_decrypt(
+    key: &CryptoKey,
+    sealed: &[u8],
+    additional: &[u8],
+) -> Result<Promise, CryptoError> {
     if sealed.len() < IV_LEN {
         return Err(CryptoError);
     }
@@ -180,7 +183,11 @@ pub async fn seal_item(key: &CryptoKey, name: &str, value: &str) -> Result<Strin
 }
 
 /// Starts opening a stored item; `None` when it is not an encrypted item.
-pub fn start_open_item(key: &CryptoKey, name: &str, stored: &str) -> Option<Result<Promise, CryptoError>> {
+pub fn start_open_item(
+    key: &CryptoKey,
+    name: &str,
+    stored: &str,
+) -> Option<Result<Promise, CryptoError>> {
     let body = stored.strip_prefix(SEALED)?;
     Some(
         unbase64(body)

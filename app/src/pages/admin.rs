@@ -99,28 +99,34 @@ pub fn AdminPage() -> impl IntoView {
     }
 }
 
-/// The district's settings (`/api/v1/admin/settings`).
-#[derive(Clone, serde::Deserialize)]
-struct Settings {
-    tip_off_deadline_days: i64,
-}
-
-/// The tip-off deadline of PCMD-TG01, in days.
+/// The tip-off deadline of PCMD-TG01 in days, and the phones' idle lock in minutes
+/// (`/api/v1/admin/settings`).
 #[component]
 fn SettingsForm() -> impl IntoView {
     let i18n = use_i18n();
     let days = RwSignal::new(String::new());
-    let out_of_range = RwSignal::new(false);
-    let settings = LocalResource::new(|| offline::api_get::<Settings>("/api/v1/admin/settings"));
+    let minutes = RwSignal::new(String::new());
+    let days_wrong = RwSignal::new(false);
+    let minutes_wrong = RwSignal::new(false);
+    let settings =
+        LocalResource::new(|| offline::api_get::<crate::api::Settings>("/api/v1/admin/settings"));
     let outcome = Outcome::new();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let value = days.get_untracked().trim().parse::<i64>().ok();
-        let value = value.filter(|days| (1..=365).contains(days));
-        out_of_range.set(value.is_none());
+        let read = |text: RwSignal<String>, range: std::ops::RangeInclusive<u32>| {
+            text.get_untracked()
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| range.contains(n))
+        };
+        let (day_value, minute_value) = (read(days, 1..=365), read(minutes, 1..=240));
+        days_wrong.set(day_value.is_none());
+        minutes_wrong.set(minute_value.is_none());
         outcome.0.set(None);
-        if let Some(value) = value {
-            let body = json!({"tip_off_deadline_days": value});
+        if let (Some(day_value), Some(minute_value)) = (day_value, minute_value) {
+            let body = json!({"tip_off_deadline_days": day_value,
+                "lock_after_minutes": minute_value});
             send(
                 Verb::Put,
                 "/api/v1/admin/settings".into(),
@@ -133,9 +139,12 @@ fn SettingsForm() -> impl IntoView {
     view! {
         <form class="form card" data-testid="settings" novalidate on:submit=save>
             <h2>{tr(Key::AdminSettings)}</h2>
-            <ListState resource=settings render={move |current: Settings| {
+            <ListState resource=settings render={move |current: crate::api::Settings| {
                 if days.get_untracked().is_empty() {
                     days.set(current.tip_off_deadline_days.to_string());
+                }
+                if minutes.get_untracked().is_empty() {
+                    minutes.set(current.lock_after_minutes.to_string());
                 }
                 view! {
                     <label><span>{tr(Key::TipOffDeadlineDays)}</span>
@@ -143,9 +152,15 @@ fn SettingsForm() -> impl IntoView {
                             prop:value=days on:input=move |ev| days.set(event_target_value(&ev)) />
                     </label>
                     <p class="hint">{tr(Key::TipOffDeadlineHint)}</p>
+                    <label><span>{tr(Key::LockAfterMinutes)}</span>
+                        <input name="lock_after_minutes" type="number" inputmode="numeric" min="1" max="240" required
+                            prop:value=minutes on:input=move |ev| minutes.set(event_target_value(&ev)) />
+                    </label>
+                    <p class="hint">{tr(Key::LockAfterHint)}</p>
                 }
             }} />
-            {move || out_of_range.get().then(|| view! { <p class="error" role="alert">{i18n.t(Key::DeadlineRange)}</p> })}
+            {move || days_wrong.get().then(|| view! { <p class="error" role="alert">{i18n.t(Key::DeadlineRange)}</p> })}
+            {move || minutes_wrong.get().then(|| view! { <p class="error" role="alert">{i18n.t(Key::LockAfterRange)}</p> })}
             {outcome.view()}
             <button class="button wide" type="submit">{tr(Key::Save)}</button>
         </form>

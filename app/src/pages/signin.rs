@@ -26,10 +26,16 @@ fn lock_key(error: LockError) -> Key {
 pub fn Gate() -> impl IntoView {
     let auth = use_auth();
     let with_password = RwSignal::new(false);
-    let has_pin = move || auth.known.with(|known| known.iter().any(|k| k.pin.is_some()));
+    let has_pin = move || {
+        auth.known
+            .with(|known| known.iter().any(|k| k.pin.is_some()))
+    };
+    let i18n = use_i18n();
     view! {
+        // `data-ready` once the phone's officers were read: tests and styles wait for it.
+        <div class="gate" data-testid="gate" data-ready=move || auth.loaded.get()>
         <Show when=move || auth.locked_because.get().is_some()>
-            <p class="notice" role="status">{move || auth.locked_because.get().map(|k| use_i18n().t(k))}</p>
+            <p class="notice" role="status">{move || auth.locked_because.get().map(|k| i18n.t(k))}</p>
         </Show>
         {move || {
             if auth.needs_pin.get() && auth.officer.with(Option::is_some) {
@@ -48,6 +54,7 @@ pub fn Gate() -> impl IntoView {
                 .into_any()
             }
         }}
+        </div>
     }
 }
 
@@ -99,7 +106,7 @@ fn PinUnlock(with_password: RwSignal<bool>) -> impl IntoView {
     view! {
         <h1>{tr(Key::LockTitle)}</h1>
         <p class="hint">{tr(Key::LockIntro)}</p>
-        <form class="form" on:submit=submit>
+        <form class="form" data-testid="unlock" on:submit=submit>
             <fieldset class="choices officers">
                 <legend>{tr(Key::LockOfficer)}</legend>
                 <For each=officers key=|k| k.officer.id.clone() let:known>
@@ -145,7 +152,7 @@ fn PinUnlock(with_password: RwSignal<bool>) -> impl IntoView {
             })}
             <button class="button wide" type="submit" disabled=busy>{tr(Key::Unlock)}</button>
         </form>
-        <button class="button wide secondary" on:click=move |_| with_password.set(true)>
+        <button class="button wide secondary" data-testid="use-password" on:click=move |_| with_password.set(true)>
             {tr(Key::UsePassword)}
         </button>
     }
@@ -280,6 +287,7 @@ pub fn SignInPage() -> impl IntoView {
                     autocomplete="username"
                     autocapitalize="none"
                     required
+                    readonly=move || auth.expired.get() && auth.officer.with(Option::is_some)
                     prop:value=username
                     on:input=move |ev| username.set(event_target_value(&ev))
                 />

@@ -235,7 +235,7 @@ fn RecordRow(entry: Entry, units: RwSignal<Vec<OrgUnit>>) -> impl IntoView {
     };
     let href = format!("{}?id={}", form_path(kind), entry.id);
     view! {
-        <li class="record" class:voided=voided data-testid="record-row" data-state=tag.as_str()>
+        <li class="record" class:voided=voided data-testid="record-row" data-state=tag.as_str() data-id=entry.id.clone()>
             <a class="record-link" href=href>{body}</a>
         </li>
     }
