@@ -12,7 +12,7 @@ use crate::pages::{
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
-    components::{Route, Router, Routes, A},
+    components::{Outlet, ParentRoute, Route, Router, Routes, A},
     path,
 };
 
@@ -113,37 +113,49 @@ pub fn App() -> impl IntoView {
             <UpdateBanner />
             <ExpiredBanner />
             <main class="page">
-                // Locked, every page is the lock screen; unlocked, the page asked for opens.
-                <Show when=move || auth.officer.with(Option::is_some) && !auth.needs_pin.get() fallback=|| view! { <Gate /> }>
                 <Routes fallback=|| view! { <NotFoundPage /> }>
-                    <Route path=path!("/") view=RecordsPage />
-                    <Route path=path!("/records/session") view=SessionPage />
-                    <Route path=path!("/records/referral") view=ReferralPage />
-                    <Route path=path!("/records/business") view=records::BusinessPage />
-                    <Route path=path!("/records/inspection") view=records::InspectionPage />
-                    <Route path=path!("/records/tip-off") view=records::TipOffPage />
-                    <Route path=path!("/records/training") view=records::TrainingPage />
-                    <Route path=path!("/records/media-post") view=records::MediaPostPage />
-                    <Route path=path!("/records/commune-plan") view=records::CommunePlanPage />
-                    <Route path=path!("/records/pilot-model") view=records::PilotModelPage />
-                    <Route path=path!("/records/agency-integration") view=records::AgencyIntegrationPage />
-                    <Route path=path!("/sync") view=SyncPage />
-                    <Route path=path!("/indicators") view=DashboardPage />
-                    <Route path=path!("/indicators/print") view=ReportPrintPage />
-                    <Route path=path!("/settings") view=SettingsPage />
-                    <Route path=path!("/signin") view=SignInPage />
-                    <Route path=path!("/admin") view=AdminPage />
-                    <Route path=path!("/admin/users") view=AdminUsersPage />
-                    <Route path=path!("/admin/units") view=AdminUnitsPage />
-                    <Route path=path!("/admin/targets") view=AdminTargetsPage />
-                    <Route path=path!("/admin/audit") view=AdminAuditPage />
+                    // Locked, every page is the lock screen; unlocked, the page asked for opens.
+                    <ParentRoute path=path!("") view=Unlocked>
+                        <Route path=path!("") view=RecordsPage />
+                        <Route path=path!("records/session") view=SessionPage />
+                        <Route path=path!("records/referral") view=ReferralPage />
+                        <Route path=path!("records/business") view=records::BusinessPage />
+                        <Route path=path!("records/inspection") view=records::InspectionPage />
+                        <Route path=path!("records/tip-off") view=records::TipOffPage />
+                        <Route path=path!("records/training") view=records::TrainingPage />
+                        <Route path=path!("records/media-post") view=records::MediaPostPage />
+                        <Route path=path!("records/commune-plan") view=records::CommunePlanPage />
+                        <Route path=path!("records/pilot-model") view=records::PilotModelPage />
+                        <Route path=path!("records/agency-integration") view=records::AgencyIntegrationPage />
+                        <Route path=path!("sync") view=SyncPage />
+                        <Route path=path!("indicators") view=DashboardPage />
+                        <Route path=path!("indicators/print") view=ReportPrintPage />
+                        <Route path=path!("settings") view=SettingsPage />
+                        <Route path=path!("signin") view=SignInPage />
+                        <Route path=path!("admin") view=AdminPage />
+                        <Route path=path!("admin/users") view=AdminUsersPage />
+                        <Route path=path!("admin/units") view=AdminUnitsPage />
+                        <Route path=path!("admin/targets") view=AdminTargetsPage />
+                        <Route path=path!("admin/audit") view=AdminAuditPage />
+                    </ParentRoute>
                 </Routes>
-                </Show>
             </main>
             <Show when=move || auth.officer.with(Option::is_some) && !auth.needs_pin.get()>
                 <BottomNav />
             </Show>
         </Router>
+    }
+}
+
+/// Every page, once an officer's records are open; the lock screen until then.
+#[component]
+fn Unlocked() -> impl IntoView {
+    let auth = crate::auth::use_auth();
+    let open = move || auth.officer.with(Option::is_some) && !auth.needs_pin.get();
+    view! {
+        <Show when=open fallback=|| view! { <Gate /> }>
+            <Outlet />
+        </Show>
     }
 }
 

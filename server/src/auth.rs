@@ -1,6 +1,7 @@
-//! Sessions and who is calling: session tokens and their cookie, the `Caller` of an API request
-//! (with the scope that decides what they may do), the client's address, and the throttling of
-//! failed sign-ins, kept in the store so that every server behind a load balancer agrees.
+//! Sessions and who is calling: session tokens and their cookie, device keys, the `Caller` of an
+//! API request (with the scope that decides what they may do), the client's address, and the
+//! throttling of failed sign-ins, kept in the store so that every server behind a load balancer
+//! agrees.
 
 use crate::clock::now_ms;
 use crate::error::ApiError;
@@ -28,6 +29,16 @@ pub const FAILURES_PER_IP: i64 = 20;
 
 /// A new session token: 32 random bytes, URL-safe base64. Only its hash is stored.
 pub fn new_token() -> String {
+    random_key()
+}
+
+/// A new device key, the server's half of the phone's encryption: 32 random bytes, URL-safe
+/// base64. Stored as it is, since the phone needs it back at every password sign-in.
+pub fn new_device_key() -> String {
+    random_key()
+}
+
+fn random_key() -> String {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
@@ -84,11 +95,14 @@ impl FromRequestParts<ApiContext> for Caller {
     async fn from_request_parts(parts: &mut Parts, ctx: &ApiContext) -> Result<Self, ApiError> {
         let token = presented_token(&parts.headers).ok_or_else(ApiError::unauthenticated)?;
         let token_hash = token_hash(token);
-        let officer = ctx
-            .store
-            .session_officer(&token_hash, now_ms())
-            .await?
-            .ok_or_else(ApiError::unauthenticated)?;
+        let Some(officer) = ctx.store.session_officer(&token_hash, now_ms()).await? else {
+            // Disabling revoked the session, but the phone must learn why it ended.
+            return Err(if ctx.store.session_of_disabled(&token_hash).await? {
+                ApiError::account_disabled_session()
+            } else {
+                ApiError::unauthenticated()
+            });
+        };
         let units = ctx.store.org_units().await?;
         let scope = Scope::new(officer.role, &officer.org_unit.id, &units);
         Ok(Caller {
@@ -170,6 +184,14 @@ mod tests {
             token_hash("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    #[test]
+    fn device_keys_are_32_random_bytes_without_padding() {
+        let (a, b) = (new_device_key(), new_device_key());
+        assert_ne!(a, b);
+        assert!(!a.contains('='));
+        assert_eq!(URL_SAFE_NO_PAD.decode(&a).unwrap().len(), 32);
     }
 
     #[test]

@@ -75,6 +75,23 @@ impl ApiError {
         )
     }
 
+    /// The right password for a disabled account: the phone then forgets its PIN-wrapped key.
+    pub fn account_disabled() -> Self {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "account_disabled",
+            "This account is disabled.",
+        )
+    }
+
+    /// A token of a disabled officer's session (disabling revokes it): not signed in, and why.
+    pub fn account_disabled_session() -> Self {
+        ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            ..ApiError::account_disabled()
+        }
+    }
+
     pub fn too_many_attempts(retry_after_secs: u64) -> Self {
         ApiError {
             retry_after: Some(retry_after_secs),

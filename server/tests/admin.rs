@@ -317,7 +317,7 @@ async fn disabling_an_account_ends_its_sessions(backend: Backend) {
     let user = patch_user(&app, &admin, "thitran", json!({"disabled": true})).await;
     assert_eq!(user["disabled"], true);
     assert_eq!(me_status(&app, &officer).await, 401);
-    assert_eq!(app.login("thitran", "demo-thitran").await.status(), 401);
+    assert_eq!(app.login("thitran", "demo-thitran").await.status(), 403);
     assert_eq!(me_status(&app, &other).await, 200, "others stay signed in");
     patch_user(&app, &admin, "thitran", json!({"disabled": false})).await;
     assert_eq!(app.login("thitran", "demo-thitran").await.status(), 200);

@@ -132,7 +132,8 @@ async fn wrong_credentials_answer_invalid_credentials(backend: Backend) {
         assert_eq!(body["error"]["code"], "invalid_credentials");
         assert!(body["error"]["message"].is_string());
     }
-    // A disabled account cannot sign in, even with the right password.
+    // A disabled account cannot sign in, even with the right password, which alone says why
+    // (tests/device_keys.rs).
     let (officer, _) = app.store.credentials("thitran").await.unwrap().unwrap();
     let disabled = server::model::Officer {
         disabled: true,
@@ -140,6 +141,9 @@ async fn wrong_credentials_answer_invalid_credentials(backend: Backend) {
     };
     app.store.update_officer(&disabled, None).await.unwrap();
     let response = app.login("thitran", "demo-thitran").await;
+    assert_eq!(response.status(), 403);
+    assert_eq!(error_code(response).await, "account_disabled");
+    let response = app.login("thitran", "demo-huyen").await;
     assert_eq!(response.status(), 401);
     assert_eq!(error_code(response).await, "invalid_credentials");
     // A body that is not a sign-in is malformed, not a failed sign-in.

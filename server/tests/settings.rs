@@ -1,5 +1,6 @@
 //! The district's settings over real HTTP: the tip-off deadline read by every officer, changed by
-//! the admin only, within 1 to 365 days, audited, and used by indicator PCMD-TG01. On both stores.
+//! the admin only, within 1 to 365 days, audited, and used by indicator PCMD-TG01; and the phone's
+//! idle lock, 1 to 240 minutes, likewise. On both stores.
 
 mod common;
 
@@ -13,6 +14,9 @@ on_both_stores!(
     impossible_deadlines_are_refused_and_change_nothing,
     the_change_is_audited,
     the_indicator_counts_with_the_new_deadline,
+    the_lock_is_10_minutes_until_an_admin_changes_it,
+    impossible_lock_times_are_refused_and_change_nothing,
+    the_lock_time_change_is_audited,
 );
 
 const ADMIN_SETTINGS: &str = "/api/v1/admin/settings";
@@ -35,6 +39,11 @@ async fn call(
     (status, body)
 }
 
+async fn put_lock(app: &TestApp, token: &str, minutes: Value) -> (u16, Value) {
+    let body = json!({ "lock_after_minutes": minutes });
+    call(app, Method::PUT, ADMIN_SETTINGS, Some(token), Some(body)).await
+}
+
 async fn put_days(app: &TestApp, token: &str, days: Value) -> (u16, Value) {
     let body = json!({ "tip_off_deadline_days": days });
     call(app, Method::PUT, ADMIN_SETTINGS, Some(token), Some(body)).await
@@ -44,7 +53,7 @@ async fn the_deadline_is_20_days_until_an_admin_changes_it(backend: Backend) {
     let app = demo_app(backend).await;
     let admin = app.token("admin", "demo-admin").await;
     let officer = app.token("binhlu", "demo-binhlu").await;
-    let twenty = json!({"tip_off_deadline_days": 20});
+    let twenty = json!({"tip_off_deadline_days": 20, "lock_after_minutes": 10});
     assert_eq!(
         call(&app, Method::GET, ADMIN_SETTINGS, Some(&admin), None).await,
         (200, twenty.clone())
@@ -54,7 +63,7 @@ async fn the_deadline_is_20_days_until_an_admin_changes_it(backend: Backend) {
         (200, twenty)
     );
 
-    let thirty = json!({"tip_off_deadline_days": 30});
+    let thirty = json!({"tip_off_deadline_days": 30, "lock_after_minutes": 10});
     assert_eq!(
         put_days(&app, &admin, json!(30)).await,
         (200, thirty.clone())
@@ -84,7 +93,10 @@ async fn the_deadline_is_20_days_until_an_admin_changes_it(backend: Backend) {
             Some(json!({}))
         )
         .await,
-        (200, json!({"tip_off_deadline_days": 365}))
+        (
+            200,
+            json!({"tip_off_deadline_days": 365, "lock_after_minutes": 10})
+        )
     );
 }
 
@@ -111,7 +123,10 @@ async fn only_admins_change_settings(backend: Backend) {
     let admin = app.token("admin", "demo-admin").await;
     assert_eq!(
         call(&app, Method::GET, ADMIN_SETTINGS, Some(&admin), None).await,
-        (200, json!({"tip_off_deadline_days": 20})),
+        (
+            200,
+            json!({"tip_off_deadline_days": 20, "lock_after_minutes": 10})
+        ),
         "unchanged"
     );
 }
@@ -152,7 +167,10 @@ async fn impossible_deadlines_are_refused_and_change_nothing(backend: Backend) {
     assert!(body["error"]["code"].is_string());
     assert_eq!(
         call(&app, Method::GET, ADMIN_SETTINGS, Some(&admin), None).await,
-        (200, json!({"tip_off_deadline_days": 20}))
+        (
+            200,
+            json!({"tip_off_deadline_days": 20, "lock_after_minutes": 10})
+        )
     );
 }
 
@@ -222,4 +240,133 @@ async fn handled_in_time(app: &TestApp, token: &str) -> (Value, Value) {
         .find(|indicator| indicator["code"] == "PCMD-TG01")
         .unwrap();
     (tg01["numerator"].clone(), tg01["denominator"].clone())
+}
+
+async fn the_lock_is_10_minutes_until_an_admin_changes_it(backend: Backend) {
+    let app = demo_app(backend).await;
+    let admin = app.token("admin", "demo-admin").await;
+    let officer = app.token("binhlu", "demo-binhlu").await;
+    let (status, settings) = call(&app, Method::GET, SETTINGS, Some(&officer), None).await;
+    assert_eq!((status, &settings["lock_after_minutes"]), (200, &json!(10)));
+
+    let changed = json!({"tip_off_deadline_days": 20, "lock_after_minutes": 30});
+    assert_eq!(
+        put_lock(&app, &admin, json!(30)).await,
+        (200, changed.clone())
+    );
+    assert_eq!(
+        call(&app, Method::GET, ADMIN_SETTINGS, Some(&admin), None).await,
+        (200, changed.clone())
+    );
+    // Every officer's phone reads it; a commune officer's too.
+    assert_eq!(
+        call(&app, Method::GET, SETTINGS, Some(&officer), None).await,
+        (200, changed)
+    );
+    // The bounds are allowed; both settings change in one request.
+    assert_eq!(put_lock(&app, &admin, json!(1)).await.0, 200);
+    assert_eq!(put_lock(&app, &admin, json!(240)).await.0, 200);
+    let both = json!({"tip_off_deadline_days": 25, "lock_after_minutes": 5});
+    assert_eq!(
+        call(
+            &app,
+            Method::PUT,
+            ADMIN_SETTINGS,
+            Some(&admin),
+            Some(both.clone())
+        )
+        .await,
+        (200, both.clone())
+    );
+    // Others may not change it.
+    let (status, body) = put_lock(&app, &officer, json!(60)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (403, Some("forbidden"))
+    );
+    assert_eq!(
+        call(&app, Method::GET, SETTINGS, Some(&officer), None).await,
+        (200, both)
+    );
+}
+
+async fn impossible_lock_times_are_refused_and_change_nothing(backend: Backend) {
+    let app = demo_app(backend).await;
+    let admin = app.token("admin", "demo-admin").await;
+    for minutes in [
+        json!(0),
+        json!(241),
+        json!(-10),
+        json!("10"),
+        json!(2.5),
+        json!(true),
+    ] {
+        let (status, body) = put_lock(&app, &admin, minutes.clone()).await;
+        assert_eq!(status, 422, "{minutes}");
+        assert_eq!(body["error"]["code"], "invalid", "{minutes}");
+        let errors = body["error"]["errors"].as_array().unwrap();
+        assert_eq!(errors.len(), 1, "{minutes}");
+        assert_eq!(errors[0]["field"], "lock_after_minutes", "{minutes}");
+        assert_eq!(errors[0]["code"], "invalid", "{minutes}");
+    }
+    // Null is "not sent".
+    assert_eq!(put_lock(&app, &admin, json!(null)).await.0, 200);
+    // A refused value refuses the whole request: the good one beside it is not written either.
+    let mixed = json!({"tip_off_deadline_days": 30, "lock_after_minutes": 0});
+    let (status, body) = call(&app, Method::PUT, ADMIN_SETTINGS, Some(&admin), Some(mixed)).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["error"]["errors"][0]["field"], "lock_after_minutes");
+    let both_wrong = json!({"tip_off_deadline_days": 0, "lock_after_minutes": 0});
+    let (status, body) = call(
+        &app,
+        Method::PUT,
+        ADMIN_SETTINGS,
+        Some(&admin),
+        Some(both_wrong),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let fields: Vec<&str> = body["error"]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|error| error["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["tip_off_deadline_days", "lock_after_minutes"]);
+    assert_eq!(
+        call(&app, Method::GET, ADMIN_SETTINGS, Some(&admin), None).await,
+        (
+            200,
+            json!({"tip_off_deadline_days": 20, "lock_after_minutes": 10})
+        )
+    );
+}
+
+async fn the_lock_time_change_is_audited(backend: Backend) {
+    let app = demo_app(backend).await;
+    let admin = app.token("admin", "demo-admin").await;
+    assert_eq!(put_lock(&app, &admin, json!(30)).await.0, 200);
+    assert_eq!(put_lock(&app, &admin, json!(241)).await.0, 422);
+    assert_eq!(put_lock(&app, &admin, json!(45)).await.0, 200);
+    let (status, log) = call(
+        &app,
+        Method::GET,
+        "/api/v1/admin/audit?action=setting.set",
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let log = log.as_array().unwrap();
+    assert_eq!(log.len(), 2, "a refused change is not one: {log:?}");
+    for entry in log {
+        assert_eq!(entry["username"], "admin");
+        assert_eq!(entry["target"], "lock_after_minutes");
+    }
+    assert_eq!(
+        log[0]["detail"],
+        json!({"value": 45, "previous": 30}),
+        "newest first"
+    );
+    assert_eq!(log[1]["detail"], json!({"value": 30, "previous": 10}));
 }

@@ -59,10 +59,15 @@ async fn every_page_is_rendered_on_the_server(backend: Backend) {
             html.contains(r#"data-testid="waiting-count""#),
             "{route}: sync state rendered"
         );
+        // Records are opened only in the browser, with the PIN or the password: the server
+        // renders every page locked.
+        assert!(html.contains(r#"data-testid="gate""#), "{route}: locked");
+        assert!(html.contains(r#"name="password""#), "{route}: sign-in form");
     }
     let settings = app.get("/settings").await.text().await.unwrap();
     // Leptos may put hydration markers (`<!>`) after the text.
-    assert!(settings.contains("<h1>Cài đặt<"));
+    assert!(settings.contains("<h1>Đăng nhập<"));
+    assert!(!settings.contains("<h1>Cài đặt<"));
     assert_eq!(app.get("/no/such/page").await.status(), 404);
 }
 

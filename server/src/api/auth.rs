@@ -1,10 +1,13 @@
 //! `POST /api/v1/auth/login` and `POST /api/v1/auth/logout`: sessions per `API.md`, with failed
-//! sign-ins throttled and every attempt in the audit log.
+//! sign-ins throttled and every attempt in the audit log. A sign-in that names its `device_id`
+//! also gets the officer's key on that device (the only answer that ever carries it), with which
+//! the phone wraps its data key beside the PIN; the right password for a disabled account answers
+//! 403 `account_disabled`, so that the phone forgets the PIN-wrapped copy.
 
 use super::officer_json;
 use crate::auth::{self, Caller, ClientIp};
 use crate::clock::{now_ms, to_rfc3339};
-use crate::error::{ApiError, ApiJson};
+use crate::error::{ApiError, ApiJson, FieldError};
 use crate::model::{Actor, Session};
 use crate::{password, ApiContext};
 use axum::extract::State;
@@ -14,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{json, Value};
 
 pub fn router() -> Router<ApiContext> {
     Router::new()
@@ -26,6 +29,24 @@ pub fn router() -> Router<ApiContext> {
 struct Login {
     username: String,
     password: String,
+    /// Read as a JSON value so that a wrong type is a field error like a wrong string.
+    device_id: Option<Value>,
+}
+
+/// 1 to 64 of `A-Z a-z 0-9 -` (a UUID made on the phone fits); absent or null is none.
+fn check_device_id(value: Option<Value>) -> Result<Option<String>, FieldError> {
+    let Some(value) = value.filter(|value| !value.is_null()) else {
+        return Ok(None);
+    };
+    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-';
+    match value.as_str() {
+        Some(id) if (1..=64).contains(&id.len()) && id.chars().all(allowed) => Ok(Some(id.into())),
+        _ => Err(FieldError::new(
+            "device_id",
+            "invalid",
+            "Use 1 to 64 letters, digits or '-'.",
+        )),
+    }
 }
 
 async fn login(
@@ -36,6 +57,9 @@ async fn login(
 ) -> Result<Response, ApiError> {
     let store = ctx.store.as_ref();
     let now = now_ms();
+    // Like a malformed body: refused before any password is tried, so no failure counts.
+    let device_id =
+        check_device_id(login.device_id).map_err(|error| ApiError::invalid(vec![error]))?;
     // For failures the actor is whoever typed the username.
     let attempt = Actor {
         officer_id: None,
@@ -55,6 +79,8 @@ async fn login(
     let officer = match officer {
         Some(officer) if password_ok && !officer.disabled => officer,
         _ => {
+            // Only who knows the password learns that the account is disabled.
+            let disabled_and_right = password_ok && officer.as_ref().is_some_and(|o| o.disabled);
             let reason = match &officer {
                 None => "unknown_username",
                 Some(officer) if officer.disabled => "disabled",
@@ -74,10 +100,26 @@ async fn login(
                     json!({"reason": reason}),
                 ))
                 .await?;
-            return Err(ApiError::invalid_credentials());
+            return Err(if disabled_and_right {
+                ApiError::account_disabled()
+            } else {
+                ApiError::invalid_credentials()
+            });
         }
     };
     store.clear_login_failures(&officer.username).await?;
+    // Before the session, so that a failure here leaves none.
+    let device_key = match &device_id {
+        Some(device_id) => {
+            let new_key = auth::new_device_key();
+            Some(
+                store
+                    .device_key(&officer.id, device_id, &new_key, now)
+                    .await?,
+            )
+        }
+        None => None,
+    };
     let token = auth::new_token();
     let session = Session {
         token_hash: auth::token_hash(&token),
@@ -91,14 +133,19 @@ async fn login(
             .map(|agent| agent.chars().take(256).collect()),
     };
     store.insert_session(&session).await?;
+    // Which device, never its key.
+    let detail = device_id.map_or(Value::Null, |id| json!({ "device_id": id }));
     store
-        .append_audit(&Actor::officer(&officer, &ip).did("login", &officer.id, json!(null)))
+        .append_audit(&Actor::officer(&officer, &ip).did("login", &officer.id, detail))
         .await?;
-    let body = json!({
+    let mut body = json!({
         "token": token,
         "expires_at": to_rfc3339(session.expires_at),
         "officer": officer_json(&officer),
     });
+    if let Some(key) = device_key {
+        body["device_key"] = json!(key);
+    }
     let cookie = auth::session_cookie(&token, ctx.security.secure_cookies);
     Ok(([(SET_COOKIE, cookie)], Json(body)).into_response())
 }
@@ -117,4 +164,36 @@ async fn logout(
     ctx.store.append_audit(&entry).await?;
     let cookie = auth::cleared_cookie(ctx.security.secure_cookies);
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie)]).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn device_ids_are_short_plain_words() {
+        assert_eq!(check_device_id(None), Ok(None));
+        assert_eq!(check_device_id(Some(Value::Null)), Ok(None));
+        let uuid = "6f1c2d3e-4b5a-4c6d-8e7f-901234567890";
+        for good in [uuid, "a", "PHONE-01", &"x".repeat(64)] {
+            assert_eq!(
+                check_device_id(Some(json!(good))),
+                Ok(Some(good.into())),
+                "{good}"
+            );
+        }
+        for bad in [
+            json!(""),
+            json!("x".repeat(65)),
+            json!("a b"),
+            json!("../x"),
+            json!("máy"),
+            json!("a_b"),
+            json!(12),
+            json!(["a"]),
+        ] {
+            let error = check_device_id(Some(bad.clone())).unwrap_err();
+            assert_eq!(error.field, "device_id", "{bad}");
+        }
+    }
 }

@@ -95,6 +95,20 @@ pub trait Store: Send + Sync {
     ) -> Result<Option<Officer>, StoreError>;
     async fn revoke_session(&self, token_hash: &str, now: i64) -> Result<(), StoreError>;
     async fn revoke_sessions_of(&self, officer_id: &str, now: i64) -> Result<(), StoreError>;
+    /// Whether a session with this hash exists, revoked, expired or not, whose officer is
+    /// disabled: asked only when [`Store::session_officer`] finds none, so that the phone can
+    /// tell a disabled account from a session that merely ended.
+    async fn session_of_disabled(&self, token_hash: &str) -> Result<bool, StoreError>;
+
+    /// The officer's key on this device: `new_key` stored at `now` if there was none, else the
+    /// stored one. Of two first sign-ins at once, the first insert wins and both read its key.
+    async fn device_key(
+        &self,
+        officer_id: &str,
+        device_id: &str,
+        new_key: &str,
+        now: i64,
+    ) -> Result<String, StoreError>;
 
     /// Records a failed sign-in and forgets those older than `forget_before`.
     async fn record_login_failure(

@@ -707,6 +707,48 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            async fn session_of_disabled(
+                &self,
+                token_hash: &str,
+            ) -> Result<bool, $crate::store::StoreError> {
+                let found: Option<i32> = sqlx::query_scalar(
+                    "SELECT 1 FROM sessions s JOIN officers o ON o.id = s.officer_id \
+                     WHERE s.token_hash = $1 AND o.disabled",
+                )
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(found.is_some())
+            }
+
+            async fn device_key(
+                &self,
+                officer_id: &str,
+                device_id: &str,
+                new_key: &str,
+                now: i64,
+            ) -> Result<String, $crate::store::StoreError> {
+                // A concurrent first insert makes this one do nothing (PostgreSQL waits for it to
+                // commit; SQLite writes one at a time), so the read below sees the winner's key.
+                sqlx::query(
+                    "INSERT INTO device_keys (officer_id, device_id, key, created_at) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (officer_id, device_id) DO NOTHING",
+                )
+                .bind(officer_id)
+                .bind(device_id)
+                .bind(new_key)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(sqlx::query_scalar(
+                    "SELECT key FROM device_keys WHERE officer_id = $1 AND device_id = $2",
+                )
+                .bind(officer_id)
+                .bind(device_id)
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
             async fn record_login_failure(
                 &self,
                 username: &str,

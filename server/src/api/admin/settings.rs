@@ -1,11 +1,11 @@
 //! `GET /api/v1/admin/settings`, `PUT /api/v1/admin/settings`: the district's settings, for the
-//! admin; for now the number of days a tip-off must be handled in (PCMD-TG01). `GET
-//! /api/v1/settings` gives the same values to every signed-in officer: the phone shows the
-//! deadline on the tip-off form.
+//! admin: the number of days a tip-off must be handled in (PCMD-TG01), and how many idle minutes
+//! the phone waits before it locks itself. `GET /api/v1/settings` gives the same values to every
+//! signed-in officer: the phone shows the deadline on the tip-off form and keeps to the lock time.
 
 use super::Admin;
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiJson};
+use crate::error::{ApiError, ApiJson, FieldError};
 use crate::ApiContext;
 use axum::extract::State;
 use axum::routing::get;
@@ -14,12 +14,30 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::ops::RangeInclusive;
 
-/// The key of the `settings` table the indicator engine reads.
-const TIP_OFF_DEADLINE_DAYS: &str = "tip_off_deadline_days";
-/// What the indicator engine uses when the table has no value.
-const DEFAULT_DEADLINE_DAYS: i64 = 20;
-/// A deadline of days, not hours or years.
-const DEADLINE_RANGE: RangeInclusive<i64> = 1..=365;
+/// A whole-number setting: its key in the `settings` table (and in the JSON), the value used
+/// when the table has none, and the values an admin may give it.
+struct Setting {
+    key: &'static str,
+    default: i64,
+    range: RangeInclusive<i64>,
+    refusal: &'static str,
+}
+
+/// Read by the indicator engine; a deadline of days, not hours or years.
+const TIP_OFF_DEADLINE_DAYS: Setting = Setting {
+    key: "tip_off_deadline_days",
+    default: 20,
+    range: 1..=365,
+    refusal: "The deadline must be a whole number of days from 1 to 365.",
+};
+
+/// Read by the phone; at most four hours, a morning in the field.
+const LOCK_AFTER_MINUTES: Setting = Setting {
+    key: "lock_after_minutes",
+    default: 10,
+    range: 1..=240,
+    refusal: "The lock time must be a whole number of minutes from 1 to 240.",
+};
 
 /// Under `/admin`.
 pub fn router() -> Router<ApiContext> {
@@ -34,17 +52,32 @@ pub fn officer_router() -> Router<ApiContext> {
 #[derive(Serialize)]
 struct Settings {
     tip_off_deadline_days: i64,
+    lock_after_minutes: i64,
+}
+
+impl Setting {
+    async fn read(&self, ctx: &ApiContext) -> Result<i64, ApiError> {
+        Ok(ctx
+            .store
+            .setting(self.key)
+            .await?
+            .and_then(|value| value.trim().parse().ok())
+            .unwrap_or(self.default))
+    }
+
+    /// The number sent, if it is one this setting may take.
+    fn check(&self, value: &Value) -> Result<i64, FieldError> {
+        value
+            .as_i64()
+            .filter(|number| self.range.contains(number))
+            .ok_or_else(|| FieldError::new(self.key, "invalid", self.refusal))
+    }
 }
 
 async fn current(ctx: &ApiContext) -> Result<Settings, ApiError> {
-    let days = ctx
-        .store
-        .setting(TIP_OFF_DEADLINE_DAYS)
-        .await?
-        .and_then(|value| value.trim().parse().ok())
-        .unwrap_or(DEFAULT_DEADLINE_DAYS);
     Ok(Settings {
-        tip_off_deadline_days: days,
+        tip_off_deadline_days: TIP_OFF_DEADLINE_DAYS.read(ctx).await?,
+        lock_after_minutes: LOCK_AFTER_MINUTES.read(ctx).await?,
     })
 }
 
@@ -62,6 +95,7 @@ async fn show(State(ctx): State<ApiContext>, _: Admin) -> Result<Json<Settings>,
 #[serde(deny_unknown_fields)]
 struct SettingsBody {
     tip_off_deadline_days: Option<Value>,
+    lock_after_minutes: Option<Value>,
 }
 
 async fn set(
@@ -69,25 +103,32 @@ async fn set(
     Admin(actor): Admin,
     ApiJson(body): ApiJson<SettingsBody>,
 ) -> Result<Json<Settings>, ApiError> {
-    if let Some(value) = body.tip_off_deadline_days {
-        let days = value
-            .as_i64()
-            .filter(|days| DEADLINE_RANGE.contains(days))
-            .ok_or_else(|| {
-                ApiError::invalid_field(
-                    TIP_OFF_DEADLINE_DAYS,
-                    "invalid",
-                    "The deadline must be a whole number of days from 1 to 365.",
-                )
-            })?;
-        let before = current(&ctx).await?.tip_off_deadline_days;
+    let sent = [
+        (&TIP_OFF_DEADLINE_DAYS, body.tip_off_deadline_days),
+        (&LOCK_AFTER_MINUTES, body.lock_after_minutes),
+    ];
+    // Every value is checked before any is written: a refused request changes nothing.
+    let mut changes = Vec::new();
+    let mut errors = Vec::new();
+    for (setting, value) in sent {
+        match value.as_ref().map(|value| setting.check(value)) {
+            Some(Ok(number)) => changes.push((setting, number)),
+            Some(Err(error)) => errors.push(error),
+            None => {}
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    for (setting, value) in changes {
+        let before = setting.read(&ctx).await?;
         ctx.store
-            .set_setting(TIP_OFF_DEADLINE_DAYS, &days.to_string())
+            .set_setting(setting.key, &value.to_string())
             .await?;
         let entry = actor.did(
             "setting.set",
-            TIP_OFF_DEADLINE_DAYS,
-            json!({"value": days, "previous": before}),
+            setting.key,
+            json!({"value": value, "previous": before}),
         );
         ctx.store.append_audit(&entry).await?;
     }
