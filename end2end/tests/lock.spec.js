@@ -135,6 +135,9 @@ test("two officers share a phone, each offline with their own PIN and only their
     await lockNow(page);
     await expect(page.getByTestId("known-officer")).toHaveCount(2);
     await unlock(page, who);
+    // The app opens where it was locked (Settings).
+    await expect(page).toHaveURL(/\/settings$/);
+    await tab(page, "Hồ sơ").click();
     await expect(rowOf(page, own)).toHaveCount(1);
     await expect(rowOf(page, other)).toHaveCount(0);
   }

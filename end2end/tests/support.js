@@ -23,7 +23,7 @@ const appOpen = (page) => page.waitForSelector("nav.tabs");
 
 /// Signs in through the form, as an officer would, chooses the PIN when asked (a first sign-in
 /// on this phone), and waits for the app to open.
-async function signIn(page, username, password = DEMO[username], pin = PIN[username]) {
+async function signIn(page, username, password = DEMO[username], pin = PIN[username] || "135790") {
   await page.goto("/signin");
   await hydrated(page);
   await passwordSignIn(page, username, password, pin);
@@ -33,7 +33,7 @@ async function signIn(page, username, password = DEMO[username], pin = PIN[usern
 const locked = (page) => page.waitForSelector('[data-testid="gate"][data-ready]');
 
 /// The password form as it stands on the page (the lock screen's or `/signin`).
-async function passwordSignIn(page, username, password = DEMO[username], pin = PIN[username]) {
+async function passwordSignIn(page, username, password = DEMO[username], pin = PIN[username] || "135790") {
   if (await page.getByTestId("gate").count()) await locked(page);
   const form = page.locator("form").filter({ has: page.locator('input[name="password"]') });
   if (!(await form.isVisible())) await page.getByTestId("use-password").click();

@@ -26,10 +26,11 @@ fn lock_key(error: LockError) -> Key {
 pub fn Gate() -> impl IntoView {
     let auth = use_auth();
     let with_password = RwSignal::new(false);
-    let has_pin = move || {
+    // A memo, so that a wrong PIN (which rewrites the list) keeps the PIN form and its message.
+    let has_pin = Memo::new(move |_| {
         auth.known
             .with(|known| known.iter().any(|k| k.pin.is_some()))
-    };
+    });
     let i18n = use_i18n();
     view! {
         // `data-ready` once the phone's officers were read: tests and styles wait for it.
@@ -40,12 +41,12 @@ pub fn Gate() -> impl IntoView {
         {move || {
             if auth.needs_pin.get() && auth.officer.with(Option::is_some) {
                 view! { <ChoosePin /> }.into_any()
-            } else if has_pin() && !with_password.get() {
+            } else if has_pin.get() && !with_password.get() {
                 view! { <PinUnlock with_password /> }.into_any()
             } else {
                 view! {
                     <SignInPage />
-                    <Show when=has_pin>
+                    <Show when=move || has_pin.get()>
                         <button class="button wide secondary" on:click=move |_| with_password.set(false)>
                             {tr(Key::UsePin)}
                         </button>
