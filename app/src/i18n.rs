@@ -92,7 +92,7 @@ messages! {
     NoCrypto => "Trình duyệt không mã hoá được dữ liệu ở địa chỉ này. Hãy mở ứng dụng qua địa chỉ https://.", "The browser cannot encrypt data at this address. Open the app over https://.";
     LockUnreadable => "Hồ sơ trên máy này được khoá bằng mã PIN của bạn: hãy mở bằng mã PIN, rồi đăng nhập lại.", "Your records on this phone are locked with your PIN: open them with the PIN, then sign in again.";
     LockNow => "Khoá ngay", "Lock now";
-    SignOutUnsent => "Số hồ sơ chưa gửi sẽ được giữ trên máy (đã mã hoá) và gửi sau lần đăng nhập tới:", "Records not sent yet, kept on this phone (encrypted) and sent after your next sign-in:";
+    SignOutUnsent => "hồ sơ chưa gửi được giữ lại trên máy này (đã mã hoá) và sẽ được gửi sau lần đăng nhập tới.", "records not sent yet stay on this phone (encrypted) and are sent after your next sign-in.";
     SignOutSynced => "Các hồ sơ đã gửi sẽ được xoá khỏi máy này; máy chủ vẫn giữ chúng.", "Records already sent are removed from this phone; the server keeps them.";
     SignOutAnyway => "Vẫn đăng xuất", "Sign out anyway";
     Cancel => "Huỷ", "Cancel";

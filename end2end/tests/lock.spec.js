@@ -226,17 +226,36 @@ test("signing out warns about unsent records and keeps them; with none, the offi
   expect(await storageText(page)).not.toContain(village);
 });
 
-test("the app locks itself after the idle time the admin set", async ({ page }) => {
-  await page.clock.install();
-  await signIn(page, "binhlu");
-  await page.clock.fastForward("05:00");
-  await expect(page.locator("nav.tabs")).toBeVisible();
-  await page.clock.fastForward("06:00");
-  await locked(page);
-  await expect(page.getByRole("status")).toContainText("Ứng dụng đã tự khoá");
-  await expect(page.locator("nav.tabs")).toHaveCount(0);
-  await unlock(page, "binhlu");
-  await expect(page.locator("nav.tabs")).toBeVisible();
+test("the app locks itself after the idle time the admin set, and on return from the background", async ({ page, request }) => {
+  const admin = { Authorization: `Bearer ${await token(request, "admin")}` };
+  const setMinutes = (minutes) => request.put("/api/v1/admin/settings", { headers: admin, data: { lock_after_minutes: minutes } });
+  expect((await setMinutes(3)).ok()).toBeTruthy();
+  try {
+    await page.clock.install();
+    await signIn(page, "binhlu");
+    // The setting comes with the sign-in; wait until the phone holds it.
+    await page.waitForFunction(() => Object.keys(localStorage).some((key) => key.endsWith(".settings")));
+    await page.clock.fastForward("02:00");
+    await expect(page.locator("nav.tabs")).toBeVisible();
+    await page.clock.fastForward("01:30");
+    await locked(page);
+    await expect(page.getByRole("status")).toContainText("Ứng dụng đã tự khoá");
+    await expect(page.locator("nav.tabs")).toHaveCount(0);
+    await unlock(page, "binhlu");
+
+    // Away for longer than the idle time with the clock paused (so no idle check runs), then back
+    // in front: only the return from the background locks it.
+    const now = await page.evaluate(() => Date.now());
+    await page.clock.pauseAt(now + 1000);
+    await page.clock.setSystemTime(now + 4 * 60_000);
+    await expect(page.locator("nav.tabs")).toBeVisible();
+    await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+    await locked(page);
+    await expect(page.locator("nav.tabs")).toHaveCount(0);
+    await page.clock.resume();
+  } finally {
+    expect((await setMinutes(10)).ok()).toBeTruthy();
+  }
 });
 
 test("a disabled account can no longer be opened with its PIN; re-enabled, its unsent records arrive", async ({ page, context, request }) => {
@@ -274,4 +293,38 @@ test("a disabled account can no longer be opened with its PIN; re-enabled, its u
   await passwordSignIn(page, username, "mat-khau-tam-1", "575757");
   await expect(page.getByTestId("waiting-count")).toHaveText("0");
   await expect(rowOf(page, village)).toHaveAttribute("data-state", "synced");
+});
+
+test("records kept in plain text by the earlier app version are encrypted at the first sign-in, none lost", async ({ page, request }) => {
+  const login = await (await request.post("/api/v1/auth/login", { data: { username: "binhlu", password: DEMO.binhlu } })).json();
+  const officer = login.officer;
+  const village = `Bản Cũ ${Date.now().toString(36)}`;
+  const id = "0b7e9c1a-2f3d-4e5f-8a6b-7c8d9e0f1a2b";
+  const today = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
+  await page.goto("/signin");
+  await hydrated(page);
+  // What the earlier version left: the remembered officer and one waiting record, in plain JSON.
+  await page.evaluate(({ officer, village, id, today }) => {
+    const prefix = `pcmd.outbox.${officer.id}.`;
+    const record = { id, kind: "outreach_session", org_unit_id: officer.org_unit.id, occurred_on: today, base_version: 0,
+      voided: false, data: { village, format: "group_talk", audience: "women", reached_male: 1, reached_female: 2,
+        language: "vi", organising_unit: "Hội Phụ nữ xã" } };
+    localStorage.setItem("pcmd.officer", JSON.stringify(officer));
+    localStorage.setItem(`${prefix}rec.${id}`, JSON.stringify({ id, kind: "outreach_session", state: "waiting", record,
+      created_at: 1, updated_at: 1 }));
+    localStorage.setItem(`${prefix}index`, `pcmd-outbox-index 1\nw${id}`);
+  }, { officer, village, id, today });
+  await page.reload();
+  await hydrated(page);
+  expect(await storageText(page)).toContain(village);
+
+  await passwordSignIn(page, "binhlu");
+  await expect(page.getByTestId("waiting-count")).toHaveText("0");
+  await expect(rowOf(page, village)).toHaveAttribute("data-state", "synced");
+  const stored = await storageText(page);
+  expect(stored).not.toContain(village);
+  expect(await page.evaluate(() => localStorage.getItem("pcmd.officer"))).toBeNull();
+  const held = (await serverRecords(page, login.token)).filter((r) => r.id === id);
+  expect(held).toHaveLength(1);
+  expect(held[0].data.village).toBe(village);
 });

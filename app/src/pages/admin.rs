@@ -294,7 +294,7 @@ fn UserCard(
     view! {
         <form class="card form" data-testid=format!("user-{}", user.username) on:submit=save>
             <h2>{user.display_name.clone()}" "<small>"("{user.username.clone()}")"</small>
-                {disabled.then(|| view! { <span class="badge">{move || i18n.t(Key::Disabled)}</span> })}
+                {disabled.then(|| view! { <span class="badge disabled">{move || i18n.t(Key::Disabled)}</span> })}
             </h2>
             <label><span>{tr(Key::Role)}</span>
                 <select on:change=move |ev| role.set(event_target_value(&ev))>{role_options(user.role)}</select>

@@ -85,7 +85,7 @@ pub fn SettingsPage() -> impl IntoView {
                     let sign_out = sign_out.clone();
                     view! {
                         <div class="notice" role="alert" data-testid="sign-out-warning">
-                            <p>{tr(Key::SignOutUnsent)}" "<strong data-testid="unsent-count">{n}</strong></p>
+                            <p><strong data-testid="unsent-count">{n}</strong>" "{tr(Key::SignOutUnsent)}</p>
                             <p>{tr(Key::SignOutSynced)}</p>
                             <button class="button wide" data-testid="sign-out-anyway" on:click=move |_| sign_out()>{tr(Key::SignOutAnyway)}</button>
                             <button class="button wide secondary" on:click=move |_| unsent.set(None)>{tr(Key::Cancel)}</button>
