@@ -53,6 +53,13 @@ impl Auth {
         self.touch();
         offline::on_activity(move || self.touch());
         offline::on_shown(move || self.lock_if_idle());
+        offline::on_opened_elsewhere(move || {
+            if self.officer.with_untracked(Option::is_some) {
+                self.locked_because
+                    .set(Some(crate::i18n::Key::LockedElsewhere));
+                spawn_local(self.lock());
+            }
+        });
         self.watch_idle();
     }
 
@@ -125,9 +132,22 @@ impl Auth {
     pub async fn sign_in(self, username: String, password: String) -> Result<(), SignInError> {
         let body = json!({"username": username, "password": password,
             "device_id": offline::device_id()});
-        let signed_in: SignIn = offline::api_sign_in(&body)
-            .await
-            .map_err(SignInError::Api)?;
+        let signed_in: SignIn = match offline::api_sign_in(&body).await {
+            Ok(signed_in) => signed_in,
+            Err(failure) => {
+                if failure == ApiFailure::Disabled {
+                    // The right password of a disabled account: its PIN opens nothing here now.
+                    let known = offline::phone_officers()
+                        .into_iter()
+                        .find(|k| k.officer.username == username);
+                    if let Some(known) = known {
+                        offline::forget_pin(&known.officer.id).await;
+                        self.known.set(offline::phone_officers());
+                    }
+                }
+                return Err(SignInError::Api(failure));
+            }
+        };
         let device_key = signed_in
             .device_key
             .ok_or(SignInError::Lock(LockError::NoCrypto))?;
@@ -155,7 +175,12 @@ impl Auth {
         self.needs_pin.set(false);
         self.opened(officer);
         spawn_local(async move {
-            match offline::api_get::<Me>("/api/v1/me").await {
+            let answer = offline::api_get::<Me>("/api/v1/me").await;
+            // A late answer after a lock or a switch belongs to nobody on screen.
+            if offline::open_officer().as_deref() != Some(officer_id.as_str()) {
+                return;
+            }
+            match answer {
                 Ok(me) => self.officer.set(Some(me.officer)),
                 Err(failure) => self.note(&failure),
             }

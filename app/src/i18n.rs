@@ -87,6 +87,7 @@ messages! {
     PinInvalid => "Mã PIN phải gồm đúng 6 chữ số.", "The PIN must be exactly 6 digits.";
     PinMismatch => "Hai mã PIN không giống nhau.", "The two PINs differ.";
     SavePin => "Lưu mã PIN", "Save the PIN";
+    LockedElsewhere => "Ứng dụng vừa được mở ở một cửa sổ khác nên cửa sổ này đã khoá.", "The app was opened in another window, so this one locked.";
     LockedIdle => "Ứng dụng đã tự khoá vì lâu không dùng.", "The app locked itself after a while unused.";
     AccountDisabled => "Tài khoản này đã bị vô hiệu hoá; hãy liên hệ quản trị viên. Hồ sơ chưa gửi vẫn còn trên máy, đã mã hoá.", "This account is disabled; contact the admin. Unsent records are still on this phone, encrypted.";
     NoCrypto => "Trình duyệt không mã hoá được dữ liệu ở địa chỉ này. Hãy mở ứng dụng qua địa chỉ https://.", "The browser cannot encrypt data at this address. Open the app over https://.";

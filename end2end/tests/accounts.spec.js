@@ -1,13 +1,12 @@
 // Accounts in the browser: an expired session asks only for the password again; an admin makes an
 // account on the phone and the new officer can sign in with it.
 const { test, expect } = require("@playwright/test");
-const { hydrated, signIn, open, reload } = require("./support");
+const { endSessions, hydrated, signIn, open, reload } = require("./support");
 
 test("when the server ends the session the officer re-enters only the password", async ({ page }) => {
   await signIn(page, "thitran");
   // The session ends on the server (as when it expires); the phone still opens with the PIN.
-  const logout = await page.request.post("/api/v1/auth/logout");
-  expect(logout.status()).toBe(204);
+  await endSessions(page.request, "thitran");
   await reload(page, "thitran");
   await expect(page.getByRole("alert")).toContainText("Phiên đăng nhập đã hết hạn");
   await expect(page.getByTestId("place")).toHaveText("Thị trấn Tam Đường");

@@ -93,6 +93,16 @@ test("records entered offline are unreadable in storage and open with the right 
   );
   expect(items.length).toBeGreaterThanOrEqual(3);
   for (const item of items) expect(item.startsWith("e1:")).toBe(true);
+  // Not merely encoded: the decoded payloads hold none of it either.
+  const decoded = await page.evaluate(
+    ({ items, typed }) => {
+      const bytes = (text) => Array.from(new TextEncoder().encode(text), (b) => String.fromCharCode(b)).join("");
+      const payloads = items.map((item) => atob(item.slice(3)));
+      return typed.filter((t) => payloads.some((p) => p.includes(bytes(t))));
+    },
+    { items, typed: [village, notes, code, tag] },
+  );
+  expect(decoded).toEqual([]);
 
   // Offline, a reload asks for the PIN; a wrong one is refused.
   await page.reload();
@@ -106,7 +116,8 @@ test("records entered offline are unreadable in storage and open with the right 
   await expect(page.getByTestId("pin-problem")).toHaveText("Mã PIN không đúng. Số lần thử còn lại: 4");
   await expect(rows(page)).toHaveCount(0);
   await unlock(page, "binhlu");
-  await expect(rows(page)).toHaveCount(2);
+  // Records of earlier tests may have come down at sign-in: these two are the ones waiting.
+  await expect(page.locator('[data-testid="record-row"][data-state="waiting"]')).toHaveCount(2);
   await expect(rowOf(page, village)).toHaveCount(1);
   await expect(rowOf(page, code)).toHaveCount(1);
   await context.setOffline(false);
@@ -200,8 +211,10 @@ test("signing out warns about unsent records and keeps them; with none, the offi
   await page.screenshot({ path: path.join(SHOTS, "sign-out-warning-390x844.png") });
   await page.getByTestId("sign-out-anyway").click();
   await locked(page);
+  // What stays is the unsent record and the index line for it; the session token is gone.
   const left = await page.evaluate((id) => Object.keys(localStorage).filter((k) => k.includes(id)), officerId);
-  expect(left.length).toBeGreaterThanOrEqual(2);
+  expect(left.filter((k) => k.includes(".rec."))).toHaveLength(1);
+  expect(left.filter((k) => !k.includes(".rec.")).map((k) => k.split(".").pop())).toEqual(["index"]);
 
   // Still there, encrypted: the PIN opens it offline, and it syncs after the password.
   await unlock(page, "thitran");
@@ -327,4 +340,16 @@ test("records kept in plain text by the earlier app version are encrypted at the
   const held = (await serverRecords(page, login.token)).filter((r) => r.id === id);
   expect(held).toHaveLength(1);
   expect(held[0].data.village).toBe(village);
+});
+
+test("records are open in one window at a time: opening them in a second window locks the first", async ({ page, context }) => {
+  await signIn(page, "binhlu");
+  const second = await context.newPage();
+  await second.goto("/");
+  await hydrated(second);
+  await unlock(second, "binhlu");
+  await locked(page);
+  await expect(page.getByRole("status")).toContainText("mở ở một cửa sổ khác");
+  await expect(page.locator("nav.tabs")).toHaveCount(0);
+  await expect(second.locator("nav.tabs")).toBeVisible();
 });

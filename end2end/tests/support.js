@@ -27,6 +27,20 @@ async function signIn(page, username, password = DEMO[username], pin = PIN[usern
   await page.goto("/signin");
   await hydrated(page);
   await passwordSignIn(page, username, password, pin);
+  // The phone keeps no cookie (it sends its own token); the test's own API calls (`page.request`)
+  // get a session of the same officer.
+  const api = await page.request.post("/api/v1/auth/login", { data: { username, password } });
+  expect(api.ok()).toBeTruthy();
+}
+
+/// Ends every server session of the officer (the phone's too), as an admin's password reset does.
+async function endSessions(request, username) {
+  const login = await (await request.post("/api/v1/auth/login", { data: { username: "admin", password: DEMO.admin, device_id: "e2e-admin" } })).json();
+  const headers = { Authorization: `Bearer ${login.token}` };
+  const users = await (await request.get("/api/v1/admin/users", { headers })).json();
+  const user = users.find((u) => u.username === username);
+  const reset = await request.patch(`/api/v1/admin/users/${user.id}`, { headers, data: { password: DEMO[username] } });
+  expect(reset.ok()).toBeTruthy();
 }
 
 /// The lock screen once it knows the phone's officers.
@@ -80,4 +94,4 @@ async function reload(page, username) {
   await unlock(page, username);
 }
 
-module.exports = { DEMO, PIN, hydrated, locked, swControls, appOpen, signIn, passwordSignIn, choosePin, typePin, unlock, open, reload };
+module.exports = { DEMO, PIN, endSessions, hydrated, locked, swControls, appOpen, signIn, passwordSignIn, choosePin, typePin, unlock, open, reload };

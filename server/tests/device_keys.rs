@@ -108,9 +108,21 @@ async fn the_same_device_gets_the_same_key_and_others_another(backend: Backend) 
     assert_eq!(device_key(&app, "binhlu", PHONE).await, key);
     assert_eq!(device_key(&app, "binhlu", TABLET).await, tablet);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM device_keys").await, 4);
-    // The rest of the answer is a sign-in as usual.
-    let (status, body) = login_on(&app, "binhlu", "demo-binhlu", json!(PHONE)).await;
+    // The rest of the answer is a sign-in as usual, without a cookie: the phone sends the token.
+    let response = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "binhlu", "password": "demo-binhlu", "device_id": PHONE})),
+        )
+        .await;
+    assert!(response.headers().get("set-cookie").is_none());
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.unwrap();
     assert_eq!(status, 200);
+    let (me, _) = get(&app, "/api/v1/me", body["token"].as_str().unwrap()).await;
+    assert_eq!(me, 200, "the token works as a bearer");
     assert_eq!(body["officer"]["username"], "binhlu");
     assert!(body["token"].is_string() && body["expires_at"].is_string());
 }

@@ -193,13 +193,11 @@ pub fn request_persistent_storage(on_answer: impl FnOnce(StoragePersistence) + '
 }
 
 /// How a request proves who sends it: the open officer's own session token, so that officers
-/// sharing a phone each act as themselves. Without an open officer (signing in) the browser's
-/// cookie goes as usual; an open officer without a token must sign in with the password first,
-/// and nothing is sent in their name meanwhile (the cookie may be a colleague's).
+/// sharing a phone each act as themselves, and never a cookie. Locked, or opened with the PIN
+/// after signing out (no token), nothing is sent until a password sign-in.
 fn authorized(request: RequestBuilder) -> Result<RequestBuilder, ApiFailure> {
-    let Some(officer_id) = super::open_officer() else {
-        return Ok(request);
-    };
+    // Locked, nothing goes out: signing in has its own request.
+    let officer_id = super::open_officer().ok_or(ApiFailure::Unauthenticated)?;
     let token = super::outbox(&officer_id)
         .session_token()
         .ok_or(ApiFailure::Unauthenticated)?;
@@ -231,6 +229,44 @@ pub async fn api_send<B: Serialize, T: DeserializeOwned>(
     let request = RequestBuilder::json(request, body).map_err(|_| ApiFailure::Offline)?;
     let response = request.send().await.map_err(|_| ApiFailure::Offline)?;
     read(response).await
+}
+
+/// Downloads a file of the API (a report) as the open officer, and hands it to the browser to save.
+pub async fn download(path: &str) -> Result<(), ApiFailure> {
+    let response = authorized(Request::get(path))?
+        .send()
+        .await
+        .map_err(|_| ApiFailure::Offline)?;
+    if !(200..300).contains(&response.status()) {
+        return read::<()>(response).await;
+    }
+    let name = response
+        .headers()
+        .get("content-disposition")
+        .and_then(|value| {
+            let (_, rest) = value.split_once("filename=\"")?;
+            Some(rest.split('"').next()?.to_string())
+        })
+        .unwrap_or_else(|| "bao-cao".into());
+    let bytes = response.binary().await.map_err(|_| ApiFailure::Offline)?;
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    let blob =
+        web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(|_| ApiFailure::Offline)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| ApiFailure::Offline)?;
+    let link = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+    if let Some(link) = link {
+        link.set_href(&url);
+        link.set_download(&name);
+        link.click();
+    }
+    // Revoked later: the browser may still be reading it when `click` returns.
+    after(60_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    Ok(())
 }
 
 /// Signing in with the password: a plain request, whoever's records are open.

@@ -50,14 +50,21 @@ pub struct PhoneOfficer {
     pub last_used: u64,
 }
 
-/// Every officer known on this phone, the last one to use it first.
+/// Every officer known on this phone, the last one to use it first; unreadable (damaged) reads
+/// as none.
 pub fn officers<S: KeyValue>(store: &S) -> Vec<PhoneOfficer> {
-    let mut officers: Vec<PhoneOfficer> = store
-        .get(KEY)
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default();
+    read_all(store).unwrap_or_default()
+}
+
+/// `Err` when the list is there but unreadable: then nothing may write over it, or every
+/// officer's wrapped keys would be gone.
+fn read_all<S: KeyValue>(store: &S) -> Result<Vec<PhoneOfficer>, StoreError> {
+    let mut officers: Vec<PhoneOfficer> = match store.get(KEY) {
+        Some(text) => serde_json::from_str(&text).map_err(|_| StoreError::Unavailable)?,
+        None => Vec::new(),
+    };
     officers.sort_by_key(|known| std::cmp::Reverse(known.last_used));
-    officers
+    Ok(officers)
 }
 
 pub fn officer<S: KeyValue>(store: &S, id: &str) -> Option<PhoneOfficer> {
@@ -73,14 +80,14 @@ fn save_all<S: KeyValue>(store: &S, officers: &[PhoneOfficer]) -> Result<(), Sto
 
 /// Adds or replaces the officer's entry.
 pub fn keep<S: KeyValue>(store: &S, known: &PhoneOfficer) -> Result<(), StoreError> {
-    let mut all = officers(store);
+    let mut all = read_all(store)?;
     all.retain(|other| other.officer.id != known.officer.id);
     all.push(known.clone());
     save_all(store, &all)
 }
 
 pub fn forget<S: KeyValue>(store: &S, id: &str) -> Result<(), StoreError> {
-    let mut all = officers(store);
+    let mut all = read_all(store)?;
     all.retain(|other| other.officer.id != id);
     save_all(store, &all)
 }
@@ -198,6 +205,12 @@ mod tests {
         forget(&memory, "a").unwrap();
         assert_eq!(officers(&memory).len(), 1);
         assert!(officer(&memory, "a").is_none());
+        // A damaged list is never written over.
+        memory.set(KEY, "[{not json").unwrap();
+        assert!(officers(&memory).is_empty());
+        assert_eq!(keep(&memory, &known("c", 4)), Err(StoreError::Unavailable));
+        assert_eq!(forget(&memory, "b"), Err(StoreError::Unavailable));
+        assert_eq!(memory.get(KEY).as_deref(), Some("[{not json"));
     }
 
     #[test]

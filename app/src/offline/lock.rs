@@ -24,10 +24,46 @@ struct Open {
     writing: bool,
     /// Flushes waiting for the queue to drain: each is resolved with "ok" or the failure.
     waiters: Vec<Function>,
+    /// Items of the officer that did not decrypt (damaged): kept, never read, removed only when
+    /// the officer leaves the phone.
+    unreadable: Vec<String>,
 }
 
 thread_local! {
     static OPEN: RefCell<Option<Open>> = const { RefCell::new(None) };
+    /// Tells the app's other tabs that records are being opened here.
+    static TABS: Option<web_sys::BroadcastChannel> = web_sys::BroadcastChannel::new("pcmd-vault").ok();
+}
+
+/// One tab at a time holds records open: two would each write from their own copy in memory and
+/// overwrite each other's index. `on_elsewhere` runs when another tab opens records; it locks.
+pub fn on_opened_elsewhere(on_elsewhere: impl Fn() + 'static) {
+    use wasm_bindgen::prelude::Closure;
+    use wasm_bindgen::JsCast;
+    TABS.with(|tabs| {
+        if let Some(tabs) = tabs {
+            let listener = Closure::<dyn Fn()>::new(on_elsewhere);
+            tabs.set_onmessage(Some(listener.as_ref().unchecked_ref()));
+            listener.forget();
+        }
+    });
+}
+
+/// Asks the other tabs to lock, and gives them a moment to store what they hold before this tab
+/// reads the storage.
+async fn claim_the_records() {
+    let asked = TABS.with(|tabs| {
+        tabs.as_ref()
+            .is_some_and(|tabs| tabs.post_message(&JsValue::from_str("opened")).is_ok())
+    });
+    if asked {
+        let pause = Promise::new(&mut |resolve, _| {
+            super::after(60, move || {
+                let _ = resolve.call0(&JsValue::NULL);
+            })
+        });
+        let _ = JsFuture::from(pause).await;
+    }
 }
 
 impl From<CryptoError> for LockError {
@@ -40,10 +76,6 @@ impl From<StoreError> for LockError {
     fn from(error: StoreError) -> LockError {
         LockError::Storage(error)
     }
-}
-
-pub fn crypto_available() -> bool {
-    crypto::available()
 }
 
 /// The officer whose records are open, if any.
@@ -186,12 +218,14 @@ async fn write_queue() {
 /// back as stored).
 pub async fn flush() -> Result<(), StoreError> {
     let promise = OPEN.with_borrow_mut(|open| {
-        let open = open.as_mut()?;
+        let open = open.as_mut().ok_or(StoreError::Unavailable)?;
         if !open.writing && open.vault.pending() == 0 {
-            return None;
+            return Ok(None);
         }
-        Some(Promise::new(&mut |resolve, _| open.waiters.push(resolve)))
-    });
+        Ok(Some(Promise::new(&mut |resolve, _| {
+            open.waiters.push(resolve)
+        })))
+    })?;
     let Some(promise) = promise else {
         return Ok(());
     };
@@ -209,8 +243,19 @@ pub async fn flush() -> Result<(), StoreError> {
 
 /// Locks: every write is stored first, then the key and the decrypted items are dropped.
 pub async fn close_vault() {
-    let _ = flush().await;
-    OPEN.set(None);
+    // Until nothing is pending at the moment of closing: a write queued during the last flush
+    // is stored too, never dropped.
+    loop {
+        let _ = flush().await;
+        let drained = OPEN.with_borrow(|open| {
+            open.as_ref()
+                .is_none_or(|open| !open.writing && open.vault.pending() == 0)
+        });
+        if drained {
+            OPEN.set(None);
+            return;
+        }
+    }
 }
 
 /// Decrypts every item of the officer into a vault and opens it. Items stored in plain text by an
@@ -218,10 +263,12 @@ pub async fn close_vault() {
 /// left as it is, never deleted.
 async fn open_vault(officer_id: &str, key: CryptoKey) -> Result<(), LockError> {
     close_vault().await;
+    claim_the_records().await;
     let storage = local_storage().ok_or(LockError::Storage(StoreError::Unavailable))?;
     let prefixes = prefixes(officer_id);
     let mut openings = Vec::new();
     let mut plain = Vec::new();
+    let mut unreadable = Vec::new();
     for i in 0..storage.length().unwrap_or(0) {
         let Some(name) = storage.key(i).ok().flatten() else {
             continue;
@@ -234,14 +281,17 @@ async fn open_vault(officer_id: &str, key: CryptoKey) -> Result<(), LockError> {
         };
         match crypto::start_open_item(&key, &name, &stored) {
             Some(Ok(opening)) => openings.push((name, opening)),
-            Some(Err(_)) => {}
+            Some(Err(_)) => unreadable.push(name),
             None => plain.push((name, stored)),
         }
     }
     let mut items = BTreeMap::new();
     for (name, opening) in openings {
-        if let Ok(text) = crypto::finish_open_item(opening).await {
-            items.insert(name, text);
+        match crypto::finish_open_item(opening).await {
+            Ok(text) => {
+                items.insert(name, text);
+            }
+            Err(_) => unreadable.push(name),
         }
     }
     OPEN.set(Some(Open {
@@ -249,11 +299,17 @@ async fn open_vault(officer_id: &str, key: CryptoKey) -> Result<(), LockError> {
         key,
         writing: false,
         waiters: Vec::new(),
+        unreadable,
     }));
     for (name, text) in &plain {
         OfficerStorage.set(name, text)?;
     }
-    flush().await?;
+    // Plain items that do not fit encrypted stay plain on disk, and the records stay closed:
+    // the officer is told the phone is full, and nothing is shown half.
+    if let Err(error) = flush().await {
+        OPEN.set(None);
+        return Err(error.into());
+    }
     Ok(())
 }
 
@@ -324,8 +380,11 @@ pub async fn open_with_password(
     // The one officer of the earlier app version is now one of this phone's officers.
     PhoneStorage.remove(LEGACY_OFFICER_KEY);
     PhoneStorage.remove("pcmd.settings.tip_off_deadline_days");
-    super::outbox(&officer.id).keep_session_token(token)?;
-    flush().await?;
+    let kept = super::outbox(&officer.id).keep_session_token(token);
+    if let Err(error) = kept.and(flush().await) {
+        close_vault().await;
+        return Err(error.into());
+    }
     Ok(known.pin.is_some())
 }
 
@@ -384,6 +443,16 @@ pub async fn forget_officer(officer_id: &str) {
         for prefix in prefixes(officer_id) {
             for key in OfficerStorage.keys(&prefix) {
                 OfficerStorage.remove(&key);
+            }
+        }
+        let unreadable = OPEN.with_borrow(|open| {
+            open.as_ref()
+                .map(|open| open.unreadable.clone())
+                .unwrap_or_default()
+        });
+        if let Some(storage) = local_storage() {
+            for name in unreadable {
+                let _ = storage.remove_item(&name);
             }
         }
     }

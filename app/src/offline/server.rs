@@ -36,6 +36,10 @@ pub async fn api_get<T: DeserializeOwned>(_path: &str) -> Result<T, ApiFailure> 
     Err(ApiFailure::Offline)
 }
 
+pub async fn download(_path: &str) -> Result<(), ApiFailure> {
+    Err(ApiFailure::Offline)
+}
+
 pub async fn api_sign_in<B: Serialize, T: DeserializeOwned>(_body: &B) -> Result<T, ApiFailure> {
     Err(ApiFailure::Offline)
 }
@@ -86,9 +90,7 @@ impl KeyValue for OfficerStorage {
     }
 }
 
-pub fn crypto_available() -> bool {
-    false
-}
+pub fn on_opened_elsewhere(_on_elsewhere: impl Fn() + 'static) {}
 
 pub fn open_officer() -> Option<String> {
     None

@@ -71,6 +71,16 @@ fn stop_of(failure: ApiFailure) -> Stop {
     }
 }
 
+/// Requests carry the open officer's token: a sync stops as soon as its officer is no longer the
+/// one open (locked, or another officer unlocked), so nothing goes out in someone else's name.
+/// Checked right before each request, in the same turn that reads the token.
+fn still_open(officer_id: &str) -> Result<(), Stop> {
+    match super::open_officer() {
+        Some(open) if open == officer_id => Ok(()),
+        _ => Err(Stop::Retry),
+    }
+}
+
 /// The engine's state, shown by the header and the sync page.
 #[derive(Clone, Copy)]
 pub struct SyncEngine {
@@ -165,9 +175,14 @@ impl SyncEngine {
         self.again.set_value(false);
         spawn_local(async move {
             let outbox = super::outbox(&officer.id);
-            let outcome = match self.push(&outbox).await {
-                Ok(()) => self.pull(&outbox).await,
+            let outcome = match self.push(&officer.id, &outbox).await {
+                Ok(()) => self.pull(&officer.id, &outbox).await,
                 Err(stop) => Err(stop),
+            };
+            // Locked or another officer opened meanwhile: nothing of theirs to report or note.
+            let outcome = match still_open(&officer.id) {
+                Ok(()) => outcome,
+                Err(_) => Err(Stop::Retry),
             };
             self.finish(&outbox, outcome);
         });
@@ -229,7 +244,7 @@ impl SyncEngine {
     }
 
     /// Sends every waiting record, oldest first, in batches the server takes.
-    async fn push<S: KeyValue>(self, outbox: &Outbox<S>) -> Result<(), Stop> {
+    async fn push<S: KeyValue>(self, officer_id: &str, outbox: &Outbox<S>) -> Result<(), Stop> {
         let total = outbox.counts().get(StateTag::Waiting);
         let mut done = 0;
         self.progress.set((0, total));
@@ -249,6 +264,7 @@ impl SyncEngine {
                         .filter_map(|record| serde_json::to_value(record).ok())
                         .collect(),
                 };
+                still_open(officer_id)?;
                 let answer: Result<SyncResponse, ApiFailure> =
                     super::api_send(Verb::Post, "/api/v1/sync", &request).await;
                 let results = match answer {
@@ -301,13 +317,14 @@ impl SyncEngine {
 
     /// Pulls what changed on the server since this officer's cursor, page by page. The cursor
     /// moves only after its page is stored, so a page that did not fit is pulled again.
-    async fn pull<S: KeyValue>(self, outbox: &Outbox<S>) -> Result<(), Stop> {
+    async fn pull<S: KeyValue>(self, officer_id: &str, outbox: &Outbox<S>) -> Result<(), Stop> {
         loop {
             let since = outbox
                 .cursor()
                 .map(|cursor| format!("&since={}", query_value(&cursor)))
                 .unwrap_or_default();
             let path = format!("/api/v1/records?limit={MAX_BATCH}{since}");
+            still_open(officer_id)?;
             let page: RecordsPage = super::api_get(&path).await.map_err(stop_of)?;
             if page.records.is_empty() {
                 return Ok(());

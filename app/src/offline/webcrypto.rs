@@ -40,11 +40,6 @@ fn subtle() -> Result<SubtleCrypto, CryptoError> {
     Ok(crypto.subtle())
 }
 
-/// Whether this page can encrypt at all.
-pub fn available() -> bool {
-    subtle().is_ok()
-}
-
 /// Cryptographically random bytes, or an error: never a weaker fallback.
 pub fn random<const N: usize>() -> Result<[u8; N], CryptoError> {
     let mut bytes = [0u8; N];

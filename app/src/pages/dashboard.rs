@@ -632,6 +632,19 @@ fn Downloads(period: (i32, u32), suppress: RwSignal<bool>) -> impl IntoView {
             suppress.get()
         )
     };
+    // Fetched with the officer's own token (the phone keeps no cookie), then saved.
+    let i18n = use_i18n();
+    let failed = RwSignal::new(None::<ApiFailure>);
+    let fetch_file = move |ev: leptos::ev::MouseEvent, path: String| {
+        ev.prevent_default();
+        failed.set(None);
+        spawn_local(async move {
+            if let Err(failure) = offline::download(&path).await {
+                auth.note(&failure);
+                failed.set(Some(failure));
+            }
+        });
+    };
     let print = move || {
         format!(
             "/indicators/print?year={year}&quarter={quarter}&suppress={}",
@@ -648,9 +661,10 @@ fn Downloads(period: (i32, u32), suppress: RwSignal<bool>) -> impl IntoView {
                 <span>{tr(Key::SuppressSmall)}</span>
             </label>
             <a class="button wide" href=move || file("csv") download="" rel="external"
-                data-testid="download-csv">{tr(Key::DownloadCsv)}</a>
+                data-testid="download-csv" on:click=move |ev| fetch_file(ev, file("csv"))>{tr(Key::DownloadCsv)}</a>
             <a class="button wide" href=move || file("xlsx") download="" rel="external"
-                data-testid="download-xlsx">{tr(Key::DownloadXlsx)}</a>
+                data-testid="download-xlsx" on:click=move |ev| fetch_file(ev, file("xlsx"))>{tr(Key::DownloadXlsx)}</a>
+            {move || failed.get().map(|failure| view! { <p class="error" role="alert">{failure_text(i18n, &failure)}</p> })}
             <Show when=move || !app.online.get()>
                 <p class="hint">{tr(Key::DownloadsNeedSignal)}</p>
             </Show>

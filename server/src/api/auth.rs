@@ -143,8 +143,11 @@ async fn login(
         "expires_at": to_rfc3339(session.expires_at),
         "officer": officer_json(&officer),
     });
+    // A phone sends its token itself, per officer. A cookie would let anyone holding the locked
+    // phone call the API as whoever signed in last, so a device sign-in gets none.
     if let Some(key) = device_key {
         body["device_key"] = json!(key);
+        return Ok(Json(body).into_response());
     }
     let cookie = auth::session_cookie(&token, ctx.security.secure_cookies);
     Ok(([(SET_COOKIE, cookie)], Json(body)).into_response())
