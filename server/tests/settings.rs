@@ -174,21 +174,20 @@ async fn impossible_deadlines_are_refused_and_change_nothing(backend: Backend) {
     );
 }
 
+/// The audit log's `setting.set` entries, newest first.
+async fn settings_audit(app: &TestApp, admin: &str) -> Vec<Value> {
+    let path = "/api/v1/admin/audit?action=setting.set";
+    let (status, log) = call(app, Method::GET, path, Some(admin), None).await;
+    assert_eq!(status, 200);
+    log.as_array().unwrap().clone()
+}
+
 async fn the_change_is_audited(backend: Backend) {
     let app = demo_app(backend).await;
     let admin = app.token("admin", "demo-admin").await;
     assert_eq!(put_days(&app, &admin, json!(15)).await.0, 200);
     assert_eq!(put_days(&app, &admin, json!(0)).await.0, 422);
-    let (status, log) = call(
-        &app,
-        Method::GET,
-        "/api/v1/admin/audit?action=setting.set",
-        Some(&admin),
-        None,
-    )
-    .await;
-    assert_eq!(status, 200);
-    let log = log.as_array().unwrap();
+    let log = settings_audit(&app, &admin).await;
     assert_eq!(log.len(), 1, "a refused change is not one: {log:?}");
     assert_eq!(log[0]["username"], "admin");
     assert_eq!(log[0]["target"], "tip_off_deadline_days");
@@ -348,18 +347,9 @@ async fn the_lock_time_change_is_audited(backend: Backend) {
     assert_eq!(put_lock(&app, &admin, json!(30)).await.0, 200);
     assert_eq!(put_lock(&app, &admin, json!(241)).await.0, 422);
     assert_eq!(put_lock(&app, &admin, json!(45)).await.0, 200);
-    let (status, log) = call(
-        &app,
-        Method::GET,
-        "/api/v1/admin/audit?action=setting.set",
-        Some(&admin),
-        None,
-    )
-    .await;
-    assert_eq!(status, 200);
-    let log = log.as_array().unwrap();
+    let log = settings_audit(&app, &admin).await;
     assert_eq!(log.len(), 2, "a refused change is not one: {log:?}");
-    for entry in log {
+    for entry in &log {
         assert_eq!(entry["username"], "admin");
         assert_eq!(entry["target"], "lock_after_minutes");
     }

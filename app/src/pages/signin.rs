@@ -132,20 +132,7 @@ fn PinUnlock(with_password: RwSignal<bool>) -> impl IntoView {
                     }
                 </For>
             </fieldset>
-            <label>
-                <span>{tr(Key::Pin)}</span>
-                <input
-                    name="pin"
-                    type="password"
-                    inputmode="numeric"
-                    pattern="[0-9]*"
-                    maxlength="6"
-                    autocomplete="off"
-                    required
-                    prop:value=pin
-                    on:input=move |ev| pin.set(event_target_value(&ev))
-                />
-            </label>
+            <PinField name="pin" label=Key::Pin autocomplete="off" value=pin />
             {move || problem.get().map(|(key, left)| view! {
                 <p class="error" role="alert" data-testid="pin-problem">
                     {i18n.t(key)}{left.map(|n| format!(" {n}"))}
@@ -156,6 +143,32 @@ fn PinUnlock(with_password: RwSignal<bool>) -> impl IntoView {
         <button class="button wide secondary" data-testid="use-password" on:click=move |_| with_password.set(true)>
             {tr(Key::UsePassword)}
         </button>
+    }
+}
+
+/// Six digits typed into a password field with the numeric keyboard.
+#[component]
+fn PinField(
+    name: &'static str,
+    label: Key,
+    autocomplete: &'static str,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <label>
+            <span>{tr(label)}</span>
+            <input
+                name=name
+                type="password"
+                inputmode="numeric"
+                pattern="[0-9]*"
+                maxlength="6"
+                autocomplete=autocomplete
+                required
+                prop:value=value
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        </label>
     }
 }
 
@@ -189,30 +202,12 @@ fn ChoosePin() -> impl IntoView {
             problem.set(result.err().map(lock_key));
         });
     };
-    let field = |name: &'static str, key: Key, value: RwSignal<String>| {
-        view! {
-            <label>
-                <span>{tr(key)}</span>
-                <input
-                    name=name
-                    type="password"
-                    inputmode="numeric"
-                    pattern="[0-9]*"
-                    maxlength="6"
-                    autocomplete="new-password"
-                    required
-                    prop:value=value
-                    on:input=move |ev| value.set(event_target_value(&ev))
-                />
-            </label>
-        }
-    };
     view! {
         <h1>{tr(Key::ChoosePinTitle)}</h1>
         <p class="hint">{tr(Key::ChoosePinIntro)}</p>
         <form class="form" on:submit=submit data-testid="choose-pin">
-            {field("new_pin", Key::PinNew, first)}
-            {field("repeat_pin", Key::PinRepeat, second)}
+            <PinField name="new_pin" label=Key::PinNew autocomplete="new-password" value=first />
+            <PinField name="repeat_pin" label=Key::PinRepeat autocomplete="new-password" value=second />
             {move || problem.get().map(|key| view! { <p class="error" role="alert">{i18n.t(key)}</p> })}
             <button class="button wide" type="submit" disabled=busy>{tr(Key::SavePin)}</button>
         </form>
