@@ -49,21 +49,40 @@ pub fn on_opened_elsewhere(on_elsewhere: impl Fn() + 'static) {
     });
 }
 
-/// Asks the other tabs to lock, and gives them a moment to store what they hold before this tab
-/// reads the storage.
-async fn claim_the_records() {
+/// How long other tabs get to store what they hold and lock before this one reads the storage.
+const CLAIM_MS: u64 = 30;
+
+thread_local! {
+    /// When this tab last asked the others to lock.
+    static CLAIMED_AT: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Asks the other tabs to lock; said as soon as the opening is sure, so that the wait overlaps
+/// the work before reading the storage.
+fn announce_opening() {
     let asked = TABS.with(|tabs| {
         tabs.as_ref()
             .is_some_and(|tabs| tabs.post_message(&JsValue::from_str("opened")).is_ok())
     });
-    if asked {
+    CLAIMED_AT.set(if asked { super::now_ms().max(1) } else { 0 });
+}
+
+/// Waits until the other tabs had their moment since they were asked.
+async fn claim_the_records() {
+    if CLAIMED_AT.get() == 0 {
+        announce_opening();
+    }
+    let waited = super::now_ms().saturating_sub(CLAIMED_AT.get());
+    if CLAIMED_AT.get() != 0 && waited < CLAIM_MS {
+        let rest = (CLAIM_MS - waited) as u32;
         let pause = Promise::new(&mut |resolve, _| {
-            super::after(60, move || {
+            super::after(rest, move || {
                 let _ = resolve.call0(&JsValue::NULL);
             })
         });
         let _ = JsFuture::from(pause).await;
     }
+    CLAIMED_AT.set(0);
 }
 
 impl From<CryptoError> for LockError {
@@ -285,13 +304,17 @@ async fn open_vault(officer_id: &str, key: CryptoKey) -> Result<(), LockError> {
             None => plain.push((name, stored)),
         }
     }
+    let (names, promises): (Vec<String>, Vec<Promise>) = openings.into_iter().unzip();
     let mut items = BTreeMap::new();
-    for (name, opening) in openings {
-        match crypto::finish_open_item(opening).await {
-            Ok(text) => {
+    for (name, text) in names
+        .into_iter()
+        .zip(crypto::finish_open_items(&promises).await)
+    {
+        match text {
+            Some(text) => {
                 items.insert(name, text);
             }
-            Err(_) => unreadable.push(name),
+            None => unreadable.push(name),
         }
     }
     OPEN.set(Some(Open {
@@ -403,6 +426,8 @@ pub async fn open_with_pin(officer_id: &str, pin: &str) -> Result<Officer, LockE
             LockError::WrongPin { left }
         });
     };
+    // Only the right PIN asks the other tabs to lock.
+    announce_opening();
     known.wrong_pins = 0;
     known.last_used = super::now_ms();
     keyring::keep(&PhoneStorage, &known)?;
