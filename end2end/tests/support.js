@@ -94,4 +94,20 @@ async function reload(page, username) {
   await unlock(page, username);
 }
 
-module.exports = { DEMO, PIN, endSessions, hydrated, locked, swControls, appOpen, signIn, passwordSignIn, choosePin, typePin, unlock, open, reload };
+/// The values of `typed` found anywhere in localStorage: in its keys and readable values, and in
+/// the decoded payloads of encrypted items (as UTF-8). Give long values: short ones occur by chance
+/// in random ciphertext.
+function foundInStorage(page, typed) {
+  return page.evaluate((typed) => {
+    const bytes = (text) => Array.from(new TextEncoder().encode(text), (b) => String.fromCharCode(b)).join("");
+    const places = [];
+    for (const key of Object.keys(localStorage)) {
+      const value = localStorage.getItem(key);
+      places.push(key);
+      places.push(value.startsWith("e1:") ? atob(value.slice(3)) : value);
+    }
+    return typed.filter((t) => places.some((p) => p.includes(t) || p.includes(bytes(t))));
+  }, typed);
+}
+
+module.exports = { foundInStorage, DEMO, PIN, endSessions, hydrated, locked, swControls, appOpen, signIn, passwordSignIn, choosePin, typePin, unlock, open, reload };
