@@ -104,6 +104,9 @@ test("records entered offline are unreadable in storage and open with the right 
   await expect(page.locator("nav.tabs")).toHaveCount(0);
   fs.mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS, "lock-390x844.png") });
+  // The app's own message, not the browser's (English) form validation; it counts no try.
+  await typePin(page, "binhlu", "12");
+  await expect(page.getByTestId("pin-problem")).toHaveText("Mã PIN phải gồm đúng 6 chữ số.");
   await typePin(page, "binhlu", "000000");
   await expect(page.getByTestId("pin-problem")).toHaveText("Mã PIN không đúng. Số lần thử còn lại: 4");
   await expect(rows(page)).toHaveCount(0);

@@ -107,7 +107,7 @@ fn PinUnlock(with_password: RwSignal<bool>) -> impl IntoView {
     view! {
         <h1>{tr(Key::LockTitle)}</h1>
         <p class="hint">{tr(Key::LockIntro)}</p>
-        <form class="form" data-testid="unlock" on:submit=submit>
+        <form class="form" data-testid="unlock" novalidate on:submit=submit>
             <fieldset class="choices officers">
                 <legend>{tr(Key::LockOfficer)}</legend>
                 <For each=officers key=|k| k.officer.id.clone() let:known>
@@ -205,7 +205,7 @@ fn ChoosePin() -> impl IntoView {
     view! {
         <h1>{tr(Key::ChoosePinTitle)}</h1>
         <p class="hint">{tr(Key::ChoosePinIntro)}</p>
-        <form class="form" on:submit=submit data-testid="choose-pin">
+        <form class="form" novalidate on:submit=submit data-testid="choose-pin">
             <PinField name="new_pin" label=Key::PinNew autocomplete="new-password" value=first />
             <PinField name="repeat_pin" label=Key::PinRepeat autocomplete="new-password" value=second />
             {move || problem.get().map(|key| view! { <p class="error" role="alert">{i18n.t(key)}</p> })}
@@ -275,7 +275,7 @@ pub fn SignInPage() -> impl IntoView {
         <Show when=move || auth.expired.get()>
             <p class="notice">{tr(Key::SessionExpired)}</p>
         </Show>
-        <form class="form" on:submit=submit>
+        <form class="form" novalidate on:submit=submit>
             <label>
                 <span>{tr(Key::Username)}</span>
                 <input
