@@ -98,15 +98,6 @@ impl Vault {
             .collect()
     }
 
-    /// Items held, for the sign-out's count of what goes.
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     /// The oldest write not stored yet.
     pub fn next_write(&self) -> Option<&Write> {
         self.queue.front()
