@@ -7,6 +7,15 @@ pub struct OrgUnitRef {
     pub id: String,
     pub code: String,
     pub name: String,
+    /// `province`, `district`, `commune`, `ward`, `village`; absent from older answers.
+    #[serde(default)]
+    pub level: Option<String>,
+    /// The unit's last day, once it has closed (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub valid_to: Option<String>,
+    /// The units that replaced a closed one.
+    #[serde(default)]
+    pub successors: Vec<OrgUnitRef>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,22 +31,31 @@ pub struct Officer {
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     CommuneOfficer,
+    ProvinceOfficer,
     DistrictOfficer,
     HealthOfficer,
     Admin,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [
+    pub const ALL: [Role; 5] = [
         Role::CommuneOfficer,
+        Role::ProvinceOfficer,
         Role::DistrictOfficer,
         Role::HealthOfficer,
         Role::Admin,
     ];
 
+    /// The officer of a plan's lead unit (a province since July 2025, a district before), who
+    /// records for, sees and aggregates every unit below it.
+    pub fn leads(self) -> bool {
+        matches!(self, Role::ProvinceOfficer | Role::DistrictOfficer)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::CommuneOfficer => "commune_officer",
+            Role::ProvinceOfficer => "province_officer",
             Role::DistrictOfficer => "district_officer",
             Role::HealthOfficer => "health_officer",
             Role::Admin => "admin",
@@ -118,6 +136,9 @@ pub struct Baseline {
     pub name: String,
     pub org_unit_id: String,
     pub value: i64,
+    /// Copied from last year's plan and not yet confirmed.
+    #[serde(default)]
+    pub to_confirm: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -216,6 +237,9 @@ pub struct IndicatorFigure {
     #[serde(flatten)]
     pub figure: domain::indicator::Figure,
     pub target: Option<domain::indicator::Target>,
+    /// The target was copied from last year's plan and not yet confirmed.
+    #[serde(default)]
+    pub target_to_confirm: bool,
 }
 
 /// One figure of a plain count's breakdown: a key the app translates, and its value.
@@ -253,4 +277,43 @@ pub struct IndicatorReport {
     pub counts: Vec<PlainCount>,
     #[serde(default)]
     pub communes: Option<Vec<CommuneFigures>>,
+    /// The plan in force for the unit and year; none when no plan covers them.
+    #[serde(default)]
+    pub plan: Option<PlanHeader>,
+}
+
+/// Who issued a plan, for whom, and where its report goes: from the plan, not from code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanHeader {
+    pub id: String,
+    pub org_unit_id: String,
+    pub year: i32,
+    pub title: String,
+    pub issuer: String,
+    pub lead_agency: String,
+    #[serde(default)]
+    pub recipients: Vec<String>,
+}
+
+/// One target of a plan (`GET /api/v1/plans`).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct PlanTarget {
+    pub indicator_code: String,
+    pub op: String,
+    pub value: f64,
+    #[serde(default)]
+    pub to_confirm: bool,
+}
+
+/// `GET /api/v1/plans`: a plan with its targets.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Plan {
+    #[serde(flatten)]
+    pub header: PlanHeader,
+    #[serde(default)]
+    pub copied_from: Option<String>,
+    #[serde(default)]
+    pub to_confirm: bool,
+    #[serde(default)]
+    pub targets: Vec<PlanTarget>,
 }

@@ -26,7 +26,6 @@ macro_rules! messages {
 
 messages! {
     AppName => "Phòng, chống mại dâm", "Prostitution prevention";
-    AppPlace => "Huyện Tam Đường", "Tam Đường district";
     Waiting => "chờ gửi", "waiting";
     NavRecords => "Hồ sơ", "Records";
     NavSync => "Đồng bộ", "Sync";
@@ -116,7 +115,7 @@ messages! {
     AdminTitle => "Quản trị", "Administration";
     AdminUsers => "Tài khoản cán bộ", "Officer accounts";
     AdminUnits => "Đơn vị hành chính", "Administrative units";
-    AdminTargets => "Chỉ tiêu và số liệu nền", "Targets and baselines";
+    AdminTargets => "Kế hoạch và chỉ tiêu", "Plans and targets";
     AdminAudit => "Nhật ký truy cập", "Audit log";
     NewUser => "Tạo tài khoản", "New account";
     DisplayName => "Họ và tên cán bộ", "Officer's full name";
@@ -126,8 +125,9 @@ messages! {
     Disabled => "Đã khoá", "Disabled";
     Disable => "Khoá tài khoản", "Disable";
     Enable => "Mở khoá", "Enable";
-    RoleCommune => "Cán bộ xã", "Commune officer";
-    RoleDistrict => "Cán bộ huyện", "District officer";
+    RoleCommune => "Cán bộ cấp xã", "Commune officer";
+    RoleProvince => "Cán bộ cấp tỉnh", "Province officer";
+    RoleDistrict => "Cán bộ cấp huyện (đến 30/6/2025)", "District officer (until 30 June 2025)";
     RoleHealth => "Cán bộ y tế", "Health officer";
     RoleAdmin => "Quản trị viên", "Administrator";
     NewUnit => "Thêm đơn vị", "New unit";
@@ -320,11 +320,9 @@ messages! {
     BackToDashboard => "Về trang chỉ tiêu", "Back to the indicators";
     RptCommittee => "ỦY BAN NHÂN DÂN {unit}", "PEOPLE'S COMMITTEE OF {unit}";
     RptCommitteeShort => "ỦY BAN NHÂN DÂN", "PEOPLE'S COMMITTEE";
-    RptLabourOffice => "PHÒNG LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "OFFICE OF LABOUR, INVALIDS AND SOCIAL AFFAIRS";
     RptNation => "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIET NAM";
     RptMotto => "Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness";
-    RptNumberDistrict => "Số: …/BC-LĐTBXH", "No.: …/BC-LĐTBXH";
-    RptNumberCommune => "Số: …/BC-UBND", "No.: …/BC-UBND";
+    RptNumber => "Số: …/BC-{agency}", "No.: …/BC-{agency}";
     RptPlaceDate => "{place}, ngày {d} tháng {m} năm {y}", "{place}, {d}/{m}/{y}";
     RptTitle => "BÁO CÁO", "REPORT";
     RptSubtitle => "Kết quả thực hiện Kế hoạch phòng, chống mại dâm", "Results of the plan for the prevention of prostitution";
@@ -343,8 +341,6 @@ messages! {
     RptCommuneNote => "Mỗi ô ghi tử số/mẫu số và tỷ lệ của chỉ tiêu tại xã, thị trấn.", "Each cell gives the indicator's numerator/denominator and rate in the commune.";
     RptSuppressedNote => "Số từ 1 đến 4 ở cấp xã được ghi là “<5”; ô “x” được ẩn thêm để không suy ra được số nhỏ. Tỷ lệ có tử số hoặc mẫu số bị ẩn cũng được ẩn.", "Commune figures from 1 to 4 are shown as “<5”; cells marked “x” are hidden as well so that a small number cannot be worked out. A rate whose numerator or denominator is hidden is hidden too.";
     RptRecipients => "Nơi nhận:", "Recipients:";
-    RptRecipientsDistrict => "- Sở Lao động - Thương binh và Xã hội tỉnh Lai Châu;|- Ủy ban nhân dân huyện;|- Lưu: VT.", "- Provincial Department of Labour, Invalids and Social Affairs;|- District People's Committee;|- Archive.";
-    RptRecipientsCommune => "- Phòng Lao động - Thương binh và Xã hội huyện;|- Lưu: VT.", "- District Office of Labour, Invalids and Social Affairs;|- Archive.";
     RptSignerDistrict => "TRƯỞNG PHÒNG", "HEAD OF OFFICE";
     RptSignerCommuneFor => "TM. ỦY BAN NHÂN DÂN", "ON BEHALF OF THE PEOPLE'S COMMITTEE";
     RptSignerCommune => "CHỦ TỊCH", "CHAIR";
@@ -369,11 +365,49 @@ messages! {
     CountParticipantsMale => "Lượt người tham gia: nam", "Participants: men";
     CountParticipantsFemale => "Lượt người tham gia: nữ", "Participants: women";
     RptNoFigures => "Chưa có số liệu để lập báo cáo. Hãy mở trang này khi có mạng.", "No figures to make the report from. Open this page with signal.";
+    RptSignerDirector => "GIÁM ĐỐC", "DIRECTOR";
+    RptSignerHead => "THỦ TRƯỞNG CƠ QUAN", "HEAD OF AGENCY";
+    RptArchive => "Lưu: VT.", "Archive.";
+    UnitClosed => "{unit} đã ngừng hoạt động sau ngày {date}.", "{unit} ceased to exist after {date}.";
+    UnitSuccessors => "Đơn vị kế tiếp: {units}. Hồ sơ mới ghi cho đơn vị kế tiếp; hồ sơ đã ghi vẫn được giữ. Hãy nhờ quản trị viên chuyển tài khoản của bạn sang đơn vị mới.", "Its successor: {units}. New records go to the successor; records already made are kept. Ask your administrator to move your account to the new unit.";
+    UnitNoSuccessor => "Hãy nhờ quản trị viên chuyển tài khoản của bạn sang đơn vị đang hoạt động; hồ sơ đã ghi vẫn được giữ.", "Ask your administrator to move your account to a unit that exists today; records already made are kept.";
+    PlanInForce => "Kế hoạch", "Plan";
+    PlanIssuedBy => "Ban hành", "Issued by";
+    PlanLeadAgency => "Cơ quan thường trực", "Standing agency";
+    PlanNone => "Chưa có kế hoạch năm {y} áp dụng cho đơn vị này, nên các chỉ tiêu chưa có mục tiêu. Quản trị viên lập kế hoạch ở mục Quản trị → Kế hoạch và chỉ tiêu.", "No plan for {y} covers this unit, so the indicators have no targets. An administrator makes one under Administration → Plans and targets.";
+    TargetToConfirm => "mục tiêu chép từ năm trước, chưa xác nhận", "target copied from last year, not yet confirmed";
+    PlansOfYear => "Kế hoạch năm {y}", "Plans for {y}";
+    NoPlansOfYear => "Chưa có kế hoạch nào cho năm này.", "No plan for this year yet.";
+    PlanCopyNext => "Lập kế hoạch năm {y} từ kế hoạch này", "Start the {y} plan from this one";
+    PlanConfirm => "Xác nhận mục tiêu và số liệu nền", "Confirm the targets and baselines";
+    PlanToConfirm => "Chờ xác nhận", "To confirm";
+    PlanConfirmed => "Đã xác nhận", "Confirmed";
+    PlanNew => "Lập kế hoạch mới", "New plan";
+    PlanTitle => "Tên kế hoạch", "Plan title";
+    PlanRecipients => "Nơi nhận báo cáo (mỗi dòng một nơi)", "Report recipients (one per line)";
+    PlanCreate => "Lập kế hoạch", "Create the plan";
+    PlanTargetFor => "Mục tiêu của {code}", "Target of {code}";
+    PlanOperator => "Phép so sánh của {code}", "Comparison of {code}";
+    MoveOfficers => "Chuyển cán bộ của đơn vị này sang", "Move this unit's officers to";
+    MoveOfficersGo => "Chuyển tài khoản", "Move the accounts";
+    MovedOfficers => "Đã chuyển tài khoản:", "Accounts moved:";
+    MovedNone => "Đơn vị này không còn tài khoản nào.", "This unit has no accounts left.";
+}
+
+/// The role as users name it, by the level of the officer's unit: the lead officer of a province
+/// is a province officer whichever of the two role words their account has.
+pub fn role_label(role: Role, level: Option<&str>) -> Key {
+    match (role, level) {
+        (Role::DistrictOfficer, Some("province")) => Key::RoleProvince,
+        (Role::CommuneOfficer, _) => Key::RoleCommune,
+        _ => role_key(role),
+    }
 }
 
 pub fn role_key(role: Role) -> Key {
     match role {
         Role::CommuneOfficer => Key::RoleCommune,
+        Role::ProvinceOfficer => Key::RoleProvince,
         Role::DistrictOfficer => Key::RoleDistrict,
         Role::HealthOfficer => Key::RoleHealth,
         Role::Admin => Key::RoleAdmin,

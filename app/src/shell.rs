@@ -112,6 +112,7 @@ pub fn App() -> impl IntoView {
             <Header />
             <UpdateBanner />
             <ExpiredBanner />
+            <ClosedUnitBanner />
             <main class="page">
                 <Routes fallback=|| view! { <NotFoundPage /> }>
                     // Locked, every page is the lock screen; unlocked, the page asked for opens.
@@ -164,12 +165,12 @@ fn Header() -> impl IntoView {
     let state = expect_context::<AppState>();
     let engine = use_sync();
     let auth = crate::auth::use_auth();
-    let i18n = use_i18n();
     // Progress only while records go up, not while a sync only pulls.
     let sending = move || engine.running.get() && engine.progress.get().1 != 0;
-    let place = move || match auth.officer.get() {
-        Some(officer) => officer.org_unit.name,
-        None => i18n.t(Key::AppPlace).to_string(),
+    // Nothing about whose phone it is while it is locked.
+    let place = move || {
+        auth.officer
+            .with(|o| o.as_ref().map(|o| o.org_unit.name.clone()))
     };
     view! {
         <header class="top">
@@ -219,6 +220,43 @@ fn ExpiredBanner() -> impl IntoView {
                 <A href="/signin" attr:class="button">{tr(Key::SignInAgain)}</A>
             </div>
         </Show>
+    }
+}
+
+/// An officer whose unit closed (the communes merged on 1 July 2025) is told so on every page,
+/// with the unit that replaced it.
+#[component]
+fn ClosedUnitBanner() -> impl IntoView {
+    let auth = crate::auth::use_auth();
+    let i18n = use_i18n();
+    let closed = move || {
+        let unit = auth.officer.get()?.org_unit;
+        let last_day: domain::Date = unit.valid_to.as_deref()?.parse().ok()?;
+        (last_day < offline::clock::today()).then_some((unit, last_day))
+    };
+    move || {
+        closed().map(|(unit, last_day)| {
+            let successors = unit
+                .successors
+                .iter()
+                .map(|s| format!("{} ({})", s.name, s.code))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let closed = i18n
+                .t(Key::UnitClosed)
+                .replace("{unit}", &unit.name)
+                .replace("{date}", &last_day.format_vn());
+            let next = if successors.is_empty() {
+                i18n.t(Key::UnitNoSuccessor).to_string()
+            } else {
+                i18n.t(Key::UnitSuccessors).replace("{units}", &successors)
+            };
+            view! {
+                <div class="banner notice-banner" role="status" data-testid="unit-closed">
+                    <span>{closed}" "{next}</span>
+                </div>
+            }
+        })
     }
 }
 

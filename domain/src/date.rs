@@ -101,6 +101,22 @@ impl Date {
         other.days_since_epoch() - self.days_since_epoch()
     }
 
+    /// The date `days` later (earlier when negative), kept within years 1 to 9999.
+    pub fn plus_days(self, days: i64) -> Date {
+        // Howard Hinnant's `civil_from_days`.
+        let z = self.days_since_epoch() + days + 719_468;
+        let era = z.div_euclid(146_097);
+        let day_of_era = z - era * 146_097;
+        let year_of_era =
+            (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+        let mp = (5 * day_of_year + 2) / 153;
+        let day = (day_of_year - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (year_of_era + era * 400 + i64::from(month <= 2)).clamp(1, 9999) as i32;
+        Date::from_ymd(year, month, day).unwrap_or(self)
+    }
+
     /// As Vietnamese forms write dates: `dd/mm/yyyy`.
     pub fn format_vn(self) -> String {
         format!("{:02}/{:02}/{:04}", self.day, self.month, self.year)
@@ -172,6 +188,18 @@ mod tests {
         assert_eq!((date.year(), date.month(), date.day()), (2023, 3, 14));
         assert_eq!(d("0001-01-01"), Date::from_ymd(1, 1, 1).unwrap());
         assert_eq!(d("9999-12-31"), Date::from_ymd(9999, 12, 31).unwrap());
+    }
+
+    #[test]
+    fn adding_days_is_the_inverse_of_counting_them() {
+        assert_eq!(d("2025-06-30").plus_days(1), d("2025-07-01"));
+        assert_eq!(d("2024-02-28").plus_days(1), d("2024-02-29"));
+        assert_eq!(d("2023-12-31").plus_days(1), d("2024-01-01"));
+        assert_eq!(d("2024-03-01").plus_days(-1), d("2024-02-29"));
+        let start = d("1999-11-17");
+        for days in [-800, -1, 0, 1, 59, 365, 366, 10_000] {
+            assert_eq!(start.days_until(start.plus_days(days)), days, "{days}");
+        }
     }
 
     #[test]

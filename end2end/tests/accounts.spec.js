@@ -4,18 +4,18 @@ const { test, expect } = require("@playwright/test");
 const { endSessions, hydrated, signIn, open, reload } = require("./support");
 
 test("when the server ends the session the officer re-enters only the password", async ({ page }) => {
-  await signIn(page, "thitran");
+  await signIn(page, "taleng");
   // The session ends on the server (as when it expires); the phone still opens with the PIN.
-  await endSessions(page.request, "thitran");
-  await reload(page, "thitran");
+  await endSessions(page.request, "taleng");
+  await reload(page, "taleng");
   await expect(page.getByRole("alert")).toContainText("Phiên đăng nhập đã hết hạn");
-  await expect(page.getByTestId("place")).toHaveText("Thị trấn Tam Đường");
+  await expect(page.getByTestId("place")).toHaveText("Xã Tả Lèng");
 
   await page.getByRole("alert").getByText("Đăng nhập lại").click();
   await expect(page).toHaveURL(/\/signin$/);
-  await expect(page.locator('input[name="username"]')).toHaveValue("thitran");
+  await expect(page.locator('input[name="username"]')).toHaveValue("taleng");
   await expect(page.locator('input[name="username"]')).toHaveAttribute("readonly", "");
-  await page.locator('input[name="password"]').fill("demo-thitran");
+  await page.locator('input[name="password"]').fill("demo-taleng");
   await page.locator('form button[type="submit"]').click();
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByText("Phiên đăng nhập đã hết hạn")).toHaveCount(0);

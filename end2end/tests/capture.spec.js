@@ -173,13 +173,13 @@ test("sessions and referrals are captured offline and survive a reload", async (
 });
 
 test("a full storage keeps what was typed and everything already saved", async ({ page }) => {
-  await signIn(page, "huyen", "demo-huyen");
+  await signIn(page, "tinh");
   await hydrated(page);
-  // A district officer chooses the commune, from the list fetched at sign-in.
+  // A province officer chooses the commune, from the list fetched at sign-in.
   await openNew(page, "session");
   const commune = page.locator('select[name="org_unit_id"]');
   await expect(commune.locator("option")).not.toHaveCount(1);
-  const communeId = await commune.locator("option", { hasText: "Xã Bình Lư (03412)" }).getAttribute("value");
+  const communeId = await commune.locator("option", { hasText: "Xã Bình Lư (03390)" }).getAttribute("value");
   await commune.selectOption(communeId);
   await fillSession(page, { village: "Bản Sin Chải", format: "leaflets", audience: "youth", male: "8", female: "9", language: "vi" });
   await save(page);

@@ -100,14 +100,14 @@ test("a commune officer records every other kind offline and they sync", async (
   await page.selectOption('select[name="data.classification"]', "prostitution");
   await page.selectOption('select[name="data.verification"]', "confirmed");
   await page.fill('textarea[name="data.outcome"]', `Chuyển Công an huyện ${tag}`);
-  await page.fill('input[name="data.handled_on"]', "2023-01-02");
-  await page.fill('input[name="occurred_on"]', "2023-01-10");
-  await expect(page.getByTestId("tip-off-deadline")).toContainText("30/01/2023");
+  await page.fill('input[name="data.handled_on"]', "2026-01-02");
+  await page.fill('input[name="occurred_on"]', "2026-01-10");
+  await expect(page.getByTestId("tip-off-deadline")).toContainText("30/01/2026");
   await save(page);
   await expect(page.locator('.field-error[data-for="data.handled_on"]')).toHaveText(
     "Không được trước ngày diễn ra",
   );
-  await page.fill('input[name="data.handled_on"]', "2023-01-25");
+  await page.fill('input[name="data.handled_on"]', "2026-01-25");
   await saveAndBack(page);
 
   await openNew(page, "training");
@@ -157,12 +157,14 @@ test("a commune officer records every other kind offline and they sync", async (
     `Đội 178 ${tag} · Có vi phạm · Phạt tiền · 7.500.000 đ`,
   );
   await page.selectOption('select[name="kind"]', "tip_off");
-  await page.locator(".filters input[type=date]").first().fill("2023-02-01");
+  await page.locator(".filters input[type=date]").first().fill("2026-02-01");
   await expect(rows).toHaveCount(0);
-  await page.locator(".filters input[type=date]").first().fill("2023-01-01");
+  await page.locator(".filters input[type=date]").first().fill("2026-01-01");
   await expect(rows).toHaveCount(1);
   await page.selectOption('select[name="kind"]', "");
   await page.locator(".filters input[type=date]").first().fill("");
+  // The commune's synced records (the demo's) are listed too: count the waiting ones.
+  await page.locator('.chip[data-state="waiting"]').click();
   await expect(rows).toHaveCount(8);
   await page.locator('.chip[data-state="draft"]').click();
   await expect(rows).toHaveCount(0);
@@ -178,7 +180,7 @@ test("a commune officer records every other kind offline and they sync", async (
   expect(Object.keys(byKind).sort()).toEqual([...kinds].sort());
   expect(mine).toHaveLength(8);
   for (const record of mine) {
-    expect(record.org_unit_id).toBe("ou-03412");
+    expect(record.org_unit_id).toBe("ou-03390-20250701");
     expect(record.version).toBe(1);
     expect(record.voided).toBe(false);
   }
@@ -191,10 +193,10 @@ test("a commune officer records every other kind offline and they sync", async (
     business_id: businessId, team: `Đội 178 ${tag}`, findings: "Không đăng ký lưu trú",
     violation_found: true, sanction: "Phạt tiền", fine_vnd: 7500000,
   });
-  expect(byKind.tip_off.occurred_on).toBe("2023-01-10");
+  expect(byKind.tip_off.occurred_on).toBe("2026-01-10");
   expect(byKind.tip_off.data).toEqual({
     channel: "hotline", classification: "prostitution", verification: "confirmed",
-    outcome: `Chuyển Công an huyện ${tag}`, handled_on: "2023-01-25",
+    outcome: `Chuyển Công an huyện ${tag}`, handled_on: "2026-01-25",
   });
   expect(byKind.training.data).toEqual({
     course: `Tập huấn ${tag}`, level: "commune", trainees: 8, trainees_male: 3, trainees_female: 5,
@@ -207,17 +209,18 @@ test("a commune officer records every other kind offline and they sync", async (
   });
 });
 
-test("a district officer records for the district and sees the admin's deadline", async ({ page, request }) => {
+test("a province officer records for the province and sees the admin's deadline", async ({ page, request }) => {
   const tag = `E2E-${Date.now().toString(36)}`;
   await setDeadline(request, 25);
-  await signIn(page, "huyen");
+  await signIn(page, "tinh");
   await hydrated(page);
 
-  // District-level work belongs to the district unless a commune is chosen.
+  // The lead unit's own work belongs to the province unless a commune is chosen.
   await openNew(page, "media_post");
   const unit = page.locator('select[name="org_unit_id"]');
-  await expect(unit).toHaveValue("ou-106");
-  await expect(unit.locator("option").nth(1)).toHaveText("Huyện Tam Đường (106) · đến 30/06/2025");
+  await expect(unit).toHaveValue("ou-12");
+  await expect(unit.locator("option").nth(1)).toHaveText("Tỉnh Lai Châu (12)");
+  await expect(unit.locator("option").nth(2)).toHaveText("Huyện Tam Đường (106) · đến 30/06/2025");
   await page.selectOption('select[name="data.channel"]', "portal");
   await page.fill('input[name="data.title"]', `Tin bài huyện ${tag}`);
   await saveAndBack(page);
@@ -225,8 +228,8 @@ test("a district officer records for the district and sees the admin's deadline"
   // A commune's work: a business of Bình Lư, inspected, the inspection taking its commune.
   await openNew(page, "business");
   await expect(page.locator('select[name="org_unit_id"]')).toHaveValue("");
-  await expect(page.locator('select[name="org_unit_id"] option[value="ou-106"]')).toHaveCount(0);
-  await page.selectOption('select[name="org_unit_id"]', "ou-03412");
+  await expect(page.locator('select[name="org_unit_id"] option[value="ou-12"]')).toHaveCount(0);
+  await page.selectOption('select[name="org_unit_id"]', "ou-03390-20250701");
   await page.fill('input[name="data.name"]', `Nhà nghỉ ${tag}`);
   await page.selectOption('select[name="data.type"]', "guesthouse");
   await page.fill('input[name="data.workers"]', "2");
@@ -234,7 +237,7 @@ test("a district officer records for the district and sees the admin's deadline"
   const businessId = new URL(page.url()).searchParams.get("id");
   await page.getByTestId("inspect-business").click();
   await expect(page.locator('select[name="data.business_id"]')).toHaveValue(businessId);
-  await expect(page.locator('select[name="org_unit_id"]')).toHaveValue("ou-03412");
+  await expect(page.locator('select[name="org_unit_id"]')).toHaveValue("ou-03390-20250701");
   await saveAndBack(page);
 
   await openNew(page, "tip_off");
@@ -248,12 +251,12 @@ test("a district officer records for the district and sees the admin's deadline"
   await expect(page.getByTestId("waiting-count")).toHaveText("0");
   const mine = (await serverRecords(page)).filter((r) => JSON.stringify(r.data).includes(tag));
   const byKind = Object.fromEntries(mine.map((r) => [r.kind, r]));
-  expect(byKind.media_post.org_unit_id).toBe("ou-106");
-  expect(byKind.business.org_unit_id).toBe("ou-03412");
+  expect(byKind.media_post.org_unit_id).toBe("ou-12");
+  expect(byKind.business.org_unit_id).toBe("ou-03390-20250701");
   const inspection = (await serverRecords(page)).find(
     (r) => r.kind === "inspection" && r.data.business_id === businessId,
   );
-  expect(inspection.org_unit_id).toBe("ou-03412");
+  expect(inspection.org_unit_id).toBe("ou-03390-20250701");
   expect(inspection.data).toEqual({ business_id: businessId, violation_found: false });
 });
 

@@ -128,14 +128,14 @@ test("two officers share a phone, each offline with their own PIN and only their
 
   // The second officer signs in online once, from the lock screen.
   await lockNow(page);
-  await passwordSignIn(page, "thitran");
-  await expect(page.getByTestId("place")).toHaveText("Thị trấn Tam Đường");
+  await passwordSignIn(page, "taleng");
+  await expect(page.getByTestId("place")).toHaveText("Xã Tả Lèng");
   await context.setOffline(true);
   await recordSession(page, `Tổ Thị Trấn ${tag}`);
 
   for (const [who, own, other] of [
     ["binhlu", `Bản Bình Lư ${tag}`, `Tổ Thị Trấn ${tag}`],
-    ["thitran", `Tổ Thị Trấn ${tag}`, `Bản Bình Lư ${tag}`],
+    ["taleng", `Tổ Thị Trấn ${tag}`, `Bản Bình Lư ${tag}`],
     ["binhlu", `Bản Bình Lư ${tag}`, `Tổ Thị Trấn ${tag}`],
   ]) {
     await lockNow(page);
@@ -193,7 +193,7 @@ test("five wrong PINs forget the key; the password brings every unsent record ba
 test("signing out warns about unsent records and keeps them; with none, the officer's data leaves the phone", async ({ page, context }) => {
   const tag = Date.now().toString(36);
   const village = `Bản Chưa Gửi ${tag}`;
-  await signIn(page, "thitran");
+  await signIn(page, "taleng");
   await swControls(page);
   const officerId = await page.evaluate(() => JSON.parse(localStorage.getItem("pcmd.officers"))[0].officer.id);
   await context.setOffline(true);
@@ -212,13 +212,13 @@ test("signing out warns about unsent records and keeps them; with none, the offi
   expect(left.filter((k) => !k.includes(".rec.")).map((k) => k.split(".").pop())).toEqual(["index"]);
 
   // Still there, encrypted: the PIN opens it offline, and it syncs after the password.
-  await unlock(page, "thitran");
+  await unlock(page, "taleng");
   await expect(rowOf(page, village)).toHaveAttribute("data-state", "waiting");
   await context.setOffline(false);
   await tab(page, "Cài đặt").click();
   await expect(page.getByTestId("officer")).toBeVisible();
   await page.getByRole("alert").getByText("Đăng nhập lại").click();
-  await page.locator('input[name="password"]').fill(DEMO.thitran);
+  await page.locator('input[name="password"]').fill(DEMO.taleng);
   await page.locator('form button[type="submit"]').click();
   await expect(page.getByTestId("waiting-count")).toHaveText("0");
   await expect(rowOf(page, village)).toHaveAttribute("data-state", "synced");
@@ -230,7 +230,7 @@ test("signing out warns about unsent records and keeps them; with none, the offi
   const after = await page.evaluate((id) => Object.keys(localStorage).filter((k) => k.includes(id)), officerId);
   expect(after).toEqual([]);
   const officers = await page.evaluate(() => JSON.parse(localStorage.getItem("pcmd.officers") || "[]"));
-  expect(officers.map((o) => o.officer.username)).not.toContain("thitran");
+  expect(officers.map((o) => o.officer.username)).not.toContain("taleng");
   expect(await storageText(page)).not.toContain(village);
 });
 
@@ -271,7 +271,7 @@ test("a disabled account can no longer be opened with its PIN; re-enabled, its u
   const auth = { Authorization: `Bearer ${admin}` };
   const username = `khoa${Date.now() % 1000000}`;
   const units = await (await request.get("/api/v1/org-units", { headers: auth })).json();
-  const unit = units.find((u) => u.code === "03412");
+  const unit = units.find((u) => u.code === "03430" && !u.valid_to);
   const created = await request.post("/api/v1/admin/users", {
     headers: auth,
     data: { username, display_name: "Cán bộ tạm", role: "commune_officer", org_unit_id: unit.id, password: "mat-khau-tam-1" },

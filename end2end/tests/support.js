@@ -4,8 +4,9 @@ const { expect } = require("@playwright/test");
 const DEMO = {
   admin: "demo-admin",
   huyen: "demo-huyen",
+  tinh: "demo-tinh",
   binhlu: "demo-binhlu",
-  thitran: "demo-thitran",
+  taleng: "demo-taleng",
 };
 
 /// The PIN each demo officer chooses on a test phone.
@@ -13,7 +14,8 @@ const PIN = {
   admin: "101010",
   huyen: "202020",
   binhlu: "303030",
-  thitran: "404040",
+  taleng: "404040",
+  tinh: "505050",
 };
 
 const hydrated = (page) => page.waitForSelector("html[data-hydrated]");

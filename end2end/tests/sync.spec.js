@@ -222,13 +222,13 @@ test("a full phone stops restoring with a message, then finishes once there is r
 
 test("an expired session stops the sync without touching the outbox, which goes after sign-in", async ({ page, context }) => {
   const village = "Tổ Phố Hết Hạn";
-  await signIn(page, "thitran");
+  await signIn(page, "taleng");
   await hydrated(page);
   await swControls(page);
   await context.setOffline(true);
   await recordSession(page, village, 2);
   // The session ends on the server while the phone is away.
-  await endSessions(page.request, "thitran");
+  await endSessions(page.request, "taleng");
 
   await context.setOffline(false);
   await expect(page.getByRole("alert")).toContainText("Phiên đăng nhập đã hết hạn");
@@ -236,13 +236,13 @@ test("an expired session stops the sync without touching the outbox, which goes 
   await expect(rowOf(page, village)).toHaveAttribute("data-state", "waiting");
 
   await page.getByRole("alert").getByText("Đăng nhập lại").click();
-  await page.locator('input[name="password"]').fill("demo-thitran");
+  await page.locator('input[name="password"]').fill("demo-taleng");
   await page.locator('form button[type="submit"]').click();
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByTestId("waiting-count")).toHaveText("0");
   await expect(rowOf(page, village)).toHaveAttribute("data-state", "synced");
   // The test's own session ended with the phone's: it signs in again too.
-  expect((await page.request.post("/api/v1/auth/login", { data: { username: "thitran", password: "demo-thitran" } })).ok()).toBeTruthy();
+  expect((await page.request.post("/api/v1/auth/login", { data: { username: "taleng", password: "demo-taleng" } })).ok()).toBeTruthy();
   const held = (await serverRecords(page)).filter((r) => r.data.village === village);
   expect(held).toHaveLength(1);
 });

@@ -75,6 +75,9 @@ impl Cli {
                 let (config, store) = open().await?;
                 if demo {
                     demo::ensure_accounts(store.as_ref()).await?;
+                    if demo::ensure_current_year(store.as_ref(), clock::domain_today()).await? {
+                        tracing::info!("demo records generated for the year before and this year");
+                    }
                     print_demo_accounts(&store.org_units().await?);
                 }
                 crate::web::serve(config, store).await

@@ -25,7 +25,7 @@ on_both_stores!(
 );
 
 async fn demo_app(backend: Backend) -> TestApp {
-    spawn_app(backend).await.with_demo_accounts().await
+    spawn_app(backend).await.with_2023_accounts().await
 }
 
 async fn json_of(response: reqwest::Response) -> Value {

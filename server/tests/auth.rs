@@ -1,5 +1,5 @@
 //! Signing in and out over real HTTP: tokens and cookies, 401s, throttling, sessions that outlive
-//! a restart, and accounts made on the command line or as demo data.
+//! a restart, and accounts made on the command line.
 
 mod common;
 
@@ -22,11 +22,10 @@ on_both_stores!(
     the_forwarded_address_counts_only_behind_a_trusted_proxy,
     sessions_survive_a_restart,
     the_command_line_creates_accounts,
-    demo_accounts_are_created_once,
 );
 
 async fn demo_app(backend: Backend) -> TestApp {
-    spawn_app(backend).await.with_demo_accounts().await
+    spawn_app(backend).await.with_2023_accounts().await
 }
 
 async fn error_code(response: reqwest::Response) -> String {
@@ -88,7 +87,7 @@ async fn the_cookie_is_secure_when_configured(backend: Backend) {
     };
     let app = spawn_app_on(&url, security)
         .await
-        .with_demo_accounts()
+        .with_2023_accounts()
         .await;
     let response = app.login("binhlu", "demo-binhlu").await;
     assert_eq!(response.status(), 200);
@@ -277,7 +276,7 @@ async fn the_forwarded_address_counts_only_behind_a_trusted_proxy(backend: Backe
         };
         let app = spawn_app_on(&url, security)
             .await
-            .with_demo_accounts()
+            .with_2023_accounts()
             .await;
         let username = format!("probe{trust_proxy}");
         let response = app
@@ -396,25 +395,4 @@ async fn the_command_line_creates_accounts(backend: Backend) {
     let output = run(&unknown, "long enough\n");
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("99999"));
-}
-
-async fn demo_accounts_are_created_once(backend: Backend) {
-    let app = demo_app(backend).await;
-    server::demo::ensure_accounts(app.store.as_ref())
-        .await
-        .unwrap();
-    let officers = app.store.officers().await.unwrap();
-    let names: Vec<&str> = officers.iter().map(|o| o.username.as_str()).collect();
-    assert_eq!(names, ["admin", "binhlu", "huyen", "thitran"]);
-    for (username, role, unit) in [
-        ("admin", "admin", "ou-106"),
-        ("huyen", "district_officer", "ou-106"),
-        ("binhlu", "commune_officer", "ou-03412"),
-        ("thitran", "commune_officer", "ou-03390"),
-    ] {
-        let response = app.login(username, &format!("demo-{username}")).await;
-        let body: Value = response.json().await.unwrap();
-        assert_eq!(body["officer"]["role"], role);
-        assert_eq!(body["officer"]["org_unit"]["id"], unit);
-    }
 }

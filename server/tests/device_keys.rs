@@ -26,7 +26,7 @@ const PHONE: &str = "6f1c2d3e-4b5a-4c6d-8e7f-901234567890";
 const TABLET: &str = "0b7e8c9d-1a2b-4c3d-9e8f-7a6b5c4d3e2f";
 
 async fn demo_app(backend: Backend) -> TestApp {
-    spawn_app(backend).await.with_demo_accounts().await
+    spawn_app(backend).await.with_2023_accounts().await
 }
 
 /// Signs in from a device: the status and the body.

@@ -162,7 +162,7 @@ async fn a_server_killed_after_commit_loses_and_doubles_nothing(backend: Backend
 }
 
 async fn a_sync_cut_off_mid_request_stores_nothing(backend: Backend) {
-    let app = spawn_app(backend).await.with_demo_accounts().await;
+    let app = spawn_app(backend).await.with_2023_accounts().await;
     let token = app.token("binhlu", "demo-binhlu").await;
     let body = batch(200);
     let bytes = body.to_string().into_bytes();

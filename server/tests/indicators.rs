@@ -46,7 +46,7 @@ const CODES: [&str; 12] = [
 ];
 
 async fn demo_app(backend: Backend) -> TestApp {
-    spawn_app(backend).await.with_demo_accounts().await
+    spawn_app(backend).await.with_2023_accounts().await
 }
 
 /// The ids of the communes of Tam Đường valid in 2023, sorted.

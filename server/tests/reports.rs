@@ -52,7 +52,7 @@ impl Got {
 type Sheet = Vec<Vec<Got>>;
 
 async fn demo_app(backend: Backend) -> TestApp {
-    spawn_app(backend).await.with_demo_accounts().await
+    spawn_app(backend).await.with_2023_accounts().await
 }
 
 fn record(kind: &str, unit: &str, date: &str, data: Value) -> Value {

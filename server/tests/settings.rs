@@ -23,7 +23,7 @@ const ADMIN_SETTINGS: &str = "/api/v1/admin/settings";
 const SETTINGS: &str = "/api/v1/settings";
 
 async fn demo_app(backend: Backend) -> TestApp {
-    spawn_app(backend).await.with_demo_accounts().await
+    spawn_app(backend).await.with_2023_accounts().await
 }
 
 async fn call(

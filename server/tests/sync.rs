@@ -28,7 +28,7 @@ const DISTRICT: &str = "ou-106";
 const DEVICE: &str = "6f1c2d3e-4b5a-4c6d-8e7f-901234567890";
 
 async fn demo_app(backend: Backend) -> TestApp {
-    spawn_app(backend).await.with_demo_accounts().await
+    spawn_app(backend).await.with_2023_accounts().await
 }
 
 fn new_id() -> String {

@@ -40,7 +40,7 @@ fn session(id: &str) -> Value {
 
 /// Demo accounts, and a second officer of Bình Lư (`binhlu2`, who recorded nothing).
 async fn app_with_officers(backend: Backend) -> TestApp {
-    let app = spawn_app(backend).await.with_demo_accounts().await;
+    let app = spawn_app(backend).await.with_2023_accounts().await;
     let colleague = server::accounts::NewOfficer {
         username: "binhlu2".into(),
         display_name: None,

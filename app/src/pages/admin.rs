@@ -2,7 +2,9 @@
 //! settings, the audit log.
 //! Every change goes to the server at once (these pages need a network) and is audited there.
 
-use crate::api::{ApiFailure, AuditEntry, Baseline, IndicatorTarget, OrgUnit, Role, User, Verb};
+use crate::api::{
+    ApiFailure, AuditEntry, Baseline, IndicatorTarget, OrgUnit, Plan, PlanTarget, Role, User, Verb,
+};
 use crate::auth::use_auth;
 use crate::i18n::{failure_text, level_key, role_key, tr, use_i18n, Key};
 use crate::offline;
@@ -409,6 +411,11 @@ fn UnitCard(
         unit.valid_to.clone().unwrap_or_else(|| "…".into())
     );
     let level = unit.level.clone();
+    let today = offline::clock::today().to_string();
+    let closed = unit
+        .valid_to
+        .as_deref()
+        .is_some_and(|last| last < today.as_str());
     view! {
         <details class=format!("card unit depth-{depth}")>
             <summary>
@@ -427,15 +434,72 @@ fn UnitCard(
                 {outcome.view()}
                 <button class="button wide" type="submit">{tr(Key::Save)}</button>
             </form>
+            {closed.then(|| view! { <MoveOfficers unit=unit.clone() all=all.clone() /> })}
         </details>
     }
 }
 
+/// Moves every account of a closed unit to the unit that replaced it, in one step (audited).
+#[component]
+fn MoveOfficers(unit: OrgUnit, all: Vec<OrgUnit>) -> impl IntoView {
+    let auth = use_auth();
+    let i18n = use_i18n();
+    let to = RwSignal::new(unit.successor_ids.first().cloned().unwrap_or_default());
+    let moved = RwSignal::new(None::<Result<Vec<String>, ApiFailure>>);
+    let path = format!("/api/v1/admin/org-units/{}/move-officers", unit.id);
+    let open_units: Vec<OrgUnit> = all.into_iter().filter(|u| u.valid_to.is_none()).collect();
+    let go = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let path = path.clone();
+        let body = json!({"to": to.get_untracked()});
+        spawn_local(async move {
+            let result = offline::api_send::<_, MovedOfficers>(Verb::Post, &path, &body)
+                .await
+                .map(|answer| answer.moved);
+            if let Err(failure) = &result {
+                auth.note(failure);
+            }
+            moved.set(Some(result));
+        });
+    };
+    view! {
+        <form class="form move-officers" novalidate on:submit=go data-testid="move-officers">
+            <label><span>{tr(Key::MoveOfficers)}</span>
+                <select on:change=move |ev| to.set(event_target_value(&ev))>
+                    {unit_options(&open_units, &to.get_untracked())}
+                </select>
+            </label>
+            <button class="button wide secondary" type="submit">{tr(Key::MoveOfficersGo)}</button>
+            {move || moved.get().map(|result| match result {
+                Ok(names) if names.is_empty() => view! { <p class="ok" role="status">{tr(Key::MovedNone)}</p> }.into_any(),
+                Ok(names) => view! { <p class="ok" role="status" data-testid="moved">{tr(Key::MovedOfficers)}" "{names.join(", ")}</p> }.into_any(),
+                Err(failure) => view! { <p class="error" role="alert">{failure_text(i18n, &failure)}</p> }.into_any(),
+            })}
+        </form>
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct MovedOfficers {
+    moved: Vec<String>,
+}
+
+/// The plans of a year, each with its targets; next year's plan started from this year's
+/// (targets and baselines copied, to confirm); the baselines of the year.
 #[component]
 pub fn AdminTargetsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let year = RwSignal::new(2023);
-    let targets = LocalResource::new(move || {
+    let year = RwSignal::new(this_year());
+    let plans = LocalResource::new(move || {
+        let year = year.get();
+        async move { offline::api_get::<Vec<Plan>>(&format!("/api/v1/plans?year={year}")).await }
+    });
+    let last_year = LocalResource::new(move || {
+        let year = year.get() - 1;
+        async move { offline::api_get::<Vec<Plan>>(&format!("/api/v1/plans?year={year}")).await }
+    });
+    // The indicators with their names and kinds; the targets of this list are not used.
+    let indicators = LocalResource::new(move || {
         let year = year.get();
         async move {
             offline::api_get::<Vec<IndicatorTarget>>(&format!("/api/v1/admin/targets?year={year}"))
@@ -449,6 +513,272 @@ pub fn AdminTargetsPage() -> impl IntoView {
         }
     });
     let units = units_resource(move || year.get());
+    let reload = move || {
+        plans.refetch();
+        baselines.refetch();
+    };
+    let copied = Outcome::new();
+    let copy_last_year = move |plan: Plan| {
+        let body = json!({"org_unit_id": plan.header.org_unit_id, "year": year.get_untracked(), "copy_from": plan.header.id});
+        send(
+            Verb::Post,
+            "/api/v1/admin/plans".into(),
+            body,
+            copied,
+            reload,
+        );
+    };
+    let unit_name = move |id: &str| {
+        units
+            .get()
+            .and_then(Result::ok)
+            .and_then(|l| l.into_iter().find(|u| u.id == id).map(|u| u.name))
+            .unwrap_or_else(|| id.to_string())
+    };
+    view! {
+        <h1>{tr(Key::AdminTargets)}</h1>
+        <label class="inline"><span>{tr(Key::Year)}</span>
+            <input type="number" inputmode="numeric" prop:value=move || year.get().to_string()
+                on:change=move |ev| if let Ok(y) = event_target_value(&ev).parse() { year.set(y) } />
+        </label>
+        <h2>{move || i18n.t(Key::PlansOfYear).replace("{y}", &year.get().to_string())}</h2>
+        <ListState resource=plans render={move |list: Vec<Plan>| {
+            if list.is_empty() {
+                let offers = last_year.get().and_then(Result::ok).unwrap_or_default();
+                view! {
+                    <p class="muted" data-testid="no-plans">{tr(Key::NoPlansOfYear)}</p>
+                    {offers.into_iter().map(|plan| {
+                        let label = i18n.t(Key::PlanCopyNext).replace("{y}", &year.get_untracked().to_string());
+                        let title = plan.header.title.clone();
+                        view! {
+                            <button class="button wide secondary" type="button" data-testid="copy-last-year"
+                                on:click=move |_| copy_last_year(plan.clone())>
+                                {format!("{label}: {title}")}
+                            </button>
+                        }
+                    }).collect_view()}
+                    {copied.view()}
+                }.into_any()
+            } else {
+                let known = indicators.get().and_then(Result::ok).unwrap_or_default();
+                list.into_iter().map(|plan| {
+                    let unit = unit_name(&plan.header.org_unit_id);
+                    view! { <PlanCard plan indicators=known.clone() unit on_change=reload /> }
+                }).collect_view().into_any()
+            }
+        }} />
+        <NewPlanForm year units on_created=reload />
+        <Baselines year baselines units />
+    }
+}
+
+#[component]
+fn PlanCard(
+    plan: Plan,
+    indicators: Vec<IndicatorTarget>,
+    unit: String,
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let outcome = Outcome::new();
+    let id = plan.header.id.clone();
+    let next_year = plan.header.year + 1;
+    let confirm = {
+        let path = format!("/api/v1/admin/plans/{id}/confirm");
+        move |_| send(Verb::Post, path.clone(), json!({}), outcome, on_change)
+    };
+    let copy = {
+        let body =
+            json!({"org_unit_id": plan.header.org_unit_id, "year": next_year, "copy_from": id});
+        move |_| {
+            send(
+                Verb::Post,
+                "/api/v1/admin/plans".into(),
+                body.clone(),
+                outcome,
+                || (),
+            )
+        }
+    };
+    let rows = indicators
+        .into_iter()
+        .map(|indicator| {
+            let target = plan
+                .targets
+                .iter()
+                .find(|t| t.indicator_code == indicator.code)
+                .cloned();
+            view! { <TargetRow plan_id=plan.header.id.clone() indicator target /> }
+        })
+        .collect_view();
+    let to_confirm = plan.to_confirm;
+    view! {
+        <section class="card plan" data-testid="plan-card" data-plan=plan.header.id.clone()>
+            <h3>{plan.header.title.clone()}</h3>
+            <p>{unit}" · "{tr(Key::PlanIssuedBy)}": "{plan.header.issuer.clone()}<br />
+                {tr(Key::PlanLeadAgency)}": "{plan.header.lead_agency.clone()}</p>
+            <p>
+                <span class=if to_confirm { "badge state-waiting" } else { "badge state-synced" } data-testid="plan-state">
+                    {tr(if to_confirm { Key::PlanToConfirm } else { Key::PlanConfirmed })}
+                </span>
+            </p>
+            {rows}
+            {to_confirm.then(|| view! {
+                <button class="button wide" type="button" data-testid="confirm-plan" on:click=confirm>{tr(Key::PlanConfirm)}</button>
+            })}
+            <button class="button wide secondary" type="button" data-testid="copy-plan" on:click=copy>
+                {move || i18n.t(Key::PlanCopyNext).replace("{y}", &next_year.to_string())}
+            </button>
+            {outcome.view()}
+        </section>
+    }
+}
+
+#[component]
+fn TargetRow(
+    plan_id: String,
+    indicator: IndicatorTarget,
+    target: Option<PlanTarget>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let op = RwSignal::new(
+        target
+            .as_ref()
+            .map(|t| t.op.clone())
+            .unwrap_or_else(|| ">=".into()),
+    );
+    let value = RwSignal::new(
+        target
+            .as_ref()
+            .map(|t| t.value.to_string())
+            .unwrap_or_default(),
+    );
+    let to_confirm = RwSignal::new(target.as_ref().is_some_and(|t| t.to_confirm));
+    let outcome = Outcome::new();
+    let code = indicator.code.clone();
+    let path = format!("/api/v1/admin/plans/{plan_id}/targets/{code}");
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = value.get_untracked();
+        if text.trim().is_empty() {
+            send(Verb::Delete, path.clone(), json!({}), outcome, move || {
+                to_confirm.set(false)
+            });
+            return;
+        }
+        match text.trim().replace(',', ".").parse::<f64>() {
+            Ok(v) if v >= 0.0 => send(
+                Verb::Put,
+                path.clone(),
+                json!({"op": op.get_untracked(), "value": v}),
+                outcome,
+                move || to_confirm.set(false),
+            ),
+            _ => outcome.0.set(Some(Err(ApiFailure::Rejected {
+                status: 422,
+                code: "invalid_value".into(),
+                errors: vec![],
+            }))),
+        }
+    };
+    let (label_vi, label_en) = (indicator.label_vi.clone(), indicator.label_en.clone());
+    let unit = if indicator.kind == "ratio" { "%" } else { "" };
+    let op_label = {
+        let code = code.clone();
+        move || i18n.t(Key::PlanOperator).replace("{code}", &code)
+    };
+    let value_label = {
+        let code = code.clone();
+        move || i18n.t(Key::PlanTargetFor).replace("{code}", &code)
+    };
+    view! {
+        <form class="form target" data-testid=format!("target-{code}") on:submit=save>
+            <p><strong>{code.clone()}</strong>" "{move || if i18n.lang.get() == crate::i18n::Lang::Vi { label_vi.clone() } else { label_en.clone() }}
+                {move || to_confirm.get().then(|| view! { " "<span class="badge state-waiting" data-testid="target-to-confirm">{tr(Key::PlanToConfirm)}</span> })}
+            </p>
+            <div class="row">
+                <select aria-label=op_label on:change=move |ev| op.set(event_target_value(&ev))>
+                    {[">=", "<=", "="].into_iter().map(|o| view! { <option value=o selected=move || op.get() == o>{o}</option> }).collect_view()}
+                </select>
+                <input type="text" inputmode="decimal" aria-label=value_label prop:value=value on:input=move |ev| value.set(event_target_value(&ev)) />
+                <span>{unit}</span>
+                <button class="button" type="submit">{tr(Key::Save)}</button>
+            </div>
+            {outcome.view()}
+        </form>
+    }
+}
+
+/// A plan made from nothing, for a unit that had none last year.
+#[component]
+fn NewPlanForm(
+    year: RwSignal<i32>,
+    units: LocalResource<Result<Vec<OrgUnit>, ApiFailure>>,
+    on_created: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let (unit, title, issuer, agency, recipients) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let outcome = Outcome::new();
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let lines: Vec<String> = recipients
+            .get_untracked()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect();
+        let body = json!({"org_unit_id": unit.get_untracked(), "year": year.get_untracked(),
+            "title": title.get_untracked().trim(), "issuer": issuer.get_untracked().trim(),
+            "lead_agency": agency.get_untracked().trim(), "recipients": lines});
+        send(
+            Verb::Post,
+            "/api/v1/admin/plans".into(),
+            body,
+            outcome,
+            on_created,
+        );
+    };
+    let input = |key: Key, signal: RwSignal<String>| {
+        view! { <label><span>{tr(key)}</span><input required prop:value=signal on:input=move |ev| signal.set(event_target_value(&ev)) /></label> }
+    };
+    view! {
+        <details class="card">
+            <summary>{tr(Key::PlanNew)}</summary>
+            <form class="form" novalidate on:submit=create>
+                <label><span>{tr(Key::OrgUnit)}</span>
+                    <ListState resource=units render={move |list: Vec<OrgUnit>| {
+                        if unit.get_untracked().is_empty() {
+                            if let Some(first) = list.first() { unit.set(first.id.clone()); }
+                        }
+                        view! { <select on:change=move |ev| unit.set(event_target_value(&ev))>{unit_options(&list, &unit.get_untracked())}</select> }
+                    }} />
+                </label>
+                {input(Key::PlanTitle, title)}
+                {input(Key::PlanIssuedBy, issuer)}
+                {input(Key::PlanLeadAgency, agency)}
+                <label><span>{tr(Key::PlanRecipients)}</span>
+                    <textarea rows="3" prop:value=recipients on:input=move |ev| recipients.set(event_target_value(&ev))></textarea>
+                </label>
+                {outcome.view()}
+                <button class="button wide" type="submit">{tr(Key::PlanCreate)}</button>
+            </form>
+        </details>
+    }
+}
+
+#[component]
+fn Baselines(
+    year: RwSignal<i32>,
+    baselines: LocalResource<Result<Vec<Baseline>, ApiFailure>>,
+    units: LocalResource<Result<Vec<OrgUnit>, ApiFailure>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
     let (b_name, b_unit, b_value) = (
         RwSignal::new(BASELINES[0].0.to_string()),
         RwSignal::new(String::new()),
@@ -485,25 +815,19 @@ pub fn AdminTargetsPage() -> impl IntoView {
             .unwrap_or_else(|| id.to_string())
     };
     view! {
-        <h1>{tr(Key::AdminTargets)}</h1>
-        <label class="inline"><span>{tr(Key::Year)}</span>
-            <input type="number" inputmode="numeric" prop:value=move || year.get().to_string()
-                on:change=move |ev| if let Ok(y) = event_target_value(&ev).parse() { year.set(y) } />
-        </label>
-        <ListState resource=targets render={move |list: Vec<IndicatorTarget>| {
-            list.into_iter().map(|t| view! { <TargetRow target=t year=year.get_untracked() /> }).collect_view()
-        }} />
         <h2>{tr(Key::Baselines)}</h2>
         <ListState resource=baselines render={move |list: Vec<Baseline>| view! {
             <ul class="plain">
                 {list.into_iter().map(|b| {
                     let label = BASELINES.iter().find(|(n, _)| *n == b.name).map(|(_, k)| *k);
                     let unit = unit_name(&b.org_unit_id);
-                    view! { <li>{move || label.map(|k| i18n.t(k)).unwrap_or_default()}" · "{unit}": "<strong>{b.value}</strong></li> }
+                    view! { <li>{move || label.map(|k| i18n.t(k)).unwrap_or_default()}" · "{unit}": "<strong>{b.value}</strong>
+                        {b.to_confirm.then(|| view! { " "<span class="badge state-waiting">{tr(Key::PlanToConfirm)}</span> })}
+                    </li> }
                 }).collect_view()}
             </ul>
         }} />
-        <form class="form card" on:submit=save_baseline>
+        <form class="form card" novalidate on:submit=save_baseline>
             <label><span>{tr(Key::Baseline)}</span>
                 <select on:change=move |ev| b_name.set(event_target_value(&ev))>
                     {BASELINES.into_iter().map(|(n, k)| view! { <option value=n>{move || i18n.t(k)}</option> }).collect_view()}
@@ -522,65 +846,6 @@ pub fn AdminTargetsPage() -> impl IntoView {
             </label>
             {outcome.view()}
             <button class="button wide" type="submit">{tr(Key::Save)}</button>
-        </form>
-    }
-}
-
-#[component]
-fn TargetRow(target: IndicatorTarget, year: i32) -> impl IntoView {
-    let i18n = use_i18n();
-    let op = RwSignal::new(
-        target
-            .target
-            .as_ref()
-            .map(|t| t.op.clone())
-            .unwrap_or_else(|| ">=".into()),
-    );
-    let value = RwSignal::new(
-        target
-            .target
-            .as_ref()
-            .map(|t| t.value.to_string())
-            .unwrap_or_default(),
-    );
-    let outcome = Outcome::new();
-    let path = format!("/api/v1/admin/targets/{year}/{}", target.code);
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let text = value.get_untracked();
-        if text.trim().is_empty() {
-            send(Verb::Delete, path.clone(), json!({}), outcome, || ());
-            return;
-        }
-        match text.trim().replace(',', ".").parse::<f64>() {
-            Ok(v) if v >= 0.0 => send(
-                Verb::Put,
-                path.clone(),
-                json!({"op": op.get_untracked(), "value": v}),
-                outcome,
-                || (),
-            ),
-            _ => outcome.0.set(Some(Err(ApiFailure::Rejected {
-                status: 422,
-                code: "invalid_value".into(),
-                errors: vec![],
-            }))),
-        }
-    };
-    let (label_vi, label_en) = (target.label_vi.clone(), target.label_en.clone());
-    let unit = if target.kind == "ratio" { "%" } else { "" };
-    view! {
-        <form class="card form target" data-testid=format!("target-{}", target.code) on:submit=save>
-            <p><strong>{target.code.clone()}</strong>" "{move || if i18n.lang.get() == crate::i18n::Lang::Vi { label_vi.clone() } else { label_en.clone() }}</p>
-            <div class="row">
-                <select on:change=move |ev| op.set(event_target_value(&ev))>
-                    {[">=", "<=", "="].into_iter().map(|o| view! { <option value=o selected=move || op.get() == o>{o}</option> }).collect_view()}
-                </select>
-                <input type="text" inputmode="decimal" prop:value=value on:input=move |ev| value.set(event_target_value(&ev)) />
-                <span>{unit}</span>
-                <button class="button" type="submit">{tr(Key::Save)}</button>
-            </div>
-            {outcome.view()}
         </form>
     }
 }

@@ -10,7 +10,9 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-use crate::api::{ApiFailure, CommuneFigures, IndicatorFigure, IndicatorReport, Officer, Role};
+use crate::api::{
+    ApiFailure, CommuneFigures, IndicatorFigure, IndicatorReport, Officer, PlanHeader, Role,
+};
 use crate::auth::use_auth;
 use crate::i18n::{failure_text, tr, use_i18n, Key, Lang};
 use crate::offline::figures::{keep_figures, kept_figures};
@@ -474,8 +476,30 @@ fn Figures(snapshot: Snapshot) -> impl IntoView {
         .collect_view();
     let communes = report.communes.filter(|list| !list.is_empty());
     view! {
+        <PlanLine plan=report.plan year=report.year />
         <section class="indicator-cards" data-testid="indicator-cards">{cards}</section>
         {communes.map(|list| view! { <CommuneTable communes=list codes=report.indicators /> })}
+    }
+}
+
+/// The plan whose targets the figures are measured against, or plainly that there is none.
+#[component]
+fn PlanLine(plan: Option<PlanHeader>, year: i32) -> impl IntoView {
+    let i18n = use_i18n();
+    match plan {
+        Some(plan) => view! {
+            <p class="plan-line" data-testid="plan">
+                <strong>{tr(Key::PlanInForce)}": "</strong>{plan.title}<br />
+                {tr(Key::PlanIssuedBy)}": "{plan.issuer}" · "{tr(Key::PlanLeadAgency)}": "{plan.lead_agency}
+            </p>
+        }
+        .into_any(),
+        None => view! {
+            <p class="notice" data-testid="no-plan">
+                {move || i18n.t(Key::PlanNone).replace("{y}", &year.to_string())}
+            </p>
+        }
+        .into_any(),
     }
 }
 
@@ -489,6 +513,7 @@ fn IndicatorCard(
         code,
         figure,
         target,
+        target_to_confirm,
     } = indicator;
     let status = figure.status;
     let name = {
@@ -520,6 +545,9 @@ fn IndicatorCard(
             <p class="ind-target" data-testid="target">
                 {tr(Key::IndicatorTarget)}": "
                 {move || target_text(target, figure.unit, i18n.lang.get())}
+                {target_to_confirm.then(|| view! {
+                    " "<span class="to-confirm" data-testid="target-to-confirm">"("{tr(Key::TargetToConfirm)}")"</span>
+                })}
             </p>
             {bar(&figure, target)}
             <div class="ind-trend">

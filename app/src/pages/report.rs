@@ -53,6 +53,7 @@ fn printed_alone(code: &str, figure: Figure, small_hidden: bool, lang: Lang) -> 
 /// `Tam Đường` for `Huyện Tam Đường`: the place name of a unit, for the date line.
 fn place_name(unit: &str) -> &str {
     [
+        "Tỉnh ",
         "Huyện ",
         "Thị trấn ",
         "Thị xã ",
@@ -63,6 +64,27 @@ fn place_name(unit: &str) -> &str {
     .iter()
     .find_map(|prefix| unit.strip_prefix(prefix))
     .unwrap_or(unit)
+}
+
+/// `Ủy ban nhân dân huyện Tam Đường` for the plan's issuer `UBND huyện Tam Đường`, as the heading
+/// of a report writes it.
+fn committee_name(issuer: &str) -> String {
+    match issuer.strip_prefix("UBND ") {
+        Some(rest) => format!("Ủy ban nhân dân {rest}"),
+        None => issuer.to_string(),
+    }
+}
+
+/// The agency's short form in a document number: `SYT` for Sở Y tế tỉnh Lai Châu, `LĐTBXH` for
+/// Phòng Lao động - Thương binh và Xã hội huyện Tam Đường (offices drop the word "Phòng").
+fn agency_abbreviation(agency: &str) -> String {
+    let name = agency.strip_prefix("Phòng ").unwrap_or(agency);
+    name.split_whitespace()
+        .take_while(|word| !matches!(*word, "tỉnh" | "huyện" | "thành" | "xã" | "phường"))
+        .filter(|word| *word != "và" && *word != "-" && *word != "–")
+        .filter_map(|word| word.chars().next())
+        .flat_map(char::to_uppercase)
+        .collect()
 }
 
 #[component]
@@ -135,23 +157,30 @@ fn Report(
     let unit_name = officer.org_unit.name.clone();
     let (year, quarter) = period;
     let today = clock::today();
+    let plan = snapshot.report.plan.clone();
+    let lead_agency = plan.as_ref().map(|plan| plan.lead_agency.clone());
     let issuer = {
-        let unit_name = unit_name.clone();
+        let (unit_name, plan) = (unit_name.clone(), plan.clone());
         move || {
-            let upper = unit_name.to_uppercase();
-            if district {
-                view! {
-                    <p>{i18n.t(Key::RptCommittee).replace("{unit}", &upper)}</p>
-                    <p class="strong underline">{tr(Key::RptLabourOffice)}</p>
-                }
-                .into_any()
-            } else {
-                view! {
+            if !district {
+                return view! {
                     <p class="strong">{tr(Key::RptCommitteeShort)}</p>
-                    <p class="strong underline">{upper}</p>
+                    <p class="strong underline">{unit_name.to_uppercase()}</p>
                 }
-                .into_any()
+                .into_any();
             }
+            let committee = match &plan {
+                Some(plan) => committee_name(&plan.issuer).to_uppercase(),
+                None => i18n
+                    .t(Key::RptCommittee)
+                    .replace("{unit}", &unit_name.to_uppercase()),
+            };
+            let agency = plan.as_ref().map(|plan| plan.lead_agency.to_uppercase());
+            view! {
+                <p>{committee}</p>
+                {agency.map(|agency| view! { <p class="strong underline">{agency}</p> })}
+            }
+            .into_any()
         }
     };
     let place_date = move || {
@@ -170,21 +199,34 @@ fn Report(
             .replace("{q}", &quarter.to_string())
             .replace("{y}", &year.to_string())
     };
-    let number = if district {
-        Key::RptNumberDistrict
-    } else {
-        Key::RptNumberCommune
+    let agency = match (&lead_agency, district) {
+        (Some(agency), true) => agency_abbreviation(agency),
+        _ => "UBND".to_string(),
     };
-    let recipients = move || {
-        let list = if district {
-            Key::RptRecipientsDistrict
-        } else {
-            Key::RptRecipientsCommune
+    let number = move || i18n.t(Key::RptNumber).replace("{agency}", &agency);
+    // A commune reports to the plan's standing agency; the lead unit to the plan's recipients.
+    let recipients = {
+        let mut lines: Vec<String> = match (&plan, district) {
+            (Some(plan), true) => plan.recipients.clone(),
+            (Some(plan), false) => vec![plan.lead_agency.clone()],
+            (None, _) => Vec::new(),
         };
-        i18n.t(list)
-            .split('|')
-            .map(|line| view! { <li>{line.to_string()}</li> })
-            .collect_view()
+        lines.retain(|line| !line.trim_start().starts_with("Lưu"));
+        move || {
+            lines
+                .iter()
+                .map(|line| view! { <li>{format!("- {line};")}</li> })
+                .chain(std::iter::once(
+                    view! { <li>{format!("- {}", i18n.t(Key::RptArchive))}</li> },
+                ))
+                .collect_view()
+        }
+    };
+    let signer = match (&lead_agency, district) {
+        (_, false) => Key::RptSignerCommune,
+        (Some(agency), true) if agency.starts_with("Sở ") => Key::RptSignerDirector,
+        (Some(agency), true) if agency.starts_with("Phòng ") => Key::RptSignerDistrict,
+        _ => Key::RptSignerHead,
     };
     let Snapshot { report, .. } = snapshot;
     // A commune's own report is at commune level: its small counts are hidden too.
@@ -199,7 +241,7 @@ fn Report(
         <header class="report-head">
             <div class="issuer">
                 {issuer}
-                <p class="doc-number">{tr(number)}</p>
+                <p class="doc-number">{number}</p>
             </div>
             <div class="nation">
                 <p class="strong">{tr(Key::RptNation)}</p>
@@ -233,7 +275,7 @@ fn Report(
             </div>
             <div class="signer">
                 {(!district).then(|| view! { <p class="strong">{tr(Key::RptSignerCommuneFor)}</p> })}
-                <p class="strong">{tr(if district { Key::RptSignerDistrict } else { Key::RptSignerCommune })}</p>
+                <p class="strong">{tr(signer)}</p>
                 <div class="sign-space"></div>
             </div>
         </footer>
@@ -259,6 +301,7 @@ fn IndicatorTable(indicators: Vec<IndicatorFigure>, small_hidden: bool) -> impl 
                 code,
                 figure,
                 target,
+                ..
             } = indicator;
             move || {
                 let lang = i18n.lang.get();
@@ -280,7 +323,7 @@ fn IndicatorTable(indicators: Vec<IndicatorFigure>, small_hidden: bool) -> impl 
         })
         .collect_view();
     view! {
-        <div class="report-scroll">
+        <div class="report-scroll" tabindex="0" role="region" aria-label=tr(Key::RptSection1)>
         <table class="report-table" data-testid="report-indicators">
             <thead>
                 <tr>
@@ -366,7 +409,7 @@ fn CommuneFigureTable(
         .collect_view();
     view! {
         <p class="report-note">{tr(Key::RptCommuneNote)}</p>
-        <div class="report-scroll">
+        <div class="report-scroll" tabindex="0" role="region" aria-label=tr(Key::RptSection2)>
         <table class="report-table communes" data-testid="report-communes">
             <thead>
                 <tr><th scope="col">{tr(Key::FieldCommune)}</th>{head}</tr>
@@ -412,7 +455,7 @@ fn CountTable(counts: Vec<crate::api::PlainCount>, small_hidden: bool) -> impl I
             .collect_view()
     };
     view! {
-        <div class="report-scroll">
+        <div class="report-scroll" tabindex="0" role="region" aria-label=tr(Key::RptSection3)>
         <table class="report-table counts" data-testid="report-counts">
             <thead>
                 <tr>
@@ -424,5 +467,23 @@ fn CountTable(counts: Vec<crate::api::PlainCount>, small_hidden: bool) -> impl I
             <tbody>{body}</tbody>
         </table>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_heading_comes_from_the_plan() {
+        assert_eq!(
+            committee_name("UBND huyện Tam Đường").to_uppercase(),
+            "ỦY BAN NHÂN DÂN HUYỆN TAM ĐƯỜNG"
+        );
+        assert_eq!(agency_abbreviation("Sở Y tế tỉnh Lai Châu"), "SYT");
+        assert_eq!(
+            agency_abbreviation("Phòng Lao động - Thương binh và Xã hội huyện Tam Đường"),
+            "LĐTBXH"
+        );
     }
 }

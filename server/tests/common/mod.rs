@@ -72,11 +72,28 @@ impl TestApp {
         body["token"].as_str().unwrap().to_string()
     }
 
-    /// Creates the demo accounts (`admin`, `huyen`, `binhlu`, `thitran`; password `demo-<name>`).
-    pub async fn with_demo_accounts(self) -> Self {
-        server::demo::ensure_accounts(self.store.as_ref())
-            .await
-            .expect("demo accounts");
+    /// Creates the accounts of the 2023 district the tests work in (password `demo-<name>`):
+    /// `admin` and `huyen` (district officer) of Huyện Tam Đường, `binhlu` of Xã Bình Lư and
+    /// `thitran` of Thị trấn Tam Đường, as the demo had them before the 2025 reform.
+    pub async fn with_2023_accounts(self) -> Self {
+        let accounts = [
+            ("admin", "admin", "ou-106"),
+            ("huyen", "district_officer", "ou-106"),
+            ("binhlu", "commune_officer", "ou-03412"),
+            ("thitran", "commune_officer", "ou-03390"),
+        ];
+        for (username, role, unit) in accounts {
+            let new = server::accounts::NewOfficer {
+                username: username.into(),
+                display_name: None,
+                role: role.into(),
+                org_unit_id: unit.into(),
+                password: format!("demo-{username}"),
+            };
+            server::accounts::create(self.store.as_ref(), new, &Default::default())
+                .await
+                .expect("2023 accounts");
+        }
         self
     }
 }

@@ -109,7 +109,7 @@ impl Editor {
                 // a commune.
                 let own = match officer.role {
                     Role::CommuneOfficer => true,
-                    Role::DistrictOfficer => district_level(self.kind),
+                    role if role.leads() => district_level(self.kind),
                     _ => false,
                 };
                 let own_unit = own.then_some(officer.org_unit.id.as_str());

@@ -85,11 +85,12 @@ fn show_waiting<S: KeyValue>(app: AppState, outbox: &Outbox<S>) {
 fn recording_units(mut units: Vec<OrgUnit>, district: bool) -> Vec<OrgUnit> {
     units.retain(|unit| match unit.level.as_str() {
         "commune" | "ward" => true,
-        "district" => district,
+        "province" | "district" => district,
         _ => false,
     });
     units.sort_by(|a, b| {
-        let key = |u: &OrgUnit| (u.level != "district", u.name.clone(), u.valid_from.clone());
+        let lead = |u: &OrgUnit| !matches!(u.level.as_str(), "province" | "district");
+        let key = |u: &OrgUnit| (lead(u), u.name.clone(), u.valid_from.clone());
         key(a).cmp(&key(b))
     });
     units
