@@ -60,6 +60,9 @@ vocabulary!(
     Role {
         CommuneOfficer => "commune_officer",
         DistrictOfficer => "district_officer",
+        /// The lead agency of a plan made at the province (no districts since 2025-07-01): as a
+        /// district officer, over the province.
+        ProvinceOfficer => "province_officer",
         /// Sees referral details of their subtree (used by later issues).
         HealthOfficer => "health_officer",
         Admin => "admin",
