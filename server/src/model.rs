@@ -112,6 +112,16 @@ impl OrgUnit {
         self.valid_from.as_deref().is_none_or(|start| start <= to)
             && self.valid_to.as_deref().is_none_or(|end| end >= from)
     }
+
+    /// `valid_from` and `valid_to` as the domain's checks take them. The seed and the admin API
+    /// store only real dates; anything else would count as open-ended.
+    pub fn life(&self) -> (Option<domain::Date>, Option<domain::Date>) {
+        let date = |text: &Option<String>| {
+            text.as_deref()
+                .and_then(|text| domain::Date::parse(text).ok())
+        };
+        (date(&self.valid_from), date(&self.valid_to))
+    }
 }
 
 /// The unit an official code names: codes are reused after mergers, so the one valid on `today`,
