@@ -117,6 +117,18 @@ impl Date {
         Date::from_ymd(year, month, day).unwrap_or(self)
     }
 
+    /// The day after, if there is one before the year 10000.
+    pub const fn next_day(self) -> Option<Date> {
+        let (year, month, day) = (self.year as i32, self.month as u32, self.day as u32);
+        if day < days_in_month(self.year, self.month) as u32 {
+            Date::from_ymd(year, month, day + 1)
+        } else if month < 12 {
+            Date::from_ymd(year, month + 1, 1)
+        } else {
+            Date::from_ymd(year + 1, 1, 1)
+        }
+    }
+
     /// As Vietnamese forms write dates: `dd/mm/yyyy`.
     pub fn format_vn(self) -> String {
         format!("{:02}/{:02}/{:04}", self.day, self.month, self.year)
@@ -268,6 +280,17 @@ mod tests {
         assert_eq!(d("1970-01-01").days_since_epoch(), 0);
         assert_eq!(d("2000-03-01").days_since_epoch(), 11_017);
         assert_eq!(d("0001-01-01").days_until(d("9999-12-31")), 3_652_058);
+    }
+
+    #[test]
+    fn the_next_day_crosses_months_years_and_leap_days() {
+        let next = |text| d(text).next_day().map(|day| day.to_string());
+        assert_eq!(next("2025-06-30").as_deref(), Some("2025-07-01"));
+        assert_eq!(next("2023-03-14").as_deref(), Some("2023-03-15"));
+        assert_eq!(next("2024-02-28").as_deref(), Some("2024-02-29"));
+        assert_eq!(next("2023-02-28").as_deref(), Some("2023-03-01"));
+        assert_eq!(next("2023-12-31").as_deref(), Some("2024-01-01"));
+        assert_eq!(next("9999-12-31"), None);
     }
 
     #[test]

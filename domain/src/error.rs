@@ -25,12 +25,15 @@ coded! {
         SumMismatch = "sum_mismatch", "Không khớp với tổng số nam và nữ", "Does not match men plus women";
         Forbidden = "forbidden", "Không có quyền với đơn vị này", "Not allowed for this unit";
         UnknownBaseVersion = "unknown_base_version", "Phiên bản gốc không tồn tại", "Unknown base version";
+        UnitClosed = "unit_closed", "Đơn vị đã giải thể trước ngày này", "The unit had closed by this date";
+        UnitNotYetOpen = "unit_not_yet_open", "Đơn vị chưa được thành lập vào ngày này", "The unit did not exist yet on this date";
     }
 }
 
 impl ErrorCode {
     /// What the officer reads. (`forbidden` and `unknown_base_version` come from the server's sync,
-    /// not from [`crate::validate`]; they live here so every error message has one home.)
+    /// `unit_closed` and `unit_not_yet_open` from [`crate::unit_date_error`], not from
+    /// [`crate::validate`]; they live here so every error message has one home.)
     pub fn message(self, lang: Lang) -> &'static str {
         self.label(lang)
     }

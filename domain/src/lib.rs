@@ -4,7 +4,8 @@
 //! - [`Record`] is the sync envelope of `API.md`; [`validate`] (typed envelope) and
 //!   [`validate_value`] (raw JSON) turn one into a [`ValidRecord`] holding typed [`RecordData`],
 //!   or into every [`FieldError`] at once. The same code runs offline on the phone and again on
-//!   the server.
+//!   the server. [`unit_date_error`] checks the record's date against the life of its org unit,
+//!   which the record alone does not tell.
 //! - [`ClientCode`] and [`ClientCodeRecipe`]: the pseudonymous code of a person supported, made on
 //!   the phone from non-identifying answers, with a check character that catches typos.
 //! - Every closed list an officer picks from implements [`Coded`]: `ALL`, the wire code, and a
@@ -21,6 +22,7 @@ mod record;
 mod referral_types;
 pub mod report;
 pub mod sync;
+mod unit;
 mod validate;
 
 pub use client_code::{
@@ -37,6 +39,7 @@ pub use date::{Date, InvalidDate};
 pub use error::{ErrorCode, FieldError};
 pub use record::{Record, RecordKind};
 pub use referral_types::ReferralService;
+pub use unit::{unit_closed_message, unit_date_error, unit_not_yet_open_message};
 pub use validate::{
     validate, validate_value, ValidRecord, MAX_COUNT, MAX_FINE_VND, MAX_LONG_TEXT, MAX_TEXT,
 };

@@ -164,6 +164,7 @@ mod tests {
     #[test]
     fn roles_and_units_must_exist() {
         assert_eq!(parse_role("district_officer"), Ok(Role::DistrictOfficer));
+        assert_eq!(parse_role("province_officer"), Ok(Role::ProvinceOfficer));
         assert_eq!(parse_role("boss").unwrap_err().field, "role");
         let units = crate::seed::reference_data().unwrap().units;
         assert_eq!(find_unit(&units, "ou-03412").unwrap().name, "Xã Bình Lư");

@@ -52,7 +52,7 @@ enum UserCommand {
     Add {
         #[arg(long)]
         username: String,
-        /// commune_officer, district_officer, health_officer or admin.
+        /// commune_officer, district_officer, province_officer, health_officer or admin.
         #[arg(long)]
         role: String,
         /// The unit's official code, e.g. 106 or 03412; a reused code means the unit valid today.

@@ -60,6 +60,9 @@ vocabulary!(
     Role {
         CommuneOfficer => "commune_officer",
         DistrictOfficer => "district_officer",
+        /// The lead agency of a plan made at the province (no districts since 2025-07-01): as a
+        /// district officer, over the province.
+        ProvinceOfficer => "province_officer",
         /// Sees referral details of their subtree (used by later issues).
         HealthOfficer => "health_officer",
         Admin => "admin",
@@ -108,6 +111,16 @@ impl OrgUnit {
     pub fn valid_during(&self, from: &str, to: &str) -> bool {
         self.valid_from.as_deref().is_none_or(|start| start <= to)
             && self.valid_to.as_deref().is_none_or(|end| end >= from)
+    }
+
+    /// `valid_from` and `valid_to` as the domain's checks take them. The seed and the admin API
+    /// store only real dates; anything else would count as open-ended.
+    pub fn life(&self) -> (Option<domain::Date>, Option<domain::Date>) {
+        let date = |text: &Option<String>| {
+            text.as_deref()
+                .and_then(|text| domain::Date::parse(text).ok())
+        };
+        (date(&self.valid_from), date(&self.valid_to))
     }
 }
 

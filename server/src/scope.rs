@@ -1,11 +1,14 @@
 //! What a caller may read and write: the one place that decides, used by every endpoint.
 //!
-//! Commune and health officers: their unit and the units below it. District officers: their unit
-//! and every unit that was ever below it. Admins: the administration endpoints and the whole tree,
+//! Commune and health officers: their unit and the units below it. District and province officers
+//! (the lead agency of a plan): their unit and every unit that was ever below it. Every officer
+//! also reaches the predecessors of those units (the units whose successor links lead to one,
+//! transitively) and the units below them: an officer of a commune made by a merger keeps the
+//! records of the communes merged into it. Admins: the administration endpoints and the whole tree,
 //! but of field records, which are for the commune's officers and the district's lead agency, only
 //! tip-offs. Health officers read and write referrals only (they follow up the people referred to
 //! them), never the other kinds of record. Tip-offs come from police work: a commune officer reads
-//! only the tip-offs they recorded, district officers those of their units, and admins every
+//! only the tip-offs they recorded, district and province officers those of their units, and admins every
 //! unit's. Indicators are aggregates: anyone reads those of their unit and the units below it.
 
 use crate::model::{OrgUnit, Role};
@@ -15,24 +18,30 @@ use std::collections::{BTreeSet, HashMap};
 #[derive(Clone, Debug)]
 pub struct Scope {
     role: Role,
-    /// The officer's unit and every unit below it, at any date: parent links never change (a
-    /// reorganisation creates new units), so this also covers records of closed units.
+    /// The officer's unit and every unit below it, at any date (parent links never change: a
+    /// reorganisation creates new units, so this also covers records of closed units), with the
+    /// predecessors of each and the units below those.
     subtree: BTreeSet<String>,
 }
 
 impl Scope {
     pub fn new(role: Role, unit_id: &str, units: &[OrgUnit]) -> Scope {
-        let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
+        // Both links point back in the tree's history: to the units below, and to the units merged
+        // into this one. Never forward to a successor, which is another officer's.
+        let mut reached_from: HashMap<&str, Vec<&str>> = HashMap::new();
         for unit in units {
             if let Some(parent) = unit.parent_id.as_deref() {
-                children.entry(parent).or_default().push(&unit.id);
+                reached_from.entry(parent).or_default().push(&unit.id);
+            }
+            for successor in &unit.successor_ids {
+                reached_from.entry(successor).or_default().push(&unit.id);
             }
         }
         let mut subtree = BTreeSet::new();
         let mut pending = vec![unit_id];
         while let Some(id) = pending.pop() {
             if subtree.insert(id.to_string()) {
-                pending.extend(children.get(id).into_iter().flatten());
+                pending.extend(reached_from.get(id).into_iter().flatten());
             }
         }
         Scope { role, subtree }
@@ -55,7 +64,7 @@ impl Scope {
     /// The kinds of record the caller may read and write; none for an admin.
     pub fn record_kinds(&self) -> &'static [RecordKind] {
         match self.role {
-            Role::CommuneOfficer | Role::DistrictOfficer => RecordKind::ALL,
+            Role::CommuneOfficer | Role::DistrictOfficer | Role::ProvinceOfficer => RecordKind::ALL,
             Role::HealthOfficer => &[RecordKind::Referral],
             Role::Admin => &[],
         }
@@ -134,6 +143,78 @@ mod tests {
         for unit in ["ou-03413", "ou-106", "ou-03390-20250701"] {
             assert!(!reaches(&scope, unit), "{unit}");
         }
+    }
+
+    #[test]
+    fn the_officer_of_a_merged_commune_reaches_the_communes_merged_into_it() {
+        let scope = Scope::new(Role::CommuneOfficer, "ou-03390-20250701", &units());
+        assert_eq!(
+            scope.unit_ids(),
+            ["ou-03390", "ou-03390-20250701", "ou-03412", "ou-03413"],
+            "Thị trấn Tam Đường, Bình Lư and Sơn Bình became the new Bình Lư"
+        );
+        for unit in ["ou-03412", "ou-03390"] {
+            assert!(reaches(&scope, unit) && scope.covers_unit(unit), "{unit}");
+        }
+        // Neither the district above the old communes nor their neighbours.
+        for unit in ["ou-106", "ou-12", "ou-03394", "ou-03405-20250701"] {
+            assert!(!reaches(&scope, unit), "{unit}");
+            assert!(!scope.can_see_unit(unit), "{unit}");
+        }
+        let ward = Scope::new(Role::CommuneOfficer, "ou-03408-20250701", &units());
+        assert_eq!(
+            ward.unit_ids(),
+            ["ou-03408-20250701", "ou-03415", "ou-03418"]
+        );
+    }
+
+    /// A unit for a made-up tree.
+    fn unit(id: &str, parent: Option<&str>, successors: &[&str]) -> OrgUnit {
+        OrgUnit {
+            id: id.into(),
+            code: id.into(),
+            name: id.into(),
+            level: crate::model::Level::Commune,
+            parent_id: parent.map(String::from),
+            valid_from: None,
+            valid_to: None,
+            successor_ids: successors.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn predecessors_count_transitively_with_the_units_below_them() {
+        // A (with village a1) became B, B became C; village y1 of Y became c1 of C; D is apart.
+        let units = [
+            unit("A", None, &["B"]),
+            unit("a1", Some("A"), &[]),
+            unit("B", None, &["C"]),
+            unit("C", None, &[]),
+            unit("c1", Some("C"), &[]),
+            unit("Y", None, &[]),
+            unit("y1", Some("Y"), &["c1"]),
+            unit("D", None, &["E"]),
+        ];
+        let scope = Scope::new(Role::CommuneOfficer, "C", &units);
+        assert_eq!(scope.unit_ids(), ["A", "B", "C", "a1", "c1", "y1"]);
+        // Links lead back only: B's officer does not reach C, nor the village's old commune Y.
+        let earlier = Scope::new(Role::CommuneOfficer, "B", &units);
+        assert_eq!(earlier.unit_ids(), ["A", "B", "a1"]);
+        assert!(!scope.covers_unit("Y") && !scope.covers_unit("D"));
+    }
+
+    #[test]
+    fn a_province_officer_reaches_every_unit_below_the_province_ever() {
+        let units = units();
+        let scope = Scope::new(Role::ProvinceOfficer, "ou-12", &units);
+        assert_eq!(scope.unit_ids().len(), units.len());
+        for unit in ["ou-106", "ou-03412", "ou-03390-20250701", "ou-03397"] {
+            assert!(reaches(&scope, unit) && scope.covers_unit(unit), "{unit}");
+        }
+        assert_eq!(scope.record_kinds(), RecordKind::ALL);
+        assert!(!scope.reads_only_own_tip_offs());
+        assert!(!scope.reads_every_unit() && !scope.can_administer());
+        assert!(!reaches(&scope, "ou-unknown"));
     }
 
     #[test]

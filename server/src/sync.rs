@@ -1,18 +1,22 @@
 //! One sync batch (`API.md`, "Sync"): each record checked by the domain's validation, then against
-//! the caller's scope, then decided against what the store holds by `domain::sync::decide`, the
-//! whole batch in one write transaction. The API handler and the benchmark both run [`sync`].
+//! the caller's scope and the life of its unit, then decided against what the store holds by
+//! `domain::sync::decide`, the whole batch in one write transaction. The API handler and the
+//! benchmark both run [`sync`].
 
 use crate::clock::{domain_today, now_ms, to_rfc3339};
 use crate::facts::facts_of;
-use crate::model::{Actor, AuditEntry, HeldRecord, Officer, RecordRow, RecordVersion};
+use crate::model::{Actor, AuditEntry, HeldRecord, Officer, OrgUnit, RecordRow, RecordVersion};
 use crate::scope::Scope;
 use crate::store::{Store, StoreError};
 use domain::sync::{
     content_of, decide, Decision, StoredRecord, SyncResult, SyncStatus, WireFieldError,
 };
-use domain::{validate_value, Coded, Date, ErrorCode, Lang, RecordKind, ValidRecord};
+use domain::{
+    unit_closed_message, unit_date_error, unit_not_yet_open_message, validate_value, Coded, Date,
+    ErrorCode, Lang, RecordKind, ValidRecord,
+};
 use serde_json::{json, Value};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Writers take turns, so two batches never race for one id; should one ever slip past (a
 /// primary key refusing a version stored twice), the batch is decided again from what is stored.
@@ -34,7 +38,12 @@ pub async fn sync(
     records: &[Value],
     lang: Lang,
 ) -> Result<Vec<SyncResult>, StoreError> {
-    let units: HashSet<String> = store.org_units().await?.into_iter().map(|u| u.id).collect();
+    let units: HashMap<String, OrgUnit> = store
+        .org_units()
+        .await?
+        .into_iter()
+        .map(|unit| (unit.id.clone(), unit))
+        .collect();
     let today = domain_today();
     let checked: Vec<Checked> = records
         .iter()
@@ -83,10 +92,19 @@ enum Checked {
         sent_id: String,
         record: ValidRecord,
         content: Value,
+        /// Why its date is outside the life of its unit, if it is: decided once the stored record
+        /// is known (see [`passes_outside_unit_life`]).
+        outside_unit_life: Option<WireFieldError>,
     },
 }
 
-fn check(raw: &Value, today: Date, units: &HashSet<String>, scope: &Scope, lang: Lang) -> Checked {
+fn check(
+    raw: &Value,
+    today: Date,
+    units: &HashMap<String, OrgUnit>,
+    scope: &Scope,
+    lang: Lang,
+) -> Checked {
     let sent_id = raw
         .get("id")
         .and_then(Value::as_str)
@@ -102,19 +120,66 @@ fn check(raw: &Value, today: Date, units: &HashSet<String>, scope: &Scope, lang:
             return Checked::Rejected(rejected(sent_id, errors));
         }
     };
-    if !units.contains(record.org_unit_id()) {
+    let Some(unit) = units.get(record.org_unit_id()) else {
         let error = WireFieldError::new("org_unit_id", ErrorCode::InvalidValue, lang);
         return Checked::Rejected(rejected(sent_id, vec![error]));
-    }
+    };
     if let Some(error) = refusal(scope, Some(record.kind()), record.org_unit_id(), lang) {
         return Checked::Rejected(rejected(sent_id, vec![error]));
     }
+    let outside_unit_life = unit_life_refusal(unit, units, record.occurred_on(), lang);
     let content = content_of(&record);
     Checked::Valid {
         sent_id,
         record,
         content,
+        outside_unit_life,
     }
+}
+
+/// Why a record dated `day` cannot belong to `unit`, if it cannot: closed by then (the message
+/// names the units that took over), or not yet made.
+fn unit_life_refusal(
+    unit: &OrgUnit,
+    units: &HashMap<String, OrgUnit>,
+    day: Date,
+    lang: Lang,
+) -> Option<WireFieldError> {
+    let (valid_from, valid_to) = unit.life();
+    let code = unit_date_error(valid_from, valid_to, day)?;
+    let message = match code {
+        ErrorCode::UnitClosed => valid_to.map(|end| {
+            let successors: Vec<(&str, &str)> = unit
+                .successor_ids
+                .iter()
+                .filter_map(|id| units.get(id))
+                .map(|successor| (successor.name.as_str(), successor.code.as_str()))
+                .collect();
+            unit_closed_message(&unit.name, end, &successors, lang)
+        }),
+        _ => valid_from.map(|start| unit_not_yet_open_message(&unit.name, start, lang)),
+    };
+    Some(WireFieldError {
+        field: "occurred_on".into(),
+        code: code.as_str().into(),
+        message: message.unwrap_or_else(|| code.message(lang).into()),
+    })
+}
+
+/// Whether a record dated outside its unit's life passes all the same: a retry of what is stored
+/// (`unchanged`), or the voiding of a stored record where it stands. Voided records count
+/// nowhere, and a record stored before its unit was closed must still be withdrawn.
+fn passes_outside_unit_life(
+    record: &ValidRecord,
+    content: &Value,
+    stored: Option<&StoredRecord>,
+) -> bool {
+    stored.is_some_and(|stored| {
+        stored_content(stored) == *content
+            || (record.voided()
+                && stored.org_unit_id == record.org_unit_id()
+                && stored.occurred_on == record.occurred_on().to_string())
+    })
 }
 
 /// Why the caller may not write a record of this kind (`None`: unknown) for this unit, if not.
@@ -203,7 +268,7 @@ fn plan(
         versions: Vec::new(),
     };
     for item in checked {
-        let (sent_id, record, content) = match item {
+        let (sent_id, record, content, outside_unit_life) = match item {
             Checked::Rejected(result) => {
                 plan.results.push(result.clone());
                 continue;
@@ -212,7 +277,8 @@ fn plan(
                 sent_id,
                 record,
                 content,
-            } => (sent_id, record, content),
+                outside_unit_life,
+            } => (sent_id, record, content, outside_unit_life),
         };
         let stored = held.get(record.id());
         let refused = stored.and_then(|stored| {
@@ -230,6 +296,13 @@ fn plan(
         if let Some(error) = refused {
             plan.results.push(rejected(sent_id.clone(), vec![error]));
             continue;
+        }
+        if let Some(error) = outside_unit_life {
+            if !passes_outside_unit_life(record, content, stored) {
+                plan.results
+                    .push(rejected(sent_id.clone(), vec![error.clone()]));
+                continue;
+            }
         }
         let stored_content = stored.map(stored_content);
         let stored_version = stored.map(|stored| stored.version);
@@ -348,7 +421,7 @@ mod tests {
     }
 
     fn test_today() -> Date {
-        Date::from_ymd(2023, 12, 31).unwrap()
+        Date::from_ymd(2026, 12, 1).unwrap()
     }
 
     fn session(base_version: i64, reached_male: u32, unit: &str) -> Value {
@@ -364,10 +437,13 @@ mod tests {
     fn plan_of(records: &[Value], stored: Vec<HeldRecord>) -> Plan {
         let units = crate::seed::reference_data().unwrap().units;
         let scope = Scope::new(Role::CommuneOfficer, "ou-03412", &units);
-        let ids = units.into_iter().map(|unit| unit.id).collect();
+        let units = units
+            .into_iter()
+            .map(|unit| (unit.id.clone(), unit))
+            .collect();
         let checked: Vec<Checked> = records
             .iter()
-            .map(|raw| check(raw, test_today(), &ids, &scope, Lang::En))
+            .map(|raw| check(raw, test_today(), &units, &scope, Lang::En))
             .collect();
         let officer = officer();
         let sender = Sender {
@@ -452,6 +528,63 @@ mod tests {
         let plan = plan_of(&[session(1, 3, "ou-03412")], vec![held]);
         assert_eq!(codes(&plan.results[0]), [("org_unit_id", "forbidden")]);
         assert!(plan.versions.is_empty());
+    }
+
+    /// A stored version of `record`, as if it had reached the store before its unit closed.
+    fn held(record: &Value) -> HeldRecord {
+        let record = validate_value(record, test_today()).unwrap();
+        let content = content_of(&record);
+        let (_, row) = new_version(&record, &content, 1, &officer(), 0);
+        HeldRecord {
+            created_by: row.updated_by.clone(),
+            row,
+        }
+    }
+
+    #[test]
+    fn a_date_after_the_unit_closed_is_refused_naming_the_successor() {
+        let mut late = session(0, 3, "ou-03412");
+        late["occurred_on"] = json!("2025-07-01");
+        let mut last_day = session(0, 3, "ou-03412");
+        last_day["occurred_on"] = json!("2025-06-30");
+        last_day["id"] = json!("1b8e3c1e-8a4e-4b8a-9f1e-2d3c4b5a6978");
+        let plan = plan_of(&[late, last_day], Vec::new());
+        assert_eq!(codes(&plan.results[0]), [("occurred_on", "unit_closed")]);
+        assert_eq!(
+            plan.results[0].errors.as_ref().unwrap()[0].message,
+            "Xã Bình Lư was dissolved as of 01/07/2025; successor unit: Xã Bình Lư (03390)."
+        );
+        assert_eq!(plan.results[1].status, SyncStatus::Applied);
+        assert_eq!(plan.versions.len(), 1);
+    }
+
+    #[test]
+    fn a_record_stored_before_its_unit_closed_may_be_retried_and_voided_where_it_stands() {
+        let mut stored = session(0, 3, "ou-03412");
+        stored["occurred_on"] = json!("2026-01-15");
+        let mut voided = stored.clone();
+        voided["base_version"] = json!(1);
+        voided["voided"] = json!(true);
+        let mut edited = stored.clone();
+        edited["base_version"] = json!(1);
+        edited["data"]["reached_male"] = json!(9);
+        let mut voided_elsewhen = voided.clone();
+        voided_elsewhen["occurred_on"] = json!("2026-01-16");
+        for (sent, status, code) in [
+            (&stored, SyncStatus::Unchanged, None),
+            (&voided, SyncStatus::Applied, None),
+            (&edited, SyncStatus::Rejected, Some("unit_closed")),
+            (&voided_elsewhen, SyncStatus::Rejected, Some("unit_closed")),
+        ] {
+            let plan = plan_of(std::slice::from_ref(sent), vec![held(&stored)]);
+            assert_eq!(plan.results[0].status, status, "{sent}");
+            if let Some(code) = code {
+                assert_eq!(codes(&plan.results[0]), [("occurred_on", code)]);
+            }
+        }
+        // Sent for the first time, it is refused like any other.
+        let plan = plan_of(&[stored], Vec::new());
+        assert_eq!(codes(&plan.results[0]), [("occurred_on", "unit_closed")]);
     }
 
     #[test]

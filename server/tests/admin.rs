@@ -14,6 +14,7 @@ on_both_stores!(
     the_year_must_be_a_year,
     only_admins_reach_the_admin_api,
     admins_create_accounts_that_sign_in,
+    a_province_officer_is_an_account_like_the_others,
     account_rules_answer_422_with_the_fields,
     disabling_an_account_ends_its_sessions,
     resetting_a_password_ends_the_sessions,
@@ -230,6 +231,41 @@ async fn admins_create_accounts_that_sign_in(backend: Backend) {
         .find(|u| u["username"] == "sonbinh")
         .unwrap();
     assert_eq!(listed, &user);
+}
+
+async fn a_province_officer_is_an_account_like_the_others(backend: Backend) {
+    let app = demo_app(backend).await;
+    let admin = app.token("admin", "demo-admin").await;
+    let body = json!({"username": "tinh", "password": "mat-khau-tinh", "role": "province_officer",
+                      "org_unit_id": "ou-12"});
+    let response = create_user(&app, &admin, body).await;
+    assert_eq!(response.status(), 201);
+    assert_eq!(json_of(response).await["role"], "province_officer");
+    let users = get_ok(&app, "/api/v1/admin/users", &admin).await;
+    let roles: Vec<&str> = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|user| user["role"].as_str().unwrap())
+        .collect();
+    assert!(roles.contains(&"province_officer"), "{roles:?}");
+    let user = patch_user(&app, &admin, "huyen", json!({"role": "province_officer"})).await;
+    assert_eq!(user["role"], "province_officer");
+
+    // The whole province of the year, districts of the past and communes of today alike.
+    let token = app.token("tinh", "mat-khau-tinh").await;
+    let units_2025 = ids(&get_ok(&app, "/api/v1/org-units?year=2025", &token).await);
+    assert_eq!(units_2025.len(), 28, "all but Sùng Phài, gone in 2020");
+    let units_2026 = ids(&get_ok(&app, "/api/v1/org-units?year=2026", &token).await);
+    assert!(units_2026.contains(&"ou-03390-20250701".to_string()));
+    assert!(!units_2026.contains(&"ou-106".to_string()));
+    let figures = get_ok(&app, "/api/v1/indicators?year=2023&org_unit=ou-106", &token).await;
+    assert_eq!(figures["org_unit_id"], "ou-106");
+    // Still no administration.
+    let response = app
+        .call(Method::GET, "/api/v1/admin/users", Some(&token), None)
+        .await;
+    assert_eq!(response.status(), 403);
 }
 
 async fn account_rules_answer_422_with_the_fields(backend: Backend) {

@@ -371,6 +371,26 @@ async fn the_command_line_creates_accounts(backend: Backend) {
         "mat-khau-moi\n",
     );
     assert!(!again.status.success(), "duplicate username");
+    let province = [
+        "user",
+        "add",
+        "--username",
+        "tinh",
+        "--role",
+        "province_officer",
+        "--org-unit",
+        "12",
+    ];
+    let output = run(&province, "mat-khau-tinh\n");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let response = app.login("tinh", "mat-khau-tinh").await;
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["officer"]["role"], "province_officer");
+    assert_eq!(body["officer"]["org_unit"]["id"], "ou-12");
     let short = [
         "user",
         "add",

@@ -20,11 +20,16 @@ on_both_stores!(
     records_come_back_paged_each_once_at_its_latest_version,
     each_officer_reads_only_the_records_of_their_scope,
     every_version_is_kept_with_who_and_which_device,
+    records_are_dated_within_the_life_of_their_unit,
+    a_record_stored_before_its_unit_closed_is_retried_and_voided_but_not_changed,
+    a_province_officer_writes_for_every_unit_below_the_province,
 );
 
 const BINH_LU: &str = "ou-03412";
 const THI_TRAN: &str = "ou-03390";
 const DISTRICT: &str = "ou-106";
+/// The Xã Bình Lư of 1 July 2025: Bình Lư, Sơn Bình and Thị trấn Tam Đường merged.
+const NEW_BINH_LU: &str = "ou-03390-20250701";
 const DEVICE: &str = "6f1c2d3e-4b5a-4c6d-8e7f-901234567890";
 
 async fn demo_app(backend: Backend) -> TestApp {
@@ -722,4 +727,197 @@ async fn every_version_is_kept_with_who_and_which_device(backend: Backend) {
     assert_eq!(records[0]["version"], 3);
     assert_eq!(records[0]["voided"], true);
     assert_eq!(records[0]["updated_by"], district_id);
+}
+
+/// `record` dated `day`.
+fn dated(mut record: Value, day: &str) -> Value {
+    record["occurred_on"] = json!(day);
+    record
+}
+
+/// Creates an account in the store as the command line does and signs it in.
+async fn officer_token(app: &TestApp, username: &str, role: &str, unit: &str) -> String {
+    let new = server::accounts::NewOfficer {
+        username: username.into(),
+        display_name: None,
+        role: role.into(),
+        org_unit_id: unit.into(),
+        password: format!("mat-khau-{username}"),
+    };
+    server::accounts::create(app.store.as_ref(), new, &Default::default())
+        .await
+        .unwrap();
+    app.token(username, &format!("mat-khau-{username}")).await
+}
+
+async fn records_are_dated_within_the_life_of_their_unit(backend: Backend) {
+    let app = demo_app(backend).await;
+    let old_commune = app.token("binhlu", "demo-binhlu").await;
+    let late = dated(session(&new_id(), BINH_LU, 0, 1), "2026-03-10");
+    let last_day = dated(session(&new_id(), BINH_LU, 0, 1), "2025-06-30");
+    let body = sync(&app, &old_commune, &[late.clone(), last_day]).await;
+    assert_eq!(
+        statuses(&body),
+        expect(&[("rejected", None), ("applied", Some(1))])
+    );
+    assert_eq!(
+        codes(&body["results"][0]),
+        pairs(&[("occurred_on", "unit_closed")])
+    );
+    assert_eq!(
+        body["results"][0]["errors"][0]["message"],
+        "Xã Bình Lư was dissolved as of 01/07/2025; successor unit: Xã Bình Lư (03390)."
+    );
+    // In Vietnamese for a phone that asks for it.
+    let response = app
+        .client
+        .post(app.url("/api/v1/sync"))
+        .bearer_auth(&old_commune)
+        .header(header::ACCEPT_LANGUAGE, "vi")
+        .json(&json!({"device_id": DEVICE, "records": [late]}))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        body["results"][0]["errors"][0],
+        json!({"field": "occurred_on", "code": "unit_closed",
+               "message": "Xã Bình Lư đã giải thể từ 01/07/2025; \
+                           đơn vị kế tiếp: Xã Bình Lư (03390)."})
+    );
+
+    let new_commune = officer_token(&app, "binhlumoi", "commune_officer", NEW_BINH_LU).await;
+    let body = sync(
+        &app,
+        &new_commune,
+        &[
+            dated(session(&new_id(), NEW_BINH_LU, 0, 1), "2026-03-10"),
+            dated(session(&new_id(), NEW_BINH_LU, 0, 1), "2025-07-01"),
+            dated(session(&new_id(), NEW_BINH_LU, 0, 1), "2025-06-30"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        statuses(&body),
+        expect(&[
+            ("applied", Some(1)),
+            ("applied", Some(1)),
+            ("rejected", None)
+        ])
+    );
+    assert_eq!(
+        body["results"][2]["errors"],
+        json!([{"field": "occurred_on", "code": "unit_not_yet_open",
+                "message": "Xã Bình Lư exists only from 01/07/2025."}])
+    );
+
+    // A district: closed without successor. A foreign unit is refused for its unit, not its date.
+    let district = app.token("huyen", "demo-huyen").await;
+    let body = sync(
+        &app,
+        &district,
+        &[
+            dated(session(&new_id(), DISTRICT, 0, 1), "2026-03-10"),
+            dated(session(&new_id(), NEW_BINH_LU, 0, 1), "2025-06-30"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        body["results"][0]["errors"][0]["message"],
+        "Huyện Tam Đường was dissolved as of 01/07/2025."
+    );
+    assert_eq!(
+        codes(&body["results"][1]),
+        pairs(&[("org_unit_id", "forbidden")])
+    );
+    assert_eq!(stored_versions(&app.database_url).await.len(), 3);
+}
+
+async fn a_record_stored_before_its_unit_closed_is_retried_and_voided_but_not_changed(
+    backend: Backend,
+) {
+    let app = demo_app(backend).await;
+    let officer = officer_token(&app, "binhlumoi", "commune_officer", NEW_BINH_LU).await;
+    let record = dated(session(&new_id(), NEW_BINH_LU, 0, 1), "2026-08-01");
+    let referral = dated(referral(&new_id(), NEW_BINH_LU, true), "2026-08-01");
+    let body = sync(&app, &officer, &[record.clone(), referral.clone()]).await;
+    assert_eq!(
+        statuses(&body),
+        expect(&[("applied", Some(1)), ("applied", Some(1))])
+    );
+    // The unit closes on a date before the records: an administrator's late correction.
+    let admin = app.token("admin", "demo-admin").await;
+    let path = format!("/api/v1/admin/org-units/{NEW_BINH_LU}");
+    let close = json!({"valid_to": "2026-06-30"});
+    let response = app
+        .call(Method::PATCH, &path, Some(&admin), Some(close))
+        .await;
+    assert_eq!(response.status(), 200);
+
+    let mut voided = record.clone();
+    voided["base_version"] = json!(1);
+    voided["voided"] = json!(true);
+    let mut accessed = referral.clone();
+    accessed["base_version"] = json!(1);
+    accessed["data"]["status"] = json!("accessed");
+    accessed["data"]["accessed_on"] = json!("2026-08-20");
+    let body = sync(
+        &app,
+        &officer,
+        &[
+            record,
+            voided,
+            accessed,
+            dated(session(&new_id(), NEW_BINH_LU, 0, 1), "2026-08-02"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        statuses(&body),
+        expect(&[
+            ("unchanged", Some(1)),
+            ("applied", Some(2)),
+            ("rejected", None),
+            ("rejected", None),
+        ])
+    );
+    for result in &body["results"].as_array().unwrap()[2..] {
+        assert_eq!(codes(result), pairs(&[("occurred_on", "unit_closed")]));
+        assert_eq!(
+            result["errors"][0]["message"],
+            "Xã Bình Lư was dissolved as of 01/07/2026."
+        );
+    }
+}
+
+async fn a_province_officer_writes_for_every_unit_below_the_province(backend: Backend) {
+    let app = demo_app(backend).await;
+    let province = officer_token(&app, "tinh", "province_officer", "ou-12").await;
+    let ours = [
+        session(&new_id(), BINH_LU, 0, 1),
+        session(&new_id(), DISTRICT, 0, 1),
+        session(&new_id(), "ou-12", 0, 1),
+        dated(session(&new_id(), NEW_BINH_LU, 0, 1), "2026-03-10"),
+        dated(referral(&new_id(), "ou-03424-20250701", true), "2026-03-11"),
+    ];
+    let body = sync(&app, &province, &ours).await;
+    assert!(statuses(&body)
+        .iter()
+        .all(|(status, version)| status == "applied" && version == 1));
+    // The communes' own officers' records too.
+    let commune = app.token("binhlu", "demo-binhlu").await;
+    let theirs = new_id();
+    sync(&app, &commune, &[session(&theirs, BINH_LU, 0, 1)]).await;
+    let seen: BTreeSet<String> = ids_of(&read_all(&app, &province, 100).await.0)
+        .into_iter()
+        .collect();
+    let mut expected: BTreeSet<String> = ids_of(&ours).into_iter().collect();
+    expected.insert(theirs);
+    assert_eq!(seen, expected);
+
+    let body = sync(&app, &province, &[session(&new_id(), "ou-nowhere", 0, 1)]).await;
+    assert_eq!(
+        codes(&body["results"][0]),
+        pairs(&[("org_unit_id", "invalid_value")])
+    );
 }
