@@ -178,13 +178,21 @@ impl Editor {
                 .map(str::to_string)
         });
         let draft = self.draft.get_untracked();
-        let record = match check(
+        let checked = check(
             self.kind,
             &id,
             &draft,
             clock::today(),
             known_code.as_deref(),
-        ) {
+        )
+        .and_then(|record| {
+            let units = outbox.org_units();
+            match Issue::unit_life(&units, &record.org_unit_id, record.occurred_on) {
+                Some(issue) => Err(vec![issue]),
+                None => Ok(record),
+            }
+        });
+        let record = match checked {
             Ok(record) => record,
             Err(found) => {
                 self.issues.set(found);

@@ -3,10 +3,12 @@
 //! draft. No components here, so it is tested natively.
 
 use domain::{
-    validate_value, ClientCode, ClientCodeError, Coded, Date, ErrorCode, Lang, Record, RecordKind,
+    unit_closed_message, unit_date_error, unit_not_yet_open_message, validate_value, ClientCode,
+    ClientCodeError, Coded, Date, ErrorCode, Lang, Record, RecordKind,
 };
 use serde_json::{json, Map, Value};
 
+use crate::api::OrgUnit;
 use crate::i18n::Key;
 use crate::offline::outbox::{Draft, WireFieldError};
 
@@ -134,8 +136,16 @@ pub fn is_form_field(field: &str) -> bool {
 pub enum Why {
     Invalid(ErrorCode),
     ClientCode(ClientCodeError),
-    /// A code the server sent that this version does not know: its own message.
+    /// A code the server sent that this version does not know, or a message it made with what
+    /// only it knows (the unit that replaced a closed one): its own message.
     Server(String),
+    /// The record's date falls after its unit closed (`unit_closed`), or before it opened.
+    UnitLife {
+        code: ErrorCode,
+        unit: String,
+        bound: Date,
+        successors: Vec<(String, String)>,
+    },
 }
 
 /// A refused field and why, shown beside the field.
@@ -152,17 +162,67 @@ impl Issue {
             Why::Invalid(code) => code.message(lang).to_string(),
             Why::ClientCode(error) => error.message(lang).to_string(),
             Why::Server(message) => message.clone(),
+            Why::UnitLife {
+                code,
+                unit,
+                bound,
+                successors,
+            } => match code {
+                ErrorCode::UnitClosed => {
+                    let successors: Vec<(&str, &str)> = successors
+                        .iter()
+                        .map(|(name, code)| (name.as_str(), code.as_str()))
+                        .collect();
+                    unit_closed_message(unit, *bound, &successors, lang)
+                }
+                _ => unit_not_yet_open_message(unit, *bound, lang),
+            },
         }
     }
 
-    /// A field the server refused, in the officer's language when the code is a known one.
+    /// A field the server refused, in the officer's language when the code is a known one; a
+    /// closed unit with the server's message, which names the unit that replaced it.
     pub fn from_problem(problem: &WireFieldError) -> Issue {
+        let why = match ErrorCode::parse(&problem.code) {
+            Some(ErrorCode::UnitClosed) if !problem.message.is_empty() => {
+                Why::Server(problem.message.clone())
+            }
+            Some(code) => Why::Invalid(code),
+            None => Why::Server(problem.message.clone()),
+        };
         Issue {
             field: problem.field.clone(),
-            why: ErrorCode::parse(&problem.code)
-                .map(Why::Invalid)
-                .unwrap_or_else(|| Why::Server(problem.message.clone())),
+            why,
         }
+    }
+
+    /// The record's date against the life of its unit, as the phone last fetched the units (the
+    /// server checks again): a unit the phone does not know passes.
+    pub fn unit_life(units: &[OrgUnit], unit_id: &str, day: Date) -> Option<Issue> {
+        let unit = units.iter().find(|unit| unit.id == unit_id)?;
+        let date = |text: &Option<String>| text.as_deref().and_then(|t| t.parse::<Date>().ok());
+        let (from, to) = (date(&unit.valid_from), date(&unit.valid_to));
+        let code = unit_date_error(from, to, day)?;
+        let successors = unit
+            .successor_ids
+            .iter()
+            .filter_map(|id| units.iter().find(|u| &u.id == id))
+            .map(|u| (u.name.clone(), u.code.clone()))
+            .collect();
+        let bound = if code == ErrorCode::UnitClosed {
+            to
+        } else {
+            from
+        }?;
+        Some(Issue {
+            field: "occurred_on".into(),
+            why: Why::UnitLife {
+                code,
+                unit: unit.name.clone(),
+                bound,
+                successors,
+            },
+        })
     }
 }
 
@@ -482,6 +542,38 @@ mod tests {
 
     fn today() -> Date {
         Date::from_ymd(2023, 3, 20).unwrap()
+    }
+
+    fn unit(id: &str, name: &str, from: Option<&str>, to: Option<&str>, next: &[&str]) -> OrgUnit {
+        OrgUnit {
+            id: id.into(),
+            code: "03390".into(),
+            name: name.into(),
+            level: "commune".into(),
+            parent_id: None,
+            valid_from: from.map(Into::into),
+            valid_to: to.map(Into::into),
+            successor_ids: next.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_date_outside_the_unit_s_life_names_the_unit_that_replaced_it() {
+        let units = [
+            unit("old", "Xã Bình Lư", None, Some("2025-06-30"), &["new"]),
+            unit("new", "Xã Bình Lư", Some("2025-07-01"), None, &[]),
+        ];
+        let day = |text: &str| text.parse::<Date>().unwrap();
+        assert_eq!(Issue::unit_life(&units, "old", day("2025-06-30")), None);
+        assert_eq!(Issue::unit_life(&units, "new", day("2025-07-01")), None);
+        assert_eq!(Issue::unit_life(&units, "unknown", day("2026-01-01")), None);
+        let closed = Issue::unit_life(&units, "old", day("2026-01-05")).unwrap();
+        assert_eq!(closed.field, "occurred_on");
+        let message = closed.message(Lang::Vi);
+        assert!(message.contains("Xã Bình Lư (03390)"), "{message}");
+        assert!(message.contains("01/07/2025"), "{message}");
+        let early = Issue::unit_life(&units, "new", day("2025-06-30")).unwrap();
+        assert!(early.message(Lang::En).contains("01/07/2025"));
     }
 
     fn draft(pairs: &[(&str, &str)]) -> Draft {
