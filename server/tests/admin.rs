@@ -210,7 +210,9 @@ async fn admins_create_accounts_that_sign_in(backend: Backend) {
     assert_eq!(user["role"], "commune_officer");
     assert_eq!(
         user["org_unit"],
-        json!({"id": "ou-03413", "code": "03413", "name": "Xã Sơn Bình"})
+        json!({"id": "ou-03413", "code": "03413", "name": "Xã Sơn Bình", "level": "commune",
+               "valid_to": "2025-06-30",
+               "successors": [{"id": "ou-03390-20250701", "code": "03390", "name": "Xã Bình Lư"}]})
     );
     assert_eq!(user["disabled"], false);
     assert!(user["created_at"].as_str().unwrap().ends_with('Z'));
