@@ -131,11 +131,7 @@ pub fn find_unit(units: &[OrgUnit], id: &str) -> Result<UnitRef, FieldError> {
     units
         .iter()
         .find(|unit| unit.id == id)
-        .map(|unit| UnitRef {
-            id: unit.id.clone(),
-            code: unit.code.clone(),
-            name: unit.name.clone(),
-        })
+        .map(UnitRef::from)
         .ok_or_else(|| FieldError::new("org_unit_id", "unknown", "No org unit has this id."))
 }
 

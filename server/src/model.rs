@@ -141,7 +141,7 @@ pub fn unit_by_code<'a>(units: &'a [OrgUnit], code: &str, today: &str) -> Option
         })
 }
 
-/// How an officer's unit appears beside them.
+/// How a unit appears beside an officer, and among its predecessor's successors.
 #[derive(Clone, Debug, PartialEq, Serialize, sqlx::FromRow)]
 pub struct UnitRef {
     #[sqlx(rename = "unit_id")]
@@ -150,6 +150,16 @@ pub struct UnitRef {
     pub code: String,
     #[sqlx(rename = "unit_name")]
     pub name: String,
+}
+
+impl From<&OrgUnit> for UnitRef {
+    fn from(unit: &OrgUnit) -> UnitRef {
+        UnitRef {
+            id: unit.id.clone(),
+            code: unit.code.clone(),
+            name: unit.name.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]

@@ -20,6 +20,8 @@ on_both_stores!(
     resetting_a_password_ends_the_sessions,
     changing_role_and_unit_changes_the_scope,
     admins_add_rename_close_and_link_units,
+    the_officers_of_a_closed_unit_move_to_its_successor_with_their_records,
+    officers_move_only_from_a_closed_unit_to_a_unit_of_today,
     targets_round_trip,
     baselines_round_trip,
     the_audit_log_records_sign_ins_and_changes,
@@ -152,6 +154,12 @@ fn admin_calls() -> Vec<(Method, &'static str, Option<Value>)> {
             "/api/v1/admin/org-units/ou-03412",
             Some(json!({"name": "x"})),
         ),
+        // Among the callers: an officer of that very unit.
+        (
+            Method::POST,
+            "/api/v1/admin/org-units/ou-03412/move-officers",
+            Some(json!({ "to": NEW_BINH_LU })),
+        ),
         (Method::GET, "/api/v1/admin/targets?year=2023", None),
         (
             Method::PUT,
@@ -190,6 +198,12 @@ async fn only_admins_reach_the_admin_api(backend: Backend) {
     assert_eq!(targets[0]["target"], json!({"op": ">=", "value": 70.0}));
     let users = get_ok(&app, "/api/v1/admin/users", &admin).await;
     assert_eq!(users.as_array().unwrap().len(), 4);
+    let binhlu = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "binhlu");
+    assert_eq!(binhlu.unwrap()["org_unit"]["id"], "ou-03412");
 }
 
 async fn create_user(app: &TestApp, admin: &str, body: Value) -> reqwest::Response {
@@ -210,7 +224,9 @@ async fn admins_create_accounts_that_sign_in(backend: Backend) {
     assert_eq!(user["role"], "commune_officer");
     assert_eq!(
         user["org_unit"],
-        json!({"id": "ou-03413", "code": "03413", "name": "Xã Sơn Bình"})
+        json!({"id": "ou-03413", "code": "03413", "name": "Xã Sơn Bình", "level": "commune",
+               "valid_to": "2025-06-30",
+               "successors": [{"id": "ou-03390-20250701", "code": "03390", "name": "Xã Bình Lư"}]})
     );
     assert_eq!(user["disabled"], false);
     assert!(user["created_at"].as_str().unwrap().ends_with('Z'));
@@ -509,6 +525,199 @@ async fn admins_add_rename_close_and_link_units(backend: Backend) {
         )
         .await;
     assert_eq!(missing.status(), 404);
+}
+
+async fn sync(app: &TestApp, token: &str, records: &[Value]) -> Vec<Value> {
+    let body = json!({"device_id": "6f1c2d3e-4b5a-4c6d-8e7f-901234567890", "records": records});
+    let response = app
+        .call(Method::POST, "/api/v1/sync", Some(token), Some(body))
+        .await;
+    assert_eq!(response.status(), 200);
+    json_of(response).await["results"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn session(unit: &str, occurred_on: &str) -> Value {
+    json!({"id": uuid::Uuid::new_v4().to_string(), "kind": "outreach_session",
+           "org_unit_id": unit, "occurred_on": occurred_on, "base_version": 0, "voided": false,
+           "data": {"format": "group_talk", "audience": "youth", "reached_male": 1,
+                    "reached_female": 2}})
+}
+
+/// The ids of the records the officer reads.
+async fn record_ids(app: &TestApp, token: &str) -> Vec<String> {
+    let mut ids = ids(&get_ok(app, "/api/v1/records?limit=500", token).await["records"]);
+    ids.sort();
+    ids
+}
+
+async fn move_officers(
+    app: &TestApp,
+    token: Option<&str>,
+    from: &str,
+    to: &str,
+) -> reqwest::Response {
+    let path = format!("/api/v1/admin/org-units/{from}/move-officers");
+    app.call(Method::POST, &path, token, Some(json!({ "to": to })))
+        .await
+}
+
+const NEW_BINH_LU: &str = "ou-03390-20250701";
+
+async fn the_officers_of_a_closed_unit_move_to_its_successor_with_their_records(backend: Backend) {
+    let app = demo_app(backend).await;
+    let admin = app.token("admin", "demo-admin").await;
+    let binhlu = app.token("binhlu", "demo-binhlu").await;
+    let thitran = app.token("thitran", "demo-thitran").await;
+    let ours = [
+        session("ou-03412", "2023-03-14"),
+        session("ou-03412", "2023-05-02"),
+    ];
+    let theirs = [session("ou-03390", "2023-04-20")];
+    for (token, records) in [(&binhlu, &ours[..]), (&thitran, &theirs[..])] {
+        let results = sync(&app, token, records).await;
+        assert!(results.iter().all(|r| r["status"] == "applied"));
+    }
+    // A second officer of old Bình Lư, disabled: moved too, so that re-enabling finds them home.
+    let body = json!({"username": "binhlu.cu", "password": "mat-khau-cu", "role": "commune_officer",
+                      "org_unit_id": "ou-03412"});
+    assert_eq!(create_user(&app, &admin, body).await.status(), 201);
+    patch_user(&app, &admin, "binhlu.cu", json!({"disabled": true})).await;
+
+    let response = move_officers(&app, Some(&admin), "ou-03412", NEW_BINH_LU).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        json_of(response).await,
+        json!({"moved": ["binhlu", "binhlu.cu"]})
+    );
+    let log = get_ok(&app, "/api/v1/admin/audit?action=officers.move", &admin).await;
+    assert_eq!(log.as_array().unwrap().len(), 1);
+    assert_eq!(log[0]["username"], "admin");
+    assert_eq!(log[0]["target"], "ou-03412");
+    assert_eq!(
+        log[0]["detail"],
+        json!({"to": NEW_BINH_LU, "officers": ["binhlu", "binhlu.cu"]})
+    );
+
+    // The session goes on, in the new commune, with the old records and Thị trấn's.
+    let me = get_ok(&app, "/api/v1/me", &binhlu).await;
+    assert_eq!(me["officer"]["org_unit"]["id"], NEW_BINH_LU);
+    assert_eq!(me["officer"]["org_unit"]["valid_to"], Value::Null);
+    let mut expected = ids(&json!([ours[0], ours[1], theirs[0]]));
+    expected.sort();
+    assert_eq!(record_ids(&app, &binhlu).await, expected);
+    let mut voided = ours[0].clone();
+    voided["base_version"] = json!(1);
+    voided["voided"] = json!(true);
+    let results = sync(
+        &app,
+        &binhlu,
+        &[
+            voided,
+            session(NEW_BINH_LU, "2026-03-10"),
+            session("ou-03412", "2026-03-10"),
+        ],
+    )
+    .await;
+    assert_eq!(results[0]["status"], "applied");
+    assert_eq!(results[0]["version"], 2);
+    assert_eq!(results[1]["status"], "applied");
+    assert_eq!(results[2]["errors"][0]["code"], "unit_closed");
+    assert_eq!(record_ids(&app, &binhlu).await.len(), 4);
+
+    // The other commune's officer stays; the merged commune's records are theirs still.
+    let me = get_ok(&app, "/api/v1/me", &thitran).await;
+    assert_eq!(me["officer"]["org_unit"]["id"], "ou-03390");
+    assert_eq!(record_ids(&app, &thitran).await, ids(&json!(theirs)));
+    // Nobody is left to move.
+    let again = move_officers(&app, Some(&admin), "ou-03412", NEW_BINH_LU).await;
+    assert_eq!(json_of(again).await, json!({"moved": []}));
+}
+
+async fn officers_move_only_from_a_closed_unit_to_a_unit_of_today(backend: Backend) {
+    let app = demo_app(backend).await;
+    let admin = app.token("admin", "demo-admin").await;
+    let refusal = |response: reqwest::Response| async move {
+        let status = response.status().as_u16();
+        (status, json_of(response).await["error"].clone())
+    };
+    let (status, error) =
+        refusal(move_officers(&app, Some(&admin), "ou-nowhere", NEW_BINH_LU).await).await;
+    assert_eq!((status, error["code"].as_str()), (404, Some("not_found")));
+    let (status, error) =
+        refusal(move_officers(&app, Some(&admin), NEW_BINH_LU, "ou-12").await).await;
+    assert_eq!((status, error["code"].as_str()), (409, Some("unit_open")));
+    // A unit closing today is still open.
+    let today = server::clock::format_date(server::clock::today());
+    let village = json!({"code": "9002", "name": "Bản Mới", "level": "village",
+                         "parent_id": NEW_BINH_LU, "valid_from": "2025-07-01"});
+    let response = app
+        .call(
+            Method::POST,
+            "/api/v1/admin/org-units",
+            Some(&admin),
+            Some(village),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let close = |day: &str| {
+        app.call(
+            Method::PATCH,
+            "/api/v1/admin/org-units/ou-9002",
+            Some(&admin),
+            Some(json!({ "valid_to": day })),
+        )
+    };
+    assert_eq!(close(&today).await.status(), 200);
+    let (status, _) =
+        refusal(move_officers(&app, Some(&admin), "ou-9002", NEW_BINH_LU).await).await;
+    assert_eq!(status, 409);
+
+    let later = json!({"code": "9003", "name": "Bản Sau", "level": "village",
+                       "parent_id": NEW_BINH_LU, "valid_from": "2999-01-01"});
+    let response = app
+        .call(
+            Method::POST,
+            "/api/v1/admin/org-units",
+            Some(&admin),
+            Some(later),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    for (to, code) in [
+        ("ou-nowhere", "unknown"),
+        ("ou-106", "not_valid_today"),
+        ("ou-03412", "not_valid_today"),
+        ("ou-9003", "not_valid_today"),
+    ] {
+        let (status, error) =
+            refusal(move_officers(&app, Some(&admin), "ou-03412", to).await).await;
+        assert_eq!(status, 422, "{to}");
+        assert_eq!(error["errors"][0]["field"], "to", "{to}");
+        assert_eq!(error["errors"][0]["code"], code, "{to}");
+    }
+    let typo = app
+        .call(
+            Method::POST,
+            "/api/v1/admin/org-units/ou-03412/move-officers",
+            Some(&admin),
+            Some(json!({"to": NEW_BINH_LU, "keep_sessions": false})),
+        )
+        .await;
+    assert_eq!(typo.status(), 422);
+
+    // None of it moved anyone (officers and callers without a session: see `admin_calls`).
+    let me = get_ok(
+        &app,
+        "/api/v1/me",
+        &app.token("binhlu", "demo-binhlu").await,
+    )
+    .await;
+    assert_eq!(me["officer"]["org_unit"]["id"], "ou-03412");
+    let log = get_ok(&app, "/api/v1/admin/audit?action=officers.move", &admin).await;
+    assert_eq!(log, json!([]));
 }
 
 async fn targets_round_trip(backend: Backend) {

@@ -68,7 +68,8 @@ async fn sign_in_answers_a_token_the_officer_and_a_session_cookie(backend: Backe
     assert!(officer["display_name"].is_string());
     assert_eq!(
         officer["org_unit"],
-        json!({"id": "ou-106", "code": "106", "name": "Huyện Tam Đường"})
+        json!({"id": "ou-106", "code": "106", "name": "Huyện Tam Đường", "level": "district",
+               "valid_to": "2025-06-30", "successors": []})
     );
     // Only the token's hash is kept.
     let stored = app
@@ -103,7 +104,14 @@ async fn the_bearer_token_and_the_cookie_both_work(backend: Backend) {
     assert_eq!(by_bearer.status(), 200);
     let body: Value = by_bearer.json().await.unwrap();
     assert_eq!(body["officer"]["username"], "binhlu");
-    assert_eq!(body["officer"]["org_unit"]["id"], "ou-03412");
+    // Closed in 2025, yet its officer signs in (they may still have records to send) and learns
+    // where new records go.
+    assert_eq!(
+        body["officer"]["org_unit"],
+        json!({"id": "ou-03412", "code": "03412", "name": "Xã Bình Lư", "level": "commune",
+               "valid_to": "2025-06-30",
+               "successors": [{"id": "ou-03390-20250701", "code": "03390", "name": "Xã Bình Lư"}]})
+    );
     let by_cookie = app
         .client
         .get(app.url("/api/v1/me"))
@@ -363,8 +371,12 @@ async fn the_command_line_creates_accounts(backend: Backend) {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["officer"]["id"], id.as_str());
     assert_eq!(body["officer"]["display_name"], "Cán bộ");
-    // 03390 was reused in 2025: today it names the new Xã Bình Lư.
-    assert_eq!(body["officer"]["org_unit"]["id"], "ou-03390-20250701");
+    // 03390 was reused in 2025: today it names the new Xã Bình Lư, which is open.
+    assert_eq!(
+        body["officer"]["org_unit"],
+        json!({"id": "ou-03390-20250701", "code": "03390", "name": "Xã Bình Lư",
+               "level": "commune", "valid_to": null, "successors": []})
+    );
 
     let again = run(
         &[&add[..], &["--org-unit", "03390"]].concat(),

@@ -178,6 +178,7 @@ async fn the_api_is_described_by_openapi(backend: Backend) {
         ("get", "/admin/org-units"),
         ("post", "/admin/org-units"),
         ("patch", "/admin/org-units/{id}"),
+        ("post", "/admin/org-units/{id}/move-officers"),
         ("get", "/admin/targets"),
         ("put", "/admin/targets/{year}/{code}"),
         ("delete", "/admin/targets/{year}/{code}"),

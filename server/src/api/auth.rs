@@ -108,7 +108,9 @@ async fn login(
         }
     };
     store.clear_login_failures(&officer.username).await?;
-    // Before the session, so that a failure here leaves none.
+    // An officer of a closed unit signs in all the same: they still have records to send. Read
+    // before the session, like the device key, so that a failure here leaves none.
+    let units = store.org_units().await?;
     let device_key = match &device_id {
         Some(device_id) => {
             let new_key = auth::new_device_key();
@@ -141,7 +143,7 @@ async fn login(
     let mut body = json!({
         "token": token,
         "expires_at": to_rfc3339(session.expires_at),
-        "officer": officer_json(&officer),
+        "officer": officer_json(&officer, &units),
     });
     // A phone sends its token itself, per officer. A cookie would let anyone holding the locked
     // phone call the API as whoever signed in last, so a device sign-in gets none.

@@ -2,7 +2,9 @@
 
 use super::officer_json;
 use crate::auth::Caller;
+use crate::error::ApiError;
 use crate::ApiContext;
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
@@ -11,6 +13,9 @@ pub fn router() -> Router<ApiContext> {
     Router::new().route("/me", get(me))
 }
 
-async fn me(caller: Caller) -> Json<Value> {
-    Json(json!({ "officer": officer_json(&caller.officer) }))
+async fn me(State(ctx): State<ApiContext>, caller: Caller) -> Result<Json<Value>, ApiError> {
+    let units = ctx.store.org_units().await?;
+    Ok(Json(
+        json!({ "officer": officer_json(&caller.officer, &units) }),
+    ))
 }

@@ -14,7 +14,7 @@ mod sync;
 
 use crate::clock::to_rfc3339;
 use crate::error::{api_not_found, ApiError};
-use crate::model::Officer;
+use crate::model::{Officer, OrgUnit, UnitRef};
 use crate::ApiContext;
 use axum::Router;
 use serde::{Deserialize, Deserializer};
@@ -36,20 +36,35 @@ pub fn router() -> Router<ApiContext> {
         .fallback(api_not_found)
 }
 
-/// An officer as sign-in and `/me` show them.
-fn officer_json(officer: &Officer) -> Value {
+/// An officer as sign-in and `/me` show them. Their unit comes with its level, the last day of
+/// its life (null while open) and the units that took over from it, so that the officer of a
+/// closed unit learns where new records go; `units` is the whole tree.
+fn officer_json(officer: &Officer, units: &[OrgUnit]) -> Value {
+    let find = |id: &str| units.iter().find(|unit| unit.id == id);
+    // Always found: an officer's unit is a foreign key, and units are never deleted.
+    let unit = find(&officer.org_unit.id);
+    let successors: Vec<UnitRef> = unit
+        .into_iter()
+        .flat_map(|unit| &unit.successor_ids)
+        .filter_map(|id| find(id))
+        .map(UnitRef::from)
+        .collect();
+    let mut org_unit = json!(officer.org_unit);
+    org_unit["level"] = json!(unit.map(|unit| unit.level));
+    org_unit["valid_to"] = json!(unit.and_then(|unit| unit.valid_to.as_deref()));
+    org_unit["successors"] = json!(successors);
     json!({
         "id": officer.id,
         "username": officer.username,
         "display_name": officer.display_name,
         "role": officer.role,
-        "org_unit": officer.org_unit,
+        "org_unit": org_unit,
     })
 }
 
 /// An officer as the admin pages show them.
-fn user_json(officer: &Officer) -> Value {
-    let mut user = officer_json(officer);
+fn user_json(officer: &Officer, units: &[OrgUnit]) -> Value {
+    let mut user = officer_json(officer, units);
     user["disabled"] = json!(officer.disabled);
     user["created_at"] = json!(to_rfc3339(officer.created_at));
     user

@@ -85,6 +85,17 @@ pub trait Store: Send + Sync {
         officer: &Officer,
         password_hash: Option<&str>,
     ) -> Result<(), StoreError>;
+    /// Moves every officer of unit `from`, disabled or not, to unit `to` at `now`, and appends the
+    /// audit line that `audit` makes of their usernames, in one transaction; gives the usernames,
+    /// sorted. Sessions are left as they are. (`for<'u>` spelled out: `async_trait` would bind
+    /// an elided lifetime in `Fn(&[String])` to the call, outliving the usernames.)
+    async fn move_officers(
+        &self,
+        from: &str,
+        to: &str,
+        now: i64,
+        audit: &(dyn for<'u> Fn(&'u [String]) -> AuditEntry + Sync),
+    ) -> Result<Vec<String>, StoreError>;
 
     async fn insert_session(&self, session: &Session) -> Result<(), StoreError>;
     /// The enabled officer behind a live (unexpired, unrevoked) session.

@@ -640,6 +640,31 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            async fn move_officers(
+                &self,
+                from: &str,
+                to: &str,
+                now: i64,
+                audit: &(dyn for<'u> Fn(&'u [String]) -> $crate::model::AuditEntry + Sync),
+            ) -> Result<Vec<String>, $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                // The rows the UPDATE changed name themselves: an officer added to `from` at the
+                // same moment is either moved and named, or neither.
+                let mut moved: Vec<String> = sqlx::query_scalar(
+                    "UPDATE officers SET org_unit_id = $2, updated_at = $3 \
+                     WHERE org_unit_id = $1 RETURNING username",
+                )
+                .bind(from)
+                .bind(to)
+                .bind(now)
+                .fetch_all(&mut *tx)
+                .await?;
+                moved.sort();
+                Self::insert_audit(&mut *tx, &audit(&moved)).await?;
+                tx.commit().await?;
+                Ok(moved)
+            }
+
             async fn insert_session(
                 &self,
                 session: &$crate::model::Session,

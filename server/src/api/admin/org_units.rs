@@ -1,11 +1,14 @@
 //! `GET/POST /api/v1/admin/org-units`, `PATCH /api/v1/admin/org-units/{id}`: the whole tree with
 //! its history; add a unit, rename one, close it on a date, link it to its successors. Units are
 //! never deleted: records and reports of past years still point at them.
+//! `POST /api/v1/admin/org-units/{id}/move-officers`: after a closure, its officers to a unit of
+//! today (normally a successor); their records stay where they are, and stay theirs through the
+//! successor links (see `crate::scope`).
 
 use super::Admin;
 use crate::api::org_units::sort_for_tree;
 use crate::api::present;
-use crate::clock::parse_date;
+use crate::clock::{format_date, now_ms, parse_date, today};
 use crate::error::{ApiError, ApiJson, ApiPath, FieldError};
 use crate::model::{Level, OrgUnit};
 use crate::seed::unit_id;
@@ -13,7 +16,7 @@ use crate::store::StoreError;
 use crate::ApiContext;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, patch};
+use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -22,6 +25,7 @@ pub fn router() -> Router<ApiContext> {
     Router::new()
         .route("/org-units", get(list).post(create))
         .route("/org-units/{id}", patch(update))
+        .route("/org-units/{id}/move-officers", post(move_officers))
 }
 
 async fn list(State(ctx): State<ApiContext>, _: Admin) -> Result<Json<Vec<OrgUnit>>, ApiError> {
@@ -194,6 +198,63 @@ async fn update(
         .append_audit(&actor.did("org_unit.update", &unit.id, Value::Object(detail)))
         .await?;
     Ok(Json(unit))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OfficersMove {
+    to: String,
+}
+
+async fn move_officers(
+    State(ctx): State<ApiContext>,
+    Admin(actor): Admin,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(request): ApiJson<OfficersMove>,
+) -> Result<Json<Value>, ApiError> {
+    let store = ctx.store.as_ref();
+    let units = store.org_units().await?;
+    let unit = units
+        .iter()
+        .find(|unit| unit.id == id)
+        .ok_or_else(ApiError::not_found)?;
+    let today = format_date(today());
+    // An open unit's officers are where they belong; moving them is a change of account.
+    if unit
+        .valid_to
+        .as_deref()
+        .is_none_or(|end| end >= today.as_str())
+    {
+        return Err(ApiError::conflict(
+            "unit_open",
+            "Only the officers of a unit closed before today are moved.",
+        ));
+    }
+    match units.iter().find(|unit| unit.id == request.to) {
+        None => {
+            return Err(ApiError::invalid_field(
+                "to",
+                "unknown",
+                "No org unit has this id.",
+            ))
+        }
+        Some(to) if !to.valid_during(&today, &today) => {
+            return Err(ApiError::invalid_field(
+                "to",
+                "not_valid_today",
+                "Move the officers to a unit that exists today.",
+            ))
+        }
+        Some(_) => {}
+    }
+    let audit = |usernames: &[String]| {
+        let detail = json!({"to": request.to, "officers": usernames});
+        actor.did("officers.move", &id, detail)
+    };
+    let moved = store
+        .move_officers(&id, &request.to, now_ms(), &audit)
+        .await?;
+    Ok(Json(json!({ "moved": moved })))
 }
 
 fn unit_exists() -> ApiError {

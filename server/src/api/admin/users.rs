@@ -24,7 +24,13 @@ pub fn router() -> Router<ApiContext> {
 
 async fn list(State(ctx): State<ApiContext>, _: Admin) -> Result<Json<Vec<Value>>, ApiError> {
     let officers = ctx.store.officers().await?;
-    Ok(Json(officers.iter().map(user_json).collect()))
+    let units = ctx.store.org_units().await?;
+    Ok(Json(
+        officers
+            .iter()
+            .map(|officer| user_json(officer, &units))
+            .collect(),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -49,7 +55,8 @@ async fn create(
         password: user.password,
     };
     let officer = accounts::create(ctx.store.as_ref(), new, &actor).await?;
-    Ok((StatusCode::CREATED, Json(user_json(&officer))))
+    let units = ctx.store.org_units().await?;
+    Ok((StatusCode::CREATED, Json(user_json(&officer, &units))))
 }
 
 #[derive(Deserialize)]
@@ -87,8 +94,9 @@ async fn update(
         }
         detail.insert("role".into(), json!(role));
     }
+    let units = store.org_units().await?;
     if let Some(unit_id) = change.org_unit_id {
-        match find_unit(&store.org_units().await?, &unit_id) {
+        match find_unit(&units, &unit_id) {
             Ok(unit) => officer.org_unit = unit,
             Err(error) => errors.push(error),
         }
@@ -118,5 +126,5 @@ async fn update(
     store
         .append_audit(&actor.did("user.update", &officer.id, Value::Object(detail)))
         .await?;
-    Ok(Json(user_json(&officer)))
+    Ok(Json(user_json(&officer, &units)))
 }
