@@ -10,6 +10,7 @@
 //!   the phone from non-identifying answers, with a check character that catches typos.
 //! - Every closed list an officer picks from implements [`Coded`]: `ALL`, the wire code, and a
 //!   Vietnamese and English label.
+//! - [`plan`]: a unit's yearly plan (header and targets), the wire shape of `/api/v1/plans`.
 
 mod client_code;
 mod coded;
@@ -17,6 +18,7 @@ mod data;
 mod date;
 mod error;
 pub mod indicator;
+pub mod plan;
 mod reader;
 mod record;
 mod referral_types;

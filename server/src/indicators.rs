@@ -1,9 +1,12 @@
 //! The indicator engine (`API.md`, "Indicators"): the twelve indicators of the plan and the seven
 //! plain counts of the province's report forms for one unit and one period (year to date by
-//! quarter), from SQL aggregates (`Store::indicator_counts`), baselines and targets per year, and
-//! optionally each commune's own figures.
+//! quarter), from SQL aggregates (`Store::indicator_counts`), baselines per year, the targets of
+//! the plan in force (`crate::plans::in_force`), and optionally each commune's own figures.
 //!
 //! Where `API.md` is silent:
+//! - The targets are those of the plan of the year in force for the unit (its own, else its
+//!   nearest ancestor's); with none in force every target is absent. Each commune of a breakdown
+//!   is measured against the plan in force for it.
 //! - The units counted are the unit and those below it valid during the period (the tree of that
 //!   year); communes are the `commune` and `ward` units among them, each with the units below it.
 //! - PCMD-TT01, KH01 and MH01 count the communes with such a record in the commune or below it.
@@ -34,11 +37,13 @@
 
 use crate::facts::SANCTIONED;
 use crate::model::{
-    Baseline, BaselineName, CountQuery, Counts, DistinctMeasure, Level, OrgUnit,
-    Target as StoredTarget, TargetOp, UnitSums,
+    Baseline, BaselineName, CountQuery, Counts, DistinctMeasure, Level, OrgUnit, StoredPlan,
+    UnitSums,
 };
+use crate::plans::in_force;
 use crate::store::{Store, StoreError};
-use domain::indicator::{figure, Figure, Op, Period, Target, Unit};
+use domain::indicator::{figure, Figure, Period, Target, Unit};
+use domain::plan::PlanHeader;
 use domain::{BusinessType, Coded, RecordKind, ReferralService};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -53,6 +58,8 @@ pub struct IndicatorValue {
     #[serde(flatten)]
     pub figure: Figure,
     pub target: Option<Target>,
+    /// The target was copied from another plan and is not yet confirmed.
+    pub target_to_confirm: bool,
 }
 
 /// One figure of a plain count: a stable key that the UI translates (a code of the data such as
@@ -84,6 +91,8 @@ pub struct Report {
     pub year: i32,
     pub quarter: Option<u32>,
     pub org_unit_id: String,
+    /// The plan in force for the unit that year (`null` when none).
+    pub plan: Option<PlanHeader>,
     pub indicators: Vec<IndicatorValue>,
     pub counts: Vec<PlainCount>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -94,7 +103,8 @@ pub struct Report {
 struct Context<'a> {
     units: &'a [OrgUnit],
     period: Period,
-    targets: HashMap<String, Target>,
+    /// The plans of the year.
+    plans: Vec<StoredPlan>,
     baselines: Vec<Baseline>,
 }
 
@@ -107,12 +117,6 @@ pub async fn report(
     by_commune: bool,
 ) -> Result<Report, StoreError> {
     let year = period.year();
-    let targets = store
-        .indicator_targets(year)
-        .await?
-        .into_iter()
-        .filter_map(|(indicator, target)| Some((indicator.code, target.map(domain_target)?)))
-        .collect();
     let deadline_days = store
         .setting("tip_off_deadline_days")
         .await?
@@ -121,7 +125,7 @@ pub async fn report(
     let context = Context {
         units,
         period,
-        targets,
+        plans: store.plans(Some(year)).await?,
         baselines: store.baselines(year).await?,
     };
     let tree = context.tree(unit_id);
@@ -175,22 +179,11 @@ pub async fn report(
         year,
         quarter: period.quarter(),
         org_unit_id: unit_id.to_string(),
+        plan: context.plan(unit_id).map(|plan| plan.header.clone()),
         indicators,
         counts: all.plain_counts(),
         communes,
     })
-}
-
-fn domain_target(target: StoredTarget) -> Target {
-    let op = match target.op {
-        TargetOp::AtLeast => Op::AtLeast,
-        TargetOp::AtMost => Op::AtMost,
-        TargetOp::Equal => Op::Exactly,
-    };
-    Target {
-        op,
-        value: target.value,
-    }
 }
 
 fn is_commune(unit: &OrgUnit) -> bool {
@@ -404,6 +397,10 @@ impl Context<'_> {
         tree
     }
 
+    fn plan(&self, unit_id: &str) -> Option<&StoredPlan> {
+        in_force(&self.plans, self.units, unit_id, self.period.year())
+    }
+
     fn dates(&self) -> (String, String) {
         (
             self.period.start().to_string(),
@@ -508,13 +505,19 @@ impl Context<'_> {
                 baseline(BaselineName::CommuneOfficials),
             ),
         ];
+        let targets = self.plan(unit_id).map(|plan| &plan.targets[..]);
         rows.into_iter()
             .map(|(code, unit, numerator, denominator)| {
-                let target = self.targets.get(code).copied();
+                let planned = targets
+                    .unwrap_or_default()
+                    .iter()
+                    .find(|target| target.indicator_code == code);
+                let target = planned.map(|planned| planned.target());
                 IndicatorValue {
                     code,
                     figure: figure(unit, numerator, denominator, target),
                     target,
+                    target_to_confirm: planned.is_some_and(|planned| planned.to_confirm),
                 }
             })
             .collect()

@@ -17,6 +17,7 @@ pub mod facts;
 pub mod indicators;
 pub mod model;
 pub mod password;
+pub mod plans;
 pub mod report;
 pub mod scope;
 pub mod seed;

@@ -1,9 +1,11 @@
-//! What the server keeps: org units, officers and their roles, sessions, the audit log, indicators
-//! with their yearly targets, baselines, and the rows of field records.
+//! What the server keeps: org units, officers and their roles, sessions, the audit log, indicators,
+//! plans with their targets, baselines, and the rows of field records.
 
 use crate::store::StoreError;
+use domain::plan::{PlanHeader, PlanTarget};
 use domain::sync::StoredRecord;
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
 
 /// A stored or requested value that is not one of the known words.
 #[derive(Debug, thiserror::Error)]
@@ -74,12 +76,6 @@ vocabulary!(IndicatorKind {
     Count => "count",
 });
 
-vocabulary!(TargetOp {
-    AtLeast => ">=",
-    AtMost => "<=",
-    Equal => "=",
-});
-
 vocabulary!(
     /// Denominators that no record gives; the lead agency enters them per year and unit.
     BaselineName {
@@ -122,6 +118,43 @@ impl OrgUnit {
         };
         (date(&self.valid_from), date(&self.valid_to))
     }
+}
+
+/// The unit and every unit ever below it (parent links never change: a reorganisation creates new
+/// units, so this also holds the closed units of past years).
+pub fn subtree(units: &[OrgUnit], unit_id: &str) -> BTreeSet<String> {
+    let mut children: HashMap<&str, Vec<&str>> = HashMap::new();
+    for unit in units {
+        if let Some(parent) = unit.parent_id.as_deref() {
+            children.entry(parent).or_default().push(&unit.id);
+        }
+    }
+    let mut subtree = BTreeSet::new();
+    let mut pending = vec![unit_id];
+    while let Some(id) = pending.pop() {
+        if subtree.insert(id.to_string()) {
+            pending.extend(children.get(id).into_iter().flatten());
+        }
+    }
+    subtree
+}
+
+/// The unit's parent, its parent's parent, and so on up to the top, nearest first.
+pub fn ancestors<'a>(units: &'a [OrgUnit], unit_id: &str) -> Vec<&'a str> {
+    let parent_of = |id: &str| {
+        units
+            .iter()
+            .find(|unit| unit.id == id)
+            .and_then(|unit| unit.parent_id.as_deref())
+    };
+    let mut found: Vec<&str> = Vec::new();
+    let mut next = parent_of(unit_id);
+    // A cycle in bad data must not hang the server.
+    while let Some(id) = next.filter(|id| *id != unit_id && !found.contains(id)) {
+        found.push(id);
+        next = parent_of(id);
+    }
+    found
 }
 
 /// The unit an official code names: codes are reused after mergers, so the one valid on `today`,
@@ -267,12 +300,6 @@ pub struct Indicator {
     pub sort: i32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Target {
-    pub op: TargetOp,
-    pub value: f64,
-}
-
 #[derive(Clone, Debug, PartialEq, Serialize, sqlx::FromRow)]
 pub struct Baseline {
     #[serde(skip)]
@@ -281,14 +308,17 @@ pub struct Baseline {
     pub name: BaselineName,
     pub org_unit_id: String,
     pub value: i64,
+    /// Copied from an earlier year with a plan and not yet confirmed; setting it confirms it.
+    pub to_confirm: bool,
 }
 
-/// The target of one indicator for one year.
+/// A plan as the store keeps it; `crate::plans` adds whether anything is still to confirm.
 #[derive(Clone, Debug, PartialEq)]
-pub struct YearTarget {
-    pub indicator_code: String,
-    pub year: i32,
-    pub target: Target,
+pub struct StoredPlan {
+    pub header: PlanHeader,
+    pub copied_from: Option<String>,
+    /// In report order of the indicators.
+    pub targets: Vec<PlanTarget>,
 }
 
 /// The reference data a new store starts with.
@@ -296,7 +326,7 @@ pub struct YearTarget {
 pub struct Seed {
     pub units: Vec<OrgUnit>,
     pub indicators: Vec<Indicator>,
-    pub targets: Vec<YearTarget>,
+    pub plans: Vec<StoredPlan>,
 }
 
 /// A field record as the store keeps it: the newest version in `records`, every version in
@@ -476,8 +506,24 @@ mod tests {
             assert_eq!(Role::parse(role.as_str()), Some(*role));
         }
         assert_eq!(Role::parse("superuser"), None);
-        assert_eq!(TargetOp::parse(">="), Some(TargetOp::AtLeast));
         assert!(Level::try_from("hamlet".to_string()).is_err());
+    }
+
+    #[test]
+    fn a_commune_of_2023_hangs_below_its_district_and_province() {
+        let units = crate::seed::reference_data().unwrap().units;
+        assert_eq!(ancestors(&units, "ou-03412"), ["ou-106", "ou-12"]);
+        assert_eq!(ancestors(&units, "ou-03390-20250701"), ["ou-12"]);
+        assert!(ancestors(&units, "ou-12").is_empty());
+        assert!(ancestors(&units, "ou-unknown").is_empty());
+        let district = subtree(&units, "ou-106");
+        assert_eq!(
+            district.len(),
+            15,
+            "the district, 13 communes and Sùng Phài"
+        );
+        assert!(!district.contains("ou-03390-20250701"));
+        assert_eq!(subtree(&units, "ou-12").len(), units.len());
     }
 
     #[test]

@@ -10,8 +10,10 @@
 //! them), never the other kinds of record. Tip-offs come from police work: a commune officer reads
 //! only the tip-offs they recorded, district and province officers those of their units, and admins every
 //! unit's. Indicators are aggregates: anyone reads those of their unit and the units below it.
+//! Plans are public documents within the programme: anyone reads the plans of their unit, of the
+//! units above it (the plans they carry out) and of the units below it; admins read them all.
 
-use crate::model::{OrgUnit, Role};
+use crate::model::{ancestors, OrgUnit, Role};
 use domain::{Coded, RecordKind};
 use std::collections::{BTreeSet, HashMap};
 
@@ -22,6 +24,8 @@ pub struct Scope {
     /// reorganisation creates new units, so this also covers records of closed units), with the
     /// predecessors of each and the units below those.
     subtree: BTreeSet<String>,
+    /// The units above the officer's.
+    ancestors: BTreeSet<String>,
 }
 
 impl Scope {
@@ -44,7 +48,14 @@ impl Scope {
                 pending.extend(reached_from.get(id).into_iter().flatten());
             }
         }
-        Scope { role, subtree }
+        Scope {
+            role,
+            subtree,
+            ancestors: ancestors(units, unit_id)
+                .into_iter()
+                .map(String::from)
+                .collect(),
+        }
     }
 
     pub fn can_administer(&self) -> bool {
@@ -82,6 +93,11 @@ impl Scope {
     /// Whether the unit is the caller's or below it: whose aggregate figures they may read.
     pub fn covers_unit(&self, unit_id: &str) -> bool {
         self.subtree.contains(unit_id)
+    }
+
+    /// Whether the caller may read the plans issued by this unit.
+    pub fn can_read_plans_of(&self, unit_id: &str) -> bool {
+        self.can_administer() || self.subtree.contains(unit_id) || self.ancestors.contains(unit_id)
     }
 
     /// The kinds of record the caller may read: what they write, and tip-offs for an admin.
@@ -137,6 +153,12 @@ mod tests {
         assert_eq!(scope.unit_ids(), ["ou-03412"]);
         assert!(scope.reads_only_own_tip_offs());
         assert!(scope.covers_unit("ou-03412") && !scope.covers_unit("ou-106"));
+        for unit in ["ou-03412", "ou-106", "ou-12"] {
+            assert!(scope.can_read_plans_of(unit), "{unit}");
+        }
+        for unit in ["ou-03413", "ou-105", "ou-03390-20250701"] {
+            assert!(!scope.can_read_plans_of(unit), "{unit}");
+        }
         for kind in RecordKind::ALL {
             assert!(scope.can_write_record(*kind, "ou-03412"), "{kind:?}");
         }
@@ -233,6 +255,7 @@ mod tests {
         assert!(scope.can_administer());
         assert!(scope.can_see_unit("ou-107"));
         assert!(scope.can_see_unit("ou-03390-20250701"));
+        assert!(scope.can_read_plans_of("ou-105"));
         assert!(scope.unit_ids().is_empty());
         assert!(scope.record_kinds().is_empty());
         assert_eq!(scope.readable_kinds(), [RecordKind::TipOff]);

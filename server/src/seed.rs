@@ -1,13 +1,30 @@
 //! The reference data a new store starts with: the project's own copies of the Lai Châu org units
-//! and the 2023 indicators with their targets (`server/seed/`), compiled into the binary.
+//! and the 2023 indicators with their targets (`server/seed/`), compiled into the binary, and the
+//! 2023 plan of Tam Đường district that sets those targets (`shared/seeds/000_…`). Migration 0007
+//! writes the same header for the targets of stores made before plans were data.
 
-use crate::model::{Indicator, IndicatorKind, Level, OrgUnit, Seed, Target, TargetOp, YearTarget};
+use crate::model::{Indicator, IndicatorKind, Level, OrgUnit, Seed, StoredPlan};
 use crate::store::StoreError;
+use domain::indicator::{Op, Target};
+use domain::plan::{PlanHeader, PlanTarget};
 use serde::Deserialize;
 
 const ORG_UNITS_CSV: &str = include_str!("../seed/org_units_lai_chau.csv");
 const INDICATORS_CSV: &str = include_str!("../seed/indicators_pcmd_2023.csv");
-const TARGET_YEAR: i32 = 2023;
+const PLAN_YEAR: i32 = 2023;
+const PLAN_UNIT: &str = "ou-106";
+const PLAN_TITLE: &str = "Kế hoạch phòng, chống mại dâm năm 2023";
+const PLAN_ISSUER: &str = "UBND huyện Tam Đường";
+const PLAN_LEAD_AGENCY: &str = "Phòng Lao động - Thương binh và Xã hội huyện Tam Đường";
+/// "Nơi nhận" of the signed plan, abbreviations written out where the plan abbreviates them.
+const PLAN_RECIPIENTS: [&str; 6] = [
+    "Sở Lao động - Thương binh và Xã hội tỉnh Lai Châu",
+    "TT. Huyện ủy, TT. HĐND huyện",
+    "Chủ tịch, Phó chủ tịch UBND huyện",
+    "Các cơ quan, ban, ngành, đoàn thể huyện",
+    "UBND các xã, thị trấn",
+    "Lưu: VT",
+];
 
 #[derive(Deserialize)]
 struct UnitRow {
@@ -33,10 +50,23 @@ struct IndicatorRow {
 pub fn reference_data() -> Result<Seed, StoreError> {
     let units = org_units()?;
     let (indicators, targets) = indicators_and_targets()?;
+    let plan = StoredPlan {
+        header: PlanHeader {
+            id: crate::plans::plan_id(PLAN_UNIT, PLAN_YEAR),
+            org_unit_id: PLAN_UNIT.into(),
+            year: PLAN_YEAR,
+            title: PLAN_TITLE.into(),
+            issuer: PLAN_ISSUER.into(),
+            lead_agency: PLAN_LEAD_AGENCY.into(),
+            recipients: PLAN_RECIPIENTS.map(String::from).to_vec(),
+        },
+        copied_from: None,
+        targets,
+    };
     Ok(Seed {
         units,
         indicators,
-        targets,
+        plans: vec![plan],
     })
 }
 
@@ -77,7 +107,7 @@ fn org_units() -> Result<Vec<OrgUnit>, StoreError> {
 }
 
 /// The indicators in the file's order, and their 2023 targets where the plan sets one.
-fn indicators_and_targets() -> Result<(Vec<Indicator>, Vec<YearTarget>), StoreError> {
+fn indicators_and_targets() -> Result<(Vec<Indicator>, Vec<PlanTarget>), StoreError> {
     let rows: Vec<IndicatorRow> = read_csv(INDICATORS_CSV)?;
     let mut indicators = Vec::new();
     let mut targets = Vec::new();
@@ -86,10 +116,11 @@ fn indicators_and_targets() -> Result<(Vec<Indicator>, Vec<YearTarget>), StoreEr
             let target = parse_target(&row.target_2023).ok_or_else(|| {
                 StoreError::Seed(format!("unreadable target {:?}", row.target_2023))
             })?;
-            targets.push(YearTarget {
+            targets.push(PlanTarget {
                 indicator_code: row.code.clone(),
-                year: TARGET_YEAR,
-                target,
+                op: target.op,
+                value: target.value,
+                to_confirm: false,
             });
         }
         indicators.push(Indicator {
@@ -112,10 +143,10 @@ fn indicators_and_targets() -> Result<(Vec<Indicator>, Vec<YearTarget>), StoreEr
 /// number.
 fn parse_target(text: &str) -> Option<Target> {
     let text = text.trim();
-    let (op, rest) = [TargetOp::AtLeast, TargetOp::AtMost, TargetOp::Equal]
+    let (op, rest) = [Op::AtLeast, Op::AtMost, Op::Exactly]
         .into_iter()
         .find_map(|op| text.strip_prefix(op.as_str()).map(|rest| (op, rest)))
-        .unwrap_or((TargetOp::AtLeast, text));
+        .unwrap_or((Op::AtLeast, text));
     let number: String = rest
         .trim_start()
         .chars()
@@ -142,7 +173,7 @@ mod tests {
     fn targets_read_as_the_plan_writes_them() {
         let at_least = |value| {
             Some(Target {
-                op: TargetOp::AtLeast,
+                op: Op::AtLeast,
                 value,
             })
         };
@@ -154,7 +185,7 @@ mod tests {
         assert_eq!(
             parse_target("<=5"),
             Some(Target {
-                op: TargetOp::AtMost,
+                op: Op::AtMost,
                 value: 5.0
             })
         );
@@ -192,10 +223,19 @@ mod tests {
             .count();
         assert_eq!(ratios, 10);
         assert_eq!(seed.indicators[0].code, "PCMD-TT01");
-        assert_eq!(seed.targets.len(), 12);
-        assert!(seed
+        let [plan] = &seed.plans[..] else {
+            panic!("one plan")
+        };
+        assert_eq!(plan.header.id, "plan-ou-106-2023");
+        assert_eq!(
+            (plan.header.org_unit_id.as_str(), plan.header.year),
+            ("ou-106", 2023)
+        );
+        assert_eq!(plan.header.recipients.len(), 6);
+        assert_eq!(plan.targets.len(), 12);
+        assert!(plan
             .targets
             .iter()
-            .all(|t| t.year == 2023 && !t.indicator_code.starts_with("PCMD-C")));
+            .all(|t| !t.to_confirm && !t.indicator_code.starts_with("PCMD-C")));
     }
 }

@@ -837,15 +837,17 @@ async fn baselines_round_trip(backend: Backend) {
         assert_eq!(response.status(), 200);
         assert_eq!(
             json_of(response).await,
-            json!({"name": name, "org_unit_id": unit, "value": value})
+            json!({"name": name, "org_unit_id": unit, "value": value, "to_confirm": false})
         );
     }
     let baselines = get_ok(&app, "/api/v1/admin/baselines?year=2023", &admin).await;
     assert_eq!(
         baselines,
         json!([
-            {"name": "commune_officials", "org_unit_id": "ou-03412", "value": 4},
-            {"name": "students_enrolled", "org_unit_id": "ou-106", "value": 1250},
+            {"name": "commune_officials", "org_unit_id": "ou-03412", "value": 4,
+             "to_confirm": false},
+            {"name": "students_enrolled", "org_unit_id": "ou-106", "value": 1250,
+             "to_confirm": false},
         ])
     );
     assert_eq!(

@@ -604,6 +604,7 @@ async fn the_engine_agrees_with_a_plain_computation_over_generated_records(backe
             name,
             org_unit_id: unit.into(),
             value,
+            to_confirm: false,
         };
         app.store.set_baseline(&baseline).await.unwrap();
     }
@@ -762,7 +763,8 @@ async fn the_api_example_and_its_shape(backend: Backend) {
     assert_eq!(
         body["indicators"][0],
         json!({"code": "PCMD-TT01", "numerator": 9, "denominator": 13, "value": 69.2,
-               "unit": "percent", "target": {"op": ">=", "value": 70.0}, "status": "not_met"})
+               "unit": "percent", "target": {"op": ">=", "value": 70.0}, "status": "not_met",
+               "target_to_confirm": false})
     );
     assert_eq!(
         body["counts"][6],

@@ -442,11 +442,11 @@ fn check_report(sheets: &[Sheet], json: &Value, labels: &[(String, String)], sup
 
 async fn labels(app: &TestApp) -> Vec<(String, String)> {
     app.store
-        .indicator_targets(2023)
+        .indicators()
         .await
         .unwrap()
         .into_iter()
-        .map(|(indicator, _)| (indicator.code, indicator.label_vi))
+        .map(|indicator| (indicator.code, indicator.label_vi))
         .collect()
 }
 

@@ -8,6 +8,7 @@ mod indicators;
 mod me;
 mod openapi;
 mod org_units;
+mod plans;
 mod records;
 mod reports;
 mod sync;
@@ -30,6 +31,7 @@ pub fn router() -> Router<ApiContext> {
         .merge(sync::router())
         .merge(records::router())
         .merge(indicators::router())
+        .merge(plans::router())
         .merge(reports::router())
         .merge(admin::settings_router())
         .nest("/admin", admin::router())
@@ -80,7 +82,7 @@ where
 }
 
 /// A year as the API takes it.
-fn check_year(year: i32) -> Result<i32, ApiError> {
+pub(crate) fn check_year(year: i32) -> Result<i32, ApiError> {
     if (1900..=9999).contains(&year) {
         Ok(year)
     } else {

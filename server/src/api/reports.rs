@@ -102,10 +102,10 @@ async fn quarterly(
     let report = report(ctx.store.as_ref(), &units, &unit_id, period, true).await?;
     let labels = ctx
         .store
-        .indicator_targets(year)
+        .indicators()
         .await?
         .into_iter()
-        .map(|(indicator, _)| (indicator.code, (indicator.label_vi, indicator.label_en)))
+        .map(|indicator| (indicator.code, (indicator.label_vi, indicator.label_en)))
         .collect();
     let today = crate::clock::domain_today().to_string();
     let info = ReportInfo {

@@ -13,6 +13,7 @@ pub mod xlsx_writer;
 
 use crate::indicators::{IndicatorValue, Report};
 use crate::model::OrgUnit;
+use crate::plans::committee_of;
 use domain::indicator::{Op, Status, Target, Unit};
 use domain::report::{
     breakdown_counts_people, shown_column, shown_figures, shown_total, shown_total_figure, Cell,
@@ -47,7 +48,7 @@ pub struct Table {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Document {
-    /// Issuing body, title, period, unit, date, and what the figures may be used for.
+    /// Issuing body, title, period, plan, unit, date, and what the figures may be used for.
     pub title: Vec<String>,
     pub tables: Vec<Table>,
 }
@@ -99,29 +100,45 @@ pub fn file_stem(report: &Report, unit: &OrgUnit) -> String {
     }
 }
 
+/// The issuer, the heading, the period, the plan, the unit, the date and the use of the figures.
+/// The issuer is the plan's when the plan is the unit's own; a unit carrying out a plan of a unit
+/// above it reports as its own people's committee.
 fn title(report: &Report, info: &ReportInfo) -> Vec<String> {
     let lang = info.lang;
     let unit = info.unit;
-    let issuer = match lang {
-        // "Huyện Tam Đường" → "UBND huyện Tam Đường".
-        Lang::Vi => format!("UBND {}", lowercase_first(&unit.name)),
-        Lang::En => format!("People's Committee of {}", unit.name),
+    let plan = report.plan.as_ref();
+    let issuer = match (plan, lang) {
+        (Some(plan), _) if plan.org_unit_id == unit.id => plan.issuer.clone(),
+        (_, Lang::Vi) => committee_of(unit),
+        (_, Lang::En) => format!("People's Committee of {}", unit.name),
     };
-    let heading = match lang {
-        Lang::Vi => format!(
-            "Báo cáo kết quả thực hiện Kế hoạch phòng, chống mại dâm năm {}",
+    let heading = match (plan, lang) {
+        // "Kế hoạch phòng, chống mại dâm năm 2023" → "Báo cáo kết quả thực hiện Kế hoạch …".
+        (Some(plan), Lang::Vi) => format!("Báo cáo kết quả thực hiện {}", plan.title),
+        (Some(plan), Lang::En) => format!("Report on the implementation of \"{}\"", plan.title),
+        (None, Lang::Vi) => format!(
+            "Báo cáo kết quả công tác phòng, chống mại dâm năm {}",
             report.year
         ),
-        Lang::En => format!(
-            "Report on the plan for the prevention of prostitution, {}",
-            report.year
-        ),
+        (None, Lang::En) => format!("Report on the prevention of prostitution, {}", report.year),
     };
     let period = match (lang, report.quarter) {
         (Lang::Vi, Some(q)) => format!("Quý {q} năm {} (lũy kế từ đầu năm)", report.year),
         (Lang::Vi, None) => format!("Cả năm {}", report.year),
         (Lang::En, Some(q)) => format!("Quarter {q} of {} (year to date)", report.year),
         (Lang::En, None) => format!("The whole year {}", report.year),
+    };
+    let plan_line = match (plan, lang) {
+        (Some(plan), Lang::Vi) => format!("Kế hoạch: {} ({})", plan.title, plan.issuer),
+        (Some(plan), Lang::En) => format!("Plan: {} ({})", plan.title, plan.issuer),
+        (None, Lang::Vi) => format!(
+            "Không có kế hoạch năm {} áp dụng cho đơn vị: các chỉ tiêu chưa có mục tiêu.",
+            report.year
+        ),
+        (None, Lang::En) => format!(
+            "No plan for {} applies to this unit: the indicators have no targets.",
+            report.year
+        ),
     };
     let unit_line = format!(
         "{}: {} ({})",
@@ -147,22 +164,19 @@ fn title(report: &Report, info: &ReportInfo) -> Vec<String> {
             "Full figures, for use within the district only; not to be sent outside it.",
         )
     };
-    vec![
-        issuer,
-        heading,
-        period,
-        unit_line,
-        date,
-        use_line.to_string(),
-    ]
-}
-
-fn lowercase_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
+    let mut lines = vec![issuer, heading, period, plan_line];
+    if report.indicators.iter().any(|i| i.target_to_confirm) {
+        lines.push(
+            tr(
+                lang,
+                "Mục tiêu ghi \"chờ xác nhận\": sao chép từ kế hoạch khác, chưa được xác nhận.",
+                "Targets marked \"to confirm\": copied from another plan, not yet confirmed.",
+            )
+            .to_string(),
+        );
     }
+    lines.extend([unit_line, date, use_line.to_string()]);
+    lines
 }
 
 fn label(info: &ReportInfo, code: &str) -> String {
@@ -196,7 +210,14 @@ fn indicator_table(report: &Report, info: &ReportInfo) -> Table {
                 Field::Text(unit_text(indicator.figure.unit, lang).to_string()),
                 indicator
                     .target
-                    .map(|target| Field::Text(target_text(target, indicator.figure.unit)))
+                    .map(|target| {
+                        let text = target_text(target, indicator.figure.unit);
+                        Field::Text(if indicator.target_to_confirm {
+                            format!("{text} ({})", tr(lang, "chờ xác nhận", "to confirm"))
+                        } else {
+                            text
+                        })
+                    })
                     .unwrap_or(Field::Empty),
                 match shown.status {
                     Some(status) => Field::Text(status_text(status, lang).to_string()),
@@ -425,11 +446,5 @@ mod tests {
             target_text(target(Op::Exactly, 62.5), Unit::Percent),
             "= 62.5%"
         );
-    }
-
-    #[test]
-    fn the_issuer_is_the_units_peoples_committee() {
-        assert_eq!(lowercase_first("Huyện Tam Đường"), "huyện Tam Đường");
-        assert_eq!(lowercase_first("Thị trấn Tam Đường"), "thị trấn Tam Đường");
     }
 }

@@ -9,9 +9,11 @@ pub use sqlite::connect_options as sqlite_connect_options;
 
 use crate::model::{
     AuditEntry, AuditFilter, Baseline, ChangedRecord, CountQuery, Counts, FailureKey, HeldRecord,
-    Indicator, LoggedAudit, Officer, OrgUnit, RecordFilter, RecordVersion, Seed, Session, Target,
+    Indicator, LoggedAudit, Officer, OrgUnit, RecordFilter, RecordVersion, Seed, Session,
+    StoredPlan,
 };
 use async_trait::async_trait;
+use domain::plan::{PlanHeader, PlanTarget};
 use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
@@ -141,15 +143,50 @@ pub trait Store: Send + Sync {
     async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
     async fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<LoggedAudit>, StoreError>;
 
-    /// Every indicator in report order, with its target for `year` if one is set.
-    async fn indicator_targets(
+    /// Every indicator in report order.
+    async fn indicators(&self) -> Result<Vec<Indicator>, StoreError>;
+
+    /// The plans of `year` (of every year for `None`), newest year first, then by unit id; each
+    /// with its targets in report order.
+    async fn plans(&self, year: Option<i32>) -> Result<Vec<StoredPlan>, StoreError>;
+    async fn plan(&self, id: &str) -> Result<Option<StoredPlan>, StoreError>;
+    /// Stores a new plan with its targets, and the baselines copied for it where its year has
+    /// none of that name and unit yet, at once; says how many baselines it copied.
+    /// [`StoreError::Duplicate`] when the id or the (unit, year) is taken.
+    async fn insert_plan(
         &self,
+        plan: &StoredPlan,
+        baselines: &[Baseline],
+        now: i64,
+    ) -> Result<u64, StoreError>;
+    /// Writes the title, issuer, lead agency and recipients of an existing plan.
+    async fn update_plan(&self, header: &PlanHeader, now: i64) -> Result<(), StoreError>;
+    /// Creates or replaces one target of an existing plan.
+    async fn set_plan_target(
+        &self,
+        plan_id: &str,
+        target: &PlanTarget,
+        now: i64,
+    ) -> Result<(), StoreError>;
+    /// Removes one target; says whether there was one.
+    async fn delete_plan_target(
+        &self,
+        plan_id: &str,
+        code: &str,
+        now: i64,
+    ) -> Result<bool, StoreError>;
+    /// Marks every target of the plan, and the baselines of `year` of `units`, confirmed, at
+    /// once; says how many targets and baselines that changed.
+    async fn confirm_plan(
+        &self,
+        plan_id: &str,
         year: i32,
-    ) -> Result<Vec<(Indicator, Option<Target>)>, StoreError>;
-    async fn set_target(&self, year: i32, code: &str, target: &Target) -> Result<(), StoreError>;
-    async fn delete_target(&self, year: i32, code: &str) -> Result<(), StoreError>;
+        units: &[&str],
+        now: i64,
+    ) -> Result<(u64, u64), StoreError>;
 
     async fn baselines(&self, year: i32) -> Result<Vec<Baseline>, StoreError>;
+    /// Creates or replaces the value (and `to_confirm`) of (name, year, unit).
     async fn set_baseline(&self, baseline: &Baseline) -> Result<(), StoreError>;
 
     /// A value of the `settings` table.
@@ -199,7 +236,7 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
         ));
     };
     if store.seed(&crate::seed::reference_data()?).await? {
-        tracing::info!("loaded the reference org units, indicators and targets");
+        tracing::info!("loaded the reference org units, indicators and the 2023 plan");
     }
     Ok(store)
 }

@@ -436,6 +436,148 @@ macro_rules! sql_store {
                 }
                 Ok(())
             }
+
+            /// A plan's row and its targets; with `ignore_existing`, a plan already there is kept
+            /// as it is (two servers seeding one new database).
+            async fn insert_plan_rows(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                plan: &$crate::model::StoredPlan,
+                now: i64,
+                ignore_existing: bool,
+            ) -> Result<(), $crate::store::StoreError> {
+                let header = &plan.header;
+                let recipients = serde_json::to_string(&header.recipients)
+                    .map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
+                let sql = if ignore_existing {
+                    "INSERT INTO plans (id, org_unit_id, year, title, issuer, lead_agency, \
+                     recipients, copied_from, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) ON CONFLICT DO NOTHING"
+                } else {
+                    "INSERT INTO plans (id, org_unit_id, year, title, issuer, lead_agency, \
+                     recipients, copied_from, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
+                };
+                let inserted = sqlx::query(sql)
+                    .bind(&header.id)
+                    .bind(&header.org_unit_id)
+                    .bind(header.year)
+                    .bind(&header.title)
+                    .bind(&header.issuer)
+                    .bind(&header.lead_agency)
+                    .bind(recipients)
+                    .bind(&plan.copied_from)
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await?
+                    .rows_affected();
+                if inserted == 0 {
+                    return Ok(());
+                }
+                for target in &plan.targets {
+                    Self::upsert_plan_target(&mut *conn, &header.id, target).await?;
+                }
+                Ok(())
+            }
+
+            async fn upsert_plan_target(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                plan_id: &str,
+                target: &domain::plan::PlanTarget,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query(
+                    "INSERT INTO plan_targets (plan_id, indicator_code, op, value, to_confirm) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (plan_id, indicator_code) \
+                     DO UPDATE SET op = excluded.op, value = excluded.value, \
+                     to_confirm = excluded.to_confirm",
+                )
+                .bind(plan_id)
+                .bind(&target.indicator_code)
+                .bind(target.op.as_str())
+                .bind(target.value)
+                .bind(target.to_confirm)
+                .execute(&mut *conn)
+                .await?;
+                Ok(())
+            }
+
+            async fn touch_plan(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                plan_id: &str,
+                now: i64,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query("UPDATE plans SET updated_at = $2 WHERE id = $1")
+                    .bind(plan_id)
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(())
+            }
+
+            /// The plans of `year` (any when `None`), or the one with `id`, newest year first.
+            async fn load_plans(
+                &self,
+                year: Option<i32>,
+                id: Option<&str>,
+            ) -> Result<Vec<$crate::model::StoredPlan>, $crate::store::StoreError> {
+                use sqlx::Row;
+                let decode = |error: Box<dyn std::error::Error + Send + Sync>| {
+                    $crate::store::StoreError::Database(sqlx::Error::Decode(error))
+                };
+                let rows = sqlx::query(
+                    "SELECT id, org_unit_id, year, title, issuer, lead_agency, recipients, \
+                     copied_from FROM plans WHERE ($1 IS NULL OR year = $1) \
+                     AND ($2 IS NULL OR id = $2) ORDER BY year DESC, org_unit_id",
+                )
+                .bind(year)
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut plans = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let recipients: String = row.try_get("recipients")?;
+                    plans.push($crate::model::StoredPlan {
+                        header: domain::plan::PlanHeader {
+                            id: row.try_get("id")?,
+                            org_unit_id: row.try_get("org_unit_id")?,
+                            year: row.try_get("year")?,
+                            title: row.try_get("title")?,
+                            issuer: row.try_get("issuer")?,
+                            lead_agency: row.try_get("lead_agency")?,
+                            recipients: serde_json::from_str(&recipients)
+                                .map_err(|error| decode(Box::new(error)))?,
+                        },
+                        copied_from: row.try_get("copied_from")?,
+                        targets: Vec::new(),
+                    });
+                }
+                let targets = sqlx::query(
+                    "SELECT t.plan_id, t.indicator_code, t.op, t.value, t.to_confirm \
+                     FROM plan_targets t JOIN plans p ON p.id = t.plan_id \
+                     JOIN indicators i ON i.code = t.indicator_code \
+                     WHERE ($1 IS NULL OR p.year = $1) AND ($2 IS NULL OR p.id = $2) \
+                     ORDER BY i.sort, i.code",
+                )
+                .bind(year)
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+                for row in targets {
+                    let plan_id: String = row.try_get("plan_id")?;
+                    let op: String = row.try_get("op")?;
+                    let target = domain::plan::PlanTarget {
+                        indicator_code: row.try_get("indicator_code")?,
+                        op: domain::indicator::Op::parse(&op).ok_or_else(|| {
+                            decode(Box::new($crate::model::UnknownValue(op.clone())))
+                        })?,
+                        value: row.try_get("value")?,
+                        to_confirm: row.try_get("to_confirm")?,
+                    };
+                    if let Some(plan) = plans.iter_mut().find(|plan| plan.header.id == plan_id) {
+                        plan.targets.push(target);
+                    }
+                }
+                Ok(plans)
+            }
         }
 
         #[async_trait::async_trait]
@@ -480,17 +622,9 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await?;
                 }
-                for target in &seed.targets {
-                    sqlx::query(
-                        "INSERT INTO targets (indicator_code, year, op, value) \
-                         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                    )
-                    .bind(&target.indicator_code)
-                    .bind(target.year)
-                    .bind(target.target.op.as_str())
-                    .bind(target.target.value)
-                    .execute(&mut *tx)
-                    .await?;
+                let now = $crate::clock::now_ms();
+                for plan in &seed.plans {
+                    Self::insert_plan_rows(&mut *tx, plan, now, true).await?;
                 }
                 tx.commit().await?;
                 Ok(true)
@@ -860,72 +994,142 @@ macro_rules! sql_store {
                 .await?)
             }
 
-            async fn indicator_targets(
+            async fn indicators(
                 &self,
-                year: i32,
-            ) -> Result<
-                Vec<($crate::model::Indicator, Option<$crate::model::Target>)>,
-                $crate::store::StoreError,
-            > {
-                use sqlx::{FromRow, Row};
-                let rows = sqlx::query(
-                    "SELECT i.code, i.label_vi, i.label_en, i.kind, i.sort, t.op, t.value \
-                     FROM indicators i \
-                     LEFT JOIN targets t ON t.indicator_code = i.code AND t.year = $1 \
-                     ORDER BY i.sort, i.code",
+            ) -> Result<Vec<$crate::model::Indicator>, $crate::store::StoreError> {
+                Ok(sqlx::query_as(
+                    "SELECT code, label_vi, label_en, kind, sort FROM indicators \
+                     ORDER BY sort, code",
                 )
-                .bind(year)
                 .fetch_all(&self.pool)
-                .await?;
-                let mut list = Vec::with_capacity(rows.len());
-                for row in rows {
-                    let indicator = $crate::model::Indicator::from_row(&row)?;
-                    let op: Option<String> = row.try_get("op")?;
-                    let value: Option<f64> = row.try_get("value")?;
-                    let target = match (op, value) {
-                        (Some(op), Some(value)) => Some($crate::model::Target {
-                            op: $crate::model::TargetOp::try_from(op)
-                                .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-                            value,
-                        }),
-                        _ => None,
-                    };
-                    list.push((indicator, target));
-                }
-                Ok(list)
+                .await?)
             }
 
-            async fn set_target(
+            async fn plans(
                 &self,
-                year: i32,
-                code: &str,
-                target: &$crate::model::Target,
+                year: Option<i32>,
+            ) -> Result<Vec<$crate::model::StoredPlan>, $crate::store::StoreError> {
+                self.load_plans(year, None).await
+            }
+
+            async fn plan(
+                &self,
+                id: &str,
+            ) -> Result<Option<$crate::model::StoredPlan>, $crate::store::StoreError> {
+                Ok(self.load_plans(None, Some(id)).await?.pop())
+            }
+
+            async fn insert_plan(
+                &self,
+                plan: &$crate::model::StoredPlan,
+                baselines: &[$crate::model::Baseline],
+                now: i64,
+            ) -> Result<u64, $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                Self::insert_plan_rows(&mut *tx, plan, now, false).await?;
+                let mut copied = 0;
+                for baseline in baselines {
+                    copied += sqlx::query(
+                        "INSERT INTO baselines (name, year, org_unit_id, value, to_confirm) \
+                         VALUES ($1, $2, $3, $4, $5) \
+                         ON CONFLICT (name, year, org_unit_id) DO NOTHING",
+                    )
+                    .bind(baseline.name.as_str())
+                    .bind(baseline.year)
+                    .bind(&baseline.org_unit_id)
+                    .bind(baseline.value)
+                    .bind(baseline.to_confirm)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                }
+                tx.commit().await?;
+                Ok(copied)
+            }
+
+            async fn update_plan(
+                &self,
+                header: &domain::plan::PlanHeader,
+                now: i64,
             ) -> Result<(), $crate::store::StoreError> {
+                let recipients = serde_json::to_string(&header.recipients)
+                    .map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
                 sqlx::query(
-                    "INSERT INTO targets (indicator_code, year, op, value) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (indicator_code, year) \
-                     DO UPDATE SET op = excluded.op, value = excluded.value",
+                    "UPDATE plans SET title = $2, issuer = $3, lead_agency = $4, \
+                     recipients = $5, updated_at = $6 WHERE id = $1",
                 )
-                .bind(code)
-                .bind(year)
-                .bind(target.op.as_str())
-                .bind(target.value)
+                .bind(&header.id)
+                .bind(&header.title)
+                .bind(&header.issuer)
+                .bind(&header.lead_agency)
+                .bind(recipients)
+                .bind(now)
                 .execute(&self.pool)
                 .await?;
                 Ok(())
             }
 
-            async fn delete_target(
+            async fn set_plan_target(
                 &self,
-                year: i32,
-                code: &str,
+                plan_id: &str,
+                target: &domain::plan::PlanTarget,
+                now: i64,
             ) -> Result<(), $crate::store::StoreError> {
-                sqlx::query("DELETE FROM targets WHERE indicator_code = $1 AND year = $2")
-                    .bind(code)
-                    .bind(year)
-                    .execute(&self.pool)
-                    .await?;
+                let mut tx = self.pool.begin().await?;
+                Self::upsert_plan_target(&mut *tx, plan_id, target).await?;
+                Self::touch_plan(&mut *tx, plan_id, now).await?;
+                tx.commit().await?;
                 Ok(())
+            }
+
+            async fn delete_plan_target(
+                &self,
+                plan_id: &str,
+                code: &str,
+                now: i64,
+            ) -> Result<bool, $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let deleted = sqlx::query(
+                    "DELETE FROM plan_targets WHERE plan_id = $1 AND indicator_code = $2",
+                )
+                .bind(plan_id)
+                .bind(code)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                Self::touch_plan(&mut *tx, plan_id, now).await?;
+                tx.commit().await?;
+                Ok(deleted > 0)
+            }
+
+            async fn confirm_plan(
+                &self,
+                plan_id: &str,
+                year: i32,
+                units: &[&str],
+                now: i64,
+            ) -> Result<(u64, u64), $crate::store::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let targets = sqlx::query(
+                    "UPDATE plan_targets SET to_confirm = FALSE \
+                     WHERE plan_id = $1 AND to_confirm",
+                )
+                .bind(plan_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                let mut baselines = 0;
+                for chunk in units.chunks($crate::store::sql::ROWS_PER_STATEMENT) {
+                    let mut query = sqlx::QueryBuilder::<$db>::new(
+                        "UPDATE baselines SET to_confirm = FALSE WHERE to_confirm AND year = ",
+                    );
+                    query.push_bind(year).push(" AND ");
+                    Self::push_in(&mut query, "org_unit_id", chunk);
+                    baselines += query.build().execute(&mut *tx).await?.rows_affected();
+                }
+                Self::touch_plan(&mut *tx, plan_id, now).await?;
+                tx.commit().await?;
+                Ok((targets, baselines))
             }
 
             async fn baselines(
@@ -933,8 +1137,8 @@ macro_rules! sql_store {
                 year: i32,
             ) -> Result<Vec<$crate::model::Baseline>, $crate::store::StoreError> {
                 Ok(sqlx::query_as(
-                    "SELECT year, name, org_unit_id, value FROM baselines WHERE year = $1 \
-                     ORDER BY org_unit_id, name",
+                    "SELECT year, name, org_unit_id, value, to_confirm FROM baselines \
+                     WHERE year = $1 ORDER BY org_unit_id, name",
                 )
                 .bind(year)
                 .fetch_all(&self.pool)
@@ -946,13 +1150,15 @@ macro_rules! sql_store {
                 baseline: &$crate::model::Baseline,
             ) -> Result<(), $crate::store::StoreError> {
                 sqlx::query(
-                    "INSERT INTO baselines (name, year, org_unit_id, value) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (name, year, org_unit_id) DO UPDATE SET value = excluded.value",
+                    "INSERT INTO baselines (name, year, org_unit_id, value, to_confirm) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name, year, org_unit_id) \
+                     DO UPDATE SET value = excluded.value, to_confirm = excluded.to_confirm",
                 )
                 .bind(baseline.name.as_str())
                 .bind(baseline.year)
                 .bind(&baseline.org_unit_id)
                 .bind(baseline.value)
+                .bind(baseline.to_confirm)
                 .execute(&self.pool)
                 .await?;
                 Ok(())

@@ -1,5 +1,6 @@
 //! `GET /api/v1/admin/baselines?year=`, `PUT /api/v1/admin/baselines`: the denominators no record
-//! gives (students enrolled, relevant agencies, officials in the field), per year and unit.
+//! gives (students enrolled, relevant agencies, officials in the field), per year and unit. A
+//! baseline copied with a plan is `to_confirm`; setting it confirms it.
 
 use super::Admin;
 use crate::api::check_year;
@@ -77,6 +78,7 @@ async fn set(
         name,
         org_unit_id: body.org_unit_id,
         value: body.value,
+        to_confirm: false,
     };
     ctx.store.set_baseline(&baseline).await?;
     let target = format!("{year}/{}/{}", name.as_str(), baseline.org_unit_id);

@@ -1,16 +1,21 @@
 //! `GET /api/v1/admin/targets?year=`, `PUT` and `DELETE /api/v1/admin/targets/{year}/{code}`: the
-//! yearly target of each indicator (percent for ratios), which changes from year to year.
+//! yearly target of each indicator (percent for ratios), as before plans were data. They address
+//! the plan of that year in force for the admin's own unit (`crate::plans::in_force`); a `PUT`
+//! with none in force first creates the unit's plan, its header made from the unit's name.
+//! `/api/v1/admin/plans` is the full interface.
 
-use super::Admin;
+use super::AdminAt;
 use crate::api::check_year;
-use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, FieldError};
-use crate::model::{Indicator, Target, TargetOp};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery};
+use crate::model::{Indicator, StoredPlan};
+use crate::plans::{self, in_force, NewPlan};
 use crate::store::Store;
 use crate::ApiContext;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, put};
 use axum::{Json, Router};
+use domain::indicator::Target;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -27,14 +32,25 @@ struct YearQuery {
 
 async fn list(
     State(ctx): State<ApiContext>,
-    _: Admin,
+    admin: AdminAt,
     ApiQuery(query): ApiQuery<YearQuery>,
 ) -> Result<Json<Vec<Value>>, ApiError> {
     let year = check_year(query.year)?;
-    let list = ctx.store.indicator_targets(year).await?;
+    let store = ctx.store.as_ref();
+    let plan = plan_in_force(store, &admin.unit_id, year).await?;
+    let target_of = |code: &str| {
+        plan.as_ref()?
+            .targets
+            .iter()
+            .find(|target| target.indicator_code == code)
+            .map(|target| target.target())
+    };
     Ok(Json(
-        list.iter()
-            .map(|(indicator, target)| indicator_json(indicator, target.as_ref()))
+        store
+            .indicators()
+            .await?
+            .iter()
+            .map(|indicator| indicator_json(indicator, target_of(&indicator.code)))
             .collect(),
     ))
 }
@@ -47,65 +63,55 @@ struct TargetBody {
 
 async fn set(
     State(ctx): State<ApiContext>,
-    Admin(actor): Admin,
+    admin: AdminAt,
     ApiPath((year, code)): ApiPath<(i32, String)>,
     ApiJson(body): ApiJson<TargetBody>,
 ) -> Result<Json<Value>, ApiError> {
     let year = check_year(year)?;
-    let indicator = indicator(ctx.store.as_ref(), year, &code).await?;
-    let mut errors = Vec::new();
-    let op = TargetOp::parse(&body.op);
-    if op.is_none() {
-        errors.push(FieldError::new(
-            "op",
-            "unknown",
-            "The op must be >=, <= or =.",
-        ));
-    }
-    if !body.value.is_finite() || body.value < 0.0 {
-        errors.push(FieldError::new(
-            "value",
-            "invalid",
-            "The value must be a number, 0 or more.",
-        ));
-    }
-    let Some(op) = op.filter(|_| errors.is_empty()) else {
-        return Err(ApiError::invalid(errors));
+    let store = ctx.store.as_ref();
+    let indicator = plans::indicator(store, &code).await?;
+    let target = plans::parse_target(&body.op, body.value)?;
+    let plan_id = match plan_in_force(store, &admin.unit_id, year).await? {
+        Some(plan) => plan.header.id,
+        None => {
+            let units = store.org_units().await?;
+            let unit = units
+                .iter()
+                .find(|unit| unit.id == admin.unit_id)
+                .ok_or_else(ApiError::not_found)?;
+            let new = NewPlan::named_after(unit, year);
+            plans::create(store, new, &admin.actor).await?.header.id
+        }
     };
-    let target = Target {
-        op,
-        value: body.value,
-    };
-    ctx.store.set_target(year, &code, &target).await?;
-    let entry = actor.did("target.set", &format!("{year}/{code}"), json!(target));
-    ctx.store.append_audit(&entry).await?;
-    Ok(Json(indicator_json(&indicator, Some(&target))))
+    plans::set_target(store, &plan_id, &code, target, &admin.actor).await?;
+    Ok(Json(indicator_json(&indicator, Some(target))))
 }
 
 async fn remove(
     State(ctx): State<ApiContext>,
-    Admin(actor): Admin,
+    admin: AdminAt,
     ApiPath((year, code)): ApiPath<(i32, String)>,
 ) -> Result<StatusCode, ApiError> {
     let year = check_year(year)?;
-    indicator(ctx.store.as_ref(), year, &code).await?;
-    ctx.store.delete_target(year, &code).await?;
-    let entry = actor.did("target.delete", &format!("{year}/{code}"), json!(null));
-    ctx.store.append_audit(&entry).await?;
+    let store = ctx.store.as_ref();
+    plans::indicator(store, &code).await?;
+    if let Some(plan) = plan_in_force(store, &admin.unit_id, year).await? {
+        plans::delete_target(store, &plan.header.id, &code, &admin.actor).await?;
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn indicator(store: &dyn Store, year: i32, code: &str) -> Result<Indicator, ApiError> {
-    store
-        .indicator_targets(year)
-        .await?
-        .into_iter()
-        .map(|(indicator, _)| indicator)
-        .find(|indicator| indicator.code == code)
-        .ok_or_else(ApiError::not_found)
+async fn plan_in_force(
+    store: &dyn Store,
+    unit_id: &str,
+    year: i32,
+) -> Result<Option<StoredPlan>, ApiError> {
+    let units = store.org_units().await?;
+    let plans = store.plans(Some(year)).await?;
+    Ok(in_force(&plans, &units, unit_id, year).cloned())
 }
 
-fn indicator_json(indicator: &Indicator, target: Option<&Target>) -> Value {
+fn indicator_json(indicator: &Indicator, target: Option<Target>) -> Value {
     let mut item = json!(indicator);
     item["target"] = json!(target);
     item

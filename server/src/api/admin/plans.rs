@@ -1,0 +1,133 @@
+//! `POST /api/v1/admin/plans`, `PATCH /api/v1/admin/plans/{id}`,
+//! `PUT` and `DELETE /api/v1/admin/plans/{id}/targets/{code}`,
+//! `POST /api/v1/admin/plans/{id}/confirm`: make a unit's plan for a year (new, or copied from
+//! another plan with everything copied to confirm), change its header, set or remove a target
+//! (setting confirms it), and confirm a copied plan. The rules are `crate::plans`'s.
+
+use super::Admin;
+use crate::error::{ApiError, ApiJson, ApiPath};
+use crate::model::StoredPlan;
+use crate::plans::{self, HeaderChange, NewPlan};
+use crate::store::Store;
+use crate::ApiContext;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{patch, post, put};
+use axum::{Json, Router};
+use domain::plan::Plan;
+use serde::Deserialize;
+
+pub fn router() -> Router<ApiContext> {
+    Router::new()
+        .route("/plans", post(create))
+        .route("/plans/{id}", patch(update))
+        .route(
+            "/plans/{id}/targets/{code}",
+            put(set_target).delete(delete_target),
+        )
+        .route("/plans/{id}/confirm", post(confirm))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewPlanBody {
+    org_unit_id: String,
+    year: i32,
+    title: Option<String>,
+    issuer: Option<String>,
+    lead_agency: Option<String>,
+    recipients: Option<Vec<String>>,
+    copy_from: Option<String>,
+}
+
+async fn create(
+    State(ctx): State<ApiContext>,
+    Admin(actor): Admin,
+    ApiJson(body): ApiJson<NewPlanBody>,
+) -> Result<(StatusCode, Json<Plan>), ApiError> {
+    let new = NewPlan {
+        org_unit_id: body.org_unit_id,
+        year: body.year,
+        title: body.title,
+        issuer: body.issuer,
+        lead_agency: body.lead_agency,
+        recipients: body.recipients,
+        copy_from: body.copy_from,
+        targets: Vec::new(),
+    };
+    let plan = plans::create(ctx.store.as_ref(), new, &actor).await?;
+    Ok((StatusCode::CREATED, Json(plan)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HeaderBody {
+    title: Option<String>,
+    issuer: Option<String>,
+    lead_agency: Option<String>,
+    recipients: Option<Vec<String>>,
+}
+
+async fn update(
+    State(ctx): State<ApiContext>,
+    Admin(actor): Admin,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<HeaderBody>,
+) -> Result<Json<Plan>, ApiError> {
+    let store = ctx.store.as_ref();
+    let plan = stored(store, &id).await?;
+    let change = HeaderChange {
+        title: body.title,
+        issuer: body.issuer,
+        lead_agency: body.lead_agency,
+        recipients: body.recipients,
+    };
+    Ok(Json(plans::update(store, plan, change, &actor).await?))
+}
+
+#[derive(Deserialize)]
+struct TargetBody {
+    op: String,
+    value: f64,
+}
+
+async fn set_target(
+    State(ctx): State<ApiContext>,
+    Admin(actor): Admin,
+    ApiPath((id, code)): ApiPath<(String, String)>,
+    ApiJson(body): ApiJson<TargetBody>,
+) -> Result<Json<Plan>, ApiError> {
+    let store = ctx.store.as_ref();
+    let plan = stored(store, &id).await?;
+    plans::indicator(store, &code).await?;
+    let target = plans::parse_target(&body.op, body.value)?;
+    plans::set_target(store, &plan.header.id, &code, target, &actor).await?;
+    let plan = stored(store, &id).await?;
+    Ok(Json(plans::shown_one(store, plan).await?))
+}
+
+async fn delete_target(
+    State(ctx): State<ApiContext>,
+    Admin(actor): Admin,
+    ApiPath((id, code)): ApiPath<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let store = ctx.store.as_ref();
+    let plan = stored(store, &id).await?;
+    plans::indicator(store, &code).await?;
+    plans::delete_target(store, &plan.header.id, &code, &actor).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn confirm(
+    State(ctx): State<ApiContext>,
+    Admin(actor): Admin,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Plan>, ApiError> {
+    let store = ctx.store.as_ref();
+    let plan = stored(store, &id).await?;
+    Ok(Json(plans::confirm(store, plan, &actor).await?))
+}
+
+async fn stored(store: &dyn Store, id: &str) -> Result<StoredPlan, ApiError> {
+    store.plan(id).await?.ok_or_else(ApiError::not_found)
+}
