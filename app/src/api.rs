@@ -282,38 +282,5 @@ pub struct IndicatorReport {
     pub plan: Option<PlanHeader>,
 }
 
-/// Who issued a plan, for whom, and where its report goes: from the plan, not from code.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlanHeader {
-    pub id: String,
-    pub org_unit_id: String,
-    pub year: i32,
-    pub title: String,
-    pub issuer: String,
-    pub lead_agency: String,
-    #[serde(default)]
-    pub recipients: Vec<String>,
-}
-
-/// One target of a plan (`GET /api/v1/plans`).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct PlanTarget {
-    pub indicator_code: String,
-    pub op: String,
-    pub value: f64,
-    #[serde(default)]
-    pub to_confirm: bool,
-}
-
-/// `GET /api/v1/plans`: a plan with its targets.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct Plan {
-    #[serde(flatten)]
-    pub header: PlanHeader,
-    #[serde(default)]
-    pub copied_from: Option<String>,
-    #[serde(default)]
-    pub to_confirm: bool,
-    #[serde(default)]
-    pub targets: Vec<PlanTarget>,
-}
+/// A plan, its header and its targets: the domain's wire types (`GET /api/v1/plans`).
+pub use domain::plan::{Plan, PlanHeader, PlanTarget};

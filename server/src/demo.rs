@@ -11,7 +11,8 @@
 
 use crate::accounts::{self, NewOfficer};
 use crate::error::ApiError;
-use crate::model::{Actor, Officer};
+use crate::model::{Actor, Baseline, BaselineName, Officer};
+use crate::plans::{self, NewPlan};
 use crate::scope::Scope;
 use crate::store::Store;
 use crate::sync::{sync, Sender};
@@ -128,9 +129,64 @@ pub async fn ensure_current_year(store: &dyn Store, today: Date) -> Result<bool,
     let Some((officer, _)) = store.credentials("tinh").await? else {
         return Ok(false);
     };
+    ensure_plans(store, today).await?;
     let records = generated(today);
     send(store, &officer, &records).await?;
     Ok(true)
+}
+
+/// The province's plans of the year before and this year, each copied from the plan before it
+/// (the 2023 district plan first) and confirmed, with the baselines their figures need.
+async fn ensure_plans(store: &dyn Store, today: Date) -> Result<(), ApiError> {
+    let mut source = plans::plan_id(DISTRICT, 2023);
+    for year in today.year() - 1..=today.year() {
+        let id = plans::plan_id(PROVINCE, year);
+        if store.plan(&id).await?.is_none() {
+            let new = NewPlan {
+                org_unit_id: PROVINCE.into(),
+                year,
+                title: Some(format!(
+                    "Kế hoạch phòng, chống mại dâm năm {year} trên địa bàn tỉnh Lai Châu"
+                )),
+                issuer: Some("UBND tỉnh Lai Châu".into()),
+                lead_agency: Some("Sở Y tế tỉnh Lai Châu".into()),
+                recipients: Some(vec!["Bộ Y tế".into(), "UBND tỉnh Lai Châu".into()]),
+                copy_from: Some(source.clone()),
+                targets: Vec::new(),
+            };
+            plans::create(store, new, &Actor::default()).await?;
+            for (name, unit, value) in baselines(year) {
+                let baseline = Baseline {
+                    year,
+                    name,
+                    org_unit_id: unit.into(),
+                    value,
+                    to_confirm: false,
+                };
+                store.set_baseline(&baseline).await?;
+            }
+            if let Some(plan) = store.plan(&id).await? {
+                plans::confirm(store, plan, &Actor::default()).await?;
+            }
+        }
+        source = id;
+    }
+    Ok(())
+}
+
+/// The denominators no record gives, for `year`: each commune's pupils and officials, the
+/// province's agencies and its own officials.
+fn baselines(year: i32) -> Vec<(BaselineName, &'static str, i64)> {
+    let mut list = vec![
+        (BaselineName::RelevantAgencies, PROVINCE, 12),
+        (BaselineName::DistrictOfficials, PROVINCE, 40),
+    ];
+    for (n, commune) in COMMUNES_AFTER.iter().enumerate() {
+        let n = n as i64 + i64::from(year % 2);
+        list.push((BaselineName::StudentsEnrolled, commune, 420 + 60 * n));
+        list.push((BaselineName::CommuneOfficials, commune, 14 + n));
+    }
+    list
 }
 
 async fn send(store: &dyn Store, officer: &Officer, records: &[Value]) -> Result<(), ApiError> {

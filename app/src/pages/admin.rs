@@ -641,12 +641,7 @@ fn TargetRow(
     target: Option<PlanTarget>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let op = RwSignal::new(
-        target
-            .as_ref()
-            .map(|t| t.op.clone())
-            .unwrap_or_else(|| ">=".into()),
-    );
+    let op = RwSignal::new(target.as_ref().map_or(">=", |t| t.op.as_str()).to_string());
     let value = RwSignal::new(
         target
             .as_ref()
