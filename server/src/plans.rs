@@ -135,81 +135,18 @@ pub async fn create(store: &dyn Store, new: NewPlan, actor: &Actor) -> Result<Pl
             source
         }
     };
-    let given =
-        |field: &'static str, value: Option<String>, from: Option<String>, max: usize| match value
-            .or(from)
-        {
-            Some(text) => check_text(field, &text, max),
-            None => Err(required(field)),
-        };
-    let from = source.as_ref().map(|plan| &plan.header);
-    let title = given(
-        "title",
-        new.title,
-        from.map(|h| title_for_year(&h.title, h.year, new.year)),
-        MAX_TITLE,
-    );
-    let issuer = given(
-        "issuer",
-        new.issuer,
-        from.map(|h| h.issuer.clone()),
-        MAX_NAME,
-    );
-    let lead_agency = given(
-        "lead_agency",
-        new.lead_agency,
-        from.map(|h| h.lead_agency.clone()),
-        MAX_NAME,
-    );
-    let recipients = match new.recipients.or(from.map(|h| h.recipients.clone())) {
-        Some(lines) => check_recipients(&lines),
-        None => Err(required("recipients")),
-    };
-    let mut targets: Vec<PlanTarget> = source
-        .iter()
-        .flat_map(|plan| &plan.targets)
-        .map(|target| PlanTarget {
-            to_confirm: true,
-            ..target.clone()
-        })
-        .collect();
-    for (n, target) in new.targets.into_iter().enumerate() {
-        if !indicators.iter().any(|i| i.code == target.indicator_code) {
-            errors.push(FieldError::new(
-                "targets",
-                "unknown",
-                format!("Target {}: no indicator has this code.", n + 1),
-            ));
-        } else if let Err(error) = check_value(target.value) {
-            errors.push(error);
-        }
-        targets.retain(|t| t.indicator_code != target.indicator_code);
-        targets.push(target);
-    }
-    let (title, issuer, lead_agency, recipients) = match (title, issuer, lead_agency, recipients) {
-        (Ok(title), Ok(issuer), Ok(lead_agency), Ok(recipients)) if errors.is_empty() => {
-            (title, issuer, lead_agency, recipients)
-        }
-        (title, issuer, lead_agency, recipients) => {
-            errors.extend(title.err());
-            errors.extend(issuer.err());
-            errors.extend(lead_agency.err());
-            errors.extend(recipients.err());
+    let header = new_header(&new, source.as_ref().map(|plan| &plan.header));
+    let targets = planned_targets(&indicators, source.as_ref(), new.targets);
+    let (header, targets) = match (header, targets) {
+        (Ok(header), Ok(targets)) if errors.is_empty() => (header, targets),
+        (header, targets) => {
+            errors.extend(header.err().into_iter().flatten());
+            errors.extend(targets.err().into_iter().flatten());
             return Err(ApiError::invalid(errors));
         }
     };
-    let sort = |code: &str| indicators.iter().position(|i| i.code == code);
-    targets.sort_by_key(|target| sort(&target.indicator_code));
     let plan = StoredPlan {
-        header: PlanHeader {
-            id: plan_id(&new.org_unit_id, new.year),
-            org_unit_id: new.org_unit_id,
-            year: new.year,
-            title,
-            issuer,
-            lead_agency,
-            recipients,
-        },
+        header,
         copied_from: source.as_ref().map(|plan| plan.header.id.clone()),
         targets,
     };
@@ -459,6 +396,100 @@ async fn copied_baselines(
             ..baseline
         })
         .collect())
+}
+
+/// The header of a new plan: each field as given, else the source's (`from`); every error at once.
+fn new_header(new: &NewPlan, from: Option<&PlanHeader>) -> Result<PlanHeader, Vec<FieldError>> {
+    let text =
+        |field: &'static str, given: &Option<String>, copied: Option<String>, max| match given
+            .clone()
+            .or(copied)
+        {
+            Some(text) => check_text(field, &text, max),
+            None => Err(required(field)),
+        };
+    let title = text(
+        "title",
+        &new.title,
+        from.map(|h| title_for_year(&h.title, h.year, new.year)),
+        MAX_TITLE,
+    );
+    let issuer = text(
+        "issuer",
+        &new.issuer,
+        from.map(|h| h.issuer.clone()),
+        MAX_NAME,
+    );
+    let lead_agency = text(
+        "lead_agency",
+        &new.lead_agency,
+        from.map(|h| h.lead_agency.clone()),
+        MAX_NAME,
+    );
+    let recipients = match new
+        .recipients
+        .clone()
+        .or(from.map(|h| h.recipients.clone()))
+    {
+        Some(lines) => check_recipients(&lines),
+        None => Err(required("recipients")),
+    };
+    match (title, issuer, lead_agency, recipients) {
+        (Ok(title), Ok(issuer), Ok(lead_agency), Ok(recipients)) => Ok(PlanHeader {
+            id: plan_id(&new.org_unit_id, new.year),
+            org_unit_id: new.org_unit_id.clone(),
+            year: new.year,
+            title,
+            issuer,
+            lead_agency,
+            recipients,
+        }),
+        (title, issuer, lead_agency, recipients) => Err([
+            title.err(),
+            issuer.err(),
+            lead_agency.err(),
+            recipients.err(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()),
+    }
+}
+
+/// The source's targets to confirm, then those given over them, in report order.
+fn planned_targets(
+    indicators: &[Indicator],
+    source: Option<&StoredPlan>,
+    given: Vec<PlanTarget>,
+) -> Result<Vec<PlanTarget>, Vec<FieldError>> {
+    let mut targets: Vec<PlanTarget> = source
+        .iter()
+        .flat_map(|plan| &plan.targets)
+        .map(|target| PlanTarget {
+            to_confirm: true,
+            ..target.clone()
+        })
+        .collect();
+    let mut errors = Vec::new();
+    for (n, target) in given.into_iter().enumerate() {
+        if !indicators.iter().any(|i| i.code == target.indicator_code) {
+            errors.push(FieldError::new(
+                "targets",
+                "unknown",
+                format!("Target {}: no indicator has this code.", n + 1),
+            ));
+        } else if let Err(error) = check_value(target.value) {
+            errors.push(error);
+        }
+        targets.retain(|t| t.indicator_code != target.indicator_code);
+        targets.push(target);
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let sort = |code: &str| indicators.iter().position(|i| i.code == code);
+    targets.sort_by_key(|target| sort(&target.indicator_code));
+    Ok(targets)
 }
 
 fn valid_in(unit: &OrgUnit, year: i32) -> bool {

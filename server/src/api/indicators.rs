@@ -1,7 +1,8 @@
 //! `GET /api/v1/indicators?year=&quarter=&org_unit=&by=commune`: the plan's twelve indicators and
 //! the seven plain counts of the province's forms (`counts`) for a unit the caller covers, year to
-//! date (`API.md`, "Indicators"; definitions in `crate::indicators`). `by=commune` adds each
-//! commune's figures for the dashboard's table.
+//! date (`API.md`, "Indicators"; definitions in `crate::indicators`), against the targets of the
+//! plan in force for the unit (`plan`, null when none). `by=commune` adds each commune's figures
+//! for the dashboard's table.
 
 use super::check_year;
 use crate::auth::Caller;

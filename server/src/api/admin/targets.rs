@@ -80,7 +80,12 @@ async fn set(
                 .find(|unit| unit.id == admin.unit_id)
                 .ok_or_else(ApiError::not_found)?;
             let new = NewPlan::named_after(unit, year);
-            plans::create(store, new, &admin.actor).await?.header.id
+            match plans::create(store, new, &admin.actor).await {
+                Ok(plan) => plan.header.id,
+                // Made meanwhile by another request: set the target in it.
+                Err(error) if error.code == "plan_exists" => plans::plan_id(&unit.id, year),
+                Err(error) => return Err(error),
+            }
         }
     };
     plans::set_target(store, &plan_id, &code, target, &admin.actor).await?;
