@@ -101,7 +101,8 @@ impl Date {
         other.days_since_epoch() - self.days_since_epoch()
     }
 
-    /// The date `days` later (earlier when negative), kept within years 1 to 9999.
+    /// The date `days` later (earlier when negative); the date itself when that would leave the
+    /// years 1 to 9999.
     pub fn plus_days(self, days: i64) -> Date {
         // Howard Hinnant's `civil_from_days`.
         let z = self.days_since_epoch() + days + 719_468;
@@ -113,20 +114,11 @@ impl Date {
         let mp = (5 * day_of_year + 2) / 153;
         let day = (day_of_year - (153 * mp + 2) / 5 + 1) as u32;
         let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = (year_of_era + era * 400 + i64::from(month <= 2)).clamp(1, 9999) as i32;
-        Date::from_ymd(year, month, day).unwrap_or(self)
-    }
-
-    /// The day after, if there is one before the year 10000.
-    pub const fn next_day(self) -> Option<Date> {
-        let (year, month, day) = (self.year as i32, self.month as u32, self.day as u32);
-        if day < days_in_month(self.year, self.month) as u32 {
-            Date::from_ymd(year, month, day + 1)
-        } else if month < 12 {
-            Date::from_ymd(year, month + 1, 1)
-        } else {
-            Date::from_ymd(year + 1, 1, 1)
-        }
+        let year = year_of_era + era * 400 + i64::from(month <= 2);
+        i32::try_from(year)
+            .ok()
+            .and_then(|year| Date::from_ymd(year, month, day))
+            .unwrap_or(self)
     }
 
     /// As Vietnamese forms write dates: `dd/mm/yyyy`.
@@ -208,6 +200,12 @@ mod tests {
         assert_eq!(d("2024-02-28").plus_days(1), d("2024-02-29"));
         assert_eq!(d("2023-12-31").plus_days(1), d("2024-01-01"));
         assert_eq!(d("2024-03-01").plus_days(-1), d("2024-02-29"));
+        assert_eq!(d("2023-02-28").plus_days(1), d("2023-03-01"));
+        assert_eq!(
+            d("9999-12-31").plus_days(1),
+            d("9999-12-31"),
+            "the last day stays"
+        );
         let start = d("1999-11-17");
         for days in [-800, -1, 0, 1, 59, 365, 366, 10_000] {
             assert_eq!(start.days_until(start.plus_days(days)), days, "{days}");
@@ -280,17 +278,6 @@ mod tests {
         assert_eq!(d("1970-01-01").days_since_epoch(), 0);
         assert_eq!(d("2000-03-01").days_since_epoch(), 11_017);
         assert_eq!(d("0001-01-01").days_until(d("9999-12-31")), 3_652_058);
-    }
-
-    #[test]
-    fn the_next_day_crosses_months_years_and_leap_days() {
-        let next = |text| d(text).next_day().map(|day| day.to_string());
-        assert_eq!(next("2025-06-30").as_deref(), Some("2025-07-01"));
-        assert_eq!(next("2023-03-14").as_deref(), Some("2023-03-15"));
-        assert_eq!(next("2024-02-28").as_deref(), Some("2024-02-29"));
-        assert_eq!(next("2023-02-28").as_deref(), Some("2023-03-01"));
-        assert_eq!(next("2023-12-31").as_deref(), Some("2024-01-01"));
-        assert_eq!(next("9999-12-31"), None);
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub fn unit_closed_message(
     lang: Lang,
 ) -> String {
     // A unit valid to 9999-12-31 never closes; the day itself is the best there is.
-    let closed_from = valid_to.next_day().unwrap_or(valid_to).format_vn();
+    let closed_from = valid_to.plus_days(1).format_vn();
     let mut message = match lang {
         Lang::Vi => format!("{name} đã giải thể từ {closed_from}"),
         Lang::En => format!("{name} was dissolved as of {closed_from}"),
