@@ -140,7 +140,7 @@ messages! {
     Successor => "Đơn vị kế thừa", "Successor unit";
     LevelProvince => "Tỉnh", "Province";
     LevelDistrict => "Huyện", "District";
-    LevelCommune => "Xã, thị trấn", "Commune";
+    LevelCommune => "Xã", "Commune";
     LevelWard => "Phường", "Ward";
     LevelVillage => "Bản, tổ dân phố", "Village";
     Year => "Năm", "Year";
@@ -149,7 +149,7 @@ messages! {
     Value => "Giá trị", "Value";
     BaselineStudents => "Học sinh THPT, GDNN đang học", "Enrolled upper-secondary and vocational students";
     BaselineAgencies => "Cơ quan, đơn vị liên quan", "Relevant agencies";
-    BaselineDistrictOfficials => "Cán bộ cấp huyện làm công tác PCMD", "District officials in the field";
+    BaselineDistrictOfficials => "Cán bộ cấp tỉnh (trước 7/2025: cấp huyện) làm công tác PCMD", "Province officials in the field (district officials before July 2025)";
     BaselineCommuneOfficials => "Cán bộ cấp xã làm công tác PCMD", "Commune officials in the field";
     Action => "Hành động", "Action";
     Since => "Từ ngày", "From";
@@ -175,7 +175,7 @@ messages! {
     Women => "nữ", "women";
     FieldSessionDate => "Ngày tuyên truyền", "Date of the session";
     FieldReferralDate => "Ngày hỗ trợ, giới thiệu", "Date of the referral";
-    FieldCommune => "Xã, thị trấn", "Commune";
+    FieldCommune => "Xã, phường", "Commune or ward";
     FieldVillage => "Bản, tổ dân phố", "Village";
     FieldFormat => "Hình thức tuyên truyền", "Format";
     FieldAudience => "Đối tượng", "Audience";
@@ -221,7 +221,7 @@ messages! {
     BackToList => "Về danh sách hồ sơ", "Back to the records";
     // The other field records: businesses, inspections, tip-offs, trainings, media posts, plans
     NewOtherRecord => "Ghi hồ sơ khác", "Other records";
-    FieldUnit => "Đơn vị (huyện hoặc xã, thị trấn)", "Unit (district or commune)";
+    FieldUnit => "Đơn vị (cấp tỉnh, hoặc xã, phường)", "Unit (the province, or a commune or ward)";
     FieldRegisteredOn => "Ngày đưa vào danh sách theo dõi", "Date added to the register";
     FieldBusinessName => "Tên cơ sở kinh doanh", "Name of the business";
     FieldBusinessType => "Loại hình kinh doanh", "Type of business";
@@ -301,7 +301,7 @@ messages! {
     IndicatorTarget => "Mục tiêu", "Target";
     DashboardIntro => "Số liệu lũy kế từ đầu năm đến hết quý đã chọn, tính từ các hồ sơ đã đồng bộ lên máy chủ.", "Year-to-date figures to the end of the chosen quarter, from the records synced to the server.";
     ProgressByQuarter => "Lũy kế theo quý", "Year to date by quarter";
-    ByCommuneTitle => "Kết quả theo xã, thị trấn", "Results by commune";
+    ByCommuneTitle => "Kết quả theo xã, phường", "Results by commune or ward";
     ByCommuneHint => "Vuốt ngang để xem hết các chỉ tiêu.", "Swipe sideways to see every indicator.";
     LegendMet => "Đạt mục tiêu", "Target met";
     LegendNear => "Đạt từ một nửa mục tiêu", "At least half the target";
@@ -311,7 +311,7 @@ messages! {
     FiguresKeptNote => "Chưa kết nối được máy chủ: đang hiển thị số liệu đã lưu trên máy.", "Cannot reach the server: showing the figures saved on this phone.";
     FiguresNeverFetched => "Chưa có số liệu của quý này trên máy. Hãy mở trang này khi có mạng để tải về.", "No figures for this quarter on this phone yet. Open this page with signal to download them.";
     ReportDownloads => "Báo cáo quý", "Quarterly report";
-    SuppressSmall => "Báo cáo gửi ra ngoài huyện: ẩn số nhỏ hơn 5", "Report leaving the district: hide numbers under 5";
+    SuppressSmall => "Báo cáo gửi ra ngoài đơn vị: ẩn số nhỏ hơn 5", "Report leaving the unit: hide numbers under 5";
     DownloadCsv => "Tải tệp CSV", "Download CSV";
     DownloadXlsx => "Tải tệp Excel (XLSX)", "Download Excel (XLSX)";
     OpenPrint => "Xem bản in báo cáo", "Open the printable report";
@@ -329,7 +329,7 @@ messages! {
     RptPeriod => "Quý {q} năm {y}", "Quarter {q} of {y}";
     RptYearToDate => "(Số liệu lũy kế từ ngày 01/01 đến hết quý)", "(Figures accumulated from 1 January to the end of the quarter)";
     RptSection1 => "I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", "I. RESULTS AGAINST THE INDICATORS";
-    RptSection2 => "II. KẾT QUẢ THEO XÃ, THỊ TRẤN", "II. RESULTS BY COMMUNE";
+    RptSection2 => "II. KẾT QUẢ THEO XÃ, PHƯỜNG", "II. RESULTS BY COMMUNE OR WARD";
     RptSection3 => "III. SỐ LIỆU THỐNG KÊ", "III. STATISTICS";
     RptColNo => "STT", "No.";
     RptColIndicator => "Chỉ tiêu", "Indicator";
@@ -338,7 +338,7 @@ messages! {
     RptColAssessment => "Đánh giá", "Assessment";
     RptColFigure => "Số liệu", "Figure";
     RptWholeUnit => "Toàn đơn vị", "Whole unit";
-    RptCommuneNote => "Mỗi ô ghi tử số/mẫu số và tỷ lệ của chỉ tiêu tại xã, thị trấn.", "Each cell gives the indicator's numerator/denominator and rate in the commune.";
+    RptCommuneNote => "Mỗi ô ghi tử số/mẫu số và tỷ lệ của chỉ tiêu tại xã, phường.", "Each cell gives the indicator's numerator/denominator and rate in the commune or ward.";
     RptSuppressedNote => "Số từ 1 đến 4 ở cấp xã được ghi là “<5”; ô “x” được ẩn thêm để không suy ra được số nhỏ. Tỷ lệ có tử số hoặc mẫu số bị ẩn cũng được ẩn.", "Commune figures from 1 to 4 are shown as “<5”; cells marked “x” are hidden as well so that a small number cannot be worked out. A rate whose numerator or denominator is hidden is hidden too.";
     RptRecipients => "Nơi nhận:", "Recipients:";
     RptSignerDistrict => "TRƯỞNG PHÒNG", "HEAD OF OFFICE";

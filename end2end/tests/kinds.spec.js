@@ -5,7 +5,7 @@
 // officer records district-level work for the district itself, and the tip-off form shows the
 // deadline the admin set. Needs the e2e server started with the demo accounts.
 const { test, expect } = require("@playwright/test");
-const { hydrated, swControls, signIn, open, DEMO } = require("./support");
+const { hydrated, swControls, signIn, open, DEMO, serverRecords } = require("./support");
 
 const save = (page) => page.getByRole("button", { name: "Lưu", exact: true }).click();
 
@@ -25,12 +25,6 @@ async function saveAndBack(page) {
 }
 
 /// What the server holds for the signed-in officer (the request carries the session cookie).
-async function serverRecords(page) {
-  const response = await page.request.get("/api/v1/records?limit=500");
-  expect(response.ok()).toBeTruthy();
-  return (await response.json()).records;
-}
-
 /// Sets the tip-off deadline through the admin API, as the admin.
 async function setDeadline(request, days) {
   const login = await request.post("/api/v1/auth/login", {
@@ -175,7 +169,7 @@ test("a commune officer records every other kind offline and they sync", async (
   await context.setOffline(false);
   await expect(page.getByTestId("waiting-count")).toHaveText("0", { timeout: 20_000 });
 
-  const mine = (await serverRecords(page)).filter((r) => JSON.stringify(r.data).includes(tag));
+  const mine = (await serverRecords(page.request)).filter((r) => JSON.stringify(r.data).includes(tag));
   const byKind = Object.fromEntries(mine.map((r) => [r.kind, r]));
   expect(Object.keys(byKind).sort()).toEqual([...kinds].sort());
   expect(mine).toHaveLength(8);
@@ -249,11 +243,11 @@ test("a province officer records for the province and sees the admin's deadline"
   await page.locator("nav.tabs").getByText("Đồng bộ").click();
   await page.getByTestId("sync-now").click();
   await expect(page.getByTestId("waiting-count")).toHaveText("0");
-  const mine = (await serverRecords(page)).filter((r) => JSON.stringify(r.data).includes(tag));
+  const mine = (await serverRecords(page.request)).filter((r) => JSON.stringify(r.data).includes(tag));
   const byKind = Object.fromEntries(mine.map((r) => [r.kind, r]));
   expect(byKind.media_post.org_unit_id).toBe("ou-12");
   expect(byKind.business.org_unit_id).toBe("ou-03390-20250701");
-  const inspection = (await serverRecords(page)).find(
+  const inspection = (await serverRecords(page.request)).find(
     (r) => r.kind === "inspection" && r.data.business_id === businessId,
   );
   expect(inspection.org_unit_id).toBe("ou-03390-20250701");

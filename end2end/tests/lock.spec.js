@@ -5,7 +5,7 @@
 const { test, expect } = require("@playwright/test");
 const fs = require("fs");
 const path = require("path");
-const { DEMO, PIN, foundInStorage, hydrated, swControls, locked, signIn, passwordSignIn, typePin, unlock } = require("./support");
+const { DEMO, PIN, foundInStorage, hydrated, swControls, locked, signIn, passwordSignIn, typePin, unlock, serverRecords } = require("./support");
 
 const SHOTS = path.join(__dirname, "..", "screenshots");
 const tab = (page, name) => page.locator("nav.tabs").getByText(name);
@@ -58,12 +58,6 @@ async function lockNow(page) {
   await tab(page, "Cài đặt").click();
   await page.getByTestId("lock-now").click();
   await locked(page);
-}
-
-async function serverRecords(page, token) {
-  const response = await page.request.get("/api/v1/records?limit=500", { headers: { Authorization: `Bearer ${token}` } });
-  expect(response.ok()).toBeTruthy();
-  return (await response.json()).records;
 }
 
 async function token(request, username, password = DEMO[username]) {
@@ -179,7 +173,7 @@ test("five wrong PINs forget the key; the password brings every unsent record ba
   await passwordSignIn(page, "binhlu", DEMO.binhlu, "121212");
   await expect(page.getByTestId("waiting-count")).toHaveText("0");
   for (const village of villages) await expect(rowOf(page, village)).toHaveAttribute("data-state", "synced");
-  const held = (await serverRecords(page, await token(page.request, "binhlu"))).filter((r) => villages.includes(r.data.village));
+  const held = (await serverRecords(page.request, await token(page.request, "binhlu"))).filter((r) => villages.includes(r.data.village));
   expect(held).toHaveLength(2);
   // The new PIN opens the app from now on, the old one no longer.
   await page.reload();
@@ -332,7 +326,7 @@ test("records kept in plain text by the earlier app version are encrypted at the
   const stored = await storageText(page);
   expect(stored).not.toContain(village);
   expect(await page.evaluate(() => localStorage.getItem("pcmd.officer"))).toBeNull();
-  const held = (await serverRecords(page, login.token)).filter((r) => r.id === id);
+  const held = (await serverRecords(page.request, login.token)).filter((r) => r.id === id);
   expect(held).toHaveLength(1);
   expect(held[0].data.village).toBe(village);
 });

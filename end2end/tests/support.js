@@ -112,4 +112,21 @@ function foundInStorage(page, typed) {
   }, typed);
 }
 
-module.exports = { foundInStorage, DEMO, PIN, endSessions, hydrated, locked, swControls, appOpen, signIn, passwordSignIn, choosePin, typePin, unlock, open, reload };
+/// Every record the officer may read on the server, page by page (`GET /api/v1/records`); with
+/// `token` as that officer, else as the request's own session.
+async function serverRecords(request, token) {
+  const headers = token ? { Authorization: `Bearer ${token}` } : {};
+  let records = [];
+  let since = "";
+  for (;;) {
+    const query = since ? `&since=${encodeURIComponent(since)}` : "";
+    const response = await request.get(`/api/v1/records?limit=500${query}`, { headers });
+    expect(response.ok()).toBeTruthy();
+    const page = await response.json();
+    if (page.records.length === 0) return records;
+    records = records.concat(page.records);
+    since = page.next_cursor;
+  }
+}
+
+module.exports = { serverRecords, foundInStorage, DEMO, PIN, endSessions, hydrated, locked, swControls, appOpen, signIn, passwordSignIn, choosePin, typePin, unlock, open, reload };

@@ -5,7 +5,7 @@
 const { test, expect } = require("@playwright/test");
 const fs = require("fs");
 const path = require("path");
-const { endSessions, hydrated, swControls, signIn } = require("./support");
+const { endSessions, hydrated, swControls, signIn, serverRecords } = require("./support");
 
 async function openNew(page) {
   await page.getByTestId("new-session").click();
@@ -28,12 +28,6 @@ async function recordSession(page, village, male) {
 }
 
 /// What the server holds for the signed-in officer (the request carries the session cookie).
-async function serverRecords(page) {
-  const response = await page.request.get("/api/v1/records?limit=500");
-  expect(response.ok()).toBeTruthy();
-  return (await response.json()).records;
-}
-
 const rowOf = (page, village) => page.getByTestId("record-row").filter({ hasText: village });
 const tab = (page, name) => page.locator("nav.tabs").getByText(name);
 
@@ -70,7 +64,7 @@ test("records made offline sync by themselves, exactly once", async ({ page, con
     await expect(rowOf(page, village).getByTestId("row-state")).toHaveText("Đã gửi");
   }
 
-  const held = (await serverRecords(page)).filter((r) => villages.includes(r.data.village));
+  const held = (await serverRecords(page.request)).filter((r) => villages.includes(r.data.village));
   expect(held.map((r) => r.id).sort()).toEqual(localIds);
   for (const record of held) expect(record.version).toBe(1);
 
@@ -83,7 +77,7 @@ test("records made offline sync by themselves, exactly once", async ({ page, con
   // Sending again changes nothing on the server.
   await page.getByTestId("sync-now").click();
   await expect(page.getByTestId("sync-now")).toBeEnabled();
-  const again = (await serverRecords(page)).filter((r) => villages.includes(r.data.village));
+  const again = (await serverRecords(page.request)).filter((r) => villages.includes(r.data.village));
   expect(again.map((r) => [r.id, r.version]).sort()).toEqual(held.map((r) => [r.id, r.version]).sort());
 });
 
@@ -124,7 +118,7 @@ test("a conflict between two phones is settled by the officer", async ({ page, b
   await expect(page.getByTestId("conflict")).toHaveCount(0);
   await expect(page.getByTestId("waiting-count")).toHaveText("0");
   await expect(page.getByTestId("count-conflict")).toHaveText("0");
-  const [held] = (await serverRecords(page)).filter((r) => r.data.village === village);
+  const [held] = (await serverRecords(page.request)).filter((r) => r.data.village === village);
   expect(held.data.reached_male).toBe(9);
   expect(held.version).toBe(3);
 
@@ -176,6 +170,24 @@ test("a record the server refuses shows why, and is sent again once fixed", asyn
   await expect(rowOf(page, "Bản Bên Cạnh")).toHaveAttribute("data-state", "synced");
   await expect(page.getByTestId("waiting-count")).toHaveText("0");
 
+  // Beside them, offline, a record waiting and one left as a draft: each state's badge reads as
+  // what it is (a synced record is not drawn as a failure).
+  await context.setOffline(true);
+  await recordSession(page, "Bản Chờ Gửi", 3);
+  await openNew(page);
+  await page.fill('input[name="data.village"]', "Bản Nháp");
+  await tab(page, "Hồ sơ").click();
+  await expect(rowOf(page, "Bản Nháp")).toHaveAttribute("data-state", "draft");
+  await expect(rowOf(page, "Bản Chờ Gửi")).toHaveAttribute("data-state", "waiting");
+  const badge = (village) => rowOf(page, village).getByTestId("row-state");
+  const colours = async (village) => badge(village).evaluate((b) => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]);
+  expect((await colours("Bản Bên Cạnh"))[1]).toBe("rgb(255, 255, 255)");
+  expect(await colours("Bản Bên Cạnh")).not.toEqual(await colours(village));
+  await page.screenshot({ path: path.join(__dirname, "..", "screenshots", "record-states-390x844.png") });
+  await context.setOffline(false);
+  await expect(rowOf(page, "Bản Chờ Gửi")).toHaveAttribute("data-state", "synced");
+  await expect(page.getByTestId("waiting-count")).toHaveText("0");
+
   await rowOf(page, village).click();
   await expect(page.locator('.field-error[data-for="occurred_on"]')).toHaveText("Không được sau ngày hôm nay");
   await page.fill('input[name="occurred_on"]', realToday);
@@ -185,7 +197,7 @@ test("a record the server refuses shows why, and is sent again once fixed", asyn
   await expect(page.getByTestId("waiting-count")).toHaveText("0");
   await tab(page, "Hồ sơ").click();
   await expect(rowOf(page, village)).toHaveAttribute("data-state", "synced");
-  const [held] = (await serverRecords(page)).filter((r) => r.data.village === village);
+  const [held] = (await serverRecords(page.request)).filter((r) => r.data.village === village);
   expect(held.occurred_on).toBe(realToday);
 });
 
@@ -214,7 +226,7 @@ test("a full phone stops restoring with a message, then finishes once there is r
   await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("junk.")).forEach((k) => localStorage.removeItem(k)));
   await page.getByTestId("sync-now").click();
   await expect(page.getByTestId("sync-problem")).toHaveCount(0);
-  await expect(page.getByTestId("count-synced")).toHaveText(String((await serverRecords(page)).length));
+  await expect(page.getByTestId("count-synced")).toHaveText(String((await serverRecords(page.request)).length));
   await tab(page, "Hồ sơ").click();
   await expect(rowOf(page, "Bản Từ Chối")).toHaveAttribute("data-state", "synced");
   await context.close();
@@ -243,6 +255,6 @@ test("an expired session stops the sync without touching the outbox, which goes 
   await expect(rowOf(page, village)).toHaveAttribute("data-state", "synced");
   // The test's own session ended with the phone's: it signs in again too.
   expect((await page.request.post("/api/v1/auth/login", { data: { username: "taleng", password: "demo-taleng" } })).ok()).toBeTruthy();
-  const held = (await serverRecords(page)).filter((r) => r.data.village === village);
+  const held = (await serverRecords(page.request)).filter((r) => r.data.village === village);
   expect(held).toHaveLength(1);
 });
