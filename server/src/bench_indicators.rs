@@ -10,7 +10,7 @@
 use crate::accounts::{self, NewOfficer};
 use crate::bench::{database_url, postgres_server};
 use crate::facts::facts_of;
-use crate::indicators::report;
+use crate::indicators::{report, Breakdown};
 use crate::model::{Level, OrgUnit};
 use crate::store::{self, Store};
 use anyhow::Context;
@@ -122,7 +122,7 @@ async fn report_times(
         units,
         DISTRICT,
         Period::new(2023, None).context("2023")?,
-        false,
+        None,
     )
     .await?;
     let figure = |code: &str| {
@@ -147,7 +147,7 @@ async fn report_times(
     );
     for quarter in [None, Some(1), Some(2), Some(3), Some(4)] {
         let period = Period::new(2023, quarter).context("a 2023 period")?;
-        let took = time(|| report(store, units, DISTRICT, period, false)).await?;
+        let took = time(|| report(store, units, DISTRICT, period, None)).await?;
         let label = quarter.map_or("2023".to_string(), |q| format!("2023 Q{q}"));
         println!(
             "{name:<12} {label:<22} {:>9.3} s {:>6.2}x",
@@ -156,7 +156,7 @@ async fn report_times(
         );
     }
     let period = Period::new(2023, None).context("the 2023 period")?;
-    let took = time(|| report(store, units, DISTRICT, period, true)).await?;
+    let took = time(|| report(store, units, DISTRICT, period, Some(Breakdown::Period))).await?;
     println!(
         "{name:<12} {:<22} {:>9.3} s",
         "2023 by commune",

@@ -439,7 +439,7 @@ fn commune_quarter(
                 json!({"title": format!("Kế hoạch phòng, chống mại dâm năm {year}")}),
             );
         }
-        if n % 3 == 0 {
+        if n.is_multiple_of(3) {
             let when = day(demo);
             demo.add(
                 "pilot_model",
@@ -517,7 +517,7 @@ mod tests {
             let unit = record["org_unit_id"].as_str().unwrap();
             let after = unit == PROVINCE || unit.ends_with("-20250701");
             assert_eq!(after, day >= REFORM, "{unit} on {day}");
-            assert!(day <= "2026-12-01" && day >= "2025-01-01", "{day}");
+            assert!(("2025-01-01"..="2026-12-01").contains(&day), "{day}");
         }
     }
 

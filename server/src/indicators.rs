@@ -9,6 +9,21 @@
 //!   is measured against the plan in force for it.
 //! - The units counted are the unit and those below it valid during the period (the tree of that
 //!   year); communes are the `commune` and `ward` units among them, each with the units below it.
+//! - A unit that did not exist during the period (a commune made by a later merger) counts instead
+//!   its predecessors valid during it (every unit whose successor links lead to it, transitively),
+//!   each with the units below it, against the plan in force for their lead unit (the lowest unit
+//!   with all of them at or below it; one predecessor: itself). A unit with no such predecessor
+//!   (one closed before the period) counts its own tree as any other.
+//! - By the units of a year (`Breakdown::UnitsOf`): the units of a year are those valid on its last
+//!   day (the map as the year ended, so 2025's are the communes made on 1 July). Each commune of
+//!   the period becomes the communes of that year found by following its successor links, stopping
+//!   at a unit of that year (itself if it is one). The rows are the communes of that year that the
+//!   caller reaches, below the unit or become from one of its communes, each over the communes of
+//!   the period that became it: it counts as that many communes in TT01, KH01 and MH01, its
+//!   distinct counts are the union over them, its baselines the sum of theirs, and it is measured
+//!   against its own plan in force when it is one of them (or none is), else as a mapped unit.
+//!   A commune split between several counts in each; the communes that became none listed are
+//!   `unmapped`.
 //! - PCMD-TT01, KH01 and MH01 count the communes with such a record in the commune or below it.
 //! - PCMD-TT02 (≥ 1 post per channel each quarter) is a count: the fewest posts of any
 //!   (channel, quarter) slot of the period, over the number of slots (2 channels × quarters), so
@@ -37,10 +52,11 @@
 
 use crate::facts::SANCTIONED;
 use crate::model::{
-    Baseline, BaselineName, CountQuery, Counts, DistinctMeasure, Level, OrgUnit, StoredPlan,
-    UnitSums,
+    ancestors, subtree, Baseline, BaselineName, CountQuery, Counts, DistinctMeasure, Level,
+    OrgUnit, StoredPlan, UnitRef, UnitSums,
 };
 use crate::plans::in_force;
+use crate::scope::Scope;
 use crate::store::{Store, StoreError};
 use domain::indicator::{figure, Figure, Period, Target, Unit};
 use domain::plan::PlanHeader;
@@ -84,6 +100,10 @@ pub struct CommuneFigures {
     pub name: String,
     pub indicators: Vec<IndicatorValue>,
     pub counts: Vec<PlainCount>,
+    /// By the units of a year: the communes of the period counted for this one, other than
+    /// itself, sorted by code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mapped_from: Option<Vec<UnitRef>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -91,30 +111,84 @@ pub struct Report {
     pub year: i32,
     pub quarter: Option<u32>,
     pub org_unit_id: String,
-    /// The plan in force for the unit that year (`null` when none).
+    /// The plan in force for the unit that year (`null` when none); for a unit mapped to its
+    /// predecessors, the plan in force for their lead unit.
     pub plan: Option<PlanHeader>,
     pub indicators: Vec<IndicatorValue>,
     pub counts: Vec<PlainCount>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub communes: Option<Vec<CommuneFigures>>,
+    /// For a unit that did not exist yet during the period: the predecessors whose figures these
+    /// are, sorted by code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mapped_from: Option<Vec<UnitRef>>,
+    /// By the units of a year: the communes of the period that became none of those listed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unmapped: Option<Vec<UnitRef>>,
+}
+
+/// Which communes a report breaks its figures down by.
+#[derive(Clone, Copy)]
+pub enum Breakdown<'a> {
+    /// The communes of the period, each with its own figures.
+    Period,
+    /// The communes of the last day of `year` that the caller reaches, each over the communes of
+    /// the period that became it.
+    UnitsOf { year: i32, scope: &'a Scope },
 }
 
 /// What stays the same for every unit of one report.
 struct Context<'a> {
     units: &'a [OrgUnit],
+    by_id: HashMap<&'a str, &'a OrgUnit>,
     period: Period,
     /// The plans of the year.
     plans: Vec<StoredPlan>,
     baselines: Vec<Baseline>,
 }
 
-/// The figures of `unit_id` for `period`; with `by_commune`, also each commune's below it.
-pub async fn report(
+/// What one set of figures counts: units, each with the units below it valid during the period,
+/// and whose plan gives the targets.
+struct Measured<'a> {
+    roots: Vec<(&'a str, Vec<&'a OrgUnit>)>,
+    plan_unit: Option<&'a str>,
+}
+
+impl<'a> Measured<'a> {
+    /// Every unit counted, once, sorted by code.
+    fn units(&self) -> Vec<&'a OrgUnit> {
+        let mut units: Vec<&OrgUnit> = self
+            .roots
+            .iter()
+            .flat_map(|(_, tree)| tree.iter().copied())
+            .collect();
+        units.sort_by(|a, b| a.code.cmp(&b.code).then(a.id.cmp(&b.id)));
+        units.dedup_by(|a, b| a.id == b.id);
+        units
+    }
+}
+
+/// One row of a breakdown: a commune and the communes of the period whose figures it shows.
+struct Row<'a> {
+    unit: &'a OrgUnit,
+    counted: Vec<&'a OrgUnit>,
+}
+
+impl Row<'_> {
+    /// The communes counted other than the row's own, in order.
+    fn mapped_from(&self) -> Vec<UnitRef> {
+        let others = self.counted.iter().filter(|c| c.id != self.unit.id);
+        others.map(|c| UnitRef::from(*c)).collect()
+    }
+}
+
+/// The figures of `unit_id` for `period`, with the breakdown asked for.
+pub async fn report<'a>(
     store: &dyn Store,
-    units: &[OrgUnit],
-    unit_id: &str,
+    units: &'a [OrgUnit],
+    unit_id: &'a str,
     period: Period,
-    by_commune: bool,
+    breakdown: Option<Breakdown<'_>>,
 ) -> Result<Report, StoreError> {
     let year = period.year();
     let deadline_days = store
@@ -124,53 +198,82 @@ pub async fn report(
         .unwrap_or(DEFAULT_DEADLINE_DAYS);
     let context = Context {
         units,
+        by_id: units.iter().map(|unit| (unit.id.as_str(), unit)).collect(),
         period,
         plans: store.plans(Some(year)).await?,
         baselines: store.baselines(year).await?,
     };
-    let tree = context.tree(unit_id);
-    let communes: Vec<(&OrgUnit, Vec<&OrgUnit>)> = tree
+    let (measured, mapped_from) = context.of_unit(unit_id);
+    let tree = measured.units();
+    let communes: Vec<&OrgUnit> = tree.iter().copied().filter(|u| is_commune(u)).collect();
+    // Each unit of a commune's subtree belongs to that commune (the commune too), the first one
+    // if several.
+    let mut commune_of: HashMap<&str, &str> = HashMap::new();
+    let mut members: Vec<(&str, &str)> = Vec::new();
+    for commune in &communes {
+        for unit in context.tree(&commune.id) {
+            if !commune_of.contains_key(unit.id.as_str()) {
+                commune_of.insert(&unit.id, &commune.id);
+                members.push((&unit.id, &commune.id));
+            }
+        }
+    }
+    let (rows, unmapped) = match breakdown {
+        None => (None, None),
+        Some(Breakdown::Period) => {
+            let rows = communes.iter().map(|commune| Row {
+                unit: commune,
+                counted: vec![commune],
+            });
+            (Some(rows.collect()), None)
+        }
+        Some(Breakdown::UnitsOf { year, scope }) => {
+            let (rows, unmapped) = context.rows_of_year(unit_id, &communes, year, scope);
+            (Some(rows), Some(unmapped))
+        }
+    };
+    // The units of each row, under the row's commune.
+    let grouped: Vec<(&str, Vec<&str>)> = rows
         .iter()
-        .filter(|unit| is_commune(unit))
-        .map(|commune| (*commune, context.tree(&commune.id)))
-        .collect();
-    // Each unit of a commune's subtree belongs to that commune (the commune too).
-    let groups: Vec<(&str, &str)> = communes
-        .iter()
-        .flat_map(|(commune, subtree)| {
-            subtree
+        .flatten()
+        .map(|row: &Row| {
+            let units = members
                 .iter()
-                .map(|unit| (unit.id.as_str(), commune.id.as_str()))
+                .filter(|(_, commune)| row.counted.iter().any(|c| c.id == *commune))
+                .map(|(unit, _)| *unit)
+                .collect();
+            (row.unit.id.as_str(), units)
         })
         .collect();
-    let commune_of: HashMap<&str, &str> = groups.iter().rev().copied().collect();
 
     let (start, end) = context.dates();
     let unit_ids: Vec<&str> = tree.iter().map(|unit| unit.id.as_str()).collect();
-    let counts = store
-        .indicator_counts(&CountQuery {
-            units: &unit_ids,
-            groups: by_commune.then_some(&groups[..]),
-            start: &start,
-            end: &end,
-            deadline_days,
-        })
-        .await?;
+    let query = CountQuery {
+        units: &unit_ids,
+        groups: None,
+        start: &start,
+        end: &end,
+        deadline_days,
+    };
+    let counts = counts(store, &query, &layers(&grouped)).await?;
 
     let all = Tally::new(&counts, None, |_| true, &commune_of);
-    let indicators = context.figures(&all, communes.len() as i64, unit_id, &tree);
-    let communes = by_commune.then(|| {
-        communes
-            .iter()
-            .map(|(commune, subtree)| {
-                let id = commune.id.as_str();
-                let own = |unit: &str| commune_of.get(unit) == Some(&id);
+    let indicators = context.figures(&all, communes.len() as i64, &measured);
+    let by_year = unmapped.is_some();
+    let communes = rows.as_ref().map(|rows| {
+        rows.iter()
+            .zip(&grouped)
+            .map(|(row, (id, units))| {
+                let own = |unit: &str| units.contains(&unit);
                 let tally = Tally::new(&counts, Some(id), own, &commune_of);
+                let counted: Vec<&str> = row.counted.iter().map(|c| c.id.as_str()).collect();
+                let measured = context.measured(&row.unit.id, &counted);
                 CommuneFigures {
-                    org_unit_id: commune.id.clone(),
-                    name: commune.name.clone(),
-                    indicators: context.figures(&tally, 1, id, subtree),
+                    org_unit_id: row.unit.id.clone(),
+                    name: row.unit.name.clone(),
+                    indicators: context.figures(&tally, counted.len() as i64, &measured),
                     counts: tally.plain_counts(),
+                    mapped_from: by_year.then(|| row.mapped_from()),
                 }
             })
             .collect()
@@ -179,15 +282,76 @@ pub async fn report(
         year,
         quarter: period.quarter(),
         org_unit_id: unit_id.to_string(),
-        plan: context.plan(unit_id).map(|plan| plan.header.clone()),
+        plan: measured
+            .plan_unit
+            .and_then(|unit| context.plan(unit))
+            .map(|plan| plan.header.clone()),
         indicators,
         counts: all.plain_counts(),
         communes,
+        mapped_from: mapped_from.map(|units| units.into_iter().map(UnitRef::from).collect()),
+        unmapped: unmapped.map(|units| units.into_iter().map(UnitRef::from).collect()),
     })
+}
+
+/// The `(unit, group)` pairs of the groups, in as few lists as keep each unit in one group per
+/// list: a query gives each unit one group, and a commune split between several counts in each.
+fn layers<'a>(groups: &[(&'a str, Vec<&'a str>)]) -> Vec<Vec<(&'a str, &'a str)>> {
+    let mut layers: Vec<Vec<(&str, &str)>> = Vec::new();
+    let mut taken: Vec<HashSet<&str>> = Vec::new();
+    for (group, units) in groups {
+        let free = taken
+            .iter()
+            .position(|taken| units.iter().all(|unit| !taken.contains(unit)));
+        let index = free.unwrap_or_else(|| {
+            layers.push(Vec::new());
+            taken.push(HashSet::new());
+            layers.len() - 1
+        });
+        taken[index].extend(units.iter().copied());
+        layers[index].extend(units.iter().map(|unit| (*unit, *group)));
+    }
+    layers
+}
+
+/// The store's counts for `query` with the groups of `layers`: one query per layer, of which the
+/// later ones add only their groups' distinct counts.
+async fn counts<'q>(
+    store: &dyn Store,
+    query: &CountQuery<'q>,
+    layers: &'q [Vec<(&'q str, &'q str)>],
+) -> Result<Counts, StoreError> {
+    let Some((first, rest)) = layers.split_first() else {
+        return store.indicator_counts(query).await;
+    };
+    let grouped = |layer: &'q [(&'q str, &'q str)]| CountQuery {
+        groups: Some(layer),
+        ..query.clone()
+    };
+    let mut counts = store.indicator_counts(&grouped(first)).await?;
+    for layer in rest {
+        let more = store.indicator_counts(&grouped(layer)).await?;
+        let distinct = more.distinct.into_iter().filter(|d| d.group_id.is_some());
+        counts.distinct.extend(distinct);
+    }
+    Ok(counts)
 }
 
 fn is_commune(unit: &OrgUnit) -> bool {
     matches!(unit.level, Level::Commune | Level::Ward)
+}
+
+/// The lowest unit with all of `ids` at or below it (one unit: itself), if any.
+fn lead_unit<'a>(units: &'a [OrgUnit], ids: &[&'a str]) -> Option<&'a str> {
+    let lines: Vec<Vec<&str>> = ids
+        .iter()
+        .map(|id| std::iter::once(*id).chain(ancestors(units, id)).collect())
+        .collect();
+    let first = lines.first()?;
+    first
+        .iter()
+        .copied()
+        .find(|candidate| lines.iter().all(|line| line.contains(candidate)))
 }
 
 /// The store's counts for one unit (all the query's units) or one commune.
@@ -377,9 +541,9 @@ impl<'a> Tally<'a> {
     }
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
     /// The unit and those below it that were valid during the period, sorted by code.
-    fn tree(&self, unit_id: &str) -> Vec<&OrgUnit> {
+    fn tree(&self, unit_id: &str) -> Vec<&'a OrgUnit> {
         let (start, end) = self.dates();
         let mut tree = Vec::new();
         let mut pending = vec![unit_id];
@@ -395,6 +559,125 @@ impl Context<'_> {
         }
         tree.sort_by(|a, b| a.code.cmp(&b.code).then(a.id.cmp(&b.id)));
         tree
+    }
+
+    fn valid(&self, unit: &OrgUnit) -> bool {
+        let (start, end) = self.dates();
+        unit.valid_during(&start, &end)
+    }
+
+    /// What the figures of the unit count, and for a unit that did not exist during the period,
+    /// the predecessors counted instead (none: nothing to map, as for a closed unit).
+    fn of_unit(&self, unit_id: &'a str) -> (Measured<'a>, Option<Vec<&'a OrgUnit>>) {
+        let exists = self.by_id.get(unit_id).is_some_and(|unit| self.valid(unit));
+        let predecessors = self.predecessors_during(unit_id);
+        if exists || predecessors.is_empty() {
+            return (self.measured(unit_id, &[unit_id]), None);
+        }
+        let ids: Vec<&str> = predecessors.iter().map(|unit| unit.id.as_str()).collect();
+        (self.measured(unit_id, &ids), Some(predecessors))
+    }
+
+    /// The units whose successor links lead to the unit, transitively, that were valid during
+    /// the period, sorted by code.
+    fn predecessors_during(&self, unit_id: &'a str) -> Vec<&'a OrgUnit> {
+        let mut found = Vec::new();
+        let mut seen = HashSet::from([unit_id]);
+        let mut pending = vec![unit_id];
+        while let Some(id) = pending.pop() {
+            for unit in self.units {
+                if unit.successor_ids.iter().any(|s| s == id) && seen.insert(&unit.id) {
+                    if self.valid(unit) {
+                        found.push(unit);
+                    }
+                    pending.push(&unit.id);
+                }
+            }
+        }
+        found.sort_by(|a, b| a.code.cmp(&b.code).then(a.id.cmp(&b.id)));
+        found
+    }
+
+    /// The figures of `unit_id` over the trees of the `counted` units: measured against the plan
+    /// in force for the unit when it is among them (or nothing is), else for their lead unit.
+    fn measured(&self, unit_id: &'a str, counted: &[&'a str]) -> Measured<'a> {
+        let plan_unit = if counted.is_empty() || counted.contains(&unit_id) {
+            Some(unit_id)
+        } else {
+            lead_unit(self.units, counted)
+        };
+        Measured {
+            roots: counted.iter().map(|id| (*id, self.tree(id))).collect(),
+            plan_unit,
+        }
+    }
+
+    /// The communes of the last day of `year` that the caller reaches, below the unit or become
+    /// from one of the period's `communes`, sorted by code, each with the communes that became
+    /// it; and the period's communes that became none of them.
+    fn rows_of_year(
+        &self,
+        unit_id: &str,
+        communes: &[&'a OrgUnit],
+        year: i32,
+        scope: &Scope,
+    ) -> (Vec<Row<'a>>, Vec<&'a OrgUnit>) {
+        // The map as the year ended: the units of a year of mergers are the new ones.
+        let day = format!("{year:04}-12-31");
+        let of_year = |unit: &OrgUnit| is_commune(unit) && unit.valid_during(&day, &day);
+        let became: Vec<(&OrgUnit, Vec<&OrgUnit>)> = communes
+            .iter()
+            .map(|commune| (*commune, self.successors_on(commune, &day)))
+            .collect();
+        let below = subtree(self.units, unit_id);
+        let mut listed: Vec<&OrgUnit> = below
+            .iter()
+            .filter_map(|id| self.by_id.get(id.as_str()).copied())
+            .filter(|unit| of_year(unit))
+            .chain(became.iter().flat_map(|(_, units)| units.iter().copied()))
+            .filter(|unit| scope.covers_unit(&unit.id))
+            .collect();
+        listed.sort_by(|a, b| a.code.cmp(&b.code).then(a.id.cmp(&b.id)));
+        listed.dedup_by(|a, b| a.id == b.id);
+        let rows = listed
+            .iter()
+            .map(|unit| Row {
+                unit,
+                counted: became
+                    .iter()
+                    .filter(|(_, units)| units.iter().any(|u| u.id == unit.id))
+                    .map(|(commune, _)| *commune)
+                    .collect(),
+            })
+            .collect();
+        let unmapped = became
+            .iter()
+            .filter(|(_, units)| !units.iter().any(|u| listed.iter().any(|l| l.id == u.id)))
+            .map(|(commune, _)| *commune)
+            .collect();
+        (rows, unmapped)
+    }
+
+    /// The communes valid on `day` that the unit is or became, following its successor links no
+    /// further than a unit valid on that day.
+    fn successors_on(&self, unit: &'a OrgUnit, day: &str) -> Vec<&'a OrgUnit> {
+        let mut found = Vec::new();
+        let mut seen = HashSet::new();
+        let mut pending = vec![unit];
+        while let Some(unit) = pending.pop() {
+            if !seen.insert(unit.id.as_str()) {
+                continue;
+            }
+            if unit.valid_during(day, day) {
+                if is_commune(unit) {
+                    found.push(unit);
+                }
+                continue;
+            }
+            let successors = unit.successor_ids.iter();
+            pending.extend(successors.filter_map(|id| self.by_id.get(id.as_str()).copied()));
+        }
+        found
     }
 
     fn plan(&self, unit_id: &str) -> Option<&StoredPlan> {
@@ -424,17 +707,17 @@ impl Context<'_> {
         })
     }
 
-    /// The twelve indicators of a unit with `communes` communes (a commune counts itself).
-    fn figures(
-        &self,
-        c: &Tally,
-        communes: i64,
-        unit_id: &str,
-        tree: &[&OrgUnit],
-    ) -> Vec<IndicatorValue> {
+    /// The twelve indicators of what `m` counts, with `communes` communes (a commune counts
+    /// itself; a commune by the units of another year, the communes that became it).
+    fn figures(&self, c: &Tally, communes: i64, m: &Measured) -> Vec<IndicatorValue> {
         use DistinctMeasure as D;
         use RecordKind as K;
-        let baseline = |name| self.baseline(name, unit_id, tree);
+        let baseline = |name| {
+            m.roots
+                .iter()
+                .map(|(unit_id, tree)| self.baseline(name, unit_id, tree))
+                .sum::<i64>()
+        };
         let (posts, slots) = c.media_slots(self.period.quarter().unwrap_or(4));
         let rows: [(&'static str, Unit, i64, i64); 12] = [
             (
@@ -505,7 +788,8 @@ impl Context<'_> {
                 baseline(BaselineName::CommuneOfficials),
             ),
         ];
-        let targets = self.plan(unit_id).map(|plan| &plan.targets[..]);
+        let plan = m.plan_unit.and_then(|unit| self.plan(unit));
+        let targets = plan.map(|plan| &plan.targets[..]);
         rows.into_iter()
             .map(|(code, unit, numerator, denominator)| {
                 let planned = targets
@@ -555,6 +839,34 @@ mod tests {
         let empty = Counts::default();
         let tally = Tally::new(&empty, None, |_| true, &HashMap::new());
         assert_eq!(tally.media_slots(4), (0, 8));
+    }
+
+    #[test]
+    fn the_lead_unit_is_the_lowest_with_all_at_or_below_it() {
+        let units = crate::seed::reference_data().unwrap().units;
+        let old_binh_lu = ["ou-03390", "ou-03412", "ou-03413"];
+        assert_eq!(lead_unit(&units, &old_binh_lu), Some("ou-106"));
+        assert_eq!(lead_unit(&units, &["ou-03394"]), Some("ou-03394"));
+        let across = ["ou-03412", "ou-03390-20250701"];
+        assert_eq!(lead_unit(&units, &across), Some("ou-12"));
+        assert_eq!(lead_unit(&units, &["ou-12", "ou-unknown"]), None);
+    }
+
+    #[test]
+    fn a_unit_in_two_groups_goes_to_a_second_layer_with_its_whole_group() {
+        let groups = [
+            ("new-a", vec!["a1", "split"]),
+            ("new-b", vec!["split", "b1"]),
+            ("new-c", vec!["c1"]),
+        ];
+        assert_eq!(
+            layers(&groups),
+            [
+                vec![("a1", "new-a"), ("split", "new-a"), ("c1", "new-c")],
+                vec![("split", "new-b"), ("b1", "new-b")],
+            ]
+        );
+        assert!(layers(&[]).is_empty());
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! `GET /api/v1/indicators` on both stores: the engine against an independent computation in
 //! plain Rust over a generated data set synced through `POST /api/v1/sync` (all kinds, edits,
 //! voids, several quarters and communes, businesses registered before and after the period), and
-//! hand-checked cases: no data, no target, the `API.md` example, scope and bad parameters.
+//! hand-checked cases: no data, no target, the `API.md` example, scope and bad parameters; and the
+//! figures of a year by the units of another (`units_of`), and of a unit before it existed.
 
 mod common;
 
@@ -19,6 +20,11 @@ on_both_stores!(
     records_of_a_village_count_for_its_commune,
     a_commune_officer_reads_only_their_commune_and_bad_periods_are_refused,
     migrations_0004_and_0005_backfill_the_facts_of_records_stored_before_them,
+    the_communes_of_2025_show_2023_as_the_sums_of_their_predecessors,
+    a_commune_made_in_2025_reports_2023_over_its_predecessors,
+    units_of_is_checked_and_counts_nothing_out_of_reach,
+    in_the_year_of_the_merger_the_new_communes_gather_the_old,
+    a_commune_split_between_two_counts_in_each,
 );
 
 const DISTRICT: &str = "ou-106";
@@ -988,4 +994,489 @@ async fn migrations_0004_and_0005_backfill_the_facts_of_records_stored_before_th
         .map(|r| &r["id"])
         .collect();
     assert!(ids.contains(&&tip_off["id"]));
+}
+
+/// The communes made on 2025-07-01 that Tam Đường's communes became, by code, each with the
+/// communes of 2023 that became it, by code.
+const COMMUNES_2025: [(&str, &[&str]); 6] = [
+    ("ou-03390-20250701", &["ou-03390", "ou-03412", "ou-03413"]),
+    ("ou-03394-20250701", &["ou-03394"]),
+    ("ou-03405-20250701", &["ou-03400", "ou-03405", "ou-03406"]),
+    ("ou-03408-20250701", &["ou-03415", "ou-03418"]),
+    ("ou-03424-20250701", &["ou-03424", "ou-03427"]),
+    ("ou-03430-20250701", &["ou-03421", "ou-03430"]),
+];
+const NEW_BINH_LU: &str = "ou-03390-20250701";
+/// Old communes of new Bình Lư and of new Tả Lèng, with 2023 records in the tests below.
+const OLD_COMMUNES: [&str; 5] = ["ou-03390", "ou-03412", "ou-03413", "ou-03400", "ou-03405"];
+/// Own 2023 baselines of some of them, and one of the district.
+const BASELINES_2023: [(BaselineName, &str, i64); 6] = [
+    (BaselineName::CommuneOfficials, "ou-03412", 12),
+    (BaselineName::CommuneOfficials, "ou-03413", 9),
+    (BaselineName::StudentsEnrolled, "ou-03390", 300),
+    (BaselineName::StudentsEnrolled, "ou-03400", 150),
+    (BaselineName::RelevantAgencies, "ou-03405", 4),
+    (BaselineName::DistrictOfficials, DISTRICT, 40),
+];
+
+/// Creates an account (password `demo-<username>`) and signs it in.
+async fn officer(app: &TestApp, username: &str, role: &str, unit: &str) -> String {
+    let new = server::accounts::NewOfficer {
+        username: username.into(),
+        display_name: None,
+        role: role.into(),
+        org_unit_id: unit.into(),
+        password: format!("demo-{username}"),
+    };
+    server::accounts::create(app.store.as_ref(), new, &Default::default())
+        .await
+        .expect("account");
+    app.token(username, &format!("demo-{username}")).await
+}
+
+/// Generated records (and the district's) in each of `OLD_COMMUNES`, each commune with its own
+/// clients, agencies and businesses so that no two communes share one, and `BASELINES_2023`.
+async fn records_in_old_communes(app: &TestApp, token: &str) -> Latest {
+    let mut sent = Vec::new();
+    for (n, commune) in OLD_COMMUNES.iter().enumerate() {
+        let mut businesses = Vec::new();
+        let code = &commune[3..];
+        for mut record in generate(
+            &mut Lcg(n as u64 + 21),
+            &[commune.to_string()],
+            &mut businesses,
+        ) {
+            let data = &mut record["data"];
+            if let Some(client) = data["client_code"].as_str() {
+                data["client_code"] = json!(format!("{client}_{code}"));
+            }
+            if let Some(agency) = data["agency"].as_str() {
+                data["agency"] = json!(format!("{agency} {code}"));
+            }
+            sent.push(record);
+        }
+    }
+    sync(app, token, &sent).await;
+    for (name, unit, value) in BASELINES_2023 {
+        let baseline = Baseline {
+            year: 2023,
+            name,
+            org_unit_id: unit.into(),
+            value,
+            to_confirm: false,
+        };
+        app.store.set_baseline(&baseline).await.unwrap();
+    }
+    sent.into_iter()
+        .map(|r| (r["id"].as_str().unwrap().to_string(), r))
+        .collect()
+}
+
+/// The own 2023 baselines of `units`, summed.
+fn baselines_of(units: &BTreeSet<String>) -> impl Fn(BaselineName) -> i64 + '_ {
+    move |name| {
+        BASELINES_2023
+            .iter()
+            .filter(|(n, unit, _)| *n == name && units.contains(*unit))
+            .map(|(_, _, value)| value)
+            .sum()
+    }
+}
+
+fn row<'a>(body: &'a Value, id: &str) -> &'a Value {
+    body["communes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["org_unit_id"] == id)
+        .unwrap_or_else(|| panic!("no row {id}"))
+}
+
+fn ids(units: &Value) -> Vec<&str> {
+    let units = units.as_array().unwrap();
+    units.iter().map(|u| u["id"].as_str().unwrap()).collect()
+}
+
+fn sum_fractions(parts: &[Vec<(i64, i64)>]) -> Vec<(i64, i64)> {
+    let mut sum = vec![(0, 0); CODES.len()];
+    for part in parts {
+        for (total, (n, d)) in sum.iter_mut().zip(part) {
+            *total = (total.0 + n, total.1 + d);
+        }
+    }
+    sum
+}
+
+fn sum_counts(parts: &[PlainCounts]) -> PlainCounts {
+    let mut sum = parts[0].clone();
+    for part in &parts[1..] {
+        for ((_, total), (_, breakdown)) in sum.iter_mut().zip(part) {
+            for ((_, value), (_, more)) in total.iter_mut().zip(breakdown) {
+                *value += more;
+            }
+        }
+    }
+    sum
+}
+
+/// The indicators' targets as the report gives them.
+fn targets(indicators: &Value) -> Vec<&Value> {
+    let list = indicators.as_array().unwrap();
+    list.iter().map(|i| &i["target"]).collect()
+}
+
+async fn the_communes_of_2025_show_2023_as_the_sums_of_their_predecessors(backend: Backend) {
+    let app = demo_app(backend).await;
+    let province = officer(&app, "tinh", "province_officer", "ou-12").await;
+    let latest = records_in_old_communes(&app, &province).await;
+    for (period, quarters, query) in [
+        (("2023-01-01", "2023-12-31"), 4, "year=2023"),
+        (("2023-01-01", "2023-06-30"), 2, "year=2023&quarter=2"),
+    ] {
+        let by_old = format!("{query}&org_unit={DISTRICT}&by=commune");
+        let old = indicators_ok(&app, &province, &by_old).await;
+        let new = indicators_ok(&app, &province, &format!("{by_old}&units_of=2025")).await;
+        // The district's own figures and plan stay; only the breakdown changes.
+        for field in [
+            "year",
+            "quarter",
+            "org_unit_id",
+            "plan",
+            "indicators",
+            "counts",
+        ] {
+            assert_eq!(new[field], old[field], "{field}, {query}");
+        }
+        assert_eq!(new["unmapped"], json!([]), "every commune of 2023 maps");
+        let listed: Vec<&str> = new["communes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row["org_unit_id"].as_str().unwrap())
+            .collect();
+        let want: Vec<&str> = COMMUNES_2025.iter().map(|(id, _)| *id).collect();
+        assert_eq!(listed, want, "{query}");
+        let units = app.store.org_units().await.unwrap();
+        for (id, predecessors) in COMMUNES_2025 {
+            let mapped = row(&new, id);
+            let named: Vec<Value> = predecessors
+                .iter()
+                .map(|p| {
+                    let unit = units.iter().find(|u| u.id == *p).unwrap();
+                    json!({"id": unit.id, "code": unit.code, "name": unit.name})
+                })
+                .collect();
+            assert_eq!(mapped["mapped_from"], json!(named), "{id}");
+            let got = fractions(&mapped["indicators"]);
+            let parts: Vec<Vec<(i64, i64)>> = predecessors
+                .iter()
+                .map(|p| fractions(&row(&old, p)["indicators"]))
+                .collect();
+            let summed = sum_fractions(&parts);
+            for (i, code) in CODES.iter().enumerate() {
+                if *code == "PCMD-TT02" {
+                    // The emptiest (channel, quarter) slot of all its records, over the slots:
+                    // checked against the plain computation below.
+                    assert_eq!(got[i].1, parts[0][i].1, "{id} {code}");
+                } else {
+                    assert_eq!(got[i], summed[i], "{id} {code}, {query}");
+                }
+            }
+            let counts: Vec<PlainCounts> = predecessors
+                .iter()
+                .map(|p| plain_counts(&row(&old, p)["counts"]))
+                .collect();
+            assert_eq!(
+                plain_counts(&mapped["counts"]),
+                sum_counts(&counts),
+                "{id}, {query}"
+            );
+            // And the plain computation over the predecessors together.
+            let together: BTreeSet<String> = predecessors.iter().map(|p| p.to_string()).collect();
+            let want = expected(
+                &latest,
+                &together,
+                &together,
+                period,
+                quarters,
+                &baselines_of(&together),
+            );
+            assert_eq!(got, want, "{id}, {query}");
+            assert_eq!(
+                plain_counts(&mapped["counts"]),
+                expected_counts(&latest, &together, period)
+            );
+            // Measured against the plan in force for them: Tam Đường's of 2023.
+            let first = row(&old, predecessors[0]);
+            assert_eq!(
+                targets(&mapped["indicators"]),
+                targets(&first["indicators"])
+            );
+            // The same figures as the commune's own report of that period.
+            let own = indicators_ok(&app, &province, &format!("{query}&org_unit={id}")).await;
+            assert_eq!(own["indicators"], mapped["indicators"], "{id}, {query}");
+            assert_eq!(own["counts"], mapped["counts"], "{id}, {query}");
+        }
+        // The data set exercises the mapped communes.
+        for id in [NEW_BINH_LU, "ou-03405-20250701"] {
+            let data = fractions(&row(&new, id)["indicators"]);
+            assert!(data.iter().filter(|(n, _)| *n > 0).count() >= 9, "{id}");
+        }
+
+        // By the units of the period itself: today's answer, with nothing mapped.
+        let mut same = indicators_ok(&app, &province, &format!("{by_old}&units_of=2023")).await;
+        assert_eq!(same["unmapped"], json!([]));
+        same.as_object_mut().unwrap().remove("unmapped");
+        for row in same["communes"].as_array_mut().unwrap() {
+            assert_eq!(row["mapped_from"], json!([]));
+            row.as_object_mut().unwrap().remove("mapped_from");
+        }
+        assert_eq!(same, old, "{query}");
+    }
+}
+
+async fn a_commune_made_in_2025_reports_2023_over_its_predecessors(backend: Backend) {
+    let app = demo_app(backend).await;
+    let province = officer(&app, "tinh", "province_officer", "ou-12").await;
+    let binh_lu = officer(&app, "binhlu2025", "commune_officer", NEW_BINH_LU).await;
+    records_in_old_communes(&app, &province).await;
+    let predecessors = ["ou-03390", "ou-03412", "ou-03413"];
+    for query in ["year=2023", "year=2023&quarter=3"] {
+        let old = indicators_ok(&app, &province, &format!("{query}&by=commune")).await;
+        let mine = indicators_ok(&app, &binh_lu, query).await;
+        assert_eq!(mine["org_unit_id"], NEW_BINH_LU);
+        assert_eq!(ids(&mine["mapped_from"]), predecessors);
+        assert_eq!(
+            mine["mapped_from"][1],
+            json!({"id": "ou-03412", "code": "03412", "name": "Xã Bình Lư"})
+        );
+        assert_eq!(mine["plan"]["id"], "plan-ou-106-2023", "Tam Đường's plan");
+        let rows: Vec<&Value> = predecessors.iter().map(|p| row(&old, p)).collect();
+        let got = fractions(&mine["indicators"]);
+        let summed = sum_fractions(
+            &rows
+                .iter()
+                .map(|r| fractions(&r["indicators"]))
+                .collect::<Vec<_>>(),
+        );
+        for (i, code) in CODES.iter().enumerate().filter(|(_, c)| **c != "PCMD-TT02") {
+            assert_eq!(got[i], summed[i], "{code}, {query}");
+        }
+        assert_eq!(got[0].1, 3, "three communes of 2023");
+        let counts: Vec<PlainCounts> = rows.iter().map(|r| plain_counts(&r["counts"])).collect();
+        assert_eq!(plain_counts(&mine["counts"]), sum_counts(&counts));
+        assert_eq!(
+            targets(&mine["indicators"]),
+            targets(&rows[0]["indicators"])
+        );
+        let asked = format!("{query}&org_unit={NEW_BINH_LU}");
+        assert_eq!(indicators_ok(&app, &binh_lu, &asked).await, mine);
+
+        // Its communes are the three of 2023, each with its own figures.
+        let by_commune = indicators_ok(&app, &binh_lu, &format!("{query}&by=commune")).await;
+        let listed: Vec<&Value> = by_commune["communes"].as_array().unwrap().iter().collect();
+        assert_eq!(listed, rows);
+        // By its own units: one row, the report's own figures.
+        let by_2025 = format!("{query}&by=commune&units_of=2025");
+        let by_2025 = indicators_ok(&app, &binh_lu, &by_2025).await;
+        let only = by_2025["communes"].as_array().unwrap();
+        assert_eq!(only.len(), 1);
+        assert_eq!(only[0]["org_unit_id"], NEW_BINH_LU);
+        assert_eq!(only[0]["mapped_from"], mine["mapped_from"]);
+        assert_eq!(only[0]["indicators"], mine["indicators"]);
+        assert_eq!(by_2025["unmapped"], json!([]));
+    }
+    // A year it existed: today's answer, nothing mapped.
+    let session = record(
+        &new_id(),
+        "outreach_session",
+        NEW_BINH_LU,
+        "2026-03-02",
+        json!({"format": "group_talk", "audience": "youth", "reached_male": 2, "reached_female": 3}),
+    );
+    sync(&app, &binh_lu, &[session]).await;
+    let body = indicators_ok(&app, &binh_lu, "year=2026").await;
+    assert!(body.get("mapped_from").is_none());
+    assert_eq!(fractions(&body["indicators"])[0], (1, 1));
+    assert_eq!(body["plan"], Value::Null);
+}
+
+async fn units_of_is_checked_and_counts_nothing_out_of_reach(backend: Backend) {
+    let app = demo_app(backend).await;
+    let province = officer(&app, "tinh", "province_officer", "ou-12").await;
+    let binh_lu = officer(&app, "binhlu2025", "commune_officer", NEW_BINH_LU).await;
+    let old_binh_lu = app.token("binhlu", "demo-binhlu").await;
+    let district = app.token("huyen", "demo-huyen").await;
+    for (query, field) in [
+        ("year=2023&by=commune&units_of=abc", "units_of"),
+        ("year=2023&by=commune&units_of=99999", "units_of"),
+        ("year=2023&by=commune&units_of=2025.5", "units_of"),
+        ("year=2023&units_of=2025", "units_of"),
+        ("year=2023&by=village&units_of=2025", "by"),
+    ] {
+        let response = indicators(&app, &binh_lu, query).await;
+        assert_eq!(response.status(), 422, "{query}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "invalid", "{query}");
+        assert_eq!(body["error"]["errors"][0]["field"], field, "{query}");
+    }
+    for (token, unit) in [
+        (&binh_lu, "ou-03405-20250701"),
+        (&binh_lu, DISTRICT),
+        (&binh_lu, "ou-12"),
+        (&old_binh_lu, NEW_BINH_LU),
+        (&old_binh_lu, "ou-03413"),
+    ] {
+        let query = format!("year=2023&org_unit={unit}&by=commune&units_of=2025");
+        let response = indicators(&app, token, &query).await;
+        assert_eq!(response.status(), 403, "{query}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "forbidden");
+    }
+    let session = |unit: &str| {
+        record(
+            &new_id(),
+            "outreach_session",
+            unit,
+            "2023-04-01",
+            json!({"format": "group_talk", "audience": "youth",
+                   "reached_male": 1, "reached_female": 1}),
+        )
+    };
+    sync(&app, &province, &[session(BINH_LU), session("ou-03400")]).await;
+    // The officer of old Bình Lư does not reach the commune it became: nothing is listed, and
+    // their commune is said to map to nothing they see.
+    let own = indicators_ok(&app, &old_binh_lu, "year=2023&by=commune&units_of=2025").await;
+    assert_eq!(own["communes"], json!([]));
+    assert_eq!(ids(&own["unmapped"]), [BINH_LU]);
+    assert_eq!(
+        fractions(&own["indicators"])[0],
+        (1, 1),
+        "its own figures stay"
+    );
+    // Likewise the district officer of 2023, for all thirteen communes.
+    let query = "year=2023&by=commune&units_of=2025";
+    let body = indicators_ok(&app, &district, query).await;
+    assert_eq!(body["communes"], json!([]));
+    assert_eq!(ids(&body["unmapped"]), communes_2023_by_code(&app).await);
+    // New Bình Lư never counts Tả Lèng's session, whatever it asks.
+    for query in ["year=2023", "year=2023&by=commune&units_of=2025"] {
+        let body = indicators_ok(&app, &binh_lu, query).await;
+        let c07 = &plain_counts(&body["counts"])[6].1[0];
+        assert_eq!(c07, &("sessions".to_string(), 1), "{query}");
+    }
+    // Sùng Phài left the district in 2020 for a commune outside the seed's units: in 2019 it
+    // maps to no commune of 2025.
+    let query = format!("year=2019&org_unit={DISTRICT}&by=commune&units_of=2025");
+    let body = indicators_ok(&app, &province, &query).await;
+    assert_eq!(ids(&body["unmapped"]), ["ou-03397"]);
+    assert_eq!(body["communes"].as_array().unwrap().len(), 6);
+    // An empty units_of is none, as for the other parameters.
+    let plain = indicators_ok(&app, &province, "year=2023&by=commune").await;
+    let empty = indicators_ok(&app, &province, "year=2023&by=commune&units_of=").await;
+    assert_eq!(plain, empty);
+}
+
+/// The ids of Tam Đường's communes of 2023, by code.
+async fn communes_2023_by_code(app: &TestApp) -> Vec<String> {
+    let units = app.store.org_units().await.unwrap();
+    let mut communes: Vec<&OrgUnit> = units
+        .iter()
+        .filter(|u| u.parent_id.as_deref() == Some(DISTRICT))
+        .filter(|u| u.valid_during("2023-01-01", "2023-12-31"))
+        .collect();
+    communes.sort_by(|a, b| a.code.cmp(&b.code));
+    communes.into_iter().map(|u| u.id.clone()).collect()
+}
+
+/// 2025 has the old communes until 30 June and the new ones after: by the units of 2025, each new
+/// commune gathers its old ones (and counts them as communes beside itself); by the period's
+/// units, both are listed.
+async fn in_the_year_of_the_merger_the_new_communes_gather_the_old(backend: Backend) {
+    let app = demo_app(backend).await;
+    let province = officer(&app, "tinh", "province_officer", "ou-12").await;
+    let session = |unit: &str, date: &str| {
+        record(
+            &new_id(),
+            "outreach_session",
+            unit,
+            date,
+            json!({"format": "group_talk", "audience": "youth",
+                   "reached_male": 1, "reached_female": 1}),
+        )
+    };
+    let sessions = [
+        session(BINH_LU, "2025-03-01"),
+        session(NEW_BINH_LU, "2025-09-01"),
+    ];
+    sync(&app, &province, &sessions).await;
+    let plain = indicators_ok(&app, &province, "year=2025&org_unit=ou-12&by=commune").await;
+    assert_eq!(plain["communes"].as_array().unwrap().len(), 19);
+    let query = "year=2025&org_unit=ou-12&by=commune&units_of=2025";
+    let body = indicators_ok(&app, &province, query).await;
+    assert_eq!(body["communes"].as_array().unwrap().len(), 6);
+    let binh_lu = row(&body, NEW_BINH_LU);
+    assert_eq!(
+        ids(&binh_lu["mapped_from"]),
+        ["ou-03390", "ou-03412", "ou-03413"]
+    );
+    assert_eq!(fractions(&binh_lu["indicators"])[0], (2, 4));
+    assert_eq!(fractions(&body["indicators"])[0], (2, 19));
+    // The new commune's own report of 2025 is its own: it existed.
+    let own = indicators_ok(
+        &app,
+        &province,
+        &format!("year=2025&org_unit={NEW_BINH_LU}"),
+    )
+    .await;
+    assert!(own.get("mapped_from").is_none());
+    assert_eq!(fractions(&own["indicators"])[0], (1, 1));
+}
+
+/// A commune whose successor links name two communes of 2025 counts in both; the distinct counts
+/// of each are the union over its communes.
+async fn a_commune_split_between_two_counts_in_each(backend: Backend) {
+    let app = demo_app(backend).await;
+    let province = officer(&app, "tinh", "province_officer", "ou-12").await;
+    let mut then_sin = app
+        .store
+        .org_units()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.id == "ou-03394")
+        .unwrap();
+    then_sin.successor_ids.push("ou-03424-20250701".into());
+    app.store.update_org_unit(&then_sin).await.unwrap();
+    let referral = |unit: &str, client: &str| {
+        record(
+            &new_id(),
+            "referral",
+            unit,
+            "2023-04-02",
+            json!({"client_code": client, "in_need_eligible": true, "consent": true,
+                   "service": "LEGAL", "status": "accessed", "accessed_on": "2023-04-03"}),
+        )
+    };
+    let records = [
+        referral("ou-03394", "AB12"),
+        referral("ou-03424", "AB12"),
+        referral("ou-03427", "CD34"),
+    ];
+    sync(&app, &province, &records).await;
+    let query = format!("year=2023&org_unit={DISTRICT}&by=commune&units_of=2025");
+    let body = indicators_ok(&app, &province, &query).await;
+    let sin_suoi_ho = row(&body, "ou-03394-20250701");
+    let ban_bo = row(&body, "ou-03424-20250701");
+    assert_eq!(ids(&sin_suoi_ho["mapped_from"]), ["ou-03394"]);
+    assert_eq!(
+        ids(&ban_bo["mapped_from"]),
+        ["ou-03394", "ou-03424", "ou-03427"]
+    );
+    let clients = |row: &Value| plain_counts(&row["counts"])[2].1[0].1;
+    assert_eq!(clients(sin_suoi_ho), 1);
+    assert_eq!(clients(ban_bo), 2, "AB12 twice, and CD34");
+    assert_eq!(fractions(&ban_bo["indicators"])[9], (2, 2), "PCMD-HT01");
+    assert_eq!(fractions(&ban_bo["indicators"])[0].1, 3);
+    assert_eq!(clients(&body), 2, "the district counts each client once");
 }

@@ -33,7 +33,7 @@ const NEW_BINH_LU: &str = "ou-03390-20250701";
 const DEVICE: &str = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
 async fn demo_app(backend: Backend) -> TestApp {
-    spawn_app(backend).await.with_demo_accounts().await
+    spawn_app(backend).await.with_2023_accounts().await
 }
 
 async fn json_of(response: reqwest::Response) -> Value {

@@ -1,13 +1,15 @@
-//! `GET /api/v1/indicators?year=&quarter=&org_unit=&by=commune`: the plan's twelve indicators and
-//! the seven plain counts of the province's forms (`counts`) for a unit the caller covers, year to
-//! date (`API.md`, "Indicators"; definitions in `crate::indicators`), against the targets of the
-//! plan in force for the unit (`plan`, null when none). `by=commune` adds each commune's figures
-//! for the dashboard's table.
+//! `GET /api/v1/indicators?year=&quarter=&org_unit=&by=commune&units_of=`: the plan's twelve
+//! indicators and the seven plain counts of the province's forms (`counts`) for a unit the caller
+//! covers, year to date (`API.md`, "Indicators"; definitions in `crate::indicators`), against the
+//! targets of the plan in force for the unit (`plan`, null when none). `by=commune` adds each
+//! commune's figures for the dashboard's table; with `units_of=YYYY`, by the communes of that year,
+//! each over the communes of the period that became it. A unit that did not exist yet during the
+//! period shows its predecessors' figures (`mapped_from`).
 
 use super::check_year;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiQuery};
-use crate::indicators::{report, Report};
+use crate::indicators::{report, Breakdown, Report};
 use crate::ApiContext;
 use axum::extract::State;
 use axum::routing::get;
@@ -26,6 +28,7 @@ struct IndicatorQuery {
     quarter: Option<String>,
     org_unit: Option<String>,
     by: Option<String>,
+    units_of: Option<String>,
 }
 
 async fn indicators(
@@ -34,10 +37,36 @@ async fn indicators(
     ApiQuery(query): ApiQuery<IndicatorQuery>,
 ) -> Result<Json<Report>, ApiError> {
     let period = period_of(query.year.as_deref(), query.quarter.as_deref())?;
-    let by_commune = match query.by.as_deref() {
-        None | Some("") => false,
-        Some("commune") => true,
-        Some(_) => {
+    let units_of = match query.units_of.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(
+            text.parse()
+                .ok()
+                .and_then(|year| check_year(year).ok())
+                .ok_or_else(|| {
+                    ApiError::invalid_field(
+                        "units_of",
+                        "invalid",
+                        "Give the year whose units to show, from 1900 to 9999, e.g. 2025.",
+                    )
+                })?,
+        ),
+    };
+    let breakdown = match (query.by.as_deref(), units_of) {
+        (None | Some(""), None) => None,
+        (Some("commune"), None) => Some(Breakdown::Period),
+        (Some("commune"), Some(year)) => Some(Breakdown::UnitsOf {
+            year,
+            scope: &caller.scope,
+        }),
+        (None | Some(""), Some(_)) => {
+            return Err(ApiError::invalid_field(
+                "units_of",
+                "invalid",
+                "units_of goes with by=commune.",
+            ))
+        }
+        (Some(_), _) => {
             return Err(ApiError::invalid_field(
                 "by",
                 "invalid",
@@ -53,7 +82,7 @@ async fn indicators(
         return Err(ApiError::forbidden());
     }
     let units = ctx.store.org_units().await?;
-    let report = report(ctx.store.as_ref(), &units, &unit_id, period, by_commune).await?;
+    let report = report(ctx.store.as_ref(), &units, &unit_id, period, breakdown).await?;
     Ok(Json(report))
 }
 

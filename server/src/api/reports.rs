@@ -8,7 +8,7 @@
 use super::indicators::period_of;
 use crate::auth::{Caller, ClientIp};
 use crate::error::{ApiError, ApiQuery};
-use crate::indicators::report;
+use crate::indicators::{report, Breakdown};
 use crate::model::Actor;
 use crate::report::{csv_writer, document, file_stem, xlsx_writer, ReportInfo};
 use crate::ApiContext;
@@ -99,7 +99,8 @@ async fn quarterly(
         .iter()
         .find(|unit| unit.id == unit_id)
         .ok_or_else(ApiError::not_found)?;
-    let report = report(ctx.store.as_ref(), &units, &unit_id, period, true).await?;
+    let breakdown = Some(Breakdown::Period);
+    let report = report(ctx.store.as_ref(), &units, &unit_id, period, breakdown).await?;
     let labels = ctx
         .store
         .indicators()
