@@ -264,6 +264,9 @@ pub struct CommuneFigures {
     pub indicators: Vec<IndicatorFigure>,
     #[serde(default)]
     pub counts: Vec<PlainCount>,
+    /// Asked by the units of another year: the period's communes counted in this one.
+    #[serde(default)]
+    pub mapped_from: Vec<OrgUnitRef>,
 }
 
 /// `GET /api/v1/indicators`: a unit's figures for a year, or the year to the end of a quarter.
@@ -280,6 +283,12 @@ pub struct IndicatorReport {
     /// The plan in force for the unit and year; none when no plan covers them.
     #[serde(default)]
     pub plan: Option<PlanHeader>,
+    /// The unit did not exist in the period: the units that became it, whose figures these are.
+    #[serde(default)]
+    pub mapped_from: Vec<OrgUnitRef>,
+    /// Asked by the units of another year: the period's communes that became none of them.
+    #[serde(default)]
+    pub unmapped: Vec<OrgUnitRef>,
 }
 
 /// A plan, its header and its targets: the domain's wire types (`GET /api/v1/plans`).

@@ -391,6 +391,10 @@ messages! {
     MoveOfficers => "Chuyển cán bộ của đơn vị này sang", "Move this unit's officers to";
     MoveOfficersGo => "Chuyển tài khoản", "Move the accounts";
     MovedOfficers => "Đã chuyển tài khoản:", "Accounts moved:";
+    TodayUnits => "Xem theo các xã, phường của năm {y} (sau sáp nhập)", "Show by the communes and wards of {y} (after the mergers)";
+    MappedFrom => "Đơn vị này chưa có trong năm {y}: đây là số liệu của các đơn vị đã hợp nhất thành nó: {units}.", "This unit did not exist in {y}: these are the figures of the units merged into it: {units}.";
+    Unmapped => "Số liệu của các đơn vị sau có trong tổng nhưng không thuộc xã, phường nào của năm đã chọn: {units}.", "The figures of these units are in the total but belong to no commune of the year chosen: {units}.";
+    Including => "gồm {units}", "made of {units}";
     MovedNone => "Đơn vị này không còn tài khoản nào.", "This unit has no accounts left.";
 }
 

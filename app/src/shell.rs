@@ -252,7 +252,7 @@ fn ClosedUnitBanner() -> impl IntoView {
                 i18n.t(Key::UnitSuccessors).replace("{units}", &successors)
             };
             view! {
-                <div class="banner notice-banner" role="status" data-testid="unit-closed">
+                <div class="banner" role="status" data-testid="unit-closed">
                     <span>{closed}" "{next}</span>
                 </div>
             }

@@ -35,6 +35,14 @@ test("the province officer's dashboard of this year shows figures against the pr
   await expect(page.locator(".by-commune tbody tr")).toHaveCount(6);
   await page.screenshot({ path: path.join(SHOTS, "dashboard-province-390.png"), fullPage: true });
 
+  // The year of the district, by today's communes: each names the old communes it is made of.
+  await page.getByTestId("pick-year").selectOption("2023");
+  await expect(page.locator(".by-commune tbody tr")).toHaveCount(13);
+  await page.getByTestId("today-units").locator("input").check();
+  await expect(page.locator(".by-commune tbody tr")).toHaveCount(6);
+  const binhLu = page.getByTestId("commune-row").filter({ hasText: "Xã Sơn Bình" });
+  await expect(binhLu.getByTestId("row-mapped-from")).toHaveText("gồm Thị trấn Tam Đường, Xã Bình Lư, Xã Sơn Bình");
+
   await open(page, "/settings", "tinh");
   await expect(page.getByTestId("officer")).toContainText("Cán bộ cấp tỉnh · Tỉnh Lai Châu");
 });

@@ -104,8 +104,18 @@ pub(super) fn sees_communes(officer: &Officer) -> bool {
     officer.role != Role::CommuneOfficer
 }
 
-fn indicators_path(officer: &Officer, year: i32, quarter: u32, by_commune: bool) -> String {
-    let by = if by_commune { "&by=commune" } else { "" };
+fn indicators_path(
+    officer: &Officer,
+    year: i32,
+    quarter: u32,
+    by_commune: bool,
+    units_of: Option<i32>,
+) -> String {
+    let by = match (by_commune, units_of) {
+        (true, Some(units)) => format!("&by=commune&units_of={units}"),
+        (true, None) => "&by=commune".to_string(),
+        (false, _) => String::new(),
+    };
     format!(
         "/api/v1/indicators?year={year}&quarter={quarter}&org_unit={}{by}",
         officer.org_unit.id
@@ -125,10 +135,12 @@ fn quarters_so_far(year: i32) -> u32 {
 
 /// Fetches the period's figures into `shown` (with the other quarters' when `trend`), keeping
 /// them on the phone; without signal, shows what the phone kept. `generation` drops the answers
-/// of a period that is no longer on screen.
+/// of a period that is no longer on screen. With `units_of`, the communes are those of that year
+/// (each with the period's communes that became it); such figures are not kept.
 pub(super) fn load_period(
     officer: Officer,
     (year, quarter): (i32, u32),
+    units_of: Option<i32>,
     online: bool,
     trend: bool,
     shown: RwSignal<Shown>,
@@ -141,7 +153,10 @@ pub(super) fn load_period(
     let current = move || generation.try_get_value() == Some(token);
     let kept = {
         let officer_id = officer.id.clone();
-        move || kept_figures::<_, Snapshot>(&OfficerStorage, &officer_id, year, quarter)
+        move || {
+            kept_figures::<_, Snapshot>(&OfficerStorage, &officer_id, year, quarter)
+                .filter(|_| units_of.is_none())
+        }
     };
     if !online {
         shown.set(kept().map_or(Shown::Nothing, |k| Shown::Kept(k.at, k.figures)));
@@ -149,7 +164,7 @@ pub(super) fn load_period(
     }
     shown.set(Shown::Loading);
     spawn_local(async move {
-        let path = indicators_path(&officer, year, quarter, sees_communes(&officer));
+        let path = indicators_path(&officer, year, quarter, sees_communes(&officer), units_of);
         let report = match offline::api_get::<IndicatorReport>(&path).await {
             Ok(report) => report,
             Err(failure) => {
@@ -174,6 +189,9 @@ pub(super) fn load_period(
         quarters.sort_by_key(|(q, _)| *q);
         let mut snapshot = Snapshot { report, quarters };
         let keep = |snapshot: &Snapshot| {
+            if units_of.is_some() {
+                return;
+            }
             // Only a convenience for later: a full phone keeps its records, not these.
             let _ = keep_figures(
                 &OfficerStorage,
@@ -196,7 +214,7 @@ pub(super) fn load_period(
             if !current() {
                 return;
             }
-            let path = indicators_path(&officer, year, other, false);
+            let path = indicators_path(&officer, year, other, false, None);
             if let Ok(report) = offline::api_get::<IndicatorReport>(&path).await {
                 snapshot.quarters.retain(|(q, _)| *q != other);
                 snapshot.quarters.push((other, report.indicators));
@@ -393,6 +411,8 @@ pub fn DashboardPage() -> impl IntoView {
     let suppress = RwSignal::new(false);
     let shown = RwSignal::new(Shown::Loading);
     let generation = StoredValue::new(0u32);
+    // The communes of today's map rather than the period's, for a past year.
+    let today_units = RwSignal::new(false);
     Effect::new(move |_| {
         let (year, quarter) = query.with_untracked(|q| (q.get("year"), q.get("quarter")));
         period.set(Some(period_from_query(year, quarter)));
@@ -402,13 +422,36 @@ pub fn DashboardPage() -> impl IntoView {
         let (Some(period), Some(officer)) = (period.get(), officer.get()) else {
             return;
         };
-        load_period(officer, period, app.online.get(), true, shown, generation);
+        let this_year = current_period().0;
+        let units_of = (today_units.get() && period.0 < this_year).then_some(this_year);
+        load_period(
+            officer,
+            period,
+            units_of,
+            app.online.get(),
+            true,
+            shown,
+            generation,
+        );
     });
+    let offers_today_units = move || {
+        let past = period
+            .get()
+            .is_some_and(|(year, _)| year < current_period().0);
+        past && officer.with(|o| o.as_ref().is_some_and(sees_communes))
+    };
 
     view! {
         <h1>{tr(Key::NavIndicators)}</h1>
         <p class="muted">{tr(Key::DashboardIntro)}</p>
         {move || period.get().map(|p| view! { <PeriodPicker period=p set=period /> })}
+        <Show when=offers_today_units>
+            <label class="check-row" data-testid="today-units">
+                <input type="checkbox" prop:checked=today_units
+                    on:change=move |ev| today_units.set(event_target_checked(&ev)) />
+                <span>{move || i18n.t(Key::TodayUnits).replace("{y}", &current_period().0.to_string())}</span>
+            </label>
+        </Show>
         {move || match shown.get() {
             Shown::Loading => view! { <p class="muted">{tr(Key::Loading)}</p> }.into_any(),
             Shown::Nothing => view! {
@@ -466,8 +509,18 @@ fn PeriodPicker(period: (i32, u32), set: RwSignal<Option<(i32, u32)>>) -> impl I
     }
 }
 
+/// "Xã Bình Lư, Xã Sơn Bình": units by name, in the server's order.
+fn names(units: &[crate::api::OrgUnitRef]) -> String {
+    units
+        .iter()
+        .map(|unit| unit.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[component]
 fn Figures(snapshot: Snapshot) -> impl IntoView {
+    let i18n = use_i18n();
     let Snapshot { report, quarters } = snapshot;
     let cards = report
         .indicators
@@ -475,8 +528,19 @@ fn Figures(snapshot: Snapshot) -> impl IntoView {
         .map(|indicator| view! { <IndicatorCard indicator=indicator.clone() quarters=quarters.clone() /> })
         .collect_view();
     let communes = report.communes.filter(|list| !list.is_empty());
+    let mapped = (!report.mapped_from.is_empty()).then(|| names(&report.mapped_from));
+    let unmapped = (!report.unmapped.is_empty()).then(|| names(&report.unmapped));
+    let year = report.year;
     view! {
         <PlanLine plan=report.plan year=report.year />
+        {mapped.map(|list| view! {
+            <p class="notice" data-testid="mapped-from">
+                {move || i18n.t(Key::MappedFrom).replace("{y}", &year.to_string()).replace("{units}", &list)}
+            </p>
+        })}
+        {unmapped.map(|list| view! {
+            <p class="notice" data-testid="unmapped">{move || i18n.t(Key::Unmapped).replace("{units}", &list)}</p>
+        })}
         <section class="indicator-cards" data-testid="indicator-cards">{cards}</section>
         {communes.map(|list| view! { <CommuneTable communes=list codes=report.indicators /> })}
     }
@@ -605,7 +669,12 @@ fn CommuneTable(communes: Vec<CommuneFigures>, codes: Vec<IndicatorFigure>) -> i
                 .collect_view();
             view! {
                 <tr data-testid="commune-row">
-                    <th scope="row" class="sticky">{commune.name}</th>
+                    <th scope="row" class="sticky">{commune.name}
+                        {(!commune.mapped_from.is_empty()).then(|| {
+                            let list = names(&commune.mapped_from);
+                            view! { <span class="mapped" data-testid="row-mapped-from">{move || i18n.t(Key::Including).replace("{units}", &list)}</span> }
+                        })}
+                    </th>
                     {cells}
                 </tr>
             }

@@ -108,7 +108,15 @@ pub fn ReportPrintPage() -> impl IntoView {
         let (Some(period), Some(officer)) = (period.get(), officer.get()) else {
             return;
         };
-        load_period(officer, period, app.online.get(), false, shown, generation);
+        load_period(
+            officer,
+            period,
+            None,
+            app.online.get(),
+            false,
+            shown,
+            generation,
+        );
     });
     let back = move || match period.get() {
         Some((year, quarter)) => format!("/indicators?year={year}&quarter={quarter}"),
