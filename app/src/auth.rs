@@ -181,7 +181,10 @@ impl Auth {
                 return;
             }
             match answer {
-                Ok(me) => self.officer.set(Some(me.officer)),
+                Ok(me) => {
+                    offline::officer_refreshed(&me.officer);
+                    self.officer.set(Some(me.officer));
+                }
                 Err(failure) => self.note(&failure),
             }
         });

@@ -173,7 +173,16 @@ test("a record the server refuses shows why, and is sent again once fixed", asyn
   // Beside them, offline, a record waiting and one left as a draft: each state's badge reads as
   // what it is (a synced record is not drawn as a failure).
   await context.setOffline(true);
-  await recordSession(page, "Bản Chờ Gửi", 3);
+  await openNew(page);
+  await page.fill('input[name="occurred_on"]', realToday);
+  await page.fill('input[name="data.village"]', "Bản Chờ Gửi");
+  await page.selectOption('select[name="data.format"]', "group_talk");
+  await page.selectOption('select[name="data.audience"]', "youth");
+  await page.fill('input[name="data.reached_male"]', "3");
+  await page.fill('input[name="data.reached_female"]', "3");
+  await page.selectOption('select[name="data.language"]', "vi");
+  await page.getByRole("button", { name: "Lưu", exact: true }).click();
+  await expect(page).toHaveURL(/\/$/);
   await openNew(page);
   await page.fill('input[name="data.village"]', "Bản Nháp");
   await tab(page, "Hồ sơ").click();
@@ -183,7 +192,10 @@ test("a record the server refuses shows why, and is sent again once fixed", asyn
   const colours = async (village) => badge(village).evaluate((b) => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]);
   expect((await colours("Bản Bên Cạnh"))[1]).toBe("rgb(255, 255, 255)");
   expect(await colours("Bản Bên Cạnh")).not.toEqual(await colours(village));
-  await page.screenshot({ path: path.join(__dirname, "..", "screenshots", "record-states-390x844.png") });
+  // A taller screen, so that the first rows (rejected, waiting, draft, synced) are all in view.
+  await page.setViewportSize({ width: 390, height: 1500 });
+  await page.screenshot({ path: path.join(__dirname, "..", "screenshots", "record-states-390.png") });
+  await page.setViewportSize({ width: 390, height: 844 });
   await context.setOffline(false);
   await expect(rowOf(page, "Bản Chờ Gửi")).toHaveAttribute("data-state", "synced");
   await expect(page.getByTestId("waiting-count")).toHaveText("0");

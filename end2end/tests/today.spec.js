@@ -61,7 +61,9 @@ test("the district officer of 2023 is told the district closed, and no plan cove
   await signIn(page, "huyen");
   await expect(page.getByTestId("unit-closed")).toContainText("Huyện Tam Đường đã ngừng hoạt động sau ngày 30/06/2025");
   await open(page, "/indicators", "huyen");
-  await expect(page.getByTestId("no-plan")).toContainText(`Chưa có kế hoạch năm ${YEAR}`);
+  // No plan was made for 2024, the last year before the reform.
+  await page.getByTestId("pick-year").selectOption("2024");
+  await expect(page.getByTestId("no-plan")).toContainText("Chưa có kế hoạch năm 2024");
   await page.getByTestId("pick-year").selectOption("2023");
   await expect(page.getByTestId("plan")).toContainText("UBND huyện Tam Đường");
 });

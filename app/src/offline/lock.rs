@@ -378,6 +378,7 @@ pub async fn open_with_password(
         wrong_pins: 0,
         last_used: 0,
     });
+    let moved = known.officer.org_unit.id != officer.org_unit.id;
     known.officer = officer.clone();
     let already_open = open_key()
         .filter(|(id, _)| *id == officer.id)
@@ -403,12 +404,33 @@ pub async fn open_with_password(
     // The one officer of the earlier app version is now one of this phone's officers.
     PhoneStorage.remove(LEGACY_OFFICER_KEY);
     PhoneStorage.remove("pcmd.settings.tip_off_deadline_days");
-    let kept = super::outbox(&officer.id).keep_session_token(token);
+    let outbox = super::outbox(&officer.id);
+    if moved {
+        outbox.unit_changed();
+    }
+    let kept = outbox.keep_session_token(token);
     if let Err(error) = kept.and(flush().await) {
         close_vault().await;
         return Err(error.into());
     }
     Ok(known.pin.is_some())
+}
+
+/// Keeps the server's latest copy of the open officer (`/api/v1/me`); when their unit changed,
+/// the next pull starts again from the beginning (see `Outbox::unit_changed`).
+pub fn officer_refreshed(officer: &Officer) {
+    let Some(mut known) = keyring::officer(&PhoneStorage, &officer.id) else {
+        return;
+    };
+    if known.officer == *officer {
+        return;
+    }
+    if known.officer.org_unit.id != officer.org_unit.id {
+        super::outbox(&officer.id).unit_changed();
+    }
+    known.officer = officer.clone();
+    // Without the copy the next unlock shows the old name or unit until /me answers again.
+    let _ = keyring::keep(&PhoneStorage, &known);
 }
 
 /// Opens an officer's records with their PIN. A wrong PIN counts; the fifth in a row deletes the

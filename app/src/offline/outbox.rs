@@ -748,6 +748,15 @@ impl<S: KeyValue> Outbox<S> {
         self.store.set(&format!("{}cursor", self.prefix), cursor)
     }
 
+    /// The officer's unit changed (an admin moved them after a merger): the records now in reach
+    /// carry older changes than the cursor, so the next pull starts from the beginning, and the
+    /// units are fetched again. Records already on the phone are pulled over, not duplicated.
+    pub fn unit_changed(&self) {
+        for name in ["cursor", "units"] {
+            self.store.remove(&format!("{}{name}", self.prefix));
+        }
+    }
+
     /// When the server last acknowledged a sync from this phone (ms since 1970).
     pub fn last_synced(&self) -> Option<u64> {
         self.store
@@ -1461,6 +1470,23 @@ pub(crate) mod tests {
         );
         outbox.keep_cursor(&page.next_cursor).unwrap();
         assert_eq!(outbox.cursor().as_deref(), Some("c1"));
+    }
+
+    #[test]
+    fn a_moved_officer_pulls_again_from_the_start_and_keeps_every_record() {
+        let (_, outbox) = outbox();
+        let waiting = session(1, 1);
+        outbox.save(waiting.clone(), 1).unwrap();
+        outbox.restore(&[stored(&session(2, 2), 2)], 2).unwrap();
+        outbox.keep_cursor("c9").unwrap();
+        outbox.keep_org_units(&[]).unwrap();
+        outbox.unit_changed();
+        assert_eq!(outbox.cursor(), None);
+        assert_eq!(outbox.entries().len(), 2);
+        assert_eq!(outbox.unsent(), 1);
+        // The same record pulled again is the same entry, not a second one.
+        outbox.restore(&[stored(&session(2, 2), 2)], 3).unwrap();
+        assert_eq!(outbox.entries().len(), 2);
     }
 
     #[test]

@@ -104,6 +104,8 @@ pub async fn set_pin(_pin: &str) -> Result<(), LockError> {
 
 pub async fn forget_pin(_officer_id: &str) {}
 
+pub fn officer_refreshed(_officer: &Officer) {}
+
 pub async fn forget_officer(_officer_id: &str) {}
 
 /// Timers only run in the browser.

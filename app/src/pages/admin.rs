@@ -602,6 +602,7 @@ fn PlanCard(
     };
     let rows = indicators
         .into_iter()
+        .filter(|indicator| super::dashboard::has_target(&indicator.code))
         .map(|indicator| {
             let target = plan
                 .targets

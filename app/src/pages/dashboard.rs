@@ -46,6 +46,11 @@ pub(super) fn indicator_name(code: &str, lang: Lang) -> String {
         .map_or_else(|| code.to_string(), |(_, name, _)| name.text(lang).into())
 }
 
+/// Whether the code is one of the plan's twelve indicators (which have targets), not a plain count.
+pub(super) fn has_target(code: &str) -> bool {
+    INDICATORS.iter().any(|(known, _, _)| *known == code)
+}
+
 fn indicator_unit(code: &str, lang: Lang) -> &'static str {
     INDICATORS
         .iter()

@@ -89,8 +89,13 @@ fn recording_units(mut units: Vec<OrgUnit>, district: bool) -> Vec<OrgUnit> {
         _ => false,
     });
     units.sort_by(|a, b| {
-        let lead = |u: &OrgUnit| !matches!(u.level.as_str(), "province" | "district");
-        let key = |u: &OrgUnit| (lead(u), u.name.clone(), u.valid_from.clone());
+        // The province first, then the districts of before the reform, then the communes.
+        let rank = |u: &OrgUnit| match u.level.as_str() {
+            "province" => 0,
+            "district" => 1,
+            _ => 2,
+        };
+        let key = |u: &OrgUnit| (rank(u), u.name.clone(), u.valid_from.clone());
         key(a).cmp(&key(b))
     });
     units
