@@ -80,8 +80,8 @@ fn show_waiting<S: KeyValue>(app: AppState, outbox: &Outbox<S>) {
     app.waiting.set(outbox.counts().get(StateTag::Waiting));
 }
 
-/// The units among those an officer may see that a record can belong to, by name: communes (and
-/// wards), and with `district` the districts too, first.
+/// The units among those an officer may see that a record can belong to: communes (and wards),
+/// and with `district` the province and districts too, first; today's units before closed ones.
 fn recording_units(mut units: Vec<OrgUnit>, district: bool) -> Vec<OrgUnit> {
     units.retain(|unit| match unit.level.as_str() {
         "commune" | "ward" => true,
@@ -89,13 +89,16 @@ fn recording_units(mut units: Vec<OrgUnit>, district: bool) -> Vec<OrgUnit> {
         _ => false,
     });
     units.sort_by(|a, b| {
-        // The province first, then the districts of before the reform, then the communes.
+        // Today's units first (the province, then its communes), then those that closed.
         let rank = |u: &OrgUnit| match u.level.as_str() {
             "province" => 0,
             "district" => 1,
             _ => 2,
         };
-        let key = |u: &OrgUnit| (rank(u), u.name.clone(), u.valid_from.clone());
+        let key = |u: &OrgUnit| {
+            let closed = u.valid_to.is_some();
+            (closed, rank(u), u.name.clone(), u.valid_from.clone())
+        };
         key(a).cmp(&key(b))
     });
     units
