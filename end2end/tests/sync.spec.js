@@ -13,9 +13,11 @@ async function openNew(page) {
   await expect(page.locator('input[name="occurred_on"]')).toHaveValue(/^\d{4}-\d{2}-\d{2}$/);
 }
 
-/// Records an outreach session through the form and goes back to the list.
-async function recordSession(page, village, male) {
+/// Records an outreach session through the form (dated `on`, else the phone's today) and goes
+/// back to the list.
+async function recordSession(page, village, male, on) {
   await openNew(page);
+  if (on) await page.fill('input[name="occurred_on"]', on);
   await page.fill('input[name="data.village"]', village);
   await page.selectOption('select[name="data.format"]', "group_talk");
   await page.selectOption('select[name="data.audience"]', "women");
@@ -152,16 +154,7 @@ test("a record the server refuses shows why, and is sent again once fixed", asyn
   await swControls(page);
   await context.setOffline(true);
   await recordSession(page, village, 4);
-  await openNew(page);
-  await page.fill('input[name="occurred_on"]', realToday);
-  await page.fill('input[name="data.village"]', "Bản Bên Cạnh");
-  await page.selectOption('select[name="data.format"]', "group_talk");
-  await page.selectOption('select[name="data.audience"]', "women");
-  await page.fill('input[name="data.reached_male"]', "2");
-  await page.fill('input[name="data.reached_female"]', "10");
-  await page.selectOption('select[name="data.language"]', "vi");
-  await page.getByRole("button", { name: "Lưu", exact: true }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await recordSession(page, "Bản Bên Cạnh", 2, realToday);
 
   await context.setOffline(false);
   await expect(rowOf(page, village)).toHaveAttribute("data-state", "rejected");
@@ -173,16 +166,7 @@ test("a record the server refuses shows why, and is sent again once fixed", asyn
   // Beside them, offline, a record waiting and one left as a draft: each state's badge reads as
   // what it is (a synced record is not drawn as a failure).
   await context.setOffline(true);
-  await openNew(page);
-  await page.fill('input[name="occurred_on"]', realToday);
-  await page.fill('input[name="data.village"]', "Bản Chờ Gửi");
-  await page.selectOption('select[name="data.format"]', "group_talk");
-  await page.selectOption('select[name="data.audience"]', "youth");
-  await page.fill('input[name="data.reached_male"]', "3");
-  await page.fill('input[name="data.reached_female"]', "3");
-  await page.selectOption('select[name="data.language"]', "vi");
-  await page.getByRole("button", { name: "Lưu", exact: true }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await recordSession(page, "Bản Chờ Gửi", 3, realToday);
   await openNew(page);
   await page.fill('input[name="data.village"]', "Bản Nháp");
   await tab(page, "Hồ sơ").click();

@@ -1021,16 +1021,7 @@ const BASELINES_2023: [(BaselineName, &str, i64); 6] = [
 
 /// Creates an account (password `demo-<username>`) and signs it in.
 async fn officer(app: &TestApp, username: &str, role: &str, unit: &str) -> String {
-    let new = server::accounts::NewOfficer {
-        username: username.into(),
-        display_name: None,
-        role: role.into(),
-        org_unit_id: unit.into(),
-        password: format!("demo-{username}"),
-    };
-    server::accounts::create(app.store.as_ref(), new, &Default::default())
-        .await
-        .expect("account");
+    app.add_officer(username, role, unit).await;
     app.token(username, &format!("demo-{username}")).await
 }
 

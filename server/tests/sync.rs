@@ -654,17 +654,8 @@ async fn each_officer_reads_only_the_records_of_their_scope(backend: Backend) {
     assert_eq!(body, json!({"records": [], "next_cursor": "0"}));
 
     // The health centre follows up referrals: those it reads and writes, nothing else.
-    let new = server::accounts::NewOfficer {
-        username: "yte".into(),
-        display_name: None,
-        role: "health_officer".into(),
-        org_unit_id: DISTRICT.into(),
-        password: "mat-khau-y-te".into(),
-    };
-    server::accounts::create(app.store.as_ref(), new, &Default::default())
-        .await
-        .unwrap();
-    let health = app.token("yte", "mat-khau-y-te").await;
+    app.add_officer("yte", "health_officer", DISTRICT).await;
+    let health = app.token("yte", "demo-yte").await;
     assert_eq!(read(health.clone()).await, set(&[&our_referral]));
     let mut accessed = referral(&our_referral, BINH_LU, true);
     accessed["base_version"] = json!(1);
@@ -737,17 +728,8 @@ fn dated(mut record: Value, day: &str) -> Value {
 
 /// Creates an account in the store as the command line does and signs it in.
 async fn officer_token(app: &TestApp, username: &str, role: &str, unit: &str) -> String {
-    let new = server::accounts::NewOfficer {
-        username: username.into(),
-        display_name: None,
-        role: role.into(),
-        org_unit_id: unit.into(),
-        password: format!("mat-khau-{username}"),
-    };
-    server::accounts::create(app.store.as_ref(), new, &Default::default())
-        .await
-        .unwrap();
-    app.token(username, &format!("mat-khau-{username}")).await
+    app.add_officer(username, role, unit).await;
+    app.token(username, &format!("demo-{username}")).await
 }
 
 async fn records_are_dated_within_the_life_of_their_unit(backend: Backend) {

@@ -41,16 +41,7 @@ fn session(id: &str) -> Value {
 /// Demo accounts, and a second officer of Bình Lư (`binhlu2`, who recorded nothing).
 async fn app_with_officers(backend: Backend) -> TestApp {
     let app = spawn_app(backend).await.with_2023_accounts().await;
-    let colleague = server::accounts::NewOfficer {
-        username: "binhlu2".into(),
-        display_name: None,
-        role: "commune_officer".into(),
-        org_unit_id: BINH_LU.into(),
-        password: "mat-khau-binh-lu".into(),
-    };
-    server::accounts::create(app.store.as_ref(), colleague, &Default::default())
-        .await
-        .unwrap();
+    app.add_officer("binhlu2", "commune_officer", BINH_LU).await;
     app
 }
 
@@ -105,7 +96,7 @@ fn set(ids: &[&str]) -> BTreeSet<String> {
 async fn only_the_recorder_the_district_and_admins_read_a_tip_off(backend: Backend) {
     let app = app_with_officers(backend).await;
     let recorder = app.token("binhlu", "demo-binhlu").await;
-    let colleague = app.token("binhlu2", "mat-khau-binh-lu").await;
+    let colleague = app.token("binhlu2", "demo-binhlu2").await;
     let other_commune = app.token("thitran", "demo-thitran").await;
     let district = app.token("huyen", "demo-huyen").await;
     let admin = app.token("admin", "demo-admin").await;
@@ -134,7 +125,7 @@ async fn only_the_recorder_the_district_and_admins_read_a_tip_off(backend: Backe
 async fn a_sync_never_hands_another_officer_s_tip_off_back(backend: Backend) {
     let app = app_with_officers(backend).await;
     let recorder = app.token("binhlu", "demo-binhlu").await;
-    let colleague = app.token("binhlu2", "mat-khau-binh-lu").await;
+    let colleague = app.token("binhlu2", "demo-binhlu2").await;
     let tip = new_id();
     sync(&app, &recorder, &[tip_off(&tip, 0, None)]).await;
 

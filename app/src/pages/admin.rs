@@ -72,6 +72,15 @@ fn units_resource(
     })
 }
 
+/// A unit's name from the fetched list, else its id.
+fn unit_name(units: LocalResource<Result<Vec<OrgUnit>, ApiFailure>>, id: &str) -> String {
+    units
+        .get()
+        .and_then(Result::ok)
+        .and_then(|list| list.into_iter().find(|u| u.id == id).map(|u| u.name))
+        .unwrap_or_else(|| id.to_string())
+}
+
 #[component]
 fn ListState<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
     resource: LocalResource<Result<T, ApiFailure>>,
@@ -528,13 +537,6 @@ pub fn AdminTargetsPage() -> impl IntoView {
             reload,
         );
     };
-    let unit_name = move |id: &str| {
-        units
-            .get()
-            .and_then(Result::ok)
-            .and_then(|l| l.into_iter().find(|u| u.id == id).map(|u| u.name))
-            .unwrap_or_else(|| id.to_string())
-    };
     view! {
         <h1>{tr(Key::AdminTargets)}</h1>
         <label class="inline"><span>{tr(Key::Year)}</span>
@@ -562,7 +564,7 @@ pub fn AdminTargetsPage() -> impl IntoView {
             } else {
                 let known = indicators.get().and_then(Result::ok).unwrap_or_default();
                 list.into_iter().map(|plan| {
-                    let unit = unit_name(&plan.header.org_unit_id);
+                    let unit = unit_name(units, &plan.header.org_unit_id);
                     view! { <PlanCard plan indicators=known.clone() unit on_change=reload /> }
                 }).collect_view().into_any()
             }
@@ -803,20 +805,13 @@ fn Baselines(
             move || baselines.refetch(),
         );
     };
-    let unit_name = move |id: &str| {
-        units
-            .get()
-            .and_then(Result::ok)
-            .and_then(|l| l.into_iter().find(|u| u.id == id).map(|u| u.name))
-            .unwrap_or_else(|| id.to_string())
-    };
     view! {
         <h2>{tr(Key::Baselines)}</h2>
         <ListState resource=baselines render={move |list: Vec<Baseline>| view! {
             <ul class="plain">
                 {list.into_iter().map(|b| {
                     let label = BASELINES.iter().find(|(n, _)| *n == b.name).map(|(_, k)| *k);
-                    let unit = unit_name(&b.org_unit_id);
+                    let unit = unit_name(units, &b.org_unit_id);
                     view! { <li>{move || label.map(|k| i18n.t(k)).unwrap_or_default()}" · "{unit}": "<strong>{b.value}</strong>
                         {b.to_confirm.then(|| view! { " "<span class="badge state-waiting">{tr(Key::PlanToConfirm)}</span> })}
                     </li> }

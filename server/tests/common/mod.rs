@@ -72,27 +72,35 @@ impl TestApp {
         body["token"].as_str().unwrap().to_string()
     }
 
+    /// Creates an account with the password `demo-<username>`, unless it exists.
+    pub async fn add_officer(&self, username: &str, role: &str, unit: &str) {
+        let store = self.store.as_ref();
+        if store.credentials(username).await.expect("read").is_some() {
+            return;
+        }
+        let new = server::accounts::NewOfficer {
+            username: username.into(),
+            display_name: None,
+            role: role.into(),
+            org_unit_id: unit.into(),
+            password: format!("demo-{username}"),
+        };
+        server::accounts::create(store, new, &Default::default())
+            .await
+            .expect("account");
+    }
+
     /// Creates the accounts of the 2023 district the tests work in (password `demo-<name>`):
     /// `admin` and `huyen` (district officer) of Huyện Tam Đường, `binhlu` of Xã Bình Lư and
     /// `thitran` of Thị trấn Tam Đường, as the demo had them before the 2025 reform.
     pub async fn with_2023_accounts(self) -> Self {
-        let accounts = [
+        for (username, role, unit) in [
             ("admin", "admin", "ou-106"),
             ("huyen", "district_officer", "ou-106"),
             ("binhlu", "commune_officer", "ou-03412"),
             ("thitran", "commune_officer", "ou-03390"),
-        ];
-        for (username, role, unit) in accounts {
-            let new = server::accounts::NewOfficer {
-                username: username.into(),
-                display_name: None,
-                role: role.into(),
-                org_unit_id: unit.into(),
-                password: format!("demo-{username}"),
-            };
-            server::accounts::create(self.store.as_ref(), new, &Default::default())
-                .await
-                .expect("2023 accounts");
+        ] {
+            self.add_officer(username, role, unit).await;
         }
         self
     }
