@@ -356,12 +356,17 @@ fn commune_quarter(
             ("school_session", "students"),
             ("workplace_session", "business_workers"),
         ] {
-            if audience != "women" && !demo.dice.chance(70) {
+            let held = match audience {
+                "women" => true,
+                "students" => demo.dice.chance(70),
+                _ => demo.dice.chance(45),
+            };
+            if !held {
                 continue;
             }
             let (male, female) = match audience {
                 "students" => (demo.dice.between(40, 90), demo.dice.between(40, 90)),
-                "business_workers" => (demo.dice.between(1, 3), demo.dice.between(2, 5)),
+                "business_workers" => (demo.dice.between(0, 2), demo.dice.between(1, 3)),
                 _ => (demo.dice.between(5, 20), demo.dice.between(15, 40)),
             };
             let data = json!({"format": format, "audience": audience, "reached_male": male,
@@ -428,7 +433,7 @@ fn commune_quarter(
             json!({"channel": "hotline", "handled_on": handled_on}),
         );
     }
-    // Once a year: the commune's plan early, a training of its officials mid-year; a few pilots.
+    // Once a year: the commune's plan early, a training of its officials in spring; a few pilots.
     if quarter == 1 || (year == 2025 && first.to_string().as_str() == REFORM) {
         if n % 6 != 5 {
             let when = day(demo);
@@ -449,8 +454,8 @@ fn commune_quarter(
             );
         }
     }
-    if quarter == 2 || quarter == 3 {
-        let trainees = demo.dice.between(6, 14);
+    if quarter == 2 {
+        let trainees = demo.dice.between(5, 10);
         let when = day(demo);
         demo.add(
             "training",
