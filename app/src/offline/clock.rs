@@ -29,20 +29,9 @@ pub fn today() -> Date {
     vietnam_date(super::now_ms())
 }
 
-/// The date `days` after 1970-01-01, after Howard Hinnant's `civil_from_days`; the domain's dates
-/// cover years 1 to 9999, far beyond any phone clock.
+/// The date `days` after 1970-01-01.
 fn civil_from_days(days: i64) -> Date {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    Date::from_ymd(year as i32, month as u32, day as u32).unwrap_or(EPOCH)
+    EPOCH.plus_days(days)
 }
 
 #[cfg(test)]
