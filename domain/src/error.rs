@@ -14,6 +14,7 @@ coded! {
         Negative = "negative", "Không được là số âm", "Must not be negative";
         TooLarge = "too_large", "Số quá lớn", "Number too large";
         TooLong = "too_long", "Quá dài", "Too long";
+        InvalidCharacters = "invalid_characters", "Có ký tự ẩn hoặc ký tự điều khiển không được phép", "Contains hidden or control characters that are not allowed";
         InFuture = "in_future", "Không được sau ngày hôm nay", "Must not be in the future";
         TooEarly = "too_early", "Không được trước ngày 01/01/2000", "Must not be before 01/01/2000";
         BeforeOccurredOn = "before_occurred_on", "Không được trước ngày diễn ra", "Must not be before the record's date";

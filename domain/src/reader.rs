@@ -138,9 +138,22 @@ pub(crate) fn trimmed(text: &str, max: usize) -> Result<String, ErrorCode> {
         Err(ErrorCode::Required)
     } else if text.chars().nth(max).is_some() {
         Err(ErrorCode::TooLong)
+    } else if text.chars().any(unwanted) {
+        Err(ErrorCode::InvalidCharacters)
     } else {
         Ok(text.to_owned())
     }
+}
+
+/// Characters typed text never needs: control characters (a NUL cannot even be stored in
+/// PostgreSQL), zero-width ones and bidirectional overrides (which make a text read other than it
+/// is). Line breaks and tabs are text.
+fn unwanted(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        || matches!(
+            c,
+            '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'
+        )
 }
 
 pub(crate) fn string(value: &Value) -> Result<&str, ErrorCode> {
@@ -208,6 +221,30 @@ mod tests {
 
     use super::*;
     use crate::ReferralStatus;
+
+    #[test]
+    fn texts_refuse_hidden_and_control_characters_but_keep_lines() {
+        let read = |text: &str| trimmed(text, 100);
+        assert_eq!(
+            read("Bản Nà Khum\nTổ 2\tghi chú"),
+            Ok("Bản Nà Khum\nTổ 2\tghi chú".into())
+        );
+        assert_eq!(read("Hội Phụ nữ 😀"), Ok("Hội Phụ nữ 😀".into()));
+        for hostile in [
+            "a\u{0}b",
+            "a\u{1b}[31m",
+            "abc\u{202E}gpj",
+            "ab\u{200B}c",
+            "\u{FEFF}Bản",
+            "a\u{7f}",
+        ] {
+            assert_eq!(
+                read(hostile),
+                Err(ErrorCode::InvalidCharacters),
+                "{hostile:?}"
+            );
+        }
+    }
 
     #[test]
     fn whole_numbers_get_precise_error_codes() {

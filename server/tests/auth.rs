@@ -22,6 +22,7 @@ on_both_stores!(
     the_forwarded_address_counts_only_behind_a_trusted_proxy,
     sessions_survive_a_restart,
     the_command_line_creates_accounts,
+    huge_or_impossible_credentials_touch_neither_the_store_nor_the_hash,
 );
 
 async fn demo_app(backend: Backend) -> TestApp {
@@ -427,4 +428,35 @@ async fn the_command_line_creates_accounts(backend: Backend) {
     let output = run(&unknown, "long enough\n");
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("99999"));
+}
+
+async fn huge_or_impossible_credentials_touch_neither_the_store_nor_the_hash(backend: Backend) {
+    let app = demo_app(backend).await;
+    let audit = |app: &TestApp| {
+        let store = app.store.clone();
+        async move {
+            let filter = server::model::AuditFilter {
+                limit: 100_000,
+                ..Default::default()
+            };
+            store.audit_log(&filter).await.unwrap().len()
+        }
+    };
+    let before = audit(&app).await;
+    let huge = "a".repeat(1_000_000);
+    for (username, password) in [
+        (huge.as_str(), "demo-binhlu"),
+        ("binhlu", huge.as_str()),
+        ("Bình Lư", "demo-binhlu"),
+        ("", ""),
+    ] {
+        for _ in 0..6 {
+            let response = app.login(username, password).await;
+            assert_eq!(response.status(), 401);
+            assert_eq!(error_code(response).await, "invalid_credentials");
+        }
+    }
+    assert_eq!(audit(&app).await, before, "nothing written");
+    // None of them counted as a failure: the officer is not throttled.
+    assert_eq!(app.login("binhlu", "demo-binhlu").await.status(), 200);
 }

@@ -23,6 +23,7 @@ on_both_stores!(
     records_are_dated_within_the_life_of_their_unit,
     a_record_stored_before_its_unit_closed_is_retried_and_voided_but_not_changed,
     a_province_officer_writes_for_every_unit_below_the_province,
+    a_nul_or_a_hidden_character_rejects_only_its_own_record,
 );
 
 const BINH_LU: &str = "ou-03412";
@@ -902,4 +903,39 @@ async fn a_province_officer_writes_for_every_unit_below_the_province(backend: Ba
         codes(&body["results"][0]),
         pairs(&[("org_unit_id", "invalid_value")])
     );
+}
+
+async fn a_nul_or_a_hidden_character_rejects_only_its_own_record(backend: Backend) {
+    let app = demo_app(backend).await;
+    let token = app.token("binhlu", "demo-binhlu").await;
+    let with_notes = |notes: &str| {
+        let mut record = session(&new_id(), BINH_LU, 0, 3);
+        record["data"]["notes"] = json!(notes);
+        record
+    };
+    // A NUL cannot be stored in PostgreSQL at all: it once failed the whole batch with a 500.
+    let records = [
+        with_notes("trước\u{0}sau"),
+        session(&new_id(), BINH_LU, 0, 4),
+        with_notes("abc\u{202E}fdp.exe"),
+        with_notes("Hai dòng\nghi chú"),
+    ];
+    let body = sync(&app, &token, &records).await;
+    assert_eq!(
+        statuses(&body),
+        expect(&[
+            ("rejected", None),
+            ("applied", Some(1)),
+            ("rejected", None),
+            ("applied", Some(1)),
+        ])
+    );
+    for rejected in [0, 2] {
+        assert_eq!(
+            codes(&body["results"][rejected]),
+            pairs(&[("data.notes", "invalid_characters")])
+        );
+    }
+    let (stored, _) = read_all(&app, &token, 500).await;
+    assert_eq!(stored.len(), 2);
 }

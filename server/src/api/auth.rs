@@ -9,7 +9,7 @@ use crate::auth::{self, Caller, ClientIp};
 use crate::clock::{now_ms, to_rfc3339};
 use crate::error::{ApiError, ApiJson, FieldError};
 use crate::model::{Actor, Session};
-use crate::{password, ApiContext};
+use crate::{accounts, password, ApiContext};
 use axum::extract::State;
 use axum::http::header::{SET_COOKIE, USER_AGENT};
 use axum::http::{HeaderMap, StatusCode};
@@ -60,6 +60,18 @@ async fn login(
     // Like a malformed body: refused before any password is tried, so no failure counts.
     let device_id =
         check_device_id(login.device_id).map_err(|error| ApiError::invalid(vec![error]))?;
+    // A name no account can have, or a password longer than any account's: refused before the
+    // store and the password check, so a flood of them writes nothing and hashes nothing.
+    if accounts::check_username(&login.username).is_some()
+        || login.password.chars().count() > password::MAX_LENGTH
+    {
+        tracing::info!(
+            %ip,
+            username_bytes = login.username.len(),
+            "sign-in refused unread"
+        );
+        return Err(ApiError::invalid_credentials());
+    }
     // For failures the actor is whoever typed the username.
     let attempt = Actor {
         officer_id: None,
