@@ -3,7 +3,8 @@
 //! Every change goes to the server at once (these pages need a network) and is audited there.
 
 use crate::api::{
-    ApiFailure, AuditEntry, Baseline, IndicatorTarget, OrgUnit, Plan, PlanTarget, Role, User, Verb,
+    ApiFailure, AuditEntry, Baseline, IndicatorTarget, OrgUnit, Plan, PlanHeader, PlanTarget, Role,
+    User, Verb,
 };
 use crate::auth::use_auth;
 use crate::i18n::{failure_text, level_key, role_key, tr, use_i18n, Key};
@@ -527,16 +528,8 @@ pub fn AdminTargetsPage() -> impl IntoView {
         baselines.refetch();
     };
     let copied = Outcome::new();
-    let copy_last_year = move |plan: Plan| {
-        let body = json!({"org_unit_id": plan.header.org_unit_id, "year": year.get_untracked(), "copy_from": plan.header.id});
-        send(
-            Verb::Post,
-            "/api/v1/admin/plans".into(),
-            body,
-            copied,
-            reload,
-        );
-    };
+    let copy_last_year =
+        move |plan: Plan| copy_plan(&plan.header, year.get_untracked(), copied, reload);
     view! {
         <h1>{tr(Key::AdminTargets)}</h1>
         <label class="inline"><span>{tr(Key::Year)}</span>
@@ -574,6 +567,19 @@ pub fn AdminTargetsPage() -> impl IntoView {
     }
 }
 
+/// Starts the plan of `year` of the same unit from `source`: its targets and baselines copied, to
+/// confirm.
+fn copy_plan(source: &PlanHeader, year: i32, outcome: Outcome, then: impl FnOnce() + 'static) {
+    let body = json!({"org_unit_id": source.org_unit_id, "year": year, "copy_from": source.id});
+    send(
+        Verb::Post,
+        "/api/v1/admin/plans".into(),
+        body,
+        outcome,
+        then,
+    );
+}
+
 #[component]
 fn PlanCard(
     plan: Plan,
@@ -590,17 +596,8 @@ fn PlanCard(
         move |_| send(Verb::Post, path.clone(), json!({}), outcome, on_change)
     };
     let copy = {
-        let body =
-            json!({"org_unit_id": plan.header.org_unit_id, "year": next_year, "copy_from": id});
-        move |_| {
-            send(
-                Verb::Post,
-                "/api/v1/admin/plans".into(),
-                body.clone(),
-                outcome,
-                || (),
-            )
-        }
+        let header = plan.header.clone();
+        move |_| copy_plan(&header, next_year, outcome, || ())
     };
     let rows = indicators
         .into_iter()
