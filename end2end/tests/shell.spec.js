@@ -88,3 +88,26 @@ test("after the first visit the app opens offline with the PIN and reacts", asyn
   await page.screenshot({ path: path.join(dir, "shell-offline-390x844.png") });
   await context.setOffline(false);
 });
+
+test("under its Content-Security-Policy the app hydrates, works and reopens offline, with nothing refused", async ({ page, context }) => {
+  const refused = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+  });
+  page.on("pageerror", (error) => refused.push(`${error}`));
+  const response = await page.goto("/signin");
+  const policy = response.headers()["content-security-policy"];
+  expect(policy).toMatch(/script-src 'self' 'nonce-[^']+' 'wasm-unsafe-eval'/);
+  expect(policy).toContain("frame-ancestors 'none'");
+  expect(response.headers()["x-frame-options"]).toBe("DENY");
+
+  await signIn(page, "binhlu");
+  await swControls(page);
+  await open(page, "/indicators", "binhlu");
+  await expect(page.locator("h1")).toHaveText("Chỉ tiêu");
+  await context.setOffline(true);
+  await reload(page, "binhlu");
+  await expect(page.locator("h1")).toHaveText("Chỉ tiêu");
+  await context.setOffline(false);
+  expect(refused).toEqual([]);
+});

@@ -213,7 +213,7 @@ async fn ingest(url: &str, count: usize) -> anyhow::Result<(Ingested, Duration)>
 }
 
 /// Seven outreach sessions to three referrals, spread over the communes and the year.
-fn generated_record(n: usize, unit: &str) -> Value {
+pub(crate) fn generated_record(n: usize, unit: &str) -> Value {
     let occurred_on = format!("2023-{:02}-{:02}", 1 + n % 12, 1 + n % 28);
     let data = if n % 10 < 7 {
         let formats = ["group_talk", "leaflets", "loudspeaker", "school_session"];

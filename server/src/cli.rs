@@ -44,6 +44,22 @@ enum Command {
         #[arg(long, default_value_t = 1_000_000)]
         records: usize,
     },
+    /// Print the answer times when DEVICES devices send RECORDS records each at the same moment,
+    /// to a server in its own process on scratch stores (as bench-sync).
+    BenchLoad {
+        #[arg(long, default_value_t = 200)]
+        devices: usize,
+        #[arg(long, default_value_t = 50)]
+        records: usize,
+    },
+    /// Send hostile sync bodies through the decoder, validation and decisions (no store), count
+    /// panics and write the first bodies that caused one to the current folder.
+    FuzzSync {
+        #[arg(long, default_value_t = 1_000_000)]
+        inputs: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -119,8 +135,38 @@ impl Cli {
             // Scratch stores of its own: the configured store is never opened.
             Command::BenchSync { records } => crate::bench::run(records).await,
             Command::BenchIndicators { records } => crate::bench_indicators::run(records).await,
+            Command::BenchLoad { devices, records } => {
+                crate::bench_load::run(devices, records).await
+            }
+            Command::FuzzSync { inputs, seed } => fuzz_sync(inputs, seed),
         }
     }
+}
+
+fn fuzz_sync(inputs: u64, seed: u64) -> anyhow::Result<()> {
+    // Panics are counted and kept, not printed a million times.
+    std::panic::set_hook(Box::new(|_| {}));
+    let started = std::time::Instant::now();
+    let findings = crate::fuzz::run(inputs, seed);
+    let _ = std::panic::take_hook();
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "fuzz-sync seed {seed}: {} bodies in {seconds:.1} s ({:.0}/s), {} decoded, {} records checked, \
+         {} applied, {} panics",
+        findings.inputs,
+        findings.inputs as f64 / seconds,
+        findings.decoded,
+        findings.records,
+        findings.applied,
+        findings.panics
+    );
+    for (n, (message, body)) in findings.first_panics.iter().enumerate() {
+        let file = format!("fuzz-panic-{seed}-{n}.json");
+        std::fs::write(&file, body)?;
+        println!("  panic: {message} (body in {file})");
+    }
+    anyhow::ensure!(findings.panics == 0, "{} bodies panicked", findings.panics);
+    Ok(())
 }
 
 /// The configuration and the store it names, migrated and seeded.

@@ -84,6 +84,26 @@ pub async fn sync(
     }
 }
 
+/// What [`sync`] decides for `records` when the store holds `stored` for their ids, without a
+/// store: the fuzzer's way through the checks and decisions.
+pub fn decide_offline(
+    records: &[Value],
+    stored: Vec<HeldRecord>,
+    sender: &Sender<'_>,
+    units: &HashMap<String, OrgUnit>,
+    today: Date,
+    now: i64,
+    lang: Lang,
+) -> Result<(Vec<SyncResult>, Vec<RecordVersion>, AuditEntry), StoreError> {
+    let checked: Vec<Checked> = records
+        .iter()
+        .map(|raw| check(raw, today, units, sender.scope, lang))
+        .collect();
+    let plan = plan(&checked, stored, sender, now, lang)?;
+    let audit = audit_entry(sender, &plan.results);
+    Ok((plan.results, plan.versions, audit))
+}
+
 /// A record after the checks that need no stored data.
 enum Checked {
     Rejected(SyncResult),

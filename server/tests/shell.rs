@@ -2,8 +2,9 @@
 
 mod common;
 
-use common::{spawn_app, Backend};
+use common::{fresh_database_url, spawn_app, spawn_app_on, Backend};
 use serde_json::Value;
+use server::config::Security;
 
 on_both_stores!(
     health_reports_version_and_store,
@@ -14,6 +15,9 @@ on_both_stores!(
     bundles_are_served_from_their_best_compressed_copies,
     reopening_a_store_keeps_its_schema,
     the_api_is_described_by_openapi,
+    every_answer_carries_the_security_headers,
+    a_page_allows_only_its_own_inline_scripts,
+    hsts_is_sent_only_behind_https,
 );
 
 async fn health_reports_version_and_store(backend: Backend) {
@@ -248,4 +252,115 @@ async fn bundles_are_served_from_their_best_compressed_copies(backend: Backend) 
         .unwrap();
     assert!(plain.headers().get("content-encoding").is_none());
     assert_eq!(plain.bytes().await.unwrap().as_ref(), wasm.as_slice());
+}
+
+async fn every_answer_carries_the_security_headers(backend: Backend) {
+    let app = spawn_app(backend).await.with_2023_accounts().await;
+    let token = app.token("binhlu", "demo-binhlu").await;
+    let page = app.get("/").await;
+    let health = app.get("/api/v1/health").await;
+    let missing = app.get("/api/v1/no-such-thing").await;
+    let bundle = app.get("/pkg/pcmd.wasm").await;
+    let worker = app.get("/sw.js").await;
+    let records = app
+        .client
+        .get(app.url("/api/v1/records"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(records.status(), 200);
+    let answers = [
+        ("page", &page),
+        ("health", &health),
+        ("404", &missing),
+        ("bundle", &bundle),
+        ("worker", &worker),
+        ("records", &records),
+    ];
+    for (what, answer) in answers {
+        let header = |name: &str| {
+            answer
+                .headers()
+                .get(name)
+                .map(|value| value.to_str().unwrap().to_string())
+        };
+        assert_eq!(header("x-frame-options").as_deref(), Some("DENY"), "{what}");
+        assert_eq!(
+            header("x-content-type-options").as_deref(),
+            Some("nosniff"),
+            "{what}"
+        );
+        assert_eq!(
+            header("referrer-policy").as_deref(),
+            Some("no-referrer"),
+            "{what}"
+        );
+        let policy = header("content-security-policy").unwrap_or_default();
+        assert!(
+            policy.contains("frame-ancestors 'none'"),
+            "{what}: {policy}"
+        );
+        assert!(policy.contains("object-src 'none'"), "{what}: {policy}");
+        assert!(!policy.contains("unsafe-inline"), "{what}: {policy}");
+        assert_eq!(header("strict-transport-security"), None, "{what}");
+    }
+    for (what, answer) in [
+        ("health", &health),
+        ("404", &missing),
+        ("records", &records),
+    ] {
+        let cache = answer.headers()["cache-control"].to_str().unwrap();
+        assert_eq!(cache, "no-store", "{what}");
+    }
+    assert_eq!(page.headers()["cache-control"], "no-cache");
+}
+
+/// Every inline script of a page carries the nonce its policy names, and the nonce changes per
+/// answer, so a script injected into a page cannot guess it.
+async fn a_page_allows_only_its_own_inline_scripts(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut nonces = Vec::new();
+    for _ in 0..2 {
+        let page = app.get("/signin").await;
+        let policy = page.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let nonce = policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .expect("a page's policy names a nonce")
+            .to_string();
+        assert!(nonce.len() >= 16, "{nonce}");
+        assert!(policy.contains("'wasm-unsafe-eval'"), "{policy}");
+        let html = page.text().await.unwrap();
+        let scripts: Vec<&str> = html.split("<script").skip(1).collect();
+        assert!(!scripts.is_empty(), "the hydration loader is inline");
+        for script in scripts {
+            let tag = script.split('>').next().unwrap();
+            assert!(
+                tag.contains(&format!("nonce=\"{nonce}\"")),
+                "<script{tag}> lacks the nonce {nonce}"
+            );
+        }
+        nonces.push(nonce);
+    }
+    assert_ne!(nonces[0], nonces[1]);
+}
+
+async fn hsts_is_sent_only_behind_https(backend: Backend) {
+    let security = Security {
+        secure_cookies: true,
+        ..Security::default()
+    };
+    let app = spawn_app_on(&fresh_database_url(backend).await, security).await;
+    for path in ["/", "/api/v1/health"] {
+        let answer = app.get(path).await;
+        let hsts = answer.headers()["strict-transport-security"]
+            .to_str()
+            .unwrap();
+        assert!(hsts.starts_with("max-age=63072000"), "{path}: {hsts}");
+    }
 }

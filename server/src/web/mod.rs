@@ -1,6 +1,7 @@
 //! The HTTP server: the app's pages rendered by Leptos, static files, the service worker, the API,
 //! and the layers every response passes through.
 
+mod headers;
 mod precompress;
 mod service_worker;
 
@@ -71,9 +72,15 @@ pub fn router(ctx: ApiContext) -> Router {
         .route("/sw.js", get(service_worker_script))
         .nest_service("/pkg", precompress::service(&pkg_dir(&ctx.leptos)))
         .nest("/api/v1", api::router())
-        .leptos_routes(&ctx, routes, move || shell(options.clone()))
+        .leptos_routes_with_context(&ctx, routes, headers::provide_page_policy, move || {
+            shell(options.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler::<ApiContext, _>(shell))
         .layer(middleware::from_fn(cache_headers))
+        .layer(middleware::from_fn_with_state(
+            ctx.security,
+            headers::security_headers,
+        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
@@ -91,16 +98,19 @@ async fn service_worker_script(State(ctx): State<ApiContext>) -> Response {
         .into_response()
 }
 
-/// Hashed bundle files never change; everything else is revalidated so updates arrive.
+/// Hashed bundle files never change; officers' records, pulls and reports (every API answer)
+/// never stay in a browser's or a proxy's cache; everything else is revalidated so updates arrive.
 async fn cache_headers(request: Request, next: Next) -> Response {
-    let immutable = request.uri().path().starts_with("/pkg/");
+    let path = request.uri().path();
+    let value = if path.starts_with("/pkg/") {
+        "public, max-age=31536000, immutable"
+    } else if path.starts_with("/api/") {
+        "no-store"
+    } else {
+        "no-cache"
+    };
     let mut response = next.run(request).await;
     if !response.headers().contains_key(header::CACHE_CONTROL) {
-        let value = if immutable {
-            "public, max-age=31536000, immutable"
-        } else {
-            "no-cache"
-        };
         response
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
