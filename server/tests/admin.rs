@@ -105,7 +105,7 @@ async fn a_commune_officer_sees_only_their_commune(backend: Backend) {
 
 async fn an_admin_sees_every_unit(backend: Backend) {
     let app = demo_app(backend).await;
-    let token = app.token("admin", "demo-admin").await;
+    let token = app.province_admin().await;
     let units_2026 = ids(&get_ok(&app, "/api/v1/org-units?year=2026", &token).await);
     assert!(units_2026.contains(&"ou-12".to_string()));
     assert!(units_2026.contains(&"ou-03390-20250701".to_string()));
@@ -251,7 +251,7 @@ async fn admins_create_accounts_that_sign_in(backend: Backend) {
 
 async fn a_province_officer_is_an_account_like_the_others(backend: Backend) {
     let app = demo_app(backend).await;
-    let admin = app.token("admin", "demo-admin").await;
+    let admin = app.province_admin().await;
     let body = json!({"username": "tinh", "password": "mat-khau-tinh", "role": "province_officer",
                       "org_unit_id": "ou-12"});
     let response = create_user(&app, &admin, body).await;
@@ -404,7 +404,7 @@ async fn changing_role_and_unit_changes_the_scope(backend: Backend) {
 
 async fn admins_add_rename_close_and_link_units(backend: Backend) {
     let app = demo_app(backend).await;
-    let admin = app.token("admin", "demo-admin").await;
+    let admin = app.province_admin().await;
     let village = json!({"code": "9001", "name": "Bản Thẳm", "level": "village",
                          "parent_id": "ou-03412", "valid_from": "2020-01-01"});
     let response = app
@@ -568,7 +568,7 @@ const NEW_BINH_LU: &str = "ou-03390-20250701";
 
 async fn the_officers_of_a_closed_unit_move_to_its_successor_with_their_records(backend: Backend) {
     let app = demo_app(backend).await;
-    let admin = app.token("admin", "demo-admin").await;
+    let admin = app.province_admin().await;
     let binhlu = app.token("binhlu", "demo-binhlu").await;
     let thitran = app.token("thitran", "demo-thitran").await;
     let ours = [
@@ -638,7 +638,7 @@ async fn the_officers_of_a_closed_unit_move_to_its_successor_with_their_records(
 
 async fn officers_move_only_from_a_closed_unit_to_a_unit_of_today(backend: Backend) {
     let app = demo_app(backend).await;
-    let admin = app.token("admin", "demo-admin").await;
+    let admin = app.province_admin().await;
     let refusal = |response: reqwest::Response| async move {
         let status = response.status().as_u16();
         (status, json_of(response).await["error"].clone())
@@ -880,7 +880,7 @@ async fn the_audit_log_records_sign_ins_and_changes(backend: Backend) {
     let huyen = app.token("huyen", "demo-huyen").await;
     app.call(Method::POST, "/api/v1/auth/logout", Some(&huyen), None)
         .await;
-    let admin = app.token("admin", "demo-admin").await;
+    let admin = app.province_admin().await;
     patch_user(&app, &admin, "binhlu", json!({"password": "mat-khau-moi"})).await;
 
     let failed = get_ok(

@@ -90,6 +90,24 @@ impl TestApp {
             .expect("account");
     }
 
+    /// Puts the `admin` account at the province (`ou-12`), as the demo has it since the 2025
+    /// reform, and signs it in. Admins reach their unit's subtree only: the reform's work (units and
+    /// plans of the province, officers moved to its communes) and what belongs to no unit (sign-ins
+    /// under names nobody has, what the server does itself) are the province admin's; the
+    /// district's admin of `with_2023_accounts` reaches only Tam Đường.
+    pub async fn province_admin(&self) -> String {
+        let store = self.store.as_ref();
+        let officers = store.officers().await.expect("read");
+        let mut admin = officers
+            .into_iter()
+            .find(|officer| officer.username == "admin")
+            .expect("the admin account");
+        let units = store.org_units().await.expect("read");
+        admin.org_unit = server::accounts::find_unit(&units, "ou-12").expect("the province");
+        store.update_officer(&admin, None).await.expect("write");
+        self.token("admin", "demo-admin").await
+    }
+
     /// Creates the accounts of the 2023 district the tests work in (password `demo-<name>`):
     /// `admin` and `huyen` (district officer) of Huyện Tam Đường, `binhlu` of Xã Bình Lư and
     /// `thitran` of Thị trấn Tam Đường, as the demo had them before the 2025 reform.
