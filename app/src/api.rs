@@ -52,6 +52,13 @@ impl Role {
         matches!(self, Role::ProvinceOfficer | Role::DistrictOfficer)
     }
 
+    /// Whether the server gives this role its unit's figures with small counts (the officers
+    /// who record for the unit: `server::scope`); health officers and admins get them hidden, so
+    /// the app does not offer them the full figures.
+    pub fn reads_full_figures(self) -> bool {
+        !matches!(self, Role::HealthOfficer | Role::Admin)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::CommuneOfficer => "commune_officer",
@@ -240,6 +247,9 @@ pub struct IndicatorFigure {
     /// The target was copied from last year's plan and not yet confirmed.
     #[serde(default)]
     pub target_to_confirm: bool,
+    /// The parts the small-count rule hid (their numbers come as 0); absent from older servers.
+    #[serde(default)]
+    pub suppressed: Option<domain::report::HiddenParts>,
 }
 
 /// One figure of a plain count's breakdown: a key the app translates, and its value.
@@ -247,6 +257,9 @@ pub struct IndicatorFigure {
 pub struct CountValue {
     pub key: String,
     pub value: i64,
+    /// `<5` or `x` when the small-count rule hid it (`value` is then 0).
+    #[serde(default)]
+    pub suppressed: Option<domain::report::Cell>,
 }
 
 /// One of the plain counts PCMD-C01..C07 of the province's report forms.
@@ -289,6 +302,9 @@ pub struct IndicatorReport {
     /// Asked by the units of another year: the period's communes that became none of them.
     #[serde(default)]
     pub unmapped: Vec<OrgUnitRef>,
+    /// Small counts are hidden in these figures (`domain::report`).
+    #[serde(default)]
+    pub suppressed: bool,
 }
 
 /// A plan, its header and its targets: the domain's wire types (`GET /api/v1/plans`).

@@ -312,6 +312,11 @@ messages! {
     FiguresNeverFetched => "Chưa có số liệu của quý này trên máy. Hãy mở trang này khi có mạng để tải về.", "No figures for this quarter on this phone yet. Open this page with signal to download them.";
     ReportDownloads => "Báo cáo quý", "Quarterly report";
     SuppressSmall => "Báo cáo gửi ra ngoài đơn vị: ẩn số nhỏ hơn 5", "Report leaving the unit: hide numbers under 5";
+    SuppressedAlways => "Số liệu gửi cho vai trò của bạn luôn ẩn số nhỏ hơn 5.", "Figures for your role always have numbers under 5 hidden.";
+    FiguresSuppressed => "Số nhỏ được ẩn: số từ 1 đến 4 ở cấp xã ghi “<5”; “x” là ô ẩn thêm để không suy ra được số nhỏ.", "Small numbers are hidden: commune figures from 1 to 4 show as “<5”; “x” is hidden as well so that a small number cannot be worked out.";
+    HiddenSmall => "(dưới 5, được ẩn)", "(under 5, hidden)";
+    HiddenCell => "(được ẩn)", "(hidden)";
+    StatusHidden => "Được ẩn", "Hidden";
     DownloadCsv => "Tải tệp CSV", "Download CSV";
     DownloadXlsx => "Tải tệp Excel (XLSX)", "Download Excel (XLSX)";
     OpenPrint => "Xem bản in báo cáo", "Open the printable report";

@@ -60,6 +60,7 @@ use crate::scope::Scope;
 use crate::store::{Store, StoreError};
 use domain::indicator::{figure, Figure, Period, Target, Unit};
 use domain::plan::PlanHeader;
+use domain::report::{Cell, HiddenParts};
 use domain::{BusinessType, Coded, RecordKind, ReferralService};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -76,6 +77,9 @@ pub struct IndicatorValue {
     pub target: Option<Target>,
     /// The target was copied from another plan and is not yet confirmed.
     pub target_to_confirm: bool,
+    /// The parts hidden by the small-count rule (`crate::suppression`), whose numbers go as 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<HiddenParts>,
 }
 
 /// One figure of a plain count: a stable key that the UI translates (a code of the data such as
@@ -84,6 +88,9 @@ pub struct IndicatorValue {
 pub struct CountValue {
     pub key: &'static str,
     pub value: i64,
+    /// `small` (`<5`) or `hidden` (`x`) when the small-count rule hid it; `value` is then 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Cell>,
 }
 
 /// One of the plain counts PCMD-C01..C07 of the province's report forms: every key of its
@@ -125,6 +132,8 @@ pub struct Report {
     /// By the units of a year: the communes of the period that became none of those listed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unmapped: Option<Vec<UnitRef>>,
+    /// Whether the small-count rule was applied (`crate::suppression`).
+    pub suppressed: bool,
 }
 
 /// Which communes a report breaks its figures down by.
@@ -291,6 +300,7 @@ pub async fn report<'a>(
         communes,
         mapped_from: mapped_from.map(|units| units.into_iter().map(UnitRef::from).collect()),
         unmapped: unmapped.map(|units| units.into_iter().map(UnitRef::from).collect()),
+        suppressed: false,
     })
 }
 
@@ -337,7 +347,7 @@ async fn counts<'q>(
     Ok(counts)
 }
 
-fn is_commune(unit: &OrgUnit) -> bool {
+pub(crate) fn is_commune(unit: &OrgUnit) -> bool {
     matches!(unit.level, Level::Commune | Level::Ward)
 }
 
@@ -458,7 +468,11 @@ impl<'a> Tally<'a> {
         let values = |pairs: Vec<(&'static str, i64)>| {
             pairs
                 .into_iter()
-                .map(|(key, value)| CountValue { key, value })
+                .map(|(key, value)| CountValue {
+                    key,
+                    value,
+                    suppressed: None,
+                })
                 .collect()
         };
         let tip_offs = self.records(K::TipOff, None);
@@ -802,6 +816,7 @@ impl<'a> Context<'a> {
                     figure: figure(unit, numerator, denominator, target),
                     target,
                     target_to_confirm: planned.is_some_and(|planned| planned.to_confirm),
+                    suppressed: None,
                 }
             })
             .collect()

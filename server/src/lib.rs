@@ -25,6 +25,7 @@ pub mod report;
 pub mod scope;
 pub mod seed;
 pub mod store;
+pub mod suppression;
 pub mod sync;
 pub mod telemetry;
 pub mod web;

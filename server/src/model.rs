@@ -286,6 +286,8 @@ pub struct AuditFilter {
     pub username: Option<String>,
     pub since: Option<i64>,
     pub until: Option<i64>,
+    /// Only lines of officers whose unit is one of these (an admin's subtree); `None`: every line.
+    pub units: Option<Vec<String>>,
     pub limit: i64,
 }
 

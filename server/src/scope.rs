@@ -4,14 +4,17 @@
 //! (the lead agency of a plan): their unit and every unit that was ever below it. Every officer
 //! also reaches the predecessors of those units (the units whose successor links lead to one,
 //! transitively) and the units below them: an officer of a commune made by a merger keeps the
-//! records of the communes merged into it. Admins: the administration endpoints and the whole tree,
-//! but of field records, which are for the commune's officers and the district's lead agency, only
-//! tip-offs. Health officers read and write referrals only (they follow up the people referred to
-//! them), never the other kinds of record. Tip-offs come from police work: a commune officer reads
-//! only the tip-offs they recorded, district and province officers those of their units, and admins every
-//! unit's. Indicators are aggregates: anyone reads those of their unit and the units below it.
+//! records of the communes merged into it. Admins: the administration endpoints over their unit and
+//! the units below it, like everyone's reach (a province runs several districts on one server: a
+//! district's admin manages that district's accounts, units, plans, baselines and audit entries,
+//! never another's); of field records, which are for the commune's officers and the district's
+//! lead agency, they read only tip-offs. Health officers read and write referrals only (they follow
+//! up the people referred to them), never the other kinds of record. Tip-offs come from police
+//! work: a commune officer reads only the tip-offs they recorded, district and province officers
+//! and admins those of their units. Indicators are aggregates: anyone reads those of their unit and
+//! the units below it, with small counts shown only to the unit's own (`reads_full_figures`).
 //! Plans are public documents within the programme: anyone reads the plans of their unit, of the
-//! units above it (the plans they carry out) and of the units below it; admins read them all.
+//! units above it (the plans they carry out) and of the units below it.
 
 use crate::model::{ancestors, OrgUnit, Role};
 use domain::{Coded, RecordKind};
@@ -58,13 +61,34 @@ impl Scope {
         }
     }
 
+    /// Whether the caller reaches the administration endpoints at all.
     pub fn can_administer(&self) -> bool {
         self.role == Role::Admin
     }
 
+    /// Whether the caller administers this unit: its accounts, the unit itself, its plans and
+    /// baselines. An admin, for a unit of their tree.
+    pub fn administers(&self, unit_id: &str) -> bool {
+        self.can_administer() && self.subtree.contains(unit_id)
+    }
+
+    /// The units an admin administers, sorted; none for others.
+    pub fn administered_units(&self) -> Vec<&str> {
+        match self.can_administer() {
+            true => self.subtree.iter().map(String::as_str).collect(),
+            false => Vec::new(),
+        }
+    }
+
+    /// Whether the caller's tree is the whole of theirs: no unit above it. What belongs to no unit
+    /// (sign-ins under a name nobody has) is for the admins of such a unit.
+    pub fn is_at_top(&self) -> bool {
+        self.ancestors.is_empty()
+    }
+
     /// Whether the unit appears in the caller's org-unit tree.
     pub fn can_see_unit(&self, unit_id: &str) -> bool {
-        self.can_administer() || self.subtree.contains(unit_id)
+        self.subtree.contains(unit_id)
     }
 
     /// Records are read and written alike: whoever may read one may also correct it.
@@ -81,9 +105,9 @@ impl Scope {
         }
     }
 
-    /// The units whose records the caller may read, sorted; none for an admin.
+    /// The units whose records the caller may read, sorted.
     pub fn unit_ids(&self) -> Vec<&str> {
-        if self.record_kinds().is_empty() {
+        if self.readable_kinds().is_empty() {
             Vec::new()
         } else {
             self.subtree.iter().map(String::as_str).collect()
@@ -95,9 +119,18 @@ impl Scope {
         self.subtree.contains(unit_id)
     }
 
+    /// Whether the caller is of the unit's own, who may have its figures with small counts shown
+    /// (`crate::suppression`): the officers who record for the unit and read its records
+    /// themselves, those of the unit and of the units above it that lead it (commune, district and
+    /// province officers; since 2025 the province leads its communes). Health officers (referrals
+    /// only) and admins (no field records) are outside: figures reach them with small counts hidden.
+    pub fn reads_full_figures(&self, unit_id: &str) -> bool {
+        self.record_kinds() == RecordKind::ALL && self.covers_unit(unit_id)
+    }
+
     /// Whether the caller may read the plans issued by this unit.
     pub fn can_read_plans_of(&self, unit_id: &str) -> bool {
-        self.can_administer() || self.subtree.contains(unit_id) || self.ancestors.contains(unit_id)
+        self.subtree.contains(unit_id) || self.ancestors.contains(unit_id)
     }
 
     /// The kinds of record the caller may read: what they write, and tip-offs for an admin.
@@ -106,11 +139,6 @@ impl Scope {
             Role::Admin => &[RecordKind::TipOff],
             _ => self.record_kinds(),
         }
-    }
-
-    /// Whether the caller reads records of every unit (an admin, who reads tip-offs only).
-    pub fn reads_every_unit(&self) -> bool {
-        self.role == Role::Admin
     }
 
     /// Whether the caller reads, and corrects, only the tip-offs they recorded themselves.
@@ -235,7 +263,8 @@ mod tests {
         }
         assert_eq!(scope.record_kinds(), RecordKind::ALL);
         assert!(!scope.reads_only_own_tip_offs());
-        assert!(!scope.reads_every_unit() && !scope.can_administer());
+        assert!(!scope.can_administer() && !scope.administers("ou-106"));
+        assert!(scope.is_at_top() && scope.reads_full_figures("ou-03412"));
         assert!(!reaches(&scope, "ou-unknown"));
     }
 
@@ -247,24 +276,46 @@ mod tests {
         assert!(!scope.can_write_record(RecordKind::Referral, "ou-107"));
         assert!(!scope.can_write_record(RecordKind::OutreachSession, "ou-03430"));
         assert!(!scope.can_administer());
+        assert!(
+            !scope.reads_full_figures("ou-03430"),
+            "outside the district's own"
+        );
     }
 
     #[test]
-    fn an_admin_sees_the_whole_tree_but_no_records() {
-        let scope = Scope::new(Role::Admin, "ou-106", &units());
-        assert!(scope.can_administer());
-        assert!(scope.can_see_unit("ou-107"));
-        assert!(scope.can_see_unit("ou-03390-20250701"));
-        assert!(scope.can_read_plans_of("ou-105"));
-        assert!(scope.unit_ids().is_empty());
+    fn an_admin_administers_their_subtree_and_reads_only_its_tip_offs() {
+        let units = units();
+        let scope = Scope::new(Role::Admin, "ou-106", &units);
+        assert!(scope.can_administer() && !scope.is_at_top());
+        for unit in ["ou-106", "ou-03412", "ou-03397"] {
+            assert!(
+                scope.administers(unit) && scope.can_see_unit(unit),
+                "{unit}"
+            );
+        }
+        // Another district, the province, the communes made in 2025 under the province.
+        for unit in ["ou-107", "ou-12", "ou-03390-20250701"] {
+            assert!(
+                !scope.administers(unit) && !scope.can_see_unit(unit),
+                "{unit}"
+            );
+        }
+        assert!(scope.can_read_plans_of("ou-12") && !scope.can_read_plans_of("ou-105"));
+        assert_eq!(scope.unit_ids().len(), 15, "its tree, for tip-offs");
         assert!(scope.record_kinds().is_empty());
         assert_eq!(scope.readable_kinds(), [RecordKind::TipOff]);
-        assert!(scope.reads_every_unit());
         for unit in ["ou-106", "ou-03412"] {
             assert!(
                 !scope.can_write_record(RecordKind::Referral, unit),
                 "{unit}"
             );
+            assert!(!scope.reads_full_figures(unit), "{unit}");
+        }
+        let province = Scope::new(Role::Admin, "ou-12", &units);
+        assert!(province.is_at_top());
+        assert_eq!(province.unit_ids().len(), units.len());
+        for unit in ["ou-107", "ou-106", "ou-03390-20250701"] {
+            assert!(province.administers(unit), "{unit}");
         }
     }
 }

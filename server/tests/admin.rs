@@ -25,6 +25,7 @@ on_both_stores!(
     targets_round_trip,
     baselines_round_trip,
     the_audit_log_records_sign_ins_and_changes,
+    a_district_admin_manages_only_their_district,
 );
 
 async fn demo_app(backend: Backend) -> TestApp {
@@ -105,7 +106,7 @@ async fn a_commune_officer_sees_only_their_commune(backend: Backend) {
 
 async fn an_admin_sees_every_unit(backend: Backend) {
     let app = demo_app(backend).await;
-    let token = app.token("admin", "demo-admin").await;
+    let token = app.province_admin().await;
     let units_2026 = ids(&get_ok(&app, "/api/v1/org-units?year=2026", &token).await);
     assert!(units_2026.contains(&"ou-12".to_string()));
     assert!(units_2026.contains(&"ou-03390-20250701".to_string()));
@@ -251,7 +252,7 @@ async fn admins_create_accounts_that_sign_in(backend: Backend) {
 
 async fn a_province_officer_is_an_account_like_the_others(backend: Backend) {
     let app = demo_app(backend).await;
-    let admin = app.token("admin", "demo-admin").await;
+    let admin = app.province_admin().await;
     let body = json!({"username": "tinh", "password": "mat-khau-tinh", "role": "province_officer",
                       "org_unit_id": "ou-12"});
     let response = create_user(&app, &admin, body).await;
@@ -404,7 +405,7 @@ async fn changing_role_and_unit_changes_the_scope(backend: Backend) {
 
 async fn admins_add_rename_close_and_link_units(backend: Backend) {
     let app = demo_app(backend).await;
-    let admin = app.token("admin", "demo-admin").await;
+    let admin = app.province_admin().await;
     let village = json!({"code": "9001", "name": "Bản Thẳm", "level": "village",
                          "parent_id": "ou-03412", "valid_from": "2020-01-01"});
     let response = app
@@ -568,7 +569,7 @@ const NEW_BINH_LU: &str = "ou-03390-20250701";
 
 async fn the_officers_of_a_closed_unit_move_to_its_successor_with_their_records(backend: Backend) {
     let app = demo_app(backend).await;
-    let admin = app.token("admin", "demo-admin").await;
+    let admin = app.province_admin().await;
     let binhlu = app.token("binhlu", "demo-binhlu").await;
     let thitran = app.token("thitran", "demo-thitran").await;
     let ours = [
@@ -638,7 +639,7 @@ async fn the_officers_of_a_closed_unit_move_to_its_successor_with_their_records(
 
 async fn officers_move_only_from_a_closed_unit_to_a_unit_of_today(backend: Backend) {
     let app = demo_app(backend).await;
-    let admin = app.token("admin", "demo-admin").await;
+    let admin = app.province_admin().await;
     let refusal = |response: reqwest::Response| async move {
         let status = response.status().as_u16();
         (status, json_of(response).await["error"].clone())
@@ -880,7 +881,7 @@ async fn the_audit_log_records_sign_ins_and_changes(backend: Backend) {
     let huyen = app.token("huyen", "demo-huyen").await;
     app.call(Method::POST, "/api/v1/auth/logout", Some(&huyen), None)
         .await;
-    let admin = app.token("admin", "demo-admin").await;
+    let admin = app.province_admin().await;
     patch_user(&app, &admin, "binhlu", json!({"password": "mat-khau-moi"})).await;
 
     let failed = get_ok(
@@ -949,4 +950,198 @@ async fn the_audit_log_records_sign_ins_and_changes(backend: Backend) {
         let response = app.call(Method::GET, &path, Some(&admin), None).await;
         assert_eq!(response.status(), 422, "{query}");
     }
+}
+
+/// The usernames an admin's list of accounts holds, sorted.
+async fn usernames(app: &TestApp, admin: &str) -> Vec<String> {
+    let users = get_ok(app, "/api/v1/admin/users", admin).await;
+    let mut names: Vec<String> = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|user| user["username"].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+async fn a_district_admin_manages_only_their_district(backend: Backend) {
+    let app = demo_app(backend).await.with_another_district().await;
+    let tam_duong = app.token("admin", "demo-admin").await;
+    let muong_te = app.token("admin_mt", "demo-admin_mt").await;
+    let province = app.token("tinh_admin", "demo-tinh_admin").await;
+    app.token("muongte", "demo-muongte").await;
+
+    // Accounts: each district's own; the province's admin sees both.
+    assert_eq!(
+        usernames(&app, &tam_duong).await,
+        ["admin", "binhlu", "huyen", "thitran"]
+    );
+    assert_eq!(usernames(&app, &muong_te).await, ["admin_mt", "muongte"]);
+    let everyone = usernames(&app, &province).await;
+    for name in ["admin", "binhlu", "admin_mt", "muongte", "tinh_admin"] {
+        assert!(everyone.contains(&name.to_string()), "{name}: {everyone:?}");
+    }
+    let status = |response: reqwest::Response| response.status().as_u16();
+    let patch = |token: &str, username: &str, change: Value| {
+        let (token, username) = (token.to_string(), username.to_string());
+        let app = &app;
+        async move {
+            let path = format!("/api/v1/admin/users/{}", user_id(app, &username).await);
+            let response = app
+                .call(Method::PATCH, &path, Some(&token), Some(change))
+                .await;
+            status(response)
+        }
+    };
+    assert_eq!(
+        patch(&tam_duong, "muongte", json!({"disabled": true})).await,
+        403
+    );
+    assert_eq!(
+        patch(&muong_te, "binhlu", json!({"password": "da-doi-mat-khau"})).await,
+        403
+    );
+    // Nor moved into another district, nor made there.
+    assert_eq!(
+        patch(&tam_duong, "binhlu", json!({"org_unit_id": "ou-09001"})).await,
+        403
+    );
+    for unit in ["ou-09001", "ou-107", "ou-12"] {
+        let body = json!({"username": format!("moi-{unit}"), "password": "mat-khau-moi",
+                          "role": "commune_officer", "org_unit_id": unit});
+        assert_eq!(
+            status(create_user(&app, &tam_duong, body).await),
+            403,
+            "{unit}"
+        );
+    }
+    let body = json!({"username": "sonbinh", "password": "mat-khau-moi",
+                      "role": "commune_officer", "org_unit_id": "ou-03413"});
+    assert_eq!(status(create_user(&app, &tam_duong, body).await), 201);
+    // Nothing of the other district changed.
+    app.token("muongte", "demo-muongte").await;
+    assert_eq!(
+        patch(&province, "muongte", json!({"display_name": "Cán bộ xã"})).await,
+        200
+    );
+
+    // Units: the district's own tree only.
+    let units = ids(&get_ok(&app, "/api/v1/admin/org-units", &tam_duong).await);
+    assert!(units.contains(&"ou-03412".to_string()) && units.contains(&"ou-106".to_string()));
+    for unit in ["ou-107", "ou-09001", "ou-12", "ou-03390-20250701"] {
+        assert!(!units.contains(&unit.to_string()), "{unit}");
+    }
+    assert!(
+        !ids(&get_ok(&app, "/api/v1/org-units?year=2023", &tam_duong).await)
+            .contains(&"ou-09001".to_string())
+    );
+    let unit_calls = [
+        (
+            Method::PATCH,
+            "/api/v1/admin/org-units/ou-09001",
+            json!({"name": "x"}),
+        ),
+        (
+            Method::PATCH,
+            "/api/v1/admin/org-units/ou-03412",
+            json!({"successor_ids": ["ou-09001"]}),
+        ),
+        (
+            Method::POST,
+            "/api/v1/admin/org-units",
+            json!({"code": "9100", "name": "Bản", "level": "village", "parent_id": "ou-09001",
+                "valid_from": "2024-01-01"}),
+        ),
+        (
+            Method::POST,
+            "/api/v1/admin/org-units",
+            json!({"code": "99", "name": "Tỉnh mới", "level": "province", "parent_id": null,
+                "valid_from": "2024-01-01"}),
+        ),
+        (
+            Method::POST,
+            "/api/v1/admin/org-units/ou-09001/move-officers",
+            json!({"to": "ou-03412"}),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/admin/baselines",
+            json!({"year": 2023, "name": "commune_officials", "org_unit_id": "ou-09001",
+                "value": 3}),
+        ),
+        (
+            Method::POST,
+            "/api/v1/admin/plans",
+            json!({"org_unit_id": "ou-107", "year": 2023}),
+        ),
+    ];
+    for (method, path, body) in unit_calls {
+        let response = app
+            .call(method.clone(), path, Some(&tam_duong), Some(body))
+            .await;
+        assert_eq!(status(response), 403, "{method} {path}");
+    }
+    // Baselines: each district's own.
+    let baseline = json!({"year": 2023, "name": "commune_officials", "org_unit_id": "ou-09001",
+                          "value": 3});
+    let response = app
+        .call(
+            Method::PUT,
+            "/api/v1/admin/baselines",
+            Some(&muong_te),
+            Some(baseline),
+        )
+        .await;
+    assert_eq!(status(response), 200);
+    let listed = |token: String| {
+        let app = &app;
+        async move {
+            let baselines = get_ok(app, "/api/v1/admin/baselines?year=2023", &token).await;
+            baselines
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| b["org_unit_id"].as_str().unwrap().to_string())
+                .collect::<Vec<String>>()
+        }
+    };
+    assert_eq!(listed(muong_te.clone()).await, ["ou-09001"]);
+    assert!(listed(tam_duong.clone()).await.is_empty());
+    // Figures of another district: not theirs to read.
+    let response = app
+        .call(
+            Method::GET,
+            "/api/v1/indicators?year=2023&org_unit=ou-107",
+            Some(&tam_duong),
+            None,
+        )
+        .await;
+    assert_eq!(status(response), 403);
+
+    // The audit log: what the district's own people did; everything for the province's admin.
+    let logins = |token: String| {
+        let app = &app;
+        async move {
+            let path = "/api/v1/admin/audit?action=login&username=muongte";
+            get_ok(app, path, &token).await.as_array().unwrap().len()
+        }
+    };
+    assert_eq!(logins(tam_duong.clone()).await, 0);
+    assert_eq!(logins(muong_te.clone()).await, 2);
+    assert_eq!(logins(province.clone()).await, 2);
+    assert_eq!(app.login("nobody", "guess").await.status(), 401);
+    let failed = |token: String| {
+        let app = &app;
+        async move {
+            let path = "/api/v1/admin/audit?action=login_failed&username=nobody";
+            get_ok(app, path, &token).await.as_array().unwrap().len()
+        }
+    };
+    assert_eq!(
+        failed(muong_te).await,
+        0,
+        "a name nobody has belongs to no district"
+    );
+    assert_eq!(failed(province).await, 1);
 }

@@ -254,7 +254,7 @@ async fn the_seeded_2023_plan_is_in_force_for_the_district_and_its_communes(back
 
 async fn a_province_plan_is_in_force_for_a_new_commune_until_it_has_its_own(backend: Backend) {
     let app = demo_app(backend).await;
-    let admin = app.token("admin", "demo-admin").await;
+    let admin = app.province_admin().await;
     let officer = new_commune_officer(&app, &admin).await;
     let province = create_plan(&app, &admin, province_plan(2026)).await;
     assert_eq!(province["id"], "plan-ou-12-2026");
@@ -326,7 +326,7 @@ async fn a_province_plan_is_in_force_for_a_new_commune_until_it_has_its_own(back
 
 async fn a_copied_plan_is_to_confirm_until_confirmed(backend: Backend) {
     let app = demo_app(backend).await;
-    let admin = app.token("admin", "demo-admin").await;
+    let admin = app.province_admin().await;
     let officer = new_commune_officer(&app, &admin).await;
     create_plan(&app, &admin, province_plan(2026)).await;
     set_target(&app, &admin, "plan-ou-12-2026", "PCMD-TT01", 80.0).await;
@@ -475,7 +475,7 @@ async fn a_copied_plan_is_to_confirm_until_confirmed(backend: Backend) {
 
 async fn without_a_plan_in_force_there_is_no_target(backend: Backend) {
     let app = demo_app(backend).await;
-    let admin = app.token("admin", "demo-admin").await;
+    let admin = app.province_admin().await;
     let officer = new_commune_officer(&app, &admin).await;
     let session = json!({"id": uuid::Uuid::new_v4().to_string(), "kind": "outreach_session",
         "org_unit_id": NEW_BINH_LU, "occurred_on": "2026-02-01", "base_version": 0,
@@ -590,8 +590,15 @@ async fn the_targets_api_addresses_the_plan_in_force(backend: Backend) {
         json_of(response).await["error"]["errors"][0]["field"],
         "org_unit_id"
     );
-    // The province's plan is in force for it and takes the target.
+    // The province's plan is in force for it; a district's admin does not change it.
+    app.add_officer("admin_huyen", "admin", "ou-106").await;
+    let district = app.token("admin_huyen", "demo-admin_huyen").await;
+    let admin = app.province_admin().await;
     create_plan(&app, &admin, province_plan(2027)).await;
+    let response = app
+        .call(Method::PUT, &put(2027), Some(&district), Some(body.clone()))
+        .await;
+    assert_eq!(response.status(), 403, "a plan of the unit above");
     call(&app, Method::PUT, &put(2027), &admin, body).await;
     let plan = get_ok(&app, "/api/v1/plans/plan-ou-12-2027", &admin).await;
     assert_eq!(plan["targets"][0]["indicator_code"], "PCMD-KT01");
@@ -613,7 +620,7 @@ async fn the_targets_api_addresses_the_plan_in_force(backend: Backend) {
 
 async fn only_admins_change_plans_and_officers_read_their_line(backend: Backend) {
     let app = demo_app(backend).await;
-    let admin = app.token("admin", "demo-admin").await;
+    let admin = app.province_admin().await;
     let mut city = province_plan(2023);
     city["org_unit_id"] = json!("ou-105");
     let city = create_plan(&app, &admin, city).await;
@@ -748,7 +755,7 @@ type Hostile<'a> = (Method, &'a str, Value, u16, Option<(&'a str, &'a str)>);
 
 async fn hostile_bodies_get_a_clear_4xx_and_change_nothing(backend: Backend) {
     let app = demo_app(backend).await;
-    let admin = app.token("admin", "demo-admin").await;
+    let admin = app.province_admin().await;
     let before = get_ok(&app, "/api/v1/plans", &admin).await;
     let with = |field: &str, value: Value| {
         let mut body = province_plan(2027);
@@ -978,7 +985,7 @@ async fn the_demo_data_creates_plans_with_targets(backend: Backend) {
         .map(|t| t.indicator_code.as_str())
         .collect();
     assert_eq!(codes, ["PCMD-TT01", "PCMD-KT01"], "in report order");
-    let admin = app.token("admin", "demo-admin").await;
+    let admin = app.province_admin().await;
     assert_eq!(
         get_ok(&app, "/api/v1/plans/plan-ou-12-2026", &admin).await,
         serde_json::to_value(&plan).unwrap()

@@ -300,34 +300,54 @@ fn check_commune_cell(got: Got, n: i64, rule: bool, at: &str) -> bool {
 
 /// One line of commune cells (an indicator's numerators, or its denominators, or one figure of a
 /// count) and the unit's figure beside it, their total. With the total shown, a single hidden
-/// commune cell could be worked out as the total less the others: so the total is hidden exactly
-/// when one commune cell of its line is.
+/// commune cell could be worked out as the total less the others: so the total is hidden when
+/// one commune cell of its line is. Under the rule the total is as the JSON of the same query
+/// with `suppress=true` gives it (the rule hides more than lone cells: `domain::report`).
 #[derive(Default)]
 struct Line {
     hidden: usize,
 }
 
 impl Line {
-    /// Checks the total; true when it is hidden.
-    fn check_total(&self, got: Got, n: i64, at: &str) -> bool {
-        if self.hidden != 1 {
+    /// Checks the total against its count `n` and, under the rule, what the JSON shows of it;
+    /// true when it is hidden.
+    fn check_total(&self, got: Got, n: i64, rule: Option<Got>, at: &str) -> bool {
+        let Some(shown) = rule else {
             assert_eq!(got, Got::Num(n as f64), "{at}");
             return false;
+        };
+        assert_eq!(got, shown, "{at}: as the JSON shows it");
+        if self.hidden == 1 {
+            assert_eq!(
+                got,
+                Got::Text("x".into()),
+                "{at}: it would give back a lone hidden cell"
+            );
         }
-        let mark = if (1..5).contains(&n) { "<5" } else { "x" };
-        assert_eq!(
-            got,
-            Got::Text(mark.into()),
-            "{at}: it would give back a lone hidden cell"
-        );
-        true
+        got == Got::Text("x".into())
+    }
+}
+
+/// A count as the JSON with `suppress=true` shows it: its mark, else its number.
+fn json_cell(number: &Value, mark: &Value) -> Got {
+    match mark.as_str() {
+        Some("small") => Got::Text("<5".into()),
+        Some("hidden") => Got::Text("x".into()),
+        _ => Got::Num(number.as_f64().unwrap()),
     }
 }
 
 /// The title lines, then against the JSON of the same query: the "Theo xã" sheet (each commune's
 /// cells), the "Chỉ tiêu" sheet (the unit's figures, totals of those lines) and the "Số liệu"
-/// sheet (the plain counts: the unit's, then each commune's).
-fn check_report(sheets: &[Sheet], json: &Value, labels: &[(String, String)], suppress: bool) {
+/// sheet (the plain counts: the unit's, then each commune's). `marked` is the JSON with
+/// `suppress=true` when the file was asked with the rule.
+fn check_report(
+    sheets: &[Sheet],
+    json: &Value,
+    labels: &[(String, String)],
+    marked: Option<&Value>,
+) {
+    let suppress = marked.is_some();
     let [main, by_commune, counts] = &sheets[..3] else {
         panic!("three tables")
     };
@@ -358,7 +378,13 @@ fn check_report(sheets: &[Sheet], json: &Value, labels: &[(String, String)], sup
             for (p, part) in ["numerator", "denominator"].into_iter().enumerate() {
                 let n = indicator[part].as_i64().unwrap();
                 let at = format!("{} {code} {part} = {n}", commune["name"]);
-                let hides = check_commune_cell(cell(row, 2 + 3 * i + p), n, rule, &at);
+                let got = cell(row, 2 + 3 * i + p);
+                if let Some(json) = marked {
+                    let shown = &json["communes"][r]["indicators"][i];
+                    let marked = json_cell(&shown[part], &shown["suppressed"][part]);
+                    assert_eq!(got, marked, "{at}: as the JSON shows it");
+                }
+                let hides = check_commune_cell(got, n, rule, &at);
                 lines[2 * i + p].hidden += usize::from(hides);
                 hidden |= hides;
             }
@@ -380,11 +406,15 @@ fn check_report(sheets: &[Sheet], json: &Value, labels: &[(String, String)], sup
         let code = indicator["code"].as_str().unwrap();
         assert_eq!(row[0], Got::Text(code.into()));
         assert_eq!(row[1], Got::Text(label(code)), "{code}");
-        let mut hidden = false;
+        let mut hidden_part = false;
         for (p, part) in ["numerator", "denominator"].into_iter().enumerate() {
             let n = indicator[part].as_i64().unwrap();
             let at = format!("the unit's {code} {part} = {n}");
-            hidden |= lines[2 * i + p].check_total(row[2 + p].clone(), n, &at);
+            let rule = marked.map(|json| {
+                let shown = &json["indicators"][i];
+                json_cell(&shown[part], &shown["suppressed"][part])
+            });
+            hidden_part |= lines[2 * i + p].check_total(row[2 + p].clone(), n, rule, &at);
         }
         let unit = if indicator["unit"] == "percent" {
             "%"
@@ -392,7 +422,7 @@ fn check_report(sheets: &[Sheet], json: &Value, labels: &[(String, String)], sup
             "số lượng"
         };
         assert_eq!(row[5], Got::Text(unit.into()));
-        if hidden {
+        if hidden_part {
             assert_eq!(
                 (row[4].clone(), row[7].clone()),
                 (Got::Text("x".into()), Got::Text("x".into()))
@@ -431,10 +461,25 @@ fn check_report(sheets: &[Sheet], json: &Value, labels: &[(String, String)], sup
                     .as_i64()
                     .unwrap();
                 let at = format!("{} {code} {key} = {n}", commune["name"]);
-                line.hidden += usize::from(check_commune_cell(cell(row, 4 + i), n, rule, &at));
+                let got = cell(row, 4 + i);
+                if let Some(json) = marked {
+                    let shown = &json["communes"][i]["counts"][c]["breakdown"][k];
+                    let marked = json_cell(&shown["value"], &shown["suppressed"]);
+                    assert_eq!(got, marked, "{at}: as the JSON shows it");
+                }
+                line.hidden += usize::from(check_commune_cell(got, n, rule, &at));
             }
             let n = figure["value"].as_i64().unwrap();
-            line.check_total(row[3].clone(), n, &format!("the unit's {code} {key} = {n}"));
+            let rule = marked.map(|json| {
+                let shown = &json["counts"][c]["breakdown"][k];
+                json_cell(&shown["value"], &shown["suppressed"])
+            });
+            line.check_total(
+                row[3].clone(),
+                n,
+                rule,
+                &format!("the unit's {code} {key} = {n}"),
+            );
         }
     }
     assert_eq!(r, counts.len(), "one row per figure");
@@ -474,6 +519,7 @@ async fn the_xlsx_report_matches_the_indicators_with_and_without_suppression(bac
     let (third, fourth) = sync_data_set(&app).await;
     let token = app.token("huyen", "demo-huyen").await;
     let json = indicators(&app, &token, QUERY).await;
+    let hidden = indicators(&app, &token, &format!("{QUERY}&suppress=true")).await;
     let labels = labels(&app).await;
     let response = get(
         &app,
@@ -494,7 +540,7 @@ async fn the_xlsx_report_matches_the_indicators_with_and_without_suppression(bac
         );
         let (names, sheets) = read_xlsx(bytes);
         assert_eq!(names[..2], ["Chỉ tiêu", "Theo xã"]);
-        check_report(&sheets, &json, &labels, suppress);
+        check_report(&sheets, &json, &labels, suppress.then_some(&hidden));
         let by_commune = &sheets[1];
         let (binh_lu, thi_tran) = ("Xã Bình Lư", &unit_name(&app, THI_TRAN).await);
         let third = &unit_name(&app, &third).await;
@@ -537,9 +583,10 @@ async fn the_xlsx_report_matches_the_indicators_with_and_without_suppression(bac
             .unwrap()];
         let (total, fourth) = (hotels[3].clone(), hotels[col(fourth)].clone());
         if suppress {
+            // A hidden total is `x` whatever it is (`<5` would tell that its communes hold few).
             assert_eq!(
                 (total, fourth),
-                (Got::Text("<5".into()), Got::Text("<5".into()))
+                (Got::Text("x".into()), Got::Text("<5".into()))
             );
         } else {
             assert_eq!((total, fourth), (Got::Num(1.0), Got::Num(1.0)));
@@ -563,6 +610,7 @@ async fn the_csv_report_matches_the_indicators_with_and_without_suppression(back
     sync_data_set(&app).await;
     let token = app.token("huyen", "demo-huyen").await;
     let json = indicators(&app, &token, QUERY).await;
+    let hidden = indicators(&app, &token, &format!("{QUERY}&suppress=true")).await;
     let labels = labels(&app).await;
     let response = get(
         &app,
@@ -583,7 +631,7 @@ async fn the_csv_report_matches_the_indicators_with_and_without_suppression(back
         );
         let (names, sheets) = read_csv(bytes);
         assert_eq!(names[..2], ["Chỉ tiêu", "Theo xã"]);
-        check_report(&sheets, &json, &labels, suppress);
+        check_report(&sheets, &json, &labels, suppress.then_some(&hidden));
         let binh_lu = commune_cell(&sheets[1], "Xã Bình Lư", "PCMD-HT01", 0);
         let expected = if suppress {
             Got::Text("<5".into())

@@ -828,8 +828,8 @@ async fn a_record_stored_before_its_unit_closed_is_retried_and_voided_but_not_ch
         statuses(&body),
         expect(&[("applied", Some(1)), ("applied", Some(1))])
     );
-    // The unit closes on a date before the records: an administrator's late correction.
-    let admin = app.token("admin", "demo-admin").await;
+    // The unit closes on a date before the records: the province administrator's late correction.
+    let admin = app.province_admin().await;
     let path = format!("/api/v1/admin/org-units/{NEW_BINH_LU}");
     let close = json!({"valid_to": "2026-06-30"});
     let response = app

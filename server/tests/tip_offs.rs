@@ -1,6 +1,6 @@
 //! Tip-offs come from police work (issue 6): only the officer who recorded one, district officers
-//! over its unit and admins read it, in `GET /records` and in a sync conflict's `current`; every
-//! read is named in the audit log. On both stores.
+//! over its unit and the admins of its district or province read it, in `GET /records` and in a
+//! sync conflict's `current`; every read is named in the audit log. On both stores.
 
 mod common;
 
@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 on_both_stores!(
     only_the_recorder_the_district_and_admins_read_a_tip_off,
     a_sync_never_hands_another_officer_s_tip_off_back,
+    a_district_admin_reads_only_their_district_s_tip_offs,
 );
 
 const BINH_LU: &str = "ou-03412";
@@ -69,11 +70,16 @@ async fn read_ids(app: &TestApp, token: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// `(username, ids)` of each `tip_offs.read` line, oldest first.
+/// `(username, ids)` of each `tip_offs.read` line, oldest first, as the district's admin sees them.
 async fn tip_off_reads(app: &TestApp) -> Vec<(String, Value)> {
     let admin = app.token("admin", "demo-admin").await;
+    tip_off_reads_seen_by(app, &admin).await
+}
+
+/// `(username, ids)` of each `tip_offs.read` line that this admin sees, oldest first.
+async fn tip_off_reads_seen_by(app: &TestApp, admin: &str) -> Vec<(String, Value)> {
     let path = "/api/v1/admin/audit?action=tip_offs.read";
-    let response = app.call(Method::GET, path, Some(&admin), None).await;
+    let response = app.call(Method::GET, path, Some(admin), None).await;
     assert_eq!(response.status(), 200);
     let log: Value = response.json().await.unwrap();
     let mut reads: Vec<(String, Value)> = log
@@ -152,4 +158,47 @@ async fn a_sync_never_hands_another_officer_s_tip_off_back(backend: Backend) {
     let response = app.call(Method::GET, path, Some(&admin), None).await;
     let log: Value = response.json().await.unwrap();
     assert_eq!(log[0]["detail"]["tip_offs_read"], json!([tip]));
+}
+
+async fn a_district_admin_reads_only_their_district_s_tip_offs(backend: Backend) {
+    let app = app_with_officers(backend)
+        .await
+        .with_another_district()
+        .await;
+    let (ours, theirs) = (new_id(), new_id());
+    let binhlu = app.token("binhlu", "demo-binhlu").await;
+    sync(&app, &binhlu, &[tip_off(&ours, 0, None)]).await;
+    let muongte = app.token("muongte", "demo-muongte").await;
+    let mut other = tip_off(&theirs, 0, None);
+    other["org_unit_id"] = json!("ou-09001");
+    let results = sync(&app, &muongte, &[other]).await;
+    assert_eq!(results[0]["status"], "applied");
+
+    let tam_duong = app.token("admin", "demo-admin").await;
+    let muong_te = app.token("admin_mt", "demo-admin_mt").await;
+    let province = app.token("tinh_admin", "demo-tinh_admin").await;
+    assert_eq!(read_ids(&app, &tam_duong).await, set(&[&ours]));
+    assert_eq!(read_ids(&app, &muong_te).await, set(&[&theirs]));
+    assert_eq!(read_ids(&app, &province).await, set(&[&ours, &theirs]));
+    // Neither may write one, in their district or another.
+    for token in [&tam_duong, &muong_te] {
+        let results = sync(&app, token, &[tip_off(&new_id(), 0, None)]).await;
+        assert_eq!(results[0]["status"], "rejected");
+    }
+    // Each read named, by whom: the district's admin read only their district's; and each
+    // district's admin sees the reads of their own people only.
+    let reads = tip_off_reads_seen_by(&app, &province).await;
+    let by = |who: &str| -> Vec<Value> {
+        reads
+            .iter()
+            .filter(|(username, _)| username == who)
+            .map(|(_, ids)| ids.clone())
+            .collect()
+    };
+    assert_eq!(by("admin"), [json!([ours])]);
+    assert_eq!(by("admin_mt"), [json!([theirs])]);
+    let seen = tip_off_reads_seen_by(&app, &tam_duong).await;
+    assert!(seen
+        .iter()
+        .all(|(who, _)| who != "admin_mt" && who != "tinh_admin"));
 }

@@ -5,6 +5,7 @@
 //! (`offline::figures`) and are shown with their time when the server cannot be reached.
 
 use domain::indicator::{Figure, Op, Status, Target, Unit};
+use domain::report::{received, Cell, ShownFigure, ShownValue};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
@@ -115,14 +116,16 @@ fn indicators_path(
     quarter: u32,
     by_commune: bool,
     units_of: Option<i32>,
+    suppress: Option<bool>,
 ) -> String {
     let by = match (by_commune, units_of) {
         (true, Some(units)) => format!("&by=commune&units_of={units}"),
         (true, None) => "&by=commune".to_string(),
         (false, _) => String::new(),
     };
+    let suppress = suppress.map_or_else(String::new, |s| format!("&suppress={s}"));
     format!(
-        "/api/v1/indicators?year={year}&quarter={quarter}&org_unit={}{by}",
+        "/api/v1/indicators?year={year}&quarter={quarter}&org_unit={}{by}{suppress}",
         officer.org_unit.id
     )
 }
@@ -141,11 +144,16 @@ fn quarters_so_far(year: i32) -> u32 {
 /// Fetches the period's figures into `shown` (with the other quarters' when `trend`), keeping
 /// them on the phone; without signal, shows what the phone kept. `generation` drops the answers
 /// of a period that is no longer on screen. With `units_of`, the communes are those of that year
-/// (each with the period's communes that became it); such figures are not kept.
+/// (each with the period's communes that became it); such figures are not kept. `suppress` asks
+/// for small counts hidden or not (none: as the server gives the officer's role); only the
+/// dashboard's own figures are kept, and an explicit ask falls back on them offline only when
+/// they were hidden alike.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn load_period(
     officer: Officer,
     (year, quarter): (i32, u32),
     units_of: Option<i32>,
+    suppress: Option<bool>,
     online: bool,
     trend: bool,
     shown: RwSignal<Shown>,
@@ -161,6 +169,7 @@ pub(super) fn load_period(
         move || {
             kept_figures::<_, Snapshot>(&OfficerStorage, &officer_id, year, quarter)
                 .filter(|_| units_of.is_none())
+                .filter(|k| suppress.is_none_or(|s| k.figures.report.suppressed == s))
         }
     };
     if !online {
@@ -169,7 +178,8 @@ pub(super) fn load_period(
     }
     shown.set(Shown::Loading);
     spawn_local(async move {
-        let path = indicators_path(&officer, year, quarter, sees_communes(&officer), units_of);
+        let by_commune = sees_communes(&officer);
+        let path = indicators_path(&officer, year, quarter, by_commune, units_of, suppress);
         let report = match offline::api_get::<IndicatorReport>(&path).await {
             Ok(report) => report,
             Err(failure) => {
@@ -194,7 +204,7 @@ pub(super) fn load_period(
         quarters.sort_by_key(|(q, _)| *q);
         let mut snapshot = Snapshot { report, quarters };
         let keep = |snapshot: &Snapshot| {
-            if units_of.is_some() {
+            if units_of.is_some() || suppress.is_some() {
                 return;
             }
             // Only a convenience for later: a full phone keeps its records, not these.
@@ -219,7 +229,7 @@ pub(super) fn load_period(
             if !current() {
                 return;
             }
-            let path = indicators_path(&officer, year, other, false, None);
+            let path = indicators_path(&officer, year, other, false, None, suppress);
             if let Ok(report) = offline::api_get::<IndicatorReport>(&path).await {
                 snapshot.quarters.retain(|(q, _)| *q != other);
                 snapshot.quarters.push((other, report.indicators));
@@ -254,10 +264,25 @@ pub(super) fn amount(value: f64, unit: Unit, lang: Lang) -> String {
     }
 }
 
-pub(super) fn value_text(figure: &Figure, lang: Lang) -> String {
-    figure
-        .value
-        .map_or_else(|| "—".to_string(), |v| amount(v, figure.unit, lang))
+/// A figure's value as shown: `69,2 %`, a dash without data, `x` when hidden.
+pub(super) fn value_text(shown: &ShownFigure, unit: Unit, lang: Lang) -> String {
+    match shown.value {
+        ShownValue::Value(v) => amount(v, unit, lang),
+        ShownValue::NoData => "—".into(),
+        ShownValue::Hidden => Cell::Hidden.to_string(),
+    }
+}
+
+/// What a screen reader adds after a hidden count (`<5` or `x`): that it is hidden, and why.
+pub(super) fn hidden_note(cells: &[Cell]) -> Option<impl IntoView> {
+    let key = if cells.contains(&Cell::Small) {
+        Key::HiddenSmall
+    } else if cells.iter().any(|cell| !cell.is_shown()) {
+        Key::HiddenCell
+    } else {
+        return None;
+    };
+    Some(view! { <span class="visually-hidden">" "{tr(key)}</span> })
 }
 
 /// `≥ 70 %`, or a dash without a target.
@@ -364,23 +389,24 @@ fn trend(
     target: Option<Target>,
     lang: Lang,
 ) -> impl IntoView {
-    let points: Vec<(u32, Figure)> = quarters
+    let points: Vec<(u32, Figure, ShownFigure)> = quarters
         .iter()
         .filter_map(|(q, figures)| {
             let found = figures.iter().find(|f| f.code == code)?;
-            Some((*q, found.figure))
+            let shown = received(&found.figure, found.suppressed.as_ref());
+            Some((*q, found.figure, shown))
         })
         .collect();
-    let top = scale_top(unit, target, points.iter().filter_map(|(_, f)| f.value));
+    let top = scale_top(unit, target, points.iter().filter_map(|(_, f, _)| f.value));
     let x = |q: u32| 20.0 + 40.0 * f64::from(q - 1);
     let y = |v: f64| 30.0 - (v / top).clamp(0.0, 1.0) * 26.0;
     let line: Vec<String> = points
         .iter()
-        .filter_map(|(q, f)| Some(format!("{:.1},{:.1}", x(*q), y(f.value?))))
+        .filter_map(|(q, f, _)| Some(format!("{:.1},{:.1}", x(*q), y(f.value?))))
         .collect();
     let label = points
         .iter()
-        .map(|(q, f)| format!("Q{q}: {}", value_text(f, lang)))
+        .map(|(q, _, shown)| format!("Q{q}: {}", value_text(shown, unit, lang)))
         .collect::<Vec<_>>()
         .join(", ");
     view! {
@@ -390,7 +416,7 @@ fn trend(
                 view! { <line class="trend-target" x1="4" x2="156" y1=ty.clone() y2=ty /> }
             })}
             <polyline class="trend-line" points=line.join(" ") />
-            {points.iter().filter_map(|(q, f)| {
+            {points.iter().filter_map(|(q, f, _)| {
                 let v = f.value?;
                 Some(view! {
                     <circle class=format!("dot {}", status_class(f.status)) cx=format!("{:.1}", x(*q))
@@ -413,7 +439,8 @@ pub fn DashboardPage() -> impl IntoView {
     // Set after hydration, from the address or the Vietnam clock, so the first render is the
     // server's whatever day the page was cached on.
     let period = RwSignal::new(None::<(i32, u32)>);
-    let suppress = RwSignal::new(false);
+    // Report files leave the district: small counts hidden unless the officer says otherwise.
+    let suppress = RwSignal::new(true);
     let shown = RwSignal::new(Shown::Loading);
     let generation = StoredValue::new(0u32);
     // The communes of today's map rather than the period's, for a past year.
@@ -433,6 +460,7 @@ pub fn DashboardPage() -> impl IntoView {
             officer,
             period,
             units_of,
+            None,
             app.online.get(),
             true,
             shown,
@@ -538,6 +566,9 @@ fn Figures(snapshot: Snapshot) -> impl IntoView {
     let year = report.year;
     view! {
         <PlanLine plan=report.plan year=report.year />
+        {report.suppressed.then(|| view! {
+            <p class="notice" data-testid="figures-suppressed">{tr(Key::FiguresSuppressed)}</p>
+        })}
         {mapped.map(|list| view! {
             <p class="notice" data-testid="mapped-from">
                 {move || i18n.t(Key::MappedFrom).replace("{y}", &year.to_string()).replace("{units}", &list)}
@@ -583,8 +614,11 @@ fn IndicatorCard(
         figure,
         target,
         target_to_confirm,
+        suppressed,
     } = indicator;
-    let status = figure.status;
+    let shown = received(&figure, suppressed.as_ref());
+    // A figure with a hidden part has its status hidden too (it would tell the part).
+    let class = shown.status.map_or("no-data", status_class);
     let name = {
         let code = code.clone();
         move || indicator_name(&code, i18n.lang.get())
@@ -592,24 +626,25 @@ fn IndicatorCard(
     let fraction = {
         let code = code.clone();
         move || {
-            let (n, d) = (figure.numerator.to_string(), figure.denominator.to_string());
+            let (n, d) = (shown.numerator.to_string(), shown.denominator.to_string());
             fraction_text(&code, &n, &d, i18n.lang.get())
         }
     };
     let trend_code = code.clone();
     view! {
-        <article class=format!("ind-card {}", status_class(status)) data-testid="indicator" data-code=code.clone()>
+        <article class=format!("ind-card {class}") data-testid="indicator" data-code=code.clone()>
             <div class="ind-head">
                 <span class="ind-code">{code.clone()}</span>
-                <span class=format!("status {}", status_class(status)) data-testid="status">
-                    <span aria-hidden="true">{status_sign(status)}" "</span>
-                    {tr(status_key(status))}
+                <span class=format!("status {class}") data-testid="status">
+                    <span aria-hidden="true">{shown.status.map_or("–", status_sign)}" "</span>
+                    {tr(shown.status.map_or(Key::StatusHidden, status_key))}
                 </span>
             </div>
             <h2 class="ind-name">{name}</h2>
             <p class="ind-value">
-                <strong data-testid="value">{move || value_text(&figure, i18n.lang.get())}</strong>
+                <strong data-testid="value">{move || value_text(&shown, figure.unit, i18n.lang.get())}</strong>
                 <span class="ind-fraction" data-testid="fraction">{fraction}</span>
+                {hidden_note(&[shown.numerator, shown.denominator])}
             </p>
             <p class="ind-target" data-testid="target">
                 {tr(Key::IndicatorTarget)}": "
@@ -649,24 +684,32 @@ fn CommuneTable(communes: Vec<CommuneFigures>, codes: Vec<IndicatorFigure>) -> i
                 .map(|code| {
                     let found = commune.indicators.iter().find(|i| &i.code == code).cloned();
                     match found {
-                        Some(IndicatorFigure { figure, target, .. }) => {
+                        Some(IndicatorFigure {
+                            figure,
+                            target,
+                            suppressed,
+                            ..
+                        }) => {
                             let class = format!("cell {}", progress_class(&figure, target));
+                            let shown = received(&figure, suppressed.as_ref());
                             let text = move || {
                                 let lang = i18n.lang.get();
-                                let value = figure.value.map_or_else(
-                                    || "–".to_string(),
-                                    |v| match figure.unit {
+                                let value = match shown.value {
+                                    ShownValue::Value(v) => match figure.unit {
                                         Unit::Percent => format!("{:.0}%", v),
                                         Unit::Count => number(v, lang),
                                     },
-                                );
+                                    ShownValue::NoData => "–".to_string(),
+                                    ShownValue::Hidden => Cell::Hidden.to_string(),
+                                };
                                 if figure.status == Status::Met {
                                     format!("✓\u{a0}{value}")
                                 } else {
                                     value
                                 }
                             };
-                            view! { <td class=class>{text}</td> }.into_any()
+                            let note = hidden_note(&[shown.numerator, shown.denominator]);
+                            view! { <td class=class>{text}{note}</td> }.into_any()
                         }
                         None => view! { <td class="cell p-none">"–"</td> }.into_any(),
                     }
@@ -716,7 +759,8 @@ fn CommuneTable(communes: Vec<CommuneFigures>, codes: Vec<IndicatorFigure>) -> i
     }
 }
 
-/// The quarterly report's files (CSV, XLSX) and its printable page, with the small-count switch.
+/// The quarterly report's files (CSV, XLSX) and its printable page, with the small-count switch
+/// for the roles that may have full figures (on by default: a report leaves the district).
 #[component]
 fn Downloads(period: (i32, u32), suppress: RwSignal<bool>) -> impl IntoView {
     let auth = use_auth();
@@ -727,11 +771,15 @@ fn Downloads(period: (i32, u32), suppress: RwSignal<bool>) -> impl IntoView {
             .with(|o| o.as_ref().map(|o| o.org_unit.id.clone()))
             .unwrap_or_default()
     };
+    let role = move || auth.officer.with(|o| o.as_ref().map(|o| o.role));
+    let may_choose = move || role().is_some_and(Role::reads_full_figures);
+    let always_hidden = move || role().is_some_and(|role| !role.reads_full_figures());
+    let hide = move || suppress.get() || !may_choose();
     let file = move |ext: &str| {
         format!(
             "/api/v1/reports/quarterly.{ext}?year={year}&quarter={quarter}&org_unit={}&suppress={}",
             unit(),
-            suppress.get()
+            hide()
         )
     };
     // Fetched with the officer's own token (the phone keeps no cookie), then saved.
@@ -750,18 +798,23 @@ fn Downloads(period: (i32, u32), suppress: RwSignal<bool>) -> impl IntoView {
     let print = move || {
         format!(
             "/indicators/print?year={year}&quarter={quarter}&suppress={}",
-            suppress.get()
+            hide()
         )
     };
     view! {
         <section class="card downloads">
             <h2>{tr(Key::ReportDownloads)}</h2>
-            <label class="switch">
-                <input type="checkbox" role="switch" name="suppress" data-testid="suppress"
-                    prop:checked=move || suppress.get()
-                    on:change=move |ev| suppress.set(event_target_checked(&ev)) />
-                <span>{tr(Key::SuppressSmall)}</span>
-            </label>
+            <Show when=may_choose>
+                <label class="switch">
+                    <input type="checkbox" role="switch" name="suppress" data-testid="suppress"
+                        prop:checked=move || suppress.get()
+                        on:change=move |ev| suppress.set(event_target_checked(&ev)) />
+                    <span>{tr(Key::SuppressSmall)}</span>
+                </label>
+            </Show>
+            <Show when=always_hidden>
+                <p class="hint" data-testid="suppressed-always">{tr(Key::SuppressedAlways)}</p>
+            </Show>
             <a class="button wide" href=move || file("csv") download="" rel="external"
                 data-testid="download-csv" on:click=move |ev| fetch_file(ev, file("csv"))>{tr(Key::DownloadCsv)}</a>
             <a class="button wide" href=move || file("xlsx") download="" rel="external"

@@ -1,21 +1,20 @@
 //! The printable quarterly report at `/indicators/print?year=&quarter=&suppress=`, laid out as a
 //! Vietnamese administrative report: issuing body and national motto, number, place and date,
 //! title and period, the indicators, each commune's figures, the plain counts, and the recipients
-//! and signature. With `suppress=true` (a report leaving the district) small commune counts are
-//! hidden by the domain's rule (`domain::report`), the same as in the CSV and XLSX files.
+//! and signature. Small counts are hidden (`suppress`, on unless `false`: a report leaves the
+//! district) by the server, with the domain's rule (`domain::report`), the same as in the CSV and
+//! XLSX files; the page shows the marks it is given.
 
-use domain::indicator::{Figure, Status, Unit};
-use domain::report::{
-    breakdown_counts_people, shown_count, shown_figures, Cell, ShownFigure, ShownValue,
-};
+use domain::indicator::{Status, Unit};
+use domain::report::{received, Cell, ShownFigure};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::counts::{code_label, key_label};
 use super::dashboard::{
-    amount, fraction_text, indicator_name, load_period, period_from_query, sees_communes,
-    short_code, status_key, target_text, Shown, Snapshot,
+    fraction_text, indicator_name, load_period, period_from_query, sees_communes, short_code,
+    status_key, target_text, value_text, Shown, Snapshot,
 };
 use crate::api::{IndicatorFigure, Officer};
 use crate::auth::use_auth;
@@ -35,19 +34,9 @@ fn printed(shown: &ShownFigure, unit: Unit, lang: Lang) -> Printed {
     Printed {
         numerator: shown.numerator.to_string(),
         denominator: shown.denominator.to_string(),
-        value: match shown.value {
-            ShownValue::Value(v) => amount(v, unit, lang),
-            ShownValue::NoData => "—".into(),
-            ShownValue::Hidden => Cell::Hidden.to_string(),
-        },
+        value: value_text(shown, unit, lang),
         status: shown.status,
     }
-}
-
-/// One figure on its own: a commune's own report hides its small counts as any commune row.
-fn printed_alone(code: &str, figure: Figure, small_hidden: bool, lang: Lang) -> Printed {
-    let shown = shown_figures(code, &[figure], small_hidden);
-    printed(&shown[0], figure.unit, lang)
 }
 
 /// `Tam Đường` for `Huyện Tam Đường`: the place name of a unit, for the date line.
@@ -94,13 +83,13 @@ pub fn ReportPrintPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let period = RwSignal::new(None::<(i32, u32)>);
-    let suppress = RwSignal::new(false);
+    let suppress = RwSignal::new(true);
     let shown = RwSignal::new(Shown::Loading);
     let generation = StoredValue::new(0u32);
     Effect::new(move |_| {
         let (year, quarter, hide) =
             query.with(|q| (q.get("year"), q.get("quarter"), q.get("suppress")));
-        suppress.set(hide.as_deref() == Some("true"));
+        suppress.set(hide.as_deref() != Some("false"));
         period.set(Some(period_from_query(year, quarter)));
     });
     let officer = Memo::new(move |_| auth.officer.get());
@@ -112,6 +101,7 @@ pub fn ReportPrintPage() -> impl IntoView {
             officer,
             period,
             None,
+            Some(suppress.get()),
             app.online.get(),
             false,
             shown,
@@ -139,13 +129,13 @@ pub fn ReportPrintPage() -> impl IntoView {
                     <p class="notice no-print">{tr(Key::RptNoFigures)}</p>
                 }.into_any(),
                 (Shown::Fresh(snapshot), Some(officer), Some(period)) => view! {
-                    <Report snapshot officer period suppress=suppress.get() />
+                    <Report snapshot officer period />
                 }.into_any(),
                 (Shown::Kept(at, snapshot), Some(officer), Some(period)) => view! {
                     <p class="notice no-print" role="status" data-testid="figures-as-of">
                         {move || format!("{} {}", i18n.t(Key::FiguresAsOf), clock::vietnam_time(at))}
                     </p>
-                    <Report snapshot officer period suppress=suppress.get() />
+                    <Report snapshot officer period />
                 }.into_any(),
                 _ => view! { <p class="muted no-print">{tr(Key::Loading)}</p> }.into_any(),
             }
@@ -154,12 +144,7 @@ pub fn ReportPrintPage() -> impl IntoView {
 }
 
 #[component]
-fn Report(
-    snapshot: Snapshot,
-    officer: Officer,
-    period: (i32, u32),
-    suppress: bool,
-) -> impl IntoView {
+fn Report(snapshot: Snapshot, officer: Officer, period: (i32, u32)) -> impl IntoView {
     let i18n = use_i18n();
     let district = sees_communes(&officer);
     let unit_name = officer.org_unit.name.clone();
@@ -237,8 +222,7 @@ fn Report(
         _ => Key::RptSignerHead,
     };
     let Snapshot { report, .. } = snapshot;
-    // A commune's own report is at commune level: its small counts are hidden too.
-    let own_hidden = suppress && !district;
+    let suppress = report.suppressed;
     let communes = report
         .communes
         .clone()
@@ -265,13 +249,13 @@ fn Report(
     .into_any();
     let tables = view! {
         <h2>{tr(Key::RptSection1)}</h2>
-        <IndicatorTable indicators=report.indicators.clone() small_hidden=own_hidden />
+        <IndicatorTable indicators=report.indicators.clone() />
         {communes.map(|list| view! {
             <h2>{tr(Key::RptSection2)}</h2>
-            <CommuneFigureTable communes=list whole=report.indicators.clone() suppress />
+            <CommuneFigureTable communes=list whole=report.indicators.clone() />
         })}
         <h2>{tr(Key::RptSection3)}</h2>
-        <CountTable counts small_hidden=own_hidden />
+        <CountTable counts />
         {suppress.then(|| view! { <p class="report-note" data-testid="suppressed-note">{tr(Key::RptSuppressedNote)}</p> })}
     }
     .into_any();
@@ -299,7 +283,7 @@ fn Report(
 }
 
 #[component]
-fn IndicatorTable(indicators: Vec<IndicatorFigure>, small_hidden: bool) -> impl IntoView {
+fn IndicatorTable(indicators: Vec<IndicatorFigure>) -> impl IntoView {
     let i18n = use_i18n();
     let rows = indicators
         .into_iter()
@@ -309,11 +293,12 @@ fn IndicatorTable(indicators: Vec<IndicatorFigure>, small_hidden: bool) -> impl 
                 code,
                 figure,
                 target,
+                suppressed,
                 ..
             } = indicator;
             move || {
                 let lang = i18n.lang.get();
-                let shown = printed_alone(&code, figure, small_hidden, lang);
+                let shown = printed(&received(&figure, suppressed.as_ref()), figure.unit, lang);
                 let status = shown
                     .status
                     .map_or_else(|| Cell::Hidden.to_string(), |s| i18n.t(status_key(s)).into());
@@ -350,33 +335,21 @@ fn IndicatorTable(indicators: Vec<IndicatorFigure>, small_hidden: bool) -> impl 
 }
 
 /// Rows communes, columns indicators; each cell the commune's numerator/denominator over its
-/// value, each column hidden by the small-count rule when `suppress`; the unit's own row last.
+/// value, as the server gives them (hidden where the rule hides them); the unit's own row last.
 #[component]
 fn CommuneFigureTable(
     communes: Vec<crate::api::CommuneFigures>,
     whole: Vec<IndicatorFigure>,
-    suppress: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let codes: Vec<String> = whole.iter().map(|i| i.code.clone()).collect();
-    // Column by column, since the rule looks at a whole column of communes.
+    let shown = |i: &IndicatorFigure| (received(&i.figure, i.suppressed.as_ref()), i.figure.unit);
     let columns: Vec<Vec<Option<(ShownFigure, Unit)>>> = codes
         .iter()
         .map(|code| {
-            let figures: Vec<Option<Figure>> = communes
+            communes
                 .iter()
-                .map(|c| {
-                    c.indicators
-                        .iter()
-                        .find(|i| &i.code == code)
-                        .map(|i| i.figure)
-                })
-                .collect();
-            let present: Vec<Figure> = figures.iter().flatten().copied().collect();
-            let mut shown = shown_figures(code, &present, suppress).into_iter();
-            figures
-                .iter()
-                .map(|f| f.map(|f| (shown.next().unwrap_or_else(|| unhidden(f)), f.unit)))
+                .map(|c| c.indicators.iter().find(|i| &i.code == code).map(shown))
                 .collect()
         })
         .collect();
@@ -409,7 +382,7 @@ fn CommuneFigureTable(
         .collect_view();
     let total = whole
         .iter()
-        .map(|i| cell(&i.code, Some((unhidden(i.figure), i.figure.unit))))
+        .map(|i| cell(&i.code, Some(shown(i))))
         .collect_view();
     let head = codes
         .iter()
@@ -431,13 +404,8 @@ fn CommuneFigureTable(
     }
 }
 
-/// A figure shown in full: the unit's own totals, which are not commune-level counts.
-fn unhidden(figure: Figure) -> ShownFigure {
-    shown_figures("", &[figure], false)[0]
-}
-
 #[component]
-fn CountTable(counts: Vec<crate::api::PlainCount>, small_hidden: bool) -> impl IntoView {
+fn CountTable(counts: Vec<crate::api::PlainCount>) -> impl IntoView {
     let i18n = use_i18n();
     let body = move || {
         let lang = i18n.lang.get();
@@ -447,8 +415,10 @@ fn CountTable(counts: Vec<crate::api::PlainCount>, small_hidden: bool) -> impl I
                 let span = count.breakdown.len().to_string();
                 let name = format!("{} ({})", code_label(&count.code, lang), count.code);
                 count.breakdown.iter().enumerate().map(move |(k, part)| {
-                    let hide = small_hidden && breakdown_counts_people(&part.key);
-                    let value = shown_count(part.value, hide).to_string();
+                    let value = part
+                        .suppressed
+                        .unwrap_or(Cell::Number(part.value))
+                        .to_string();
                     let first =
                         (k == 0).then(|| view! { <td rowspan=span.clone()>{name.clone()}</td> });
                     view! {

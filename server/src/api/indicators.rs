@@ -1,21 +1,31 @@
-//! `GET /api/v1/indicators?year=&quarter=&org_unit=&by=commune&units_of=`: the plan's twelve
+//! `GET /api/v1/indicators?year=&quarter=&org_unit=&by=commune&units_of=&suppress=`: the plan's twelve
 //! indicators and the seven plain counts of the province's forms (`counts`) for a unit the caller
 //! covers, year to date (`API.md`, "Indicators"; definitions in `crate::indicators`), against the
 //! targets of the plan in force for the unit (`plan`, null when none). `by=commune` adds each
 //! commune's figures for the dashboard's table; with `units_of=YYYY`, by the communes of that year,
 //! each over the communes of the period that became it. A unit that did not exist yet during the
 //! period shows its predecessors' figures (`mapped_from`).
+//!
+//! Small counts (`crate::suppression`): hidden for callers outside the unit's own
+//! (`Scope::reads_full_figures`: health officers, admins), who are refused `suppress=false` (403);
+//! shown to the unit's own by default (their dashboard, inside the district), hidden when they ask
+//! `suppress=true` (a printed report that leaves it). An explicit `suppress=false` is an export of
+//! full figures and is written to the audit log, as a report file is.
 
 use super::check_year;
-use crate::auth::Caller;
+use crate::auth::{Caller, ClientIp};
 use crate::error::{ApiError, ApiQuery};
 use crate::indicators::{report, Breakdown, Report};
+use crate::model::{Actor, OrgUnit};
+use crate::suppression::{self, below_commune};
 use crate::ApiContext;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use domain::indicator::Period;
 use serde::Deserialize;
+use serde_json::json;
 
 pub fn router() -> Router<ApiContext> {
     Router::new().route("/indicators", get(indicators))
@@ -29,14 +39,17 @@ struct IndicatorQuery {
     org_unit: Option<String>,
     by: Option<String>,
     units_of: Option<String>,
+    suppress: Option<String>,
 }
 
 async fn indicators(
     State(ctx): State<ApiContext>,
     caller: Caller,
+    ClientIp(ip): ClientIp,
     ApiQuery(query): ApiQuery<IndicatorQuery>,
 ) -> Result<Json<Report>, ApiError> {
     let period = period_of(query.year.as_deref(), query.quarter.as_deref())?;
+    let asked = suppress_of(query.suppress.as_deref())?;
     let units_of = match query.units_of.as_deref() {
         None | Some("") => None,
         Some(text) => Some(
@@ -81,9 +94,63 @@ async fn indicators(
     if !caller.scope.covers_unit(&unit_id) {
         return Err(ApiError::forbidden());
     }
+    let own = caller.scope.reads_full_figures(&unit_id);
+    let suppress = asked.unwrap_or(!own);
     let units = ctx.store.org_units().await?;
-    let report = report(ctx.store.as_ref(), &units, &unit_id, period, breakdown).await?;
+    check_suppression(&caller, &units, &unit_id, suppress)?;
+    let store = ctx.store.as_ref();
+    let mut report = report(store, &units, &unit_id, period, breakdown).await?;
+    if suppress {
+        suppression::apply(store, &units, &mut report, &unit_id, period).await?;
+    }
+    if asked == Some(false) {
+        let detail = json!({"year": period.year(), "quarter": period.quarter(), "format": "json",
+                            "suppress": false});
+        let entry = Actor::officer(&caller.officer, &ip).did("report.export", &unit_id, detail);
+        store.append_audit(&entry).await?;
+    }
     Ok(Json(report))
+}
+
+/// `suppress=true|false`, or none when not given.
+pub(super) fn suppress_of(text: Option<&str>) -> Result<Option<bool>, ApiError> {
+    match text {
+        None | Some("") => Ok(None),
+        Some("true") => Ok(Some(true)),
+        Some("false") => Ok(Some(false)),
+        Some(_) => Err(ApiError::invalid_field(
+            "suppress",
+            "invalid",
+            "suppress is true or false.",
+        )),
+    }
+}
+
+/// Refuses full figures to a caller outside the unit's own, and the rule's figures of a unit
+/// below the commune (`crate::suppression`).
+pub(super) fn check_suppression(
+    caller: &Caller,
+    units: &[OrgUnit],
+    unit_id: &str,
+    suppress: bool,
+) -> Result<(), ApiError> {
+    if !suppress && !caller.scope.reads_full_figures(unit_id) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Figures with small counts shown are for the officers of the unit and of the units \
+             leading it; ask with suppress=true.",
+        ));
+    }
+    if suppress && below_commune(units, unit_id) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Figures below the commune do not leave it with small counts hidden: ask for the \
+             commune's.",
+        ));
+    }
+    Ok(())
 }
 
 /// The period of `?year=&quarter=` (no quarter: the whole year), or a 422 naming the bad one.

@@ -64,7 +64,7 @@ async fn list(
         .collect();
     let filter = RecordFilter {
         after,
-        units: (!scope.reads_every_unit()).then_some(units.as_slice()),
+        units: Some(units.as_slice()),
         kinds: &kinds,
         tip_offs_of: scope
             .reads_only_own_tip_offs()

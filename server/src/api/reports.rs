@@ -2,15 +2,17 @@
 //! `?year=&quarter=&org_unit=&suppress=true|false&lang=vi|en`: the quarterly report of a unit the
 //! caller covers, as a file to download (layout in `crate::report`). Parameters and scope are
 //! those of `GET /api/v1/indicators`. `suppress` (default `true`, so that a file sent on by
-//! mistake carries no small counts) hides commune-level counts under 5 for reports that leave the
-//! district. Each download is written to the audit log.
+//! mistake carries no small counts) hides small counts by the rule of `crate::suppression`;
+//! `suppress=false` only for the unit's own (`Scope::reads_full_figures`), 403 for others. Each
+//! download is written to the audit log, with whether its small counts were hidden.
 
-use super::indicators::period_of;
+use super::indicators::{check_suppression, period_of, suppress_of};
 use crate::auth::{Caller, ClientIp};
 use crate::error::{ApiError, ApiQuery};
 use crate::indicators::{report, Breakdown};
 use crate::model::Actor;
 use crate::report::{csv_writer, document, file_stem, xlsx_writer, ReportInfo};
+use crate::suppression;
 use crate::ApiContext;
 use axum::extract::State;
 use axum::http::header;
@@ -70,17 +72,7 @@ async fn quarterly(
 ) -> Result<Response, ApiError> {
     let period = period_of(query.year.as_deref(), query.quarter.as_deref())?;
     let (year, quarter) = (period.year(), period.quarter());
-    let suppress = match query.suppress.as_deref() {
-        None | Some("") | Some("true") => true,
-        Some("false") => false,
-        Some(_) => {
-            return Err(ApiError::invalid_field(
-                "suppress",
-                "invalid",
-                "suppress is true or false.",
-            ))
-        }
-    };
+    let suppress = suppress_of(query.suppress.as_deref())?.unwrap_or(true);
     let lang = match query.lang.as_deref() {
         None | Some("") => Lang::Vi,
         Some(code) => Lang::from_code(code).ok_or_else(|| {
@@ -99,8 +91,13 @@ async fn quarterly(
         .iter()
         .find(|unit| unit.id == unit_id)
         .ok_or_else(ApiError::not_found)?;
+    check_suppression(&caller, &units, &unit_id, suppress)?;
     let breakdown = Some(Breakdown::Period);
-    let report = report(ctx.store.as_ref(), &units, &unit_id, period, breakdown).await?;
+    let store = ctx.store.as_ref();
+    let mut report = report(store, &units, &unit_id, period, breakdown).await?;
+    if suppress {
+        suppression::apply(store, &units, &mut report, &unit_id, period).await?;
+    }
     let labels = ctx
         .store
         .indicators()
@@ -113,7 +110,6 @@ async fn quarterly(
         unit,
         units: &units,
         labels: &labels,
-        suppress,
         lang,
         today: &today,
     };

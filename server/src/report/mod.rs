@@ -1,7 +1,7 @@
 //! The quarterly report as a document (title lines and tables), written out as CSV
 //! ([`csv_writer`]) or XLSX ([`xlsx_writer`]). The figures are the indicator engine's
-//! ([`crate::indicators::report`]); which cells a report leaving the district hides is the
-//! domain's rule ([`domain::report`]), the same one the dashboard's print page applies.
+//! ([`crate::indicators::report`]), with the small counts already hidden when the report leaves the
+//! district (`crate::suppression`, the domain's rule, the same for the JSON and the print page).
 //!
 //! Layout, the same in both formats: the title lines, then the tables "Chỉ tiêu" (the unit's
 //! twelve indicators), "Theo xã" (each commune × indicator: numerator, denominator, value) and
@@ -11,14 +11,11 @@
 pub mod csv_writer;
 pub mod xlsx_writer;
 
-use crate::indicators::{IndicatorValue, Report};
+use crate::indicators::{CountValue, IndicatorValue, Report};
 use crate::model::OrgUnit;
 use crate::plans::committee_of;
 use domain::indicator::{Op, Status, Target, Unit};
-use domain::report::{
-    breakdown_counts_people, shown_column, shown_figures, shown_total, shown_total_figure, Cell,
-    ShownFigure, ShownValue,
-};
+use domain::report::{received, Cell, ShownFigure, ShownValue};
 use domain::{BusinessType, Coded, Lang, ReferralService};
 use std::collections::HashMap;
 
@@ -60,8 +57,6 @@ pub struct ReportInfo<'a> {
     pub units: &'a [OrgUnit],
     /// Each indicator's label (Vietnamese, English) by code.
     pub labels: &'a HashMap<String, (String, String)>,
-    /// Hide small commune-level counts: the report leaves the district.
-    pub suppress: bool,
     pub lang: Lang,
     /// The day the report is made, `YYYY-MM-DD`.
     pub today: &'a str,
@@ -151,7 +146,7 @@ fn title(report: &Report, info: &ReportInfo) -> Vec<String> {
         (Lang::Vi, [y, m, d]) => format!("Ngày lập: {d}/{m}/{y}"),
         _ => format!("{}: {}", tr(lang, "Ngày lập", "Prepared on"), info.today),
     };
-    let use_line = if info.suppress {
+    let use_line = if report.suppressed {
         tr(
             lang,
             "Số liệu cấp xã từ 1 đến 4 ghi \"<5\"; \"x\": ô ẩn thêm để không suy ra được ô \"<5\" từ số tổng.",
@@ -189,18 +184,19 @@ fn label(info: &ReportInfo, code: &str) -> String {
         .unwrap_or_else(|| code.to_string())
 }
 
-/// The unit's twelve indicators. Its figures are totals of the commune sheet, hidden only where
-/// they would give back a lone hidden commune cell (for a commune's own report: its own small
-/// counts).
+/// A figure as the report shows it: with the parts the rule hid.
+fn shown(indicator: &IndicatorValue) -> ShownFigure {
+    received(&indicator.figure, indicator.suppressed.as_ref())
+}
+
+/// The unit's twelve indicators.
 fn indicator_table(report: &Report, info: &ReportInfo) -> Table {
     let lang = info.lang;
-    let communes = communes_shown(report, info);
     let rows = report
         .indicators
         .iter()
-        .zip(&communes)
-        .map(|(indicator, communes)| {
-            let shown = shown_total_figure(&indicator.figure, communes);
+        .map(|indicator| {
+            let shown = shown(indicator);
             vec![
                 Field::Text(indicator.code.to_string()),
                 Field::Text(label(info, indicator.code)),
@@ -245,32 +241,15 @@ fn indicator_table(report: &Report, info: &ReportInfo) -> Table {
     }
 }
 
-/// Each indicator's figures of every commune as the report shows them, indicator by indicator (the
-/// rule hides cells within one indicator's column).
-fn communes_shown(report: &Report, info: &ReportInfo) -> Vec<Vec<ShownFigure>> {
-    let communes = report.communes.as_deref().unwrap_or_default();
-    report
-        .indicators
-        .iter()
-        .enumerate()
-        .map(|(i, indicator)| {
-            let figures: Vec<_> = communes.iter().map(|c| c.indicators[i].figure).collect();
-            shown_figures(indicator.code, &figures, info.suppress)
-        })
-        .collect()
-}
-
 /// One row per commune: its code and name, then numerator, denominator and value of each
 /// indicator in report order.
 fn commune_table(report: &Report, info: &ReportInfo) -> Table {
     let lang = info.lang;
     let communes = report.communes.as_deref().unwrap_or_default();
     let codes: Vec<&'static str> = report.indicators.iter().map(|i| i.code).collect();
-    let shown = communes_shown(report, info);
     let rows = communes
         .iter()
-        .enumerate()
-        .map(|(row, commune)| {
+        .map(|commune| {
             let code = info
                 .units
                 .iter()
@@ -278,11 +257,11 @@ fn commune_table(report: &Report, info: &ReportInfo) -> Table {
                 .map(|unit| unit.code.clone())
                 .unwrap_or_default();
             let mut fields = vec![Field::Text(code), Field::Text(commune.name.clone())];
-            for (column, indicator) in commune.indicators.iter().enumerate() {
-                let shown = &shown[column][row];
+            for indicator in &commune.indicators {
+                let shown = shown(indicator);
                 fields.push(cell(shown.numerator));
                 fields.push(cell(shown.denominator));
-                fields.push(value(indicator, shown));
+                fields.push(value(indicator, &shown));
             }
             fields
         })
@@ -307,27 +286,24 @@ fn commune_table(report: &Report, info: &ReportInfo) -> Table {
 }
 
 /// One row per figure of each plain count: its code and names, the unit's value, then each
-/// commune's. Commune values are hidden row by row (a row is one line of commune cells), the
-/// unit's value as their total.
+/// commune's.
 fn count_table(report: &Report, info: &ReportInfo) -> Table {
     let lang = info.lang;
     let communes = report.communes.as_deref().unwrap_or_default();
     let mut rows = Vec::new();
     for (c, count) in report.counts.iter().enumerate() {
         for (k, figure) in count.breakdown.iter().enumerate() {
-            let applies = breakdown_counts_people(figure.key);
             let mut row = vec![
                 Field::Text(count.code.to_string()),
                 Field::Text(label(info, count.code)),
                 Field::Text(key_label(figure.key, lang)),
             ];
-            let values: Vec<i64> = communes
-                .iter()
-                .map(|commune| commune.counts[c].breakdown[k].value)
-                .collect();
-            let line = shown_column(&values, info.suppress && applies);
-            row.push(cell(shown_total(figure.value, &line)));
-            row.extend(line.into_iter().map(cell));
+            row.push(cell(count_cell(figure)));
+            row.extend(
+                communes
+                    .iter()
+                    .map(|commune| cell(count_cell(&commune.counts[c].breakdown[k]))),
+            );
             rows.push(row);
         }
     }
@@ -384,6 +360,11 @@ fn key_label(key: &str, lang: Lang) -> String {
         other => other,
     };
     text.to_string()
+}
+
+/// A figure of a plain count as the report shows it.
+fn count_cell(figure: &CountValue) -> Cell {
+    figure.suppressed.unwrap_or(Cell::Number(figure.value))
 }
 
 fn cell(cell: Cell) -> Field {

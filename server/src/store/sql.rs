@@ -978,20 +978,40 @@ macro_rules! sql_store {
                 &self,
                 filter: &$crate::model::AuditFilter,
             ) -> Result<Vec<$crate::model::LoggedAudit>, $crate::store::StoreError> {
-                Ok(sqlx::query_as(
+                if filter.units.as_ref().is_some_and(|units| units.is_empty()) {
+                    return Ok(Vec::new());
+                }
+                let mut query = sqlx::QueryBuilder::<$db>::new(
                     "SELECT id, at, officer_id, username, action, target, detail, ip \
-                     FROM audit_log \
-                     WHERE ($1 IS NULL OR action = $1) AND ($2 IS NULL OR username = $2) \
-                     AND ($3 IS NULL OR at >= $3) AND ($4 IS NULL OR at < $4) \
-                     ORDER BY at DESC, id DESC LIMIT $5",
-                )
-                .bind(&filter.action)
-                .bind(&filter.username)
-                .bind(filter.since)
-                .bind(filter.until)
-                .bind(filter.limit)
-                .fetch_all(&self.pool)
-                .await?)
+                     FROM audit_log WHERE TRUE",
+                );
+                if let Some(action) = &filter.action {
+                    query.push(" AND action = ").push_bind(action);
+                }
+                if let Some(username) = &filter.username {
+                    query.push(" AND username = ").push_bind(username);
+                }
+                if let Some(since) = filter.since {
+                    query.push(" AND at >= ").push_bind(since);
+                }
+                if let Some(until) = filter.until {
+                    query.push(" AND at < ").push_bind(until);
+                }
+                if let Some(units) = &filter.units {
+                    query.push(" AND officer_id IN (SELECT id FROM officers WHERE org_unit_id IN (");
+                    let mut list = query.separated(", ");
+                    for unit in units {
+                        list.push_bind(unit);
+                    }
+                    query.push("))");
+                }
+                query
+                    .push(" ORDER BY at DESC, id DESC LIMIT ")
+                    .push_bind(filter.limit);
+                Ok(query
+                    .build_query_as::<$crate::model::LoggedAudit>()
+                    .fetch_all(&self.pool)
+                    .await?)
             }
 
             async fn indicators(

@@ -90,6 +90,48 @@ impl TestApp {
             .expect("account");
     }
 
+    /// A second district with a commune and its people, as a province running several districts
+    /// on one server has them: Xã Thử Nghiệm (`ou-09001`) of Huyện Mường Tè (`ou-107`), made by the
+    /// province's admin `tinh_admin` (`ou-12`), with its district's admin `admin_mt` and its
+    /// commune officer `muongte` (passwords `demo-<name>`).
+    pub async fn with_another_district(self) -> Self {
+        self.add_officer("tinh_admin", "admin", "ou-12").await;
+        let province = self.token("tinh_admin", "demo-tinh_admin").await;
+        let commune = serde_json::json!({"code": "09001", "name": "Xã Thử Nghiệm",
+            "level": "commune", "parent_id": "ou-107", "valid_from": "2020-01-01"});
+        let path = "/api/v1/admin/org-units";
+        let response = self
+            .call(Method::POST, path, Some(&province), Some(commune))
+            .await;
+        assert_eq!(
+            response.status(),
+            201,
+            "the province's admin adds the commune"
+        );
+        self.add_officer("admin_mt", "admin", "ou-107").await;
+        self.add_officer("muongte", "commune_officer", "ou-09001")
+            .await;
+        self
+    }
+
+    /// Puts the `admin` account at the province (`ou-12`), as the demo has it since the 2025
+    /// reform, and signs it in. Admins reach their unit's subtree only: the reform's work (units and
+    /// plans of the province, officers moved to its communes) and what belongs to no unit (sign-ins
+    /// under names nobody has, what the server does itself) are the province admin's; the
+    /// district's admin of `with_2023_accounts` reaches only Tam Đường.
+    pub async fn province_admin(&self) -> String {
+        let store = self.store.as_ref();
+        let officers = store.officers().await.expect("read");
+        let mut admin = officers
+            .into_iter()
+            .find(|officer| officer.username == "admin")
+            .expect("the admin account");
+        let units = store.org_units().await.expect("read");
+        admin.org_unit = server::accounts::find_unit(&units, "ou-12").expect("the province");
+        store.update_officer(&admin, None).await.expect("write");
+        self.token("admin", "demo-admin").await
+    }
+
     /// Creates the accounts of the 2023 district the tests work in (password `demo-<name>`):
     /// `admin` and `huyen` (district officer) of Huyện Tam Đường, `binhlu` of Xã Bình Lư and
     /// `thitran` of Thị trấn Tam Đường, as the demo had them before the 2025 reform.

@@ -1,4 +1,7 @@
-//! `GET /api/v1/admin/audit`: the audit log, newest first, filtered by action, username and time.
+//! `GET /api/v1/admin/audit`: the audit log, newest first, filtered by action, username and time:
+//! for an admin of a unit with one above it, the lines of the officers now in their subtree (what
+//! their district's people did); for an admin of a top unit, every line, those of no officer too
+//! (sign-ins under names nobody has, the command line).
 
 use super::Admin;
 use crate::clock::{parse_date, parse_instant, to_rfc3339};
@@ -31,7 +34,7 @@ struct AuditQuery {
 
 async fn list(
     State(ctx): State<ApiContext>,
-    _: Admin,
+    admin: Admin,
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Json<Vec<Value>>, ApiError> {
     let given = |value: Option<String>| value.filter(|v| !v.trim().is_empty());
@@ -74,6 +77,14 @@ async fn list(
         username: given(query.username),
         since,
         until,
+        units: (!admin.scope.is_at_top()).then(|| {
+            admin
+                .scope
+                .administered_units()
+                .into_iter()
+                .map(String::from)
+                .collect()
+        }),
         limit,
     };
     let entries = ctx.store.audit_log(&filter).await?;

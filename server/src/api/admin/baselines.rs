@@ -1,6 +1,6 @@
 //! `GET /api/v1/admin/baselines?year=`, `PUT /api/v1/admin/baselines`: the denominators no record
-//! gives (students enrolled, relevant agencies, officials in the field), per year and unit. A
-//! baseline copied with a plan is `to_confirm`; setting it confirms it.
+//! gives (students enrolled, relevant agencies, officials in the field), per year and unit of the
+//! admin's subtree. A baseline copied with a plan is `to_confirm`; setting it confirms it.
 
 use super::Admin;
 use crate::api::check_year;
@@ -24,11 +24,13 @@ struct YearQuery {
 
 async fn list(
     State(ctx): State<ApiContext>,
-    _: Admin,
+    admin: Admin,
     ApiQuery(query): ApiQuery<YearQuery>,
 ) -> Result<Json<Vec<Baseline>>, ApiError> {
     let year = check_year(query.year)?;
-    Ok(Json(ctx.store.baselines(year).await?))
+    let mut baselines = ctx.store.baselines(year).await?;
+    baselines.retain(|baseline| admin.scope.administers(&baseline.org_unit_id));
+    Ok(Json(baselines))
 }
 
 #[derive(Deserialize)]
@@ -41,10 +43,12 @@ struct BaselineBody {
 
 async fn set(
     State(ctx): State<ApiContext>,
-    Admin(actor): Admin,
+    admin: Admin,
     ApiJson(body): ApiJson<BaselineBody>,
 ) -> Result<Json<Baseline>, ApiError> {
     let year = check_year(body.year)?;
+    let units = ctx.store.org_units().await?;
+    admin.check(&units, &body.org_unit_id)?;
     let mut errors = Vec::new();
     let name = BaselineName::parse(&body.name);
     if name.is_none() {
@@ -55,7 +59,6 @@ async fn set(
             format!("The name must be one of {}.", known.join(", ")),
         ));
     }
-    let units = ctx.store.org_units().await?;
     if !units.iter().any(|unit| unit.id == body.org_unit_id) {
         errors.push(FieldError::new(
             "org_unit_id",
@@ -82,7 +85,9 @@ async fn set(
     };
     ctx.store.set_baseline(&baseline).await?;
     let target = format!("{year}/{}/{}", name.as_str(), baseline.org_unit_id);
-    let entry = actor.did("baseline.set", &target, json!({"value": baseline.value}));
+    let entry = admin
+        .actor
+        .did("baseline.set", &target, json!({"value": baseline.value}));
     ctx.store.append_audit(&entry).await?;
     Ok(Json(baseline))
 }

@@ -1,6 +1,7 @@
 //! `/api/v1/admin/…`: accounts, the org-unit tree, plans and their targets, baselines, settings
-//! and the audit log, for the admin role only (403 `forbidden` for others). Every change is
-//! written to the audit log.
+//! and the audit log, for the admin role only (403 `forbidden` for others), each admin over their
+//! unit's subtree (`Scope::administers`): lists hold only what is theirs, and acting on another
+//! district's account, unit, plan or baseline is 403. Every change is written to the audit log.
 
 mod audit;
 mod baselines;
@@ -14,7 +15,8 @@ pub use settings::officer_router as settings_router;
 
 use crate::auth::{Caller, ClientIp};
 use crate::error::ApiError;
-use crate::model::Actor;
+use crate::model::{Actor, OrgUnit};
+use crate::scope::Scope;
 use crate::ApiContext;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -31,16 +33,27 @@ pub fn router() -> Router<ApiContext> {
         .merge(audit::router())
 }
 
-/// A signed-in admin, as the audit log records them: who, from which address.
-struct Admin(Actor);
-
-/// A signed-in admin and their own unit, for what acts on the plan in force for that unit.
-struct AdminAt {
+/// A signed-in admin, as the audit log records them (who, from which address), with their own unit
+/// (what acts on the plan in force for it) and their scope.
+struct Admin {
     actor: Actor,
     unit_id: String,
+    scope: Scope,
 }
 
-impl FromRequestParts<ApiContext> for AdminAt {
+impl Admin {
+    /// 403 unless the admin administers this unit; a unit that does not exist is left to the
+    /// caller's own checks (404 or 422).
+    fn check(&self, units: &[OrgUnit], unit_id: &str) -> Result<(), ApiError> {
+        let known = units.iter().any(|unit| unit.id == unit_id);
+        if known && !self.scope.administers(unit_id) {
+            return Err(ApiError::forbidden());
+        }
+        Ok(())
+    }
+}
+
+impl FromRequestParts<ApiContext> for Admin {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, ctx: &ApiContext) -> Result<Self, ApiError> {
@@ -49,18 +62,10 @@ impl FromRequestParts<ApiContext> for AdminAt {
             return Err(ApiError::forbidden());
         }
         let Ok(ClientIp(ip)) = ClientIp::from_request_parts(parts, ctx).await;
-        Ok(AdminAt {
+        Ok(Admin {
             actor: Actor::officer(&caller.officer, &ip),
             unit_id: caller.officer.org_unit.id,
+            scope: caller.scope,
         })
-    }
-}
-
-impl FromRequestParts<ApiContext> for Admin {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, ctx: &ApiContext) -> Result<Self, ApiError> {
-        let admin = AdminAt::from_request_parts(parts, ctx).await?;
-        Ok(Admin(admin.actor))
     }
 }

@@ -1,9 +1,11 @@
-//! `GET/POST /api/v1/admin/org-units`, `PATCH /api/v1/admin/org-units/{id}`: the whole tree with
-//! its history; add a unit, rename one, close it on a date, link it to its successors. Units are
-//! never deleted: records and reports of past years still point at them.
+//! `GET/POST /api/v1/admin/org-units`, `PATCH /api/v1/admin/org-units/{id}`: the admin's subtree
+//! with its history; add a unit below one of it, rename one, close it on a date, link it to its
+//! successors (units of the subtree too: a successor's officers reach the records of the units
+//! linked to it). A unit without a parent (a province) is added only by an admin of a top unit.
+//! Units are never deleted: records and reports of past years still point at them.
 //! `POST /api/v1/admin/org-units/{id}/move-officers`: after a closure, its officers to a unit of
-//! today (normally a successor); their records stay where they are, and stay theirs through the
-//! successor links (see `crate::scope`).
+//! today (normally a successor) of the subtree; their records stay where they are, and stay theirs
+//! through the successor links (see `crate::scope`).
 
 use super::Admin;
 use crate::api::org_units::sort_for_tree;
@@ -28,8 +30,9 @@ pub fn router() -> Router<ApiContext> {
         .route("/org-units/{id}/move-officers", post(move_officers))
 }
 
-async fn list(State(ctx): State<ApiContext>, _: Admin) -> Result<Json<Vec<OrgUnit>>, ApiError> {
+async fn list(State(ctx): State<ApiContext>, admin: Admin) -> Result<Json<Vec<OrgUnit>>, ApiError> {
     let mut units = ctx.store.org_units().await?;
+    units.retain(|unit| admin.scope.administers(&unit.id));
     sort_for_tree(&mut units);
     Ok(Json(units))
 }
@@ -46,11 +49,16 @@ struct NewUnit {
 
 async fn create(
     State(ctx): State<ApiContext>,
-    Admin(actor): Admin,
+    admin: Admin,
     ApiJson(new): ApiJson<NewUnit>,
 ) -> Result<(StatusCode, Json<OrgUnit>), ApiError> {
     let store = ctx.store.as_ref();
     let units = store.org_units().await?;
+    match &new.parent_id {
+        Some(parent) => admin.check(&units, parent)?,
+        None if !admin.scope.is_at_top() => return Err(ApiError::forbidden()),
+        None => {}
+    }
     let mut errors = Vec::new();
     let code = new.code.trim();
     if code.is_empty() || code.len() > 20 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
@@ -122,7 +130,7 @@ async fn create(
         Err(other) => return Err(other.into()),
     }
     store
-        .append_audit(&actor.did("org_unit.create", &unit.id, json!(unit)))
+        .append_audit(&admin.actor.did("org_unit.create", &unit.id, json!(unit)))
         .await?;
     Ok((StatusCode::CREATED, Json(unit)))
 }
@@ -139,12 +147,16 @@ struct UnitChange {
 
 async fn update(
     State(ctx): State<ApiContext>,
-    Admin(actor): Admin,
+    admin: Admin,
     ApiPath(id): ApiPath<String>,
     ApiJson(change): ApiJson<UnitChange>,
 ) -> Result<Json<OrgUnit>, ApiError> {
     let store = ctx.store.as_ref();
     let units = store.org_units().await?;
+    admin.check(&units, &id)?;
+    for successor in change.successor_ids.iter().flatten() {
+        admin.check(&units, successor)?;
+    }
     let mut unit = units
         .iter()
         .find(|unit| unit.id == id)
@@ -195,7 +207,11 @@ async fn update(
     }
     store.update_org_unit(&unit).await?;
     store
-        .append_audit(&actor.did("org_unit.update", &unit.id, Value::Object(detail)))
+        .append_audit(
+            &admin
+                .actor
+                .did("org_unit.update", &unit.id, Value::Object(detail)),
+        )
         .await?;
     Ok(Json(unit))
 }
@@ -208,12 +224,14 @@ struct OfficersMove {
 
 async fn move_officers(
     State(ctx): State<ApiContext>,
-    Admin(actor): Admin,
+    admin: Admin,
     ApiPath(id): ApiPath<String>,
     ApiJson(request): ApiJson<OfficersMove>,
 ) -> Result<Json<Value>, ApiError> {
     let store = ctx.store.as_ref();
     let units = store.org_units().await?;
+    admin.check(&units, &id)?;
+    admin.check(&units, &request.to)?;
     let unit = units
         .iter()
         .find(|unit| unit.id == id)
@@ -249,7 +267,7 @@ async fn move_officers(
     }
     let audit = |usernames: &[String]| {
         let detail = json!({"to": request.to, "officers": usernames});
-        actor.did("officers.move", &id, detail)
+        admin.actor.did("officers.move", &id, detail)
     };
     let moved = store
         .move_officers(&id, &request.to, now_ms(), &audit)

@@ -2,10 +2,12 @@
 //! `PUT` and `DELETE /api/v1/admin/plans/{id}/targets/{code}`,
 //! `POST /api/v1/admin/plans/{id}/confirm`: make a unit's plan for a year (new, or copied from
 //! another plan with everything copied to confirm), change its header, set or remove a target
-//! (setting confirms it), and confirm a copied plan. The rules are `crate::plans`'s.
+//! (setting confirms it), and confirm a copied plan: plans of units of the admin's subtree, copied
+//! from plans they may read (403 otherwise). The rules are `crate::plans`'s.
 
 use super::Admin;
 use crate::error::{ApiError, ApiJson, ApiPath};
+use crate::model::OrgUnit;
 use crate::model::StoredPlan;
 use crate::plans::{self, HeaderChange, NewPlan};
 use crate::store::Store;
@@ -42,9 +44,21 @@ struct NewPlanBody {
 
 async fn create(
     State(ctx): State<ApiContext>,
-    Admin(actor): Admin,
+    admin: Admin,
     ApiJson(body): ApiJson<NewPlanBody>,
 ) -> Result<(StatusCode, Json<Plan>), ApiError> {
+    let store = ctx.store.as_ref();
+    admin.check(&store.org_units().await?, &body.org_unit_id)?;
+    if let Some(source) = &body.copy_from {
+        let readable = |plan: &StoredPlan| admin.scope.can_read_plans_of(&plan.header.org_unit_id);
+        if store
+            .plan(source)
+            .await?
+            .is_some_and(|plan| !readable(&plan))
+        {
+            return Err(ApiError::forbidden());
+        }
+    }
     let new = NewPlan {
         org_unit_id: body.org_unit_id,
         year: body.year,
@@ -55,7 +69,7 @@ async fn create(
         copy_from: body.copy_from,
         targets: Vec::new(),
     };
-    let plan = plans::create(ctx.store.as_ref(), new, &actor).await?;
+    let plan = plans::create(store, new, &admin.actor).await?;
     Ok((StatusCode::CREATED, Json(plan)))
 }
 
@@ -70,19 +84,21 @@ struct HeaderBody {
 
 async fn update(
     State(ctx): State<ApiContext>,
-    Admin(actor): Admin,
+    admin: Admin,
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<HeaderBody>,
 ) -> Result<Json<Plan>, ApiError> {
     let store = ctx.store.as_ref();
-    let plan = stored(store, &id).await?;
+    let plan = administered(store, &admin, &id).await?;
     let change = HeaderChange {
         title: body.title,
         issuer: body.issuer,
         lead_agency: body.lead_agency,
         recipients: body.recipients,
     };
-    Ok(Json(plans::update(store, plan, change, &actor).await?))
+    Ok(Json(
+        plans::update(store, plan, change, &admin.actor).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -93,39 +109,47 @@ struct TargetBody {
 
 async fn set_target(
     State(ctx): State<ApiContext>,
-    Admin(actor): Admin,
+    admin: Admin,
     ApiPath((id, code)): ApiPath<(String, String)>,
     ApiJson(body): ApiJson<TargetBody>,
 ) -> Result<Json<Plan>, ApiError> {
     let store = ctx.store.as_ref();
-    let plan = stored(store, &id).await?;
+    let plan = administered(store, &admin, &id).await?;
     plans::indicator(store, &code).await?;
     let target = plans::parse_target(&body.op, body.value)?;
-    plans::set_target(store, &plan.header.id, &code, target, &actor).await?;
+    plans::set_target(store, &plan.header.id, &code, target, &admin.actor).await?;
     let plan = stored(store, &id).await?;
     Ok(Json(plans::shown_one(store, plan).await?))
 }
 
 async fn delete_target(
     State(ctx): State<ApiContext>,
-    Admin(actor): Admin,
+    admin: Admin,
     ApiPath((id, code)): ApiPath<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let store = ctx.store.as_ref();
-    let plan = stored(store, &id).await?;
+    let plan = administered(store, &admin, &id).await?;
     plans::indicator(store, &code).await?;
-    plans::delete_target(store, &plan.header.id, &code, &actor).await?;
+    plans::delete_target(store, &plan.header.id, &code, &admin.actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn confirm(
     State(ctx): State<ApiContext>,
-    Admin(actor): Admin,
+    admin: Admin,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Plan>, ApiError> {
     let store = ctx.store.as_ref();
-    let plan = stored(store, &id).await?;
-    Ok(Json(plans::confirm(store, plan, &actor).await?))
+    let plan = administered(store, &admin, &id).await?;
+    Ok(Json(plans::confirm(store, plan, &admin.actor).await?))
+}
+
+/// The stored plan of a unit the admin administers: 404 without it, 403 for another unit's.
+async fn administered(store: &dyn Store, admin: &Admin, id: &str) -> Result<StoredPlan, ApiError> {
+    let plan = stored(store, id).await?;
+    let units: Vec<OrgUnit> = store.org_units().await?;
+    admin.check(&units, &plan.header.org_unit_id)?;
+    Ok(plan)
 }
 
 async fn stored(store: &dyn Store, id: &str) -> Result<StoredPlan, ApiError> {

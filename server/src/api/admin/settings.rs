@@ -100,7 +100,7 @@ struct SettingsBody {
 
 async fn set(
     State(ctx): State<ApiContext>,
-    Admin(actor): Admin,
+    admin: Admin,
     ApiJson(body): ApiJson<SettingsBody>,
 ) -> Result<Json<Settings>, ApiError> {
     let sent = [
@@ -125,7 +125,7 @@ async fn set(
         ctx.store
             .set_setting(setting.key, &value.to_string())
             .await?;
-        let entry = actor.did(
+        let entry = admin.actor.did(
             "setting.set",
             setting.key,
             json!({"value": value, "previous": before}),

@@ -1,10 +1,11 @@
 //! `GET /api/v1/admin/targets?year=`, `PUT` and `DELETE /api/v1/admin/targets/{year}/{code}`: the
 //! yearly target of each indicator (percent for ratios), as before plans were data. They address
 //! the plan of that year in force for the admin's own unit (`crate::plans::in_force`); a `PUT`
-//! with none in force first creates the unit's plan, its header made from the unit's name.
+//! with none in force first creates the unit's plan, its header made from the unit's name. A plan
+//! in force that a unit above made is read here but changed only by that unit's admin (403).
 //! `/api/v1/admin/plans` is the full interface.
 
-use super::AdminAt;
+use super::Admin;
 use crate::api::check_year;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery};
 use crate::model::{Indicator, StoredPlan};
@@ -32,7 +33,7 @@ struct YearQuery {
 
 async fn list(
     State(ctx): State<ApiContext>,
-    admin: AdminAt,
+    admin: Admin,
     ApiQuery(query): ApiQuery<YearQuery>,
 ) -> Result<Json<Vec<Value>>, ApiError> {
     let year = check_year(query.year)?;
@@ -63,7 +64,7 @@ struct TargetBody {
 
 async fn set(
     State(ctx): State<ApiContext>,
-    admin: AdminAt,
+    admin: Admin,
     ApiPath((year, code)): ApiPath<(i32, String)>,
     ApiJson(body): ApiJson<TargetBody>,
 ) -> Result<Json<Value>, ApiError> {
@@ -72,7 +73,7 @@ async fn set(
     let indicator = plans::indicator(store, &code).await?;
     let target = plans::parse_target(&body.op, body.value)?;
     let plan_id = match plan_in_force(store, &admin.unit_id, year).await? {
-        Some(plan) => plan.header.id,
+        Some(plan) => own(&admin, plan)?.header.id,
         None => {
             let units = store.org_units().await?;
             let unit = units
@@ -94,13 +95,14 @@ async fn set(
 
 async fn remove(
     State(ctx): State<ApiContext>,
-    admin: AdminAt,
+    admin: Admin,
     ApiPath((year, code)): ApiPath<(i32, String)>,
 ) -> Result<StatusCode, ApiError> {
     let year = check_year(year)?;
     let store = ctx.store.as_ref();
     plans::indicator(store, &code).await?;
     if let Some(plan) = plan_in_force(store, &admin.unit_id, year).await? {
+        let plan = own(&admin, plan)?;
         plans::delete_target(store, &plan.header.id, &code, &admin.actor).await?;
     }
     Ok(StatusCode::NO_CONTENT)
@@ -114,6 +116,15 @@ async fn plan_in_force(
     let units = store.org_units().await?;
     let plans = store.plans(Some(year)).await?;
     Ok(in_force(&plans, &units, unit_id, year).cloned())
+}
+
+/// The plan, if the admin administers the unit that made it.
+fn own(admin: &Admin, plan: StoredPlan) -> Result<StoredPlan, ApiError> {
+    if admin.scope.administers(&plan.header.org_unit_id) {
+        Ok(plan)
+    } else {
+        Err(ApiError::forbidden())
+    }
 }
 
 fn indicator_json(indicator: &Indicator, target: Option<Target>) -> Value {

@@ -1,5 +1,6 @@
-//! `GET/POST /api/v1/admin/users`, `PATCH /api/v1/admin/users/{id}`: accounts. Disabling an
-//! account or resetting its password ends all its sessions.
+//! `GET/POST /api/v1/admin/users`, `PATCH /api/v1/admin/users/{id}`: the accounts of the admin's
+//! subtree (an account of a unit outside it, or moved out of it, is 403). Disabling an account or
+//! resetting its password ends all its sessions.
 
 use super::Admin;
 use crate::accounts::{
@@ -22,12 +23,13 @@ pub fn router() -> Router<ApiContext> {
         .route("/users/{id}", patch(update))
 }
 
-async fn list(State(ctx): State<ApiContext>, _: Admin) -> Result<Json<Vec<Value>>, ApiError> {
+async fn list(State(ctx): State<ApiContext>, admin: Admin) -> Result<Json<Vec<Value>>, ApiError> {
     let officers = ctx.store.officers().await?;
     let units = ctx.store.org_units().await?;
     Ok(Json(
         officers
             .iter()
+            .filter(|officer| admin.scope.administers(&officer.org_unit.id))
             .map(|officer| user_json(officer, &units))
             .collect(),
     ))
@@ -44,9 +46,10 @@ struct NewUser {
 
 async fn create(
     State(ctx): State<ApiContext>,
-    Admin(actor): Admin,
+    admin: Admin,
     ApiJson(user): ApiJson<NewUser>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
+    admin.check(&ctx.store.org_units().await?, &user.org_unit_id)?;
     let new = NewOfficer {
         username: user.username,
         display_name: user.display_name,
@@ -54,7 +57,7 @@ async fn create(
         org_unit_id: user.org_unit_id,
         password: user.password,
     };
-    let officer = accounts::create(ctx.store.as_ref(), new, &actor).await?;
+    let officer = accounts::create(ctx.store.as_ref(), new, &admin.actor).await?;
     let units = ctx.store.org_units().await?;
     Ok((StatusCode::CREATED, Json(user_json(&officer, &units))))
 }
@@ -71,12 +74,17 @@ struct UserChange {
 
 async fn update(
     State(ctx): State<ApiContext>,
-    Admin(actor): Admin,
+    admin: Admin,
     ApiPath(id): ApiPath<String>,
     ApiJson(change): ApiJson<UserChange>,
 ) -> Result<Json<Value>, ApiError> {
     let store = ctx.store.as_ref();
     let mut officer = store.officer(&id).await?.ok_or_else(ApiError::not_found)?;
+    let units = store.org_units().await?;
+    admin.check(&units, &officer.org_unit.id)?;
+    if let Some(unit_id) = &change.org_unit_id {
+        admin.check(&units, unit_id)?;
+    }
     let mut errors = Vec::new();
     // What changed, for the audit log; never the password itself.
     let mut detail = Map::new();
@@ -94,7 +102,6 @@ async fn update(
         }
         detail.insert("role".into(), json!(role));
     }
-    let units = store.org_units().await?;
     if let Some(unit_id) = change.org_unit_id {
         match find_unit(&units, &unit_id) {
             Ok(unit) => officer.org_unit = unit,
@@ -124,7 +131,11 @@ async fn update(
         store.revoke_sessions_of(&officer.id, now).await?;
     }
     store
-        .append_audit(&actor.did("user.update", &officer.id, Value::Object(detail)))
+        .append_audit(
+            &admin
+                .actor
+                .did("user.update", &officer.id, Value::Object(detail)),
+        )
         .await?;
     Ok(Json(user_json(&officer, &units)))
 }
