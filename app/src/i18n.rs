@@ -40,6 +40,9 @@ messages! {
     SyncFailed => "Chưa đồng bộ được (không có mạng hoặc máy chủ bận). Ứng dụng sẽ tự thử lại; hồ sơ vẫn được giữ trên máy.", "Could not sync (no signal or the server is busy). The app will try again by itself; records stay on this phone.";
     SyncStorageFull => "Bộ nhớ trên máy đã đầy nên chưa tải về hết hồ sơ từ máy chủ. Các hồ sơ đã có trên máy vẫn còn nguyên. Hãy giải phóng bộ nhớ rồi bấm Đồng bộ ngay.", "This phone's storage is full, so not all records could be downloaded from the server. Records already on the phone are intact. Free some space, then tap Sync now.";
     RecordTooLarge => "Hồ sơ quá lớn để gửi lên máy chủ. Hãy rút gọn ghi chú rồi lưu lại.", "The record is too large to send. Shorten the notes and save again.";
+    SyncRecordsHeld => "Máy chủ gặp lỗi với một số hồ sơ nên chưa nhận; các hồ sơ khác đã được gửi. Ứng dụng sẽ tự gửi lại sau; hồ sơ vẫn được giữ trên máy.", "The server failed on some records and has not taken them; the others were sent. The app will send them again by itself; they stay on this phone.";
+    RecordServerFailed => "Máy chủ gặp lỗi khi lưu hồ sơ này. Hồ sơ vẫn chờ gửi và sẽ được tự gửi lại sau.", "The server failed while storing this record. It is still waiting and will be sent again by itself.";
+    RecordAnswerUnreadable => "Không đọc được trả lời của máy chủ cho hồ sơ này. Hồ sơ vẫn chờ gửi và sẽ được tự gửi lại sau.", "The server's answer for this record could not be read. It is still waiting and will be sent again by itself.";
     ConflictsTitle => "Hồ sơ bị xung đột", "Records in conflict";
     NoConflicts => "Không có hồ sơ nào bị xung đột.", "No records in conflict.";
     ConflictExplain => "Người khác đã sửa hồ sơ này trên máy chủ sau lần bạn tải về. Hãy chọn bản được giữ.", "Someone changed this record on the server after you got it. Choose the version to keep.";

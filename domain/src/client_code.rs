@@ -44,7 +44,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::coded::coded;
-use crate::{Coded, Lang, Sex};
+use crate::{personal, Coded, Lang, Sex};
 
 /// Shortest and longest code, check character included.
 const MIN_LEN: usize = 4;
@@ -178,33 +178,26 @@ pub struct ClientCode(String);
 
 impl ClientCode {
     /// Reads a code as an officer may type it: any case, Vietnamese marks, spaces and dashes are
-    /// forgiven; a wrong character or two swapped characters are not.
+    /// forgiven; a wrong character or two swapped characters are not, nor a name or a phone
+    /// number typed as the code (`personal`).
     pub fn parse(text: &str) -> Result<ClientCode, ClientCodeError> {
-        let mut code = String::with_capacity(text.len());
-        for c in text.chars().filter(|&c| !c.is_whitespace() && c != '-') {
-            let symbol = if c.is_ascii_digit() {
-                Some(c)
-            } else {
-                fold_letter(c)
-            };
-            code.push(symbol.ok_or(ClientCodeError::InvalidCharacter)?);
+        let code = normalised(text)?;
+        if personal::in_code(text) {
+            return Err(ClientCodeError::PersonalData);
         }
-        if !(MIN_LEN..=MAX_LEN).contains(&code.len()) {
-            return Err(ClientCodeError::InvalidLength);
-        }
-        if running_value(&code) != 0 {
-            return Err(ClientCodeError::CheckMismatch);
-        }
-        Ok(ClientCode(code))
+        checked(code)
     }
 
     /// Reads the code of a record arriving at the server. A code of this recipe is checked and
     /// normalised; a code of another scheme (a province may already issue its own) is kept as
     /// sent if it looks like a code: 3 to 32 letters, digits, `-` or `_`, with at least one letter
-    /// and one digit, so that a name or a phone number can never be stored in its place.
+    /// and one digit, so that a name or a phone number can never be stored in its place, and
+    /// neither carrying one nor reading as a name (`personal`).
     pub fn accept_recorded(text: &str) -> Result<ClientCode, ClientCodeError> {
-        if let Ok(code) = ClientCode::parse(text) {
-            return Ok(code);
+        if let Ok(code) = normalised(text).and_then(checked) {
+            if !personal::in_code(text) {
+                return Ok(code);
+            }
         }
         let text = text.trim();
         if !(3..=32).contains(&text.len()) {
@@ -221,6 +214,9 @@ impl ClientCode {
             || !text.bytes().any(|b| b.is_ascii_alphabetic())
         {
             return Err(ClientCodeError::CheckMismatch);
+        }
+        if personal::in_code(text) {
+            return Err(ClientCodeError::PersonalData);
         }
         Ok(ClientCode(text.to_string()))
     }
@@ -239,6 +235,31 @@ impl ClientCode {
     }
 }
 
+/// A typed code as `0-9A-Z` only, of a code's length.
+fn normalised(text: &str) -> Result<String, ClientCodeError> {
+    let mut code = String::with_capacity(text.len());
+    for c in text.chars().filter(|&c| !c.is_whitespace() && c != '-') {
+        let symbol = if c.is_ascii_digit() {
+            Some(c)
+        } else {
+            fold_letter(c)
+        };
+        code.push(symbol.ok_or(ClientCodeError::InvalidCharacter)?);
+    }
+    if !(MIN_LEN..=MAX_LEN).contains(&code.len()) {
+        return Err(ClientCodeError::InvalidLength);
+    }
+    Ok(code)
+}
+
+/// A normalised code whose check character is right.
+fn checked(code: String) -> Result<ClientCode, ClientCodeError> {
+    if running_value(&code) != 0 {
+        return Err(ClientCodeError::CheckMismatch);
+    }
+    Ok(ClientCode(code))
+}
+
 impl fmt::Display for ClientCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -254,6 +275,7 @@ coded! {
         InvalidCharacter = "invalid_character", "Mã chỉ gồm chữ cái và chữ số", "A code has only letters and digits";
         InvalidLength = "invalid_length", "Mã quá ngắn hoặc quá dài", "The code is too short or too long";
         CheckMismatch = "check_mismatch", "Mã bị gõ sai: ký tự kiểm tra không khớp", "Typo: the check character does not match";
+        PersonalData = "personal_data", "Mã không được chứa họ tên, số điện thoại hay số giấy tờ của người được hỗ trợ", "A code must not carry the person's name, phone number or ID number";
     }
 }
 
@@ -629,5 +651,43 @@ mod tests {
         assert!(ClientCode::accept_recorded("0912 345 678").is_err());
         assert!(ClientCode::accept_recorded("0912345678").is_err());
         assert!(ClientCode::accept_recorded("001090012345").is_err());
+    }
+
+    #[test]
+    fn a_code_carrying_a_name_or_a_phone_number_says_so() {
+        assert_eq!(
+            ClientCode::accept_recorded("Nguyen-Thi-Lan-0912345678"),
+            Err(ClientCodeError::PersonalData)
+        );
+        assert_eq!(
+            ClientCode::accept_recorded("KH_0912_345_678"),
+            Err(ClientCodeError::PersonalData)
+        );
+        // Typed on the phone, before the check character calls it a typo.
+        assert_eq!(
+            ClientCode::parse("Nguyễn Thị Lan"),
+            Err(ClientCodeError::PersonalData)
+        );
+        assert_eq!(
+            ClientCode::parse("0912 345 678"),
+            Err(ClientCodeError::PersonalData)
+        );
+    }
+
+    #[test]
+    fn codes_made_on_the_phone_never_read_as_personal_data() {
+        let recipe = ClientCodeRecipe::default();
+        for mother in 'A'..='Z' {
+            for father in 'A'..='Z' {
+                for year in [1900, 1955, 1990, 2009, 2099] {
+                    for sex in [Sex::Female, Sex::Male, Sex::Other] {
+                        let answers = answers(&mother.to_string(), &father.to_string(), year, sex);
+                        let code = recipe.make(&answers).unwrap();
+                        assert_eq!(ClientCode::parse(code.as_str()), Ok(code.clone()));
+                        assert_eq!(ClientCode::accept_recorded(code.as_str()), Ok(code));
+                    }
+                }
+            }
+        }
     }
 }

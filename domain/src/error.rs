@@ -20,6 +20,7 @@ coded! {
         BeforeOccurredOn = "before_occurred_on", "Không được trước ngày diễn ra", "Must not be before the record's date";
         ConsentRequired = "consent_required", "Cần có sự đồng ý của người được hỗ trợ", "The person's consent is required";
         PersonalDataForbidden = "personal_data_forbidden", "Không được lưu thông tin cá nhân (tên, số điện thoại, địa chỉ, số giấy tờ, ảnh)", "Personal data (name, phone, address, ID number, photo) must not be stored";
+        PersonalData = "personal_data", "Có số điện thoại, số CMND/CCCD, e-mail hoặc họ tên: đây là thông tin cá nhân, không được ghi vào hồ sơ", "This looks like a phone number, an ID number (CMND/CCCD), an e-mail address or a name: personal data must not be written in a record";
         UnknownField = "unknown_field", "Trường không được phép", "Unknown field";
         InvalidClientCode = "invalid_client_code", "Mã khách hàng không hợp lệ hoặc bị gõ sai", "Invalid client code, or a typo";
         ExceedsTotal = "exceeds_total", "Không được lớn hơn tổng số", "Must not exceed the total";

@@ -18,6 +18,7 @@ mod data;
 mod date;
 mod error;
 pub mod indicator;
+mod personal;
 pub mod plan;
 mod reader;
 mod record;

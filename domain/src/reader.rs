@@ -5,6 +5,7 @@
 use serde_json::{Map, Value};
 
 use crate::client_code::fold_letter;
+use crate::personal;
 use crate::record::normalise_uuid;
 use crate::{Coded, Date, ErrorCode, FieldError};
 
@@ -160,9 +161,17 @@ pub(crate) fn string(value: &Value) -> Result<&str, ErrorCode> {
     value.as_str().ok_or(ErrorCode::InvalidFormat)
 }
 
-/// A text field of at most `max` characters.
+/// A text field of at most `max` characters, without a phone number, ID number or e-mail
+/// address in it (`personal`).
 pub(crate) fn text(max: usize) -> impl Fn(&Value) -> Result<String, ErrorCode> {
-    move |value| trimmed(string(value)?, max)
+    move |value| {
+        let text = trimmed(string(value)?, max)?;
+        if personal::in_text(&text) {
+            Err(ErrorCode::PersonalData)
+        } else {
+            Ok(text)
+        }
+    }
 }
 
 /// A whole number from 0 to `max`. Integral floats (`3.0`) are accepted, fractions are not.

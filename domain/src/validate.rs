@@ -12,9 +12,9 @@ use crate::reader::{
 };
 use crate::record::normalise_uuid;
 use crate::{
-    AgencyIntegration, Business, ClientCode, CommunePlan, Date, ErrorCode, FieldError, Inspection,
-    MediaPost, OutreachSession, PilotModel, Record, RecordData, RecordKind, Referral,
-    ReferralStatus, TipOff, Training,
+    AgencyIntegration, Business, ClientCode, ClientCodeError, CommunePlan, Date, ErrorCode,
+    FieldError, Inspection, MediaPost, OutreachSession, PilotModel, Record, RecordData, RecordKind,
+    Referral, ReferralStatus, TipOff, Training,
 };
 
 /// Longest short text (names, titles, villages…), in characters.
@@ -285,7 +285,10 @@ fn outreach_session(r: &mut Reader) -> Option<OutreachSession> {
 
 fn referral(r: &mut Reader, dates: Dates) -> Option<Referral> {
     let client_code = r.required("client_code", |value| {
-        ClientCode::accept_recorded(string(value)?).map_err(|_| ErrorCode::InvalidClientCode)
+        ClientCode::accept_recorded(string(value)?).map_err(|error| match error {
+            ClientCodeError::PersonalData => ErrorCode::PersonalData,
+            _ => ErrorCode::InvalidClientCode,
+        })
     });
     let age_band = r.optional("age_band", coded);
     let sex = r.optional("sex", coded);
@@ -979,6 +982,112 @@ mod tests {
             ),
             [error("data.favourite_colour", ErrorCode::UnknownField)]
         );
+    }
+
+    #[test]
+    fn no_text_field_of_any_kind_takes_a_phone_an_id_number_or_an_e_mail() {
+        // Every string of every kind's full example: free text and the client code refuse what
+        // is personal with `personal_data`; codes, dates and ids refuse it as not theirs (and a
+        // client code refuses text that is no code at all as such).
+        let mut refused = Vec::new();
+        for &kind in RecordKind::ALL {
+            let example = example(kind);
+            for (field, value) in example.as_object().unwrap() {
+                if !value.is_string() {
+                    continue;
+                }
+                for personal in [
+                    "Chị Lan, SĐT 0912 345 678",
+                    "CCCD 001090012345",
+                    "Liên hệ lan.nguyen@gmail.com",
+                    "KH-0912-345-678",
+                ] {
+                    let mut data = example.clone();
+                    data[field] = json!(personal);
+                    let found = errors(kind, data);
+                    assert_eq!(found.len(), 1, "{kind:?} {field}: {found:?}");
+                    assert_eq!(found[0].field, format!("data.{field}"));
+                    if found[0].code == ErrorCode::PersonalData {
+                        refused.push(format!("{}.{field}", kind.as_str()));
+                    } else {
+                        assert!(
+                            matches!(
+                                found[0].code,
+                                ErrorCode::InvalidValue
+                                    | ErrorCode::InvalidFormat
+                                    | ErrorCode::InvalidClientCode
+                            ),
+                            "{kind:?} {field}: {found:?}"
+                        );
+                    }
+                }
+            }
+        }
+        refused.dedup();
+        assert_eq!(
+            refused,
+            [
+                "outreach_session.notes",
+                "outreach_session.organising_unit",
+                "outreach_session.village",
+                "referral.client_code",
+                "referral.receiving_org",
+                "business.name",
+                "business.village",
+                "inspection.findings",
+                "inspection.sanction",
+                "inspection.team",
+                "tip_off.outcome",
+                "training.course",
+                "media_post.title",
+                "commune_plan.title",
+                "pilot_model.name",
+                "agency_integration.agency",
+                "agency_integration.programme",
+            ]
+        );
+    }
+
+    #[test]
+    fn what_officers_write_in_free_text_passes() {
+        for notes in [
+            "Phạt 7.500.000 đồng theo Nghị định 144/2021/NĐ-CP ngày 01/07/2025",
+            "12 người, 3 buổi; tổng 15000000 đồng",
+            "Đội 178 (178/2004/NĐ-CP), Nghị định 13/2023, từ 2025-07-01",
+            "Đường dây nóng 111; MST 6200123456",
+        ] {
+            let mut data = example(RecordKind::OutreachSession);
+            data["notes"] = json!(notes);
+            assert!(
+                validate(&record(RecordKind::OutreachSession, data), today()).is_ok(),
+                "{notes}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_client_code_of_another_scheme_carries_no_name() {
+        for code in [
+            "Nguyen-Thi-Lan-0912345678",
+            "NguyenThiLan1990",
+            "LoVanPang-1",
+        ] {
+            assert_eq!(
+                errors(
+                    RecordKind::Referral,
+                    referral_with(json!({ "client_code": code }))
+                ),
+                [error("data.client_code", ErrorCode::PersonalData)],
+                "{code}"
+            );
+        }
+        for code in ["LC-2023_15", "KH-0456", "BINHLU-001"] {
+            let data = referral_with(json!({ "client_code": code }));
+            assert!(
+                validate(&record(RecordKind::Referral, data), today()).is_ok(),
+                "{code}"
+            );
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ use domain::{
 };
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Writers take turns, so two batches never race for one id; should one ever slip past (a
 /// primary key refusing a version stored twice), the batch is decided again from what is stored.
@@ -130,7 +131,7 @@ fn check(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    let record = match validate_value(raw, today) {
+    let record = match validate_value(&nfc(raw), today) {
         Ok(record) => record,
         Err(errors) => {
             let errors = errors
@@ -154,6 +155,26 @@ fn check(
         record,
         content,
         outside_unit_life,
+    }
+}
+
+/// The record with every text in Unicode NFC (composed): some keyboards type Vietnamese
+/// decomposed, and `Nguyễn` must be one stored text however it was typed, for comparisons,
+/// `unchanged` retries and the personal-data checks. (The phone composes typed text too, with the
+/// browser's tables.)
+fn nfc(value: &Value) -> Value {
+    match value {
+        Value::String(text) if is_nfc_quick(text.chars()) != IsNormalized::Yes => {
+            Value::String(text.nfc().collect())
+        }
+        Value::Array(items) => Value::Array(items.iter().map(nfc).collect()),
+        Value::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(name, value)| (name.clone(), nfc(value)))
+                .collect(),
+        ),
+        other => other.clone(),
     }
 }
 

@@ -24,6 +24,8 @@ on_both_stores!(
     a_record_stored_before_its_unit_closed_is_retried_and_voided_but_not_changed,
     a_province_officer_writes_for_every_unit_below_the_province,
     a_nul_or_a_hidden_character_rejects_only_its_own_record,
+    text_typed_decomposed_is_stored_composed,
+    a_phone_number_in_notes_is_refused_with_the_message_and_the_rest_applied,
 );
 
 const BINH_LU: &str = "ou-03412";
@@ -938,4 +940,115 @@ async fn a_nul_or_a_hidden_character_rejects_only_its_own_record(backend: Backen
     }
     let (stored, _) = read_all(&app, &token, 500).await;
     assert_eq!(stored.len(), 2);
+}
+
+async fn text_typed_decomposed_is_stored_composed(backend: Backend) {
+    let app = demo_app(backend).await;
+    let token = app.token("binhlu", "demo-binhlu").await;
+    // As some keyboards type them: each letter, then its marks.
+    let village = "Ba\u{309}n Na\u{300} \u{110}o\u{302}ng";
+    let notes =
+        "Chi\u{323} Nguye\u{302}\u{303}n Thi\u{323} Hoa\u{300}, ho\u{323}\u{302}i vie\u{302}n";
+    let id = new_id();
+    let mut typed = session(&id, BINH_LU, 0, 3);
+    typed["data"]["village"] = json!(village);
+    typed["data"]["notes"] = json!(notes);
+    let body = sync(&app, &token, std::slice::from_ref(&typed)).await;
+    assert_eq!(statuses(&body), expect(&[("applied", Some(1))]));
+
+    let (stored, _) = read_all(&app, &token, 100).await;
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0]["data"]["village"], "Bản Nà Đông");
+    assert_eq!(stored[0]["data"]["notes"], "Chị Nguyễn Thị Hoà, hội viên");
+    assert_ne!(village, "Bản Nà Đông", "the test sends decomposed text");
+
+    // The same words composed are the same record: a retry, nothing stored.
+    let mut composed = typed.clone();
+    composed["data"]["village"] = json!("Bản Nà Đông");
+    composed["data"]["notes"] = json!("Chị Nguyễn Thị Hoà, hội viên");
+    for again in [composed, typed] {
+        let body = sync(&app, &token, &[again]).await;
+        assert_eq!(statuses(&body), expect(&[("unchanged", Some(1))]));
+    }
+    assert_eq!(stored_versions(&app.database_url).await.len(), 1);
+}
+
+async fn a_phone_number_in_notes_is_refused_with_the_message_and_the_rest_applied(
+    backend: Backend,
+) {
+    let app = demo_app(backend).await;
+    let token = app.token("binhlu", "demo-binhlu").await;
+    let with_notes = |notes: &str| {
+        let mut record = session(&new_id(), BINH_LU, 0, 3);
+        record["data"]["notes"] = json!(notes);
+        record
+    };
+    let mut named = referral(&new_id(), BINH_LU, true);
+    named["data"]["client_code"] = json!("Nguyen-Thi-Lan-0912345678");
+    let mut coded = referral(&new_id(), BINH_LU, true);
+    coded["data"]["client_code"] = json!("LC-2023_15");
+    let records = [
+        with_notes("Chị Lan, SĐT 0912 345 678, gặp buổi tối"),
+        session(&new_id(), BINH_LU, 0, 4),
+        named,
+        with_notes("Phạt 1.500.000 đồng theo 178/2004/NĐ-CP ngày 01/07/2025; 12 người, 3 buổi"),
+        with_notes("CCCD 001 090 012 345"),
+        with_notes("Hỏi qua lan.nguyen@gmail.com"),
+        coded,
+    ];
+    let body = sync(&app, &token, &records).await;
+    assert_eq!(
+        statuses(&body),
+        expect(&[
+            ("rejected", None),
+            ("applied", Some(1)),
+            ("rejected", None),
+            ("applied", Some(1)),
+            ("rejected", None),
+            ("rejected", None),
+            ("applied", Some(1)),
+        ])
+    );
+    let results = body["results"].as_array().unwrap();
+    for rejected in [0, 4, 5] {
+        assert_eq!(
+            codes(&results[rejected]),
+            pairs(&[("data.notes", "personal_data")])
+        );
+    }
+    assert_eq!(
+        codes(&results[2]),
+        pairs(&[("data.client_code", "personal_data")])
+    );
+    assert_eq!(
+        results[0]["errors"][0]["message"],
+        "This looks like a phone number, an ID number (CMND/CCCD), an e-mail address or a name: \
+         personal data must not be written in a record"
+    );
+
+    // In Vietnamese for a phone that asks for it.
+    let response = app
+        .client
+        .post(app.url("/api/v1/sync"))
+        .bearer_auth(&token)
+        .header(header::ACCEPT_LANGUAGE, "vi")
+        .json(&json!({"device_id": DEVICE, "records": [with_notes("Gọi +84 912-345-678")]}))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["results"][0]["status"], "rejected");
+    assert_eq!(
+        body["results"][0]["errors"][0]["message"],
+        "Có số điện thoại, số CMND/CCCD, e-mail hoặc họ tên: đây là thông tin cá nhân, \
+         không được ghi vào hồ sơ"
+    );
+
+    // Only the three good records were stored, and nothing personal with them.
+    let (stored, _) = read_all(&app, &token, 100).await;
+    assert_eq!(stored.len(), 3);
+    let text = serde_json::to_string(&stored).unwrap();
+    for personal in ["0912", "001 090", "gmail", "Nguyen"] {
+        assert!(!text.contains(personal), "{personal}");
+    }
 }

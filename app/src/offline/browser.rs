@@ -366,6 +366,13 @@ pub fn random_bytes() -> [u8; 16] {
     bytes
 }
 
+/// `text` in Unicode NFC (composed), as the server stores records: some keyboards type Vietnamese
+/// decomposed (`e` and its marks apart). The browser's own tables do it
+/// (`String.prototype.normalize`), so the bundle carries none.
+pub fn nfc(text: &str) -> String {
+    js_sys::JsString::from(text).normalize("NFC").into()
+}
+
 /// Changes the address without a navigation, so a reload reopens the same draft.
 pub fn replace_url(url: &str) {
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {

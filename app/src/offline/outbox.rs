@@ -159,8 +159,21 @@ pub struct Entry {
     /// What the form holds and was not saved yet: a new record, or an edit under way.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub draft: Option<Draft>,
+    /// Why the server could not take this waiting record when it was sent on its own; it is sent
+    /// again later, after the others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<SendFailure>,
     pub created_at: u64,
     pub updated_at: u64,
+}
+
+/// A record the server failed on, sent alone: one that breaks the server must not hold back the
+/// records behind it (`sync`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendFailure {
+    /// The HTTP status of the answer: a server error (5xx), or 200 for an answer that could not
+    /// be read.
+    pub status: u16,
 }
 
 impl Entry {
@@ -171,6 +184,7 @@ impl Entry {
             state: LocalState::Draft,
             record: None,
             draft: Some(draft),
+            failed: None,
             created_at: now,
             updated_at: now,
         }
@@ -208,6 +222,8 @@ impl Entry {
         }
         self.record = Some(record);
         self.draft = None;
+        // The edit may be what the server can take.
+        self.failed = None;
         self.updated_at = now;
     }
 
@@ -252,6 +268,7 @@ impl Entry {
             // A newer edit may be fine, and a malformed answer proves nothing: send again.
             _ => return false,
         }
+        self.failed = None;
         self.updated_at = now;
         true
     }
@@ -297,6 +314,7 @@ impl Entry {
                 },
                 record: Some(record),
                 draft: None,
+                failed: None,
                 created_at: now,
                 updated_at: now,
             });
@@ -628,17 +646,44 @@ impl<S: KeyValue> Outbox<S> {
     }
 
     /// For the sync engine: up to `limit` records to send, those waiting longest first, each as it
-    /// should travel (its `base_version` is the server's version it changes).
+    /// should travel (its `base_version` is the server's version it changes). Records the server
+    /// failed on come after all the others, so that they never hold them back.
     pub fn oldest_waiting(&self, limit: usize) -> Vec<Record> {
-        self.index()
+        let mut failed = Vec::new();
+        let mut first: Vec<Record> = self
+            .index()
             .0
             .iter()
             .filter(|(_, tag)| *tag == StateTag::Waiting)
             .filter_map(|(id, _)| self.read(id))
             .filter(|entry| entry.state == LocalState::Waiting)
-            .filter_map(|entry| entry.record)
+            .filter_map(|entry| match entry.failed {
+                Some(_) => {
+                    failed.extend(entry.record);
+                    None
+                }
+                None => entry.record,
+            })
             .take(limit)
-            .collect()
+            .collect();
+        let room = limit - first.len();
+        first.extend(failed.into_iter().take(room));
+        first
+    }
+
+    /// For the sync engine: the server failed on `sent` alone (a server error, or an answer it
+    /// could not read). The record stays waiting, with the failure to show, and goes after the
+    /// others from now on; if the officer changed it meanwhile, the change is sent as it is.
+    pub fn hold(&self, sent: &Record, failure: SendFailure) -> Result<(), StoreError> {
+        let Some(mut entry) = self.read(&sent.id) else {
+            return Ok(());
+        };
+        if entry.state != LocalState::Waiting || entry.record.as_ref() != Some(sent) {
+            return Ok(());
+        }
+        entry.failed = Some(failure);
+        // Only the item changes: the record stays waiting in the index.
+        self.write(&entry)
     }
 
     /// For the sync engine: the server's answers, `results[i]` for `sent[i]` as `API.md` orders
@@ -1322,6 +1367,44 @@ pub(crate) mod tests {
             assert_eq!(outbox.counts().get(StateTag::Waiting), 2);
             assert_eq!(outbox.entries().len(), 3);
         }
+    }
+
+    #[test]
+    fn a_record_the_server_failed_on_waits_behind_the_others_with_why() {
+        let (_, outbox) = outbox();
+        let records: Vec<Record> = (1..=3).map(|n| session(n, 1)).collect();
+        for record in &records {
+            outbox.save(record.clone(), 1).unwrap();
+        }
+        let failure = SendFailure { status: 500 };
+        outbox.hold(&records[0], failure).unwrap();
+        let entry = outbox.entry(&records[0].id).unwrap();
+        assert_eq!(
+            (entry.state, entry.failed),
+            (LocalState::Waiting, Some(failure))
+        );
+        assert_eq!(outbox.counts().get(StateTag::Waiting), 3);
+        let ids = |sent: Vec<Record>| sent.into_iter().map(|r| r.id).collect::<Vec<_>>();
+        assert_eq!(ids(outbox.oldest_waiting(10)), [id(2), id(3), id(1)]);
+        assert_eq!(ids(outbox.oldest_waiting(2)), [id(2), id(3)]);
+
+        // Its own answer, when it comes, settles it like any other.
+        outbox
+            .apply_results(&records[..1], &[result(&records[0], "applied", Some(1))], 2)
+            .unwrap();
+        let entry = outbox.entry(&records[0].id).unwrap();
+        assert_eq!(
+            (entry.state, entry.failed),
+            (LocalState::Synced { version: 1 }, None)
+        );
+
+        // An edit is sent with the others again; an edit made while sending is not held.
+        outbox.hold(&records[1], failure).unwrap();
+        outbox.save(session(2, 5), 3).unwrap();
+        assert_eq!(outbox.entry(&records[1].id).unwrap().failed, None);
+        outbox.hold(&records[1], failure).unwrap();
+        assert_eq!(outbox.entry(&records[1].id).unwrap().failed, None);
+        assert_eq!(ids(outbox.oldest_waiting(10)), [id(2), id(3)]);
     }
 
     #[test]

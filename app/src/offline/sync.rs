@@ -4,16 +4,23 @@
 //! It runs after hydration once an officer is known, when the browser comes online, when the
 //! officer signs in again, on "Sync now", and every few minutes while records wait. Batches of at
 //! most [`MAX_BATCH`] go oldest first; each record leaves "waiting" only on its own answer
-//! (`Outbox::apply_results`). A failure (offline, 5xx) retries after an exponential backoff with
-//! jitter; 401 flags the expired session and touches nothing; 413 splits the batch. Only one sync
-//! runs at a time: a request during one runs again right after it.
+//! (`Outbox::apply_results`). A failure (offline, the server down) retries after an exponential
+//! backoff with jitter; 401 flags the expired session and touches nothing; 413 splits the batch.
+//! A batch the server fails on (a server error, or an answer that cannot be read) is split in
+//! halves down to single records, so that one record that breaks the server never holds back the
+//! others: that record stays waiting with the failure shown, goes after the others from then on,
+//! and is sent again on a later sync (`Outbox::hold`). Records are sent again only whole and with
+//! the same id and base version, which the server answers once (`API.md`: a retry is
+//! `unchanged`), so splitting never loses or doubles one. Only one sync runs at a time: a request
+//! during one runs again right after it.
 
 use domain::sync::{RecordsPage, SyncRequest, SyncResponse, MAX_BATCH};
+use domain::Record;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::outbox::{
-    KeyValue, Outbox, StateTag, StoreError, SyncResult, SyncStatus, WireFieldError,
+    KeyValue, Outbox, SendFailure, StateTag, StoreError, SyncResult, SyncStatus, WireFieldError,
 };
 use crate::api::{ApiFailure, Verb};
 use crate::auth::Auth;
@@ -25,6 +32,10 @@ const PERIOD_MS: u32 = 3 * 60_000;
 /// The first retry after a failure; each further failure doubles it, up to [`BACKOFF_MAX_MS`].
 const BACKOFF_BASE_MS: u64 = 5_000;
 const BACKOFF_MAX_MS: u64 = 15 * 60_000;
+/// Server failures in a row after which a sync stops: halving a full batch down to the one record
+/// the server cannot take fails 10 times (500, 250, … 1 records), so this many say that the
+/// server fails on whatever it is sent, and a down server gets a few requests, not a thousand.
+const MAX_FAILURES_IN_A_ROW: u32 = 16;
 
 /// How long to wait after `failures` failures in a row, given a random `unit` in `[0, 1)`: a
 /// random time in the upper half of the doubled delay, so phones that lost the same network do not
@@ -61,6 +72,8 @@ enum Stop {
     Disabled,
     /// The phone's storage refused a write; what was stored before is intact.
     Storage(StoreError),
+    /// Everything went but records the server failed on: they are sent again later.
+    Held,
 }
 
 fn stop_of(failure: ApiFailure) -> Stop {
@@ -69,6 +82,42 @@ fn stop_of(failure: ApiFailure) -> Stop {
         ApiFailure::Disabled => Stop::Disabled,
         _ => Stop::Retry,
     }
+}
+
+/// Whether the server failed on what it was sent, so that the records may be why, rather than
+/// being unreachable or refusing the officer: a server error, an answer that cannot be read, or
+/// one that does not answer each record of `batch` in order. 502–504 say that the server itself
+/// is down or busy, whatever it is sent.
+fn failed_on(batch: &[Record], answer: &Result<SyncResponse, ApiFailure>) -> Option<SendFailure> {
+    let status = match answer {
+        Ok(response) => {
+            let each = response.results.len() == batch.len()
+                && batch
+                    .iter()
+                    .zip(&response.results)
+                    .all(|(sent, result)| sent.id == result.id);
+            if each {
+                return None;
+            }
+            200
+        }
+        Err(ApiFailure::Rejected { status, code, .. }) if code == "bad_response" => *status,
+        Err(ApiFailure::Rejected { status, .. })
+            if *status >= 500 && !(502..=504).contains(status) =>
+        {
+            *status
+        }
+        Err(_) => return None,
+    };
+    Some(SendFailure { status })
+}
+
+/// Puts the two halves of `batch` on the stack of batches to send, the first half on top: the
+/// oldest records still go first.
+fn halve(pending: &mut Vec<Vec<Record>>, mut batch: Vec<Record>) {
+    let second = batch.split_off(batch.len() / 2);
+    pending.push(second);
+    pending.push(batch);
 }
 
 /// Requests carry the open officer's token: a sync stops as soon as its officer is no longer the
@@ -176,7 +225,10 @@ impl SyncEngine {
         spawn_local(async move {
             let outbox = super::outbox(&officer.id);
             let outcome = match self.push(&officer.id, &outbox).await {
-                Ok(()) => self.pull(&officer.id, &outbox).await,
+                Ok(held) => match self.pull(&officer.id, &outbox).await {
+                    Ok(()) if held > 0 => Err(Stop::Held),
+                    pulled => pulled,
+                },
                 Err(stop) => Err(stop),
             };
             // Locked or another officer opened meanwhile: nothing of theirs to report or note.
@@ -191,12 +243,14 @@ impl SyncEngine {
     fn finish<S: KeyValue>(self, outbox: &Outbox<S>, outcome: Result<(), Stop>) {
         self.running.set(false);
         self.show_waiting(outbox);
+        if matches!(outcome, Ok(()) | Err(Stop::Held)) {
+            let now = super::now_ms();
+            // Shown even if it cannot be kept; only the next start forgets it.
+            let _ = outbox.keep_last_synced(now);
+            self.last_synced.set(Some(now));
+        }
         match outcome {
             Ok(()) => {
-                let now = super::now_ms();
-                // Shown even if it cannot be kept; only the next start forgets it.
-                let _ = outbox.keep_last_synced(now);
-                self.last_synced.set(Some(now));
                 self.problem.set(None);
                 self.failures.set_value(0);
                 self.retry_at.set_value(0);
@@ -213,6 +267,7 @@ impl SyncEngine {
                 self.problem.set(Some(match stop {
                     Stop::Storage(StoreError::Full) => Key::SyncStorageFull,
                     Stop::Storage(StoreError::Unavailable) => Key::StorageUnavailable,
+                    Stop::Held => Key::SyncRecordsHeld,
                     _ => Key::SyncFailed,
                 }));
                 let failures = self.failures.get_value().saturating_add(1);
@@ -243,20 +298,29 @@ impl SyncEngine {
         self.revision.update(|n| *n += 1);
     }
 
-    /// Sends every waiting record, oldest first, in batches the server takes.
-    async fn push<S: KeyValue>(self, officer_id: &str, outbox: &Outbox<S>) -> Result<(), Stop> {
+    /// Sends every waiting record, oldest first, in batches the server takes. Gives how many
+    /// records the server failed on, which wait for a later sync.
+    async fn push<S: KeyValue>(self, officer_id: &str, outbox: &Outbox<S>) -> Result<usize, Stop> {
         let total = outbox.counts().get(StateTag::Waiting);
         let mut done = 0;
         self.progress.set((0, total));
         let device_id = super::device_id();
+        // Records the server failed on alone, not sent again in this sync.
+        let mut held: Vec<String> = Vec::new();
+        let mut failures = 0;
         loop {
-            let first = outbox.oldest_waiting(MAX_BATCH);
+            let first: Vec<_> = outbox
+                .oldest_waiting(MAX_BATCH + held.len())
+                .into_iter()
+                .filter(|record| !held.contains(&record.id))
+                .take(MAX_BATCH)
+                .collect();
             if first.is_empty() {
-                return Ok(());
+                return Ok(held.len());
             }
-            let mut changed = 0;
+            let (mut changed, held_before) = (0, held.len());
             let mut pending = vec![first];
-            while let Some(mut batch) = pending.pop() {
+            while let Some(batch) = pending.pop() {
                 let request = SyncRequest {
                     device_id: device_id.clone(),
                     records: batch
@@ -267,12 +331,26 @@ impl SyncEngine {
                 still_open(officer_id)?;
                 let answer: Result<SyncResponse, ApiFailure> =
                     super::api_send(Verb::Post, "/api/v1/sync", &request).await;
+                if let Some(failure) = failed_on(&batch, &answer) {
+                    failures += 1;
+                    if failures >= MAX_FAILURES_IN_A_ROW {
+                        return Err(Stop::Retry);
+                    }
+                    if batch.len() > 1 {
+                        halve(&mut pending, batch);
+                    } else {
+                        outbox.hold(&batch[0], failure).map_err(Stop::Storage)?;
+                        super::flush().await.map_err(Stop::Storage)?;
+                        held.push(batch[0].id.clone());
+                        self.changed();
+                    }
+                    continue;
+                }
+                failures = 0;
                 let results = match answer {
                     Ok(response) => response.results,
                     Err(ApiFailure::Rejected { status: 413, .. }) if batch.len() > 1 => {
-                        let second = batch.split_off(batch.len() / 2);
-                        pending.push(second);
-                        pending.push(batch);
+                        halve(&mut pending, batch);
                         continue;
                     }
                     // One record too large for any request: refused on its own, never retried.
@@ -291,8 +369,8 @@ impl SyncEngine {
                 self.changed();
             }
             // Answers that moved nothing (malformed ones) are not sent again in a loop.
-            if changed == 0 {
-                return Ok(());
+            if changed == 0 && held.len() == held_before {
+                return Ok(held.len());
             }
         }
     }
@@ -363,6 +441,52 @@ mod tests {
         assert_eq!(backoff_ms(3, 0.0), 10_000);
         assert_eq!(backoff_ms(30, 0.0), BACKOFF_MAX_MS / 2);
         assert!(backoff_ms(u32::MAX, 1.0) <= BACKOFF_MAX_MS);
+    }
+
+    #[test]
+    fn a_batch_is_split_when_the_server_fails_on_it_not_when_it_is_away() {
+        let record = |n: u8| Record {
+            id: format!("00000000-0000-4000-8000-00000000000{n}"),
+            kind: domain::RecordKind::MediaPost,
+            org_unit_id: "ou-106".into(),
+            occurred_on: domain::Date::from_ymd(2023, 3, 1).unwrap(),
+            base_version: 0,
+            voided: false,
+            data: serde_json::json!({"channel": "portal"}),
+        };
+        let batch = [record(1), record(2)];
+        let answer = |ids: &[&str]| {
+            let results = ids
+                .iter()
+                .map(|id| serde_json::json!({"id": id, "status": "applied", "version": 1}));
+            let body =
+                serde_json::json!({"server_time": "", "results": results.collect::<Vec<_>>()});
+            Ok(serde_json::from_value::<SyncResponse>(body).unwrap())
+        };
+        let rejected = |status: u16, code: &str| {
+            Err(ApiFailure::Rejected {
+                status,
+                code: code.into(),
+                errors: Vec::new(),
+            })
+        };
+        let failed = |answer: Result<SyncResponse, ApiFailure>| {
+            failed_on(&batch, &answer).map(|failure| failure.status)
+        };
+        assert_eq!(failed(answer(&[&batch[0].id, &batch[1].id])), None);
+        // Broken answers: one result missing, or another record's.
+        assert_eq!(failed(answer(&[&batch[0].id])), Some(200));
+        assert_eq!(failed(answer(&[&batch[1].id, &batch[0].id])), Some(200));
+        assert_eq!(failed(rejected(200, "bad_response")), Some(200));
+        assert_eq!(failed(rejected(500, "internal")), Some(500));
+        // Away, busy, or refusing the officer: the whole batch waits.
+        for status in [502, 503, 504] {
+            assert_eq!(failed(rejected(status, "unavailable")), None);
+        }
+        assert_eq!(failed(rejected(413, "too_large")), None);
+        assert_eq!(failed(rejected(429, "too_many")), None);
+        assert_eq!(failed(Err(ApiFailure::Offline)), None);
+        assert_eq!(failed(Err(ApiFailure::Unauthenticated)), None);
     }
 
     #[test]

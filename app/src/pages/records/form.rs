@@ -10,6 +10,7 @@ use serde_json::{json, Map, Value};
 
 use crate::api::OrgUnit;
 use crate::i18n::Key;
+use crate::offline;
 use crate::offline::outbox::{Draft, WireFieldError};
 
 /// How a field's text travels in the record's JSON.
@@ -290,6 +291,13 @@ pub fn check(
     today: Date,
     known_code: Option<&str>,
 ) -> Result<Record, Vec<Issue>> {
+    // Where typed text enters a record: composed (NFC), as the server stores it, so that a word
+    // typed decomposed on some keyboards is the same text as everywhere else.
+    let draft: Draft = draft
+        .iter()
+        .map(|(path, typed)| (path.clone(), offline::nfc(typed)))
+        .collect();
+    let draft = &draft;
     let mut value = record_json(kind, id, draft);
     let mut issues = Vec::new();
     let typed = text(draft, CLIENT_CODE);

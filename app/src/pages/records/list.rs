@@ -6,7 +6,7 @@ use domain::{Coded, Date, RecordKind};
 use leptos::prelude::*;
 
 use super::form::{draft_data, summary, Issue};
-use super::{form_path, state_key};
+use super::{failure_text, form_path, state_key};
 use crate::api::OrgUnit;
 use crate::auth::use_auth;
 use crate::i18n::{tr, use_i18n, Key};
@@ -202,17 +202,19 @@ fn RecordRow(entry: Entry, units: RwSignal<Vec<OrgUnit>>) -> impl IntoView {
         summary(kind, &data, i18n.lang.get(), words)
     };
     let voided = entry.voided();
-    // What the server refused, to fix in the form.
+    // What the server refused, to fix in the form; or why it has not taken a waiting record.
     let errors = match &entry.state {
         LocalState::Rejected { errors } => errors.iter().map(Issue::from_problem).collect(),
         _ => Vec::new(),
     };
-    let refused = (!errors.is_empty()).then(|| {
+    let failed = entry.failed.filter(|_| tag == StateTag::Waiting);
+    let refused = (!errors.is_empty() || failed.is_some()).then(|| {
         let text = move || {
             let lang = i18n.lang.get();
             errors
                 .iter()
                 .map(|issue| issue.message(lang))
+                .chain(failed.map(|failure| failure_text(failure, lang)))
                 .collect::<Vec<_>>()
                 .join("; ")
         };

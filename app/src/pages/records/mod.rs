@@ -37,9 +37,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{Officer, OrgUnit, Settings};
-use crate::i18n::Key;
+use crate::i18n::{Key, Lang};
 use crate::offline;
-use crate::offline::outbox::{KeyValue, Outbox, StateTag, StoreError};
+use crate::offline::outbox::{KeyValue, Outbox, SendFailure, StateTag, StoreError};
 use crate::shell::AppState;
 
 /// The page of a kind's form.
@@ -66,6 +66,16 @@ pub(crate) fn state_key(tag: StateTag) -> Key {
         StateTag::Conflict => Key::StateConflict,
         StateTag::Rejected => Key::StateRejected,
     }
+}
+
+/// Why the server has not taken a waiting record yet, as the officer reads it.
+pub(crate) fn failure_text(failure: SendFailure, lang: Lang) -> String {
+    let key = if failure.status >= 500 {
+        Key::RecordServerFailed
+    } else {
+        Key::RecordAnswerUnreadable
+    };
+    format!("{} (HTTP {})", key.text(lang), failure.status)
 }
 
 pub(crate) fn storage_key(error: StoreError) -> Key {
