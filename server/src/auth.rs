@@ -1,13 +1,11 @@
 //! Sessions and who is calling: session tokens and their cookie, device keys, the `Caller` of an
-//! API request (with the scope that decides what they may do), the client's address, and the
-//! throttling of failed sign-ins, kept in the store so that every server behind a load balancer
-//! agrees.
+//! API request (with the scope that decides what they may do), and the client's address (for the
+//! sign-in throttle, `throttle`, and the audit log).
 
 use crate::clock::now_ms;
 use crate::error::ApiError;
-use crate::model::{FailureKey, Officer};
+use crate::model::Officer;
 use crate::scope::Scope;
-use crate::store::{Store, StoreError};
 use crate::ApiContext;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::{AUTHORIZATION, COOKIE};
@@ -22,10 +20,6 @@ use std::net::{IpAddr, SocketAddr};
 
 pub const COOKIE_NAME: &str = "pcmd_session";
 pub const SESSION_SECS: i64 = 30 * 24 * 3600;
-/// Failed sign-ins count for this long.
-pub const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
-pub const FAILURES_PER_USERNAME: i64 = 5;
-pub const FAILURES_PER_IP: i64 = 20;
 
 /// A new session token: 32 random bytes, URL-safe base64. Only its hash is stored.
 pub fn new_token() -> String {
@@ -113,21 +107,15 @@ impl FromRequestParts<ApiContext> for Caller {
     }
 }
 
-/// The client's address: the TCP peer, or behind a trusted proxy the first `X-Forwarded-For` entry.
+/// The client's address: the TCP peer, or behind `trusted_proxies` proxies of ours the
+/// `X-Forwarded-For` entry that the outermost of them appended (see [`forwarded_client`]).
 pub struct ClientIp(pub String);
 
 impl FromRequestParts<ApiContext> for ClientIp {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, ctx: &ApiContext) -> Result<Self, Infallible> {
-        let forwarded = ctx
-            .security
-            .trust_proxy
-            .then(|| parts.headers.get("x-forwarded-for"))
-            .flatten()
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.split(',').next())
-            .and_then(|first| first.trim().parse::<IpAddr>().ok());
+        let forwarded = forwarded_client(&parts.headers, ctx.security.trusted_proxies);
         let peer = || {
             parts
                 .extensions
@@ -141,29 +129,28 @@ impl FromRequestParts<ApiContext> for ClientIp {
     }
 }
 
-/// Seconds until sign-in is allowed again for this username from this address, if it is blocked:
-/// too many failures for the username, or from the address, within the window.
-pub async fn retry_after(
-    store: &dyn Store,
-    username: &str,
-    ip: &str,
-    now: i64,
-) -> Result<Option<u64>, StoreError> {
-    let since = now - FAILURE_WINDOW_MS;
-    let mut blocked_until = None;
-    for (key, limit) in [
-        (FailureKey::Username(username), FAILURES_PER_USERNAME),
-        (FailureKey::Ip(ip), FAILURES_PER_IP),
-    ] {
-        let failures = store.login_failures(key, since, limit).await?;
-        // Free again once the oldest of the newest `limit` failures leaves the window.
-        if failures.len() as i64 >= limit {
-            if let Some(oldest) = failures.last() {
-                blocked_until = blocked_until.max(Some(oldest + FAILURE_WINDOW_MS));
-            }
-        }
+/// The client behind `hops` proxies of ours. Each proxy appends the address it was called from,
+/// so the right-most `hops` entries of `X-Forwarded-For` (every such header, in order) are ours
+/// and the `hops`-th from the right is the client as our outermost proxy saw it; whatever stands
+/// left of it came from the client. None without trusted proxies, or when that entry is not an
+/// address (then the TCP peer counts, as without a proxy).
+pub fn forwarded_client(headers: &HeaderMap, hops: u8) -> Option<IpAddr> {
+    if hops == 0 {
+        return None;
     }
-    Ok(blocked_until.map(|until| ((until - now + 999) / 1000).max(1) as u64))
+    let entries: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .collect();
+    // Fewer entries than proxies: every entry was appended by one of ours; take the first.
+    let entry = entries.get(entries.len().saturating_sub(usize::from(hops)))?;
+    entry
+        .parse::<IpAddr>()
+        .or_else(|_| entry.parse::<SocketAddr>().map(|addr| addr.ip()))
+        .ok()
 }
 
 #[cfg(test)]
@@ -207,6 +194,72 @@ mod tests {
         assert_eq!(presented_token(&headers), Some("bear"));
         headers.insert(AUTHORIZATION, HeaderValue::from_static("Basic xyz"));
         assert_eq!(presented_token(&headers), Some("tok"));
+    }
+
+    fn forwarded(values: &[&str], hops: u8) -> Option<String> {
+        let mut headers = HeaderMap::new();
+        for value in values {
+            headers.append("x-forwarded-for", HeaderValue::from_str(value).unwrap());
+        }
+        forwarded_client(&headers, hops).map(|ip| ip.to_string())
+    }
+
+    #[test]
+    fn the_client_is_the_right_most_entry_our_proxies_did_not_write() {
+        // Without a trusted proxy the header is the client's own words.
+        assert_eq!(forwarded(&["203.0.113.7"], 0), None);
+        // One proxy: it appended the address that called it; left of that anything goes.
+        assert_eq!(
+            forwarded(&["203.0.113.7"], 1).as_deref(),
+            Some("203.0.113.7")
+        );
+        for forged in [
+            "1.2.3.4, 203.0.113.7",
+            "1.2.3.4,5.6.7.8, 203.0.113.7",
+            "not an address, 203.0.113.7",
+            " , 203.0.113.7",
+        ] {
+            assert_eq!(
+                forwarded(&[forged], 1).as_deref(),
+                Some("203.0.113.7"),
+                "{forged}"
+            );
+        }
+        // The client's own header line comes first; our proxy's appended line counts.
+        assert_eq!(
+            forwarded(&["1.2.3.4", "203.0.113.7"], 1).as_deref(),
+            Some("203.0.113.7")
+        );
+        // Two proxies: the outer one's entry is second from the right.
+        assert_eq!(
+            forwarded(&["1.2.3.4, 203.0.113.7, 10.0.0.2"], 2).as_deref(),
+            Some("203.0.113.7")
+        );
+        assert_eq!(
+            forwarded(&["203.0.113.7", "10.0.0.2"], 2).as_deref(),
+            Some("203.0.113.7")
+        );
+        // Fewer entries than proxies: all are ours, the first is the client.
+        assert_eq!(
+            forwarded(&["203.0.113.7"], 3).as_deref(),
+            Some("203.0.113.7")
+        );
+        // IPv6, and addresses with a port.
+        assert_eq!(
+            forwarded(&["1.2.3.4, 2001:db8::7"], 1).as_deref(),
+            Some("2001:db8::7")
+        );
+        assert_eq!(
+            forwarded(&["203.0.113.7:5123"], 1).as_deref(),
+            Some("203.0.113.7")
+        );
+        assert_eq!(
+            forwarded(&["[2001:db8::7]:443"], 1).as_deref(),
+            Some("2001:db8::7")
+        );
+        // No header, or garbage where the client should be: the TCP peer counts.
+        assert_eq!(forwarded(&[], 1), None);
+        assert_eq!(forwarded(&["203.0.113.7, unknown"], 1), None);
     }
 
     #[test]

@@ -9,25 +9,67 @@ pub struct Config {
     pub database_url: String,
     pub leptos: LeptosOptions,
     pub security: Security,
+    /// `AUDIT_RETENTION_DAYS`: how long audit lines are kept.
+    pub audit_retention_days: u32,
 }
+
+/// Five years, as long as a district keeps its other records of the programme.
+pub const DEFAULT_AUDIT_RETENTION_DAYS: u32 = 1826;
 
 /// How the server sits on the network.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Security {
     /// `SECURE_COOKIES=true`: the session cookie is sent over HTTPS only.
     pub secure_cookies: bool,
-    /// `TRUST_PROXY=true`: the client address is the first `X-Forwarded-For` entry, as set by the
-    /// load balancer in front; otherwise that header could be forged and the TCP peer is used.
-    pub trust_proxy: bool,
+    /// `TRUST_PROXY`: how many proxies of ours stand in front (`true` is one). The client address
+    /// is the `X-Forwarded-For` entry the outermost of them appended, counted from the right;
+    /// entries further left came from the client and could be forged. With none (unset), the
+    /// header is ignored and the TCP peer is the client.
+    pub trusted_proxies: u8,
 }
 
 impl Security {
-    pub fn from_env() -> Security {
+    pub fn from_env() -> anyhow::Result<Security> {
         let flag = |name| std::env::var(name).is_ok_and(|value| value.trim() == "true");
-        Security {
+        let trust_proxy = std::env::var("TRUST_PROXY").ok();
+        Ok(Security {
             secure_cookies: flag("SECURE_COOKIES"),
-            trust_proxy: flag("TRUST_PROXY"),
-        }
+            trusted_proxies: parse_trust_proxy(trust_proxy.as_deref())?,
+        })
+    }
+}
+
+/// `TRUST_PROXY`: unset, empty, `false` or `0` is none, `true` one, or a number of hops up to 10.
+/// Anything else stops the server, rather than guess which addresses to believe.
+pub fn parse_trust_proxy(value: Option<&str>) -> anyhow::Result<u8> {
+    match value.map(str::trim) {
+        None | Some("" | "false") => Ok(0),
+        Some("true") => Ok(1),
+        Some(hops) => hops
+            .parse::<u8>()
+            .ok()
+            .filter(|hops| *hops <= 10)
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "TRUST_PROXY must be true, false or a number of proxies (0-10), not {hops:?}"
+                )
+            }),
+    }
+}
+
+/// `AUDIT_RETENTION_DAYS`: unset or empty is the default; at least one day.
+pub fn parse_audit_retention_days(value: Option<&str>) -> anyhow::Result<u32> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(DEFAULT_AUDIT_RETENTION_DAYS),
+        Some(days) => days
+            .parse::<u32>()
+            .ok()
+            .filter(|days| *days >= 1)
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "AUDIT_RETENTION_DAYS must be a number of days (1 or more), not {days:?}"
+                )
+            }),
     }
 }
 
@@ -48,10 +90,46 @@ impl Config {
                 format!("sqlite://{}", dir.join("pcmd.sqlite3").display())
             }
         };
+        let retention = std::env::var("AUDIT_RETENTION_DAYS").ok();
         Ok(Config {
             database_url,
             leptos,
-            security: Security::from_env(),
+            security: Security::from_env()?,
+            audit_retention_days: parse_audit_retention_days(retention.as_deref())?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trust_proxy_is_a_number_of_hops() {
+        for (value, hops) in [
+            (None, 0),
+            (Some(""), 0),
+            (Some("false"), 0),
+            (Some("0"), 0),
+            (Some("true"), 1),
+            (Some(" 1 "), 1),
+            (Some("2"), 2),
+            (Some("10"), 10),
+        ] {
+            assert_eq!(parse_trust_proxy(value).unwrap(), hops, "{value:?}");
+        }
+        for bad in ["yes", "TRUE", "-1", "11", "1.5", "256"] {
+            assert!(parse_trust_proxy(Some(bad)).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn audit_lines_are_kept_five_years_unless_configured() {
+        assert_eq!(parse_audit_retention_days(None).unwrap(), 1826);
+        assert_eq!(parse_audit_retention_days(Some(" ")).unwrap(), 1826);
+        assert_eq!(parse_audit_retention_days(Some("365")).unwrap(), 365);
+        for bad in ["0", "-5", "five", "1.5"] {
+            assert!(parse_audit_retention_days(Some(bad)).is_err(), "{bad}");
+        }
     }
 }

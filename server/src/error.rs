@@ -14,7 +14,7 @@ pub struct ApiError {
     pub message: String,
     /// Which fields of the request were invalid, for 422 answers.
     pub errors: Vec<FieldError>,
-    /// Seconds to wait, sent as `Retry-After` with 429 answers.
+    /// Seconds to wait, sent as `Retry-After` with 429 and 503 answers.
     pub retry_after: Option<u64>,
 }
 
@@ -103,6 +103,27 @@ impl ApiError {
         }
     }
 
+    /// Every password check is taken (see `password::Checks`): nothing was checked or counted.
+    pub fn busy() -> Self {
+        ApiError {
+            retry_after: Some(crate::password::BUSY_RETRY_SECS),
+            ..ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "The server is busy. Try again in a few seconds.",
+            )
+        }
+    }
+
+    /// A signed-in officer's own password, typed wrong (to change it).
+    pub fn wrong_password() -> Self {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "wrong_password",
+            "The current password is wrong.",
+        )
+    }
+
     pub fn too_large(message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message)
     }
@@ -181,6 +202,15 @@ impl From<crate::store::StoreError> for ApiError {
 impl From<crate::password::HashError> for ApiError {
     fn from(error: crate::password::HashError) -> Self {
         ApiError::internal(error)
+    }
+}
+
+impl From<crate::password::CheckError> for ApiError {
+    fn from(error: crate::password::CheckError) -> Self {
+        match error {
+            crate::password::CheckError::Busy => ApiError::busy(),
+            crate::password::CheckError::Hash(error) => error.into(),
+        }
     }
 }
 

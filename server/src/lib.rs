@@ -22,12 +22,14 @@ pub mod model;
 pub mod password;
 pub mod plans;
 pub mod report;
+pub mod retention;
 pub mod scope;
 pub mod seed;
 pub mod store;
 pub mod suppression;
 pub mod sync;
 pub mod telemetry;
+pub mod throttle;
 pub mod web;
 
 use leptos::config::LeptosOptions;
@@ -40,6 +42,8 @@ pub struct ApiContext {
     pub leptos: LeptosOptions,
     pub service_worker: Arc<web::ServiceWorker>,
     pub security: config::Security,
+    /// Every password check of the server's requests runs through here, a few at a time.
+    pub passwords: Arc<password::Checks>,
 }
 
 impl axum::extract::FromRef<ApiContext> for LeptosOptions {

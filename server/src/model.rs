@@ -220,11 +220,47 @@ pub struct Session {
     pub user_agent: Option<String>,
 }
 
-/// Whose failed sign-ins to count.
-#[derive(Clone, Copy, Debug)]
-pub enum FailureKey<'a> {
+/// A sign-in attempt as the throttle stores it (`login_failures`): the username tried, from
+/// where, and the device only when it has a key for that officer (see `throttle`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoginAttempt {
+    pub username: String,
+    pub ip: String,
+    pub known_device: Option<String>,
+    pub at: i64,
+}
+
+/// Whose failed sign-ins slow an attempt down (see `throttle`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureBucket<'a> {
+    /// This username from this device, which has a key for them.
+    Device {
+        username: &'a str,
+        device_id: &'a str,
+    },
+    /// This username from this address, on devices not known for them.
+    UsernameAddress { username: &'a str, ip: &'a str },
+    /// This username from anywhere, on devices not known for them.
     Username(&'a str),
-    Ip(&'a str),
+    /// Every username from this address; only failures whose password was checked count.
+    Address(&'a str),
+}
+
+/// What retention removes: sessions expired before `sessions`, failed sign-ins from before
+/// `login_failures`, audit lines from before `audit` (epoch milliseconds).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PruneBefore {
+    pub sessions: i64,
+    pub login_failures: i64,
+    pub audit: i64,
+}
+
+/// How many rows retention removed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pruned {
+    pub sessions: u64,
+    pub login_failures: u64,
+    pub audit_lines: u64,
 }
 
 /// One line of the audit log: who (`officer_id`, `username`; for sign-ins the attempted name),

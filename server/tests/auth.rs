@@ -16,7 +16,7 @@ on_both_stores!(
     every_call_but_health_login_and_docs_needs_a_session,
     logout_ends_only_that_session,
     expired_sessions_are_refused,
-    repeated_failures_for_a_username_answer_429_until_the_window_passes,
+    repeated_failures_for_a_username_answer_429_with_a_wait_that_grows,
     a_success_clears_the_failures_of_that_username,
     many_failures_from_one_address_answer_429,
     the_forwarded_address_counts_only_behind_a_trusted_proxy,
@@ -85,7 +85,7 @@ async fn the_cookie_is_secure_when_configured(backend: Backend) {
     let url = common::fresh_database_url(backend).await;
     let security = Security {
         secure_cookies: true,
-        trust_proxy: false,
+        trusted_proxies: 0,
     };
     let app = spawn_app_on(&url, security)
         .await
@@ -223,36 +223,70 @@ async fn expired_sessions_are_refused(backend: Backend) {
     assert_eq!(error_code(response).await, "unauthenticated");
 }
 
-async fn repeated_failures_for_a_username_answer_429_until_the_window_passes(backend: Backend) {
+/// Stores `n` failed sign-ins of `username` from 127.0.0.1 on an unknown device at `at`.
+async fn failed_earlier(app: &TestApp, username: &str, at: i64, n: usize) {
+    let attempt = server::model::LoginAttempt {
+        username: username.into(),
+        ip: "127.0.0.1".into(),
+        known_device: None,
+        at,
+    };
+    for _ in 0..n {
+        let id = app.store.claim_login_attempt(&attempt).await.unwrap();
+        app.store.confirm_login_failure(id).await.unwrap();
+    }
+}
+
+fn retry_after(response: &reqwest::Response) -> u64 {
+    response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+async fn repeated_failures_for_a_username_answer_429_with_a_wait_that_grows(backend: Backend) {
     let app = demo_app(backend).await;
     for _ in 0..5 {
         assert_eq!(app.login("huyen", "guess").await.status(), 401);
     }
+    // From the same address and a device not known for huyen, even the right password waits.
     let response = app.login("huyen", "demo-huyen").await;
     assert_eq!(response.status(), 429, "even the right password");
-    let retry_after: u64 = response.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!((890..=900).contains(&retry_after), "{retry_after}");
+    assert!((29..=30).contains(&retry_after(&response)));
     assert_eq!(error_code(response).await, "too_many_attempts");
-    // Other officers signing in from the same office are not locked out.
+    // Other officers signing in from the same office are not slowed.
     assert_eq!(app.login("binhlu", "demo-binhlu").await.status(), 200);
-    // When the failures have aged out of the 15-minute window, sign-in works again.
-    let (officer, _) = app.store.credentials("huyen").await.unwrap().unwrap();
-    app.store.clear_login_failures("huyen").await.unwrap();
-    let old = server::clock::now_ms() - 16 * 60 * 1000;
-    for _ in 0..5 {
-        app.store
-            .record_login_failure("huyen", "127.0.0.1", old, 0)
-            .await
-            .unwrap();
-    }
+    // Each further failure doubles the wait, counted from the newest failure.
+    let bucket = server::model::FailureBucket::UsernameAddress {
+        username: "huyen",
+        ip: "127.0.0.1",
+    };
+    let now = server::clock::now_ms();
+    app.store.clear_login_failures(bucket).await.unwrap();
+    failed_earlier(&app, "huyen", now - 40_000, 7).await;
+    let response = app.login("huyen", "demo-huyen").await;
+    assert_eq!(response.status(), 429);
+    let wait = retry_after(&response);
+    assert!(
+        (79..=80).contains(&wait),
+        "two minutes from 40 s ago: {wait}"
+    );
+    // Once the wait is over, the right password signs in and forgets the failures.
+    app.store.clear_login_failures(bucket).await.unwrap();
+    failed_earlier(&app, "huyen", now - 31_000, 5).await;
     let response = app.login("huyen", "demo-huyen").await;
     assert_eq!(response.status(), 200);
+    let (officer, _) = app.store.credentials("huyen").await.unwrap().unwrap();
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["officer"]["id"], officer.id.as_str());
+    for _ in 0..4 {
+        assert_eq!(app.login("huyen", "guess").await.status(), 401);
+    }
+    // Failures older than the window count no more, however many.
+    app.store.clear_login_failures(bucket).await.unwrap();
+    failed_earlier(&app, "huyen", now - 25 * 3600 * 1000, 12).await;
+    assert_eq!(app.login("huyen", "demo-huyen").await.status(), 200);
 }
 
 async fn a_success_clears_the_failures_of_that_username(backend: Backend) {
@@ -278,16 +312,18 @@ async fn many_failures_from_one_address_answer_429(backend: Backend) {
 
 async fn the_forwarded_address_counts_only_behind_a_trusted_proxy(backend: Backend) {
     let url = common::fresh_database_url(backend).await;
-    for (trust_proxy, expected) in [(false, "127.0.0.1"), (true, "203.0.113.7")] {
+    // The client wrote 203.0.113.7 itself; our one proxy appended 10.0.0.1, who called it; with
+    // two proxies of ours, the outer one appended 203.0.113.7.
+    for (trusted_proxies, expected) in [(0, "127.0.0.1"), (1, "10.0.0.1"), (2, "203.0.113.7")] {
         let security = Security {
             secure_cookies: false,
-            trust_proxy,
+            trusted_proxies,
         };
         let app = spawn_app_on(&url, security)
             .await
             .with_2023_accounts()
             .await;
-        let username = format!("probe{trust_proxy}");
+        let username = format!("probe{trusted_proxies}");
         let response = app
             .client
             .post(app.url("/api/v1/auth/login"))

@@ -1,5 +1,6 @@
-//! `POST /api/v1/auth/login` and `POST /api/v1/auth/logout`: sessions per `API.md`, with failed
-//! sign-ins throttled and every attempt in the audit log. A sign-in that names its `device_id`
+//! `POST /api/v1/auth/login` and `POST /api/v1/auth/logout`: sessions per `API.md`, with
+//! sign-ins throttled (`throttle`: counted before the password is checked, slowed per device,
+//! username and address) and every attempt in the audit log. A sign-in that names its `device_id`
 //! also gets the officer's key on that device (the only answer that ever carries it), with which
 //! the phone wraps its data key beside the PIN; the right password for a disabled account answers
 //! 403 `account_disabled`, so that the phone forgets the PIN-wrapped copy.
@@ -9,6 +10,7 @@ use crate::auth::{self, Caller, ClientIp};
 use crate::clock::{now_ms, to_rfc3339};
 use crate::error::{ApiError, ApiJson, FieldError};
 use crate::model::{Actor, Session};
+use crate::throttle::Attempt;
 use crate::{accounts, password, ApiContext};
 use axum::extract::State;
 use axum::http::header::{SET_COOKIE, USER_AGENT};
@@ -34,7 +36,7 @@ struct Login {
 }
 
 /// 1 to 64 of `A-Z a-z 0-9 -` (a UUID made on the phone fits); absent or null is none.
-fn check_device_id(value: Option<Value>) -> Result<Option<String>, FieldError> {
+pub(super) fn check_device_id(value: Option<Value>) -> Result<Option<String>, FieldError> {
     let Some(value) = value.filter(|value| !value.is_null()) else {
         return Ok(None);
     };
@@ -78,16 +80,23 @@ async fn login(
         username: Some(login.username.clone()),
         ip: Some(ip.clone()),
     };
-    if let Some(seconds) = auth::retry_after(store, &login.username, &ip, now).await? {
+    let claim = Attempt::claim(store, &login.username, &ip, device_id.as_deref(), now).await?;
+    if let Err(refused) = claim.may_check(store).await {
         let detail = json!({"reason": "too_many_attempts"});
         store
             .append_audit(&attempt.did("login_failed", &login.username, detail))
             .await?;
-        return Err(ApiError::too_many_attempts(seconds));
+        return Err(refused);
     }
     let credentials = store.credentials(&login.username).await?;
     let (officer, hash) = credentials.map_or((None, None), |(o, h)| (Some(o), Some(h)));
-    let password_ok = password::verify(login.password, hash).await?;
+    let password_ok = match ctx.passwords.verify(login.password, hash).await {
+        Ok(ok) => ok,
+        Err(error) => {
+            claim.withdraw(store).await?;
+            return Err(error.into());
+        }
+    };
     let officer = match officer {
         Some(officer) if password_ok && !officer.disabled => officer,
         _ => {
@@ -98,9 +107,7 @@ async fn login(
                 Some(officer) if officer.disabled => "disabled",
                 Some(_) => "wrong_password",
             };
-            store
-                .record_login_failure(&login.username, &ip, now, now - auth::FAILURE_WINDOW_MS)
-                .await?;
+            claim.failed(store).await?;
             let attempt = Actor {
                 officer_id: officer.map(|officer| officer.id),
                 ..attempt
@@ -119,7 +126,7 @@ async fn login(
             });
         }
     };
-    store.clear_login_failures(&officer.username).await?;
+    claim.passed(store).await?;
     // An officer of a closed unit signs in all the same: they still have records to send. Read
     // before the session, like the device key, so that a failure here leaves none.
     let units = store.org_units().await?;

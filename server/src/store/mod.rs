@@ -8,9 +8,9 @@ mod sqlite;
 pub use sqlite::connect_options as sqlite_connect_options;
 
 use crate::model::{
-    AuditEntry, AuditFilter, Baseline, ChangedRecord, CountQuery, Counts, FailureKey, HeldRecord,
-    Indicator, LoggedAudit, Officer, OrgUnit, RecordFilter, RecordVersion, Seed, Session,
-    StoredPlan,
+    AuditEntry, AuditFilter, Baseline, ChangedRecord, CountQuery, Counts, FailureBucket,
+    HeldRecord, Indicator, LoggedAudit, LoginAttempt, Officer, OrgUnit, PruneBefore, Pruned,
+    RecordFilter, RecordVersion, Seed, Session, StoredPlan,
 };
 use async_trait::async_trait;
 use domain::plan::{PlanHeader, PlanTarget};
@@ -123,22 +123,44 @@ pub trait Store: Send + Sync {
         now: i64,
     ) -> Result<String, StoreError>;
 
-    /// Records a failed sign-in and forgets those older than `forget_before`.
-    async fn record_login_failure(
-        &self,
-        username: &str,
-        ip: &str,
-        at: i64,
-        forget_before: i64,
-    ) -> Result<(), StoreError>;
-    /// Times of the newest failures for the key since `since`, newest first, at most `limit`.
+    /// Whether the device has a key for the officer with this username: it signed in as them.
+    async fn knows_device(&self, username: &str, device_id: &str) -> Result<bool, StoreError>;
+    /// Stores a sign-in attempt before its password is checked, so that attempts at the same
+    /// moment count each other; gives its id. It counts until withdrawn, cleared or pruned.
+    async fn claim_login_attempt(&self, attempt: &LoginAttempt) -> Result<i64, StoreError>;
+    /// Removes one attempt whose password was never checked.
+    async fn withdraw_login_attempt(&self, id: i64) -> Result<(), StoreError>;
+    /// Marks an attempt as checked: its password was wrong.
+    async fn confirm_login_failure(&self, id: i64) -> Result<(), StoreError>;
+    /// The newest attempts in the bucket after `since`, but `except`: their times and whether
+    /// they are checked failures (else still under way), newest first, at most `limit`.
     async fn login_failures(
         &self,
-        key: FailureKey<'_>,
+        bucket: FailureBucket<'_>,
         since: i64,
+        except: i64,
         limit: i64,
-    ) -> Result<Vec<i64>, StoreError>;
-    async fn clear_login_failures(&self, username: &str) -> Result<(), StoreError>;
+    ) -> Result<Vec<(i64, bool)>, StoreError>;
+    /// Forgets the failed attempts of the bucket (a right password came from there).
+    async fn clear_login_failures(&self, bucket: FailureBucket<'_>) -> Result<(), StoreError>;
+
+    /// Sets an officer's password hash (their own change) and `updated_at`.
+    async fn set_password_hash(
+        &self,
+        officer_id: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<(), StoreError>;
+    /// Revokes every live session of the officer but the one with hash `keep`; says how many.
+    async fn revoke_other_sessions(
+        &self,
+        officer_id: &str,
+        keep: &str,
+        now: i64,
+    ) -> Result<u64, StoreError>;
+
+    /// Deletes what retention no longer keeps, a batch at a time so that writers never wait long.
+    async fn prune(&self, before: &PruneBefore) -> Result<Pruned, StoreError>;
 
     async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
     async fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<LoggedAudit>, StoreError>;

@@ -420,6 +420,61 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            /// The condition that picks a bucket's rows of `login_failures` (see `throttle`).
+            fn push_bucket<'a>(
+                query: &mut sqlx::QueryBuilder<'a, $db>,
+                bucket: $crate::model::FailureBucket<'a>,
+            ) {
+                use $crate::model::FailureBucket;
+                match bucket {
+                    FailureBucket::Device {
+                        username,
+                        device_id,
+                    } => {
+                        query.push("username = ").push_bind(username);
+                        query.push(" AND device_id = ").push_bind(device_id);
+                    }
+                    FailureBucket::UsernameAddress { username, ip } => {
+                        query.push("username = ").push_bind(username);
+                        query.push(" AND ip = ").push_bind(ip);
+                        query.push(" AND device_id IS NULL");
+                    }
+                    FailureBucket::Username(username) => {
+                        query.push("username = ").push_bind(username);
+                        query.push(" AND device_id IS NULL");
+                    }
+                    // Only checked failures: officers signing in at once from one office
+                    // must not stand in each other's way while their passwords are checked.
+                    FailureBucket::Address(ip) => {
+                        query.push("ip = ").push_bind(ip);
+                        query.push(" AND checked");
+                    }
+                }
+            }
+
+            /// Runs `sql` (a `DELETE` of at most `$2` rows older than `$1`) until it deletes
+            /// fewer than a batch; gives how many rows went.
+            async fn delete_batches(
+                &self,
+                sql: &'static str,
+                before: i64,
+            ) -> Result<u64, $crate::store::StoreError> {
+                const BATCH: i64 = 5_000;
+                let mut deleted = 0;
+                loop {
+                    let done = sqlx::query(sql)
+                        .bind(before)
+                        .bind(BATCH)
+                        .execute(&self.pool)
+                        .await?
+                        .rows_affected();
+                    deleted += done;
+                    if done < BATCH as u64 {
+                        return Ok(deleted);
+                    }
+                }
+            }
+
             async fn insert_successors(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 unit: &$crate::model::OrgUnit,
@@ -908,21 +963,56 @@ macro_rules! sql_store {
                 .await?)
             }
 
-            async fn record_login_failure(
+            async fn knows_device(
                 &self,
                 username: &str,
-                ip: &str,
-                at: i64,
-                forget_before: i64,
+                device_id: &str,
+            ) -> Result<bool, $crate::store::StoreError> {
+                let found: Option<i32> = sqlx::query_scalar(
+                    "SELECT 1 FROM device_keys d JOIN officers o ON o.id = d.officer_id \
+                     WHERE o.username = $1 AND d.device_id = $2",
+                )
+                .bind(username)
+                .bind(device_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(found.is_some())
+            }
+
+            async fn claim_login_attempt(
+                &self,
+                attempt: &$crate::model::LoginAttempt,
+            ) -> Result<i64, $crate::store::StoreError> {
+                // Committed on its own before the caller counts: whoever counts after sees it.
+                Ok(sqlx::query_scalar(
+                    "INSERT INTO login_failures (username, ip, device_id, at) \
+                     VALUES ($1, $2, $3, $4) RETURNING id",
+                )
+                .bind(&attempt.username)
+                .bind(&attempt.ip)
+                .bind(&attempt.known_device)
+                .bind(attempt.at)
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn withdraw_login_attempt(
+                &self,
+                id: i64,
             ) -> Result<(), $crate::store::StoreError> {
-                sqlx::query("DELETE FROM login_failures WHERE at < $1")
-                    .bind(forget_before)
+                sqlx::query("DELETE FROM login_failures WHERE id = $1")
+                    .bind(id)
                     .execute(&self.pool)
                     .await?;
-                sqlx::query("INSERT INTO login_failures (username, ip, at) VALUES ($1, $2, $3)")
-                    .bind(username)
-                    .bind(ip)
-                    .bind(at)
+                Ok(())
+            }
+
+            async fn confirm_login_failure(
+                &self,
+                id: i64,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query("UPDATE login_failures SET checked = TRUE WHERE id = $1")
+                    .bind(id)
                     .execute(&self.pool)
                     .await?;
                 Ok(())
@@ -930,40 +1020,99 @@ macro_rules! sql_store {
 
             async fn login_failures(
                 &self,
-                key: $crate::model::FailureKey<'_>,
+                bucket: $crate::model::FailureBucket<'_>,
                 since: i64,
+                except: i64,
                 limit: i64,
-            ) -> Result<Vec<i64>, $crate::store::StoreError> {
-                use $crate::model::FailureKey;
-                let (sql, value) = match key {
-                    FailureKey::Username(username) => (
-                        "SELECT at FROM login_failures WHERE username = $1 AND at > $2 \
-                         ORDER BY at DESC LIMIT $3",
-                        username,
-                    ),
-                    FailureKey::Ip(ip) => (
-                        "SELECT at FROM login_failures WHERE ip = $1 AND at > $2 \
-                         ORDER BY at DESC LIMIT $3",
-                        ip,
-                    ),
-                };
-                Ok(sqlx::query_scalar(sql)
-                    .bind(value)
-                    .bind(since)
-                    .bind(limit)
-                    .fetch_all(&self.pool)
-                    .await?)
+            ) -> Result<Vec<(i64, bool)>, $crate::store::StoreError> {
+                let mut query =
+                    sqlx::QueryBuilder::<$db>::new("SELECT at, checked FROM login_failures WHERE ");
+                Self::push_bucket(&mut query, bucket);
+                query
+                    .push(" AND at > ")
+                    .push_bind(since)
+                    .push(" AND id <> ")
+                    .push_bind(except)
+                    .push(" ORDER BY at DESC LIMIT ")
+                    .push_bind(limit);
+                Ok(query.build_query_as().fetch_all(&self.pool).await?)
             }
 
             async fn clear_login_failures(
                 &self,
-                username: &str,
+                bucket: $crate::model::FailureBucket<'_>,
             ) -> Result<(), $crate::store::StoreError> {
-                sqlx::query("DELETE FROM login_failures WHERE username = $1")
-                    .bind(username)
+                let mut query = sqlx::QueryBuilder::<$db>::new("DELETE FROM login_failures WHERE ");
+                Self::push_bucket(&mut query, bucket);
+                query.build().execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn set_password_hash(
+                &self,
+                officer_id: &str,
+                password_hash: &str,
+                now: i64,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query("UPDATE officers SET password_hash = $2, updated_at = $3 WHERE id = $1")
+                    .bind(officer_id)
+                    .bind(password_hash)
+                    .bind(now)
                     .execute(&self.pool)
                     .await?;
                 Ok(())
+            }
+
+            async fn revoke_other_sessions(
+                &self,
+                officer_id: &str,
+                keep: &str,
+                now: i64,
+            ) -> Result<u64, $crate::store::StoreError> {
+                let done = sqlx::query(
+                    "UPDATE sessions SET revoked_at = $3 WHERE officer_id = $1 \
+                     AND token_hash <> $2 AND revoked_at IS NULL AND expires_at > $3",
+                )
+                .bind(officer_id)
+                .bind(keep)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected())
+            }
+
+            async fn prune(
+                &self,
+                before: &$crate::model::PruneBefore,
+            ) -> Result<$crate::model::Pruned, $crate::store::StoreError> {
+                // A revoked session stays until it would have expired: until then its token
+                // still tells a disabled officer's phone why it ended (`session_of_disabled`).
+                let sessions = self
+                    .delete_batches(
+                        "DELETE FROM sessions WHERE token_hash IN (SELECT token_hash \
+                         FROM sessions WHERE expires_at < $1 LIMIT $2)",
+                        before.sessions,
+                    )
+                    .await?;
+                let login_failures = self
+                    .delete_batches(
+                        "DELETE FROM login_failures WHERE id IN (SELECT id \
+                         FROM login_failures WHERE at < $1 LIMIT $2)",
+                        before.login_failures,
+                    )
+                    .await?;
+                let audit_lines = self
+                    .delete_batches(
+                        "DELETE FROM audit_log WHERE id IN (SELECT id \
+                         FROM audit_log WHERE at < $1 LIMIT $2)",
+                        before.audit,
+                    )
+                    .await?;
+                Ok($crate::model::Pruned {
+                    sessions,
+                    login_failures,
+                    audit_lines,
+                })
             }
 
             async fn append_audit(

@@ -28,6 +28,7 @@ pub const BODY_LIMIT: usize = 1024 * 1024 + 4096;
 
 pub async fn serve(config: Config, store: Arc<dyn store::Store>) -> anyhow::Result<()> {
     let addr = config.leptos.site_addr;
+    crate::retention::spawn(store.clone(), config.audit_retention_days);
     let ctx = context(store, config.leptos, config.security)?;
     let pkg = pkg_dir(&ctx.leptos);
     tokio::task::spawn_blocking(move || match precompress::compress_missing(&pkg) {
@@ -58,6 +59,7 @@ pub fn context(
         leptos,
         service_worker,
         security,
+        passwords: Arc::new(crate::password::Checks::for_this_machine()?),
     })
 }
 

@@ -25,6 +25,8 @@ pub struct TestApp {
     pub site_root: PathBuf,
     pub database_url: String,
     pub store: Arc<dyn Store>,
+    /// The app's password checks: `runs()` counts this app's Argon2 runs only.
+    pub passwords: Arc<server::password::Checks>,
 }
 
 impl TestApp {
@@ -233,13 +235,25 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 
 /// A server on an existing store, e.g. a second one to show that a restart keeps what was stored.
 pub async fn spawn_app_on(database_url: &str, security: Security) -> TestApp {
+    let passwords = server::password::Checks::for_this_machine().expect("password threads");
+    spawn_app_with(database_url, security, passwords).await
+}
+
+/// A server whose password checks are bounded by `passwords` rather than by the machine.
+pub async fn spawn_app_with(
+    database_url: &str,
+    security: Security,
+    passwords: server::password::Checks,
+) -> TestApp {
     let store = server::store::open(database_url).await.expect("open store");
     let site_root = fake_site();
     let leptos = LeptosOptions::builder()
         .output_name("pcmd")
         .site_root(site_root.to_string_lossy().to_string())
         .build();
-    let ctx = server::web::context(store.clone(), leptos, security).expect("context");
+    let mut ctx = server::web::context(store.clone(), leptos, security).expect("context");
+    ctx.passwords = Arc::new(passwords);
+    let passwords = ctx.passwords.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     let service = server::web::router(ctx).into_make_service_with_connect_info::<SocketAddr>();
@@ -251,6 +265,7 @@ pub async fn spawn_app_on(database_url: &str, security: Security) -> TestApp {
         site_root,
         database_url: database_url.to_string(),
         store,
+        passwords,
     }
 }
 
