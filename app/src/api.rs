@@ -93,6 +93,12 @@ fn default_lock_minutes() -> u32 {
     10
 }
 
+/// `POST /api/v1/me/password` and `/api/v1/me/sessions/revoke-others`: other sessions ended.
+#[derive(Clone, Debug, Deserialize)]
+pub struct SessionsRevoked {
+    pub revoked: u64,
+}
+
 #[derive(Clone, Debug, Deserialize)]
 pub struct Me {
     pub officer: Officer,

@@ -70,7 +70,8 @@ messages! {
     Password => "Mật khẩu", "Password";
     SignInMissing => "Hãy nhập tên đăng nhập và mật khẩu.", "Enter your username and password.";
     SignInInvalid => "Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password.";
-    SignInTooMany => "Nhập sai quá nhiều lần. Hãy thử lại sau 15 phút.", "Too many wrong attempts. Try again in 15 minutes.";
+    SignInTooMany => "Nhập sai quá nhiều lần nên cần đợi một lúc, mỗi lần sai lại lâu hơn. Hãy thử lại sau.", "Too many wrong attempts, so there is a wait, longer after each wrong one. Try again later.";
+    ServerBusy => "Máy chủ đang bận. Hãy thử lại sau vài giây.", "The server is busy. Try again in a few seconds.";
     SignInOffline => "Cần có mạng để đăng nhập. Hồ sơ trên máy vẫn được giữ nguyên.", "Signing in needs a network. Records on this phone are kept.";
     SignInOtherHint => "Mỗi cán bộ dùng chung máy này có mã PIN và hồ sơ riêng, được mã hoá riêng.", "Each officer sharing this phone has their own PIN and their own records, encrypted apart.";
     LockTitle => "Mở ứng dụng", "Open the app";
@@ -95,6 +96,19 @@ messages! {
     NoCrypto => "Trình duyệt không mã hoá được dữ liệu ở địa chỉ này. Hãy mở ứng dụng qua địa chỉ https://.", "The browser cannot encrypt data at this address. Open the app over https://.";
     LockUnreadable => "Hồ sơ trên máy này được khoá bằng mã PIN của bạn: hãy mở bằng mã PIN, rồi đăng nhập lại.", "Your records on this phone are locked with your PIN: open them with the PIN, then sign in again.";
     LockNow => "Khoá ngay", "Lock now";
+    ChangePassword => "Đổi mật khẩu", "Change password";
+    CurrentPassword => "Mật khẩu hiện tại", "Current password";
+    NewOwnPassword => "Mật khẩu mới (ít nhất 8 ký tự)", "New password (at least 8 characters)";
+    RepeatPassword => "Nhập lại mật khẩu mới", "Repeat the new password";
+    PasswordMissing => "Hãy nhập mật khẩu hiện tại và mật khẩu mới.", "Enter the current and the new password.";
+    PasswordMismatch => "Hai mật khẩu mới không giống nhau.", "The two new passwords differ.";
+    PasswordRules => "Mật khẩu mới cần từ 8 đến 256 ký tự.", "The new password needs 8 to 256 characters.";
+    PasswordWrong => "Mật khẩu hiện tại không đúng.", "The current password is wrong.";
+    PasswordChanged => "Đã đổi mật khẩu. Các thiết bị khác phải đăng nhập lại bằng mật khẩu mới; hồ sơ trên máy này vẫn giữ nguyên.", "Password changed. Other devices must sign in again with the new password; records on this phone are kept.";
+    SignOutOthers => "Đăng xuất các thiết bị khác", "Sign out other devices";
+    SignOutOthersHint => "Kết thúc mọi phiên đăng nhập của bạn trên điện thoại và máy tính khác; máy này vẫn đăng nhập.", "Ends your sessions on every other phone and computer; this one stays signed in.";
+    SignedOutOthers => "Số phiên đăng nhập khác đã kết thúc:", "Other sessions ended:";
+    AccountNeedsSignal => "Cần có mạng để đổi mật khẩu hoặc đăng xuất các thiết bị khác.", "Changing the password or signing out other devices needs signal.";
     SignOutUnsent => "hồ sơ chưa gửi được giữ lại trên máy này (đã mã hoá) và sẽ được gửi sau lần đăng nhập tới.", "records not sent yet stay on this phone (encrypted) and are sent after your next sign-in.";
     SignOutSynced => "Các hồ sơ đã gửi sẽ được xoá khỏi máy này; máy chủ vẫn giữ chúng.", "Records already sent are removed from this phone; the server keeps them.";
     SignOutAnyway => "Vẫn đăng xuất", "Sign out anyway";
@@ -448,6 +462,8 @@ pub fn failure_text(i18n: I18n, failure: &ApiFailure) -> String {
             "negative" => Key::ErrorNegativeNumber,
             "invalid_value" => Key::ErrorNumber,
             "invalid" => Key::ErrorInvalid,
+            "too_many_attempts" => Key::SignInTooMany,
+            "busy" => Key::ServerBusy,
             _ => Key::ErrorUnexpected,
         },
     };

@@ -1,5 +1,6 @@
 //! One component per page.
 
+mod account;
 mod admin;
 mod counts;
 mod dashboard;
@@ -93,6 +94,7 @@ pub fn SettingsPage() -> impl IntoView {
                     }
                 })}
             </section>
+            <account::OwnAccount />
         </Show>
         <section class="card">
             <h2>{tr(Key::SettingsLanguage)}</h2>

@@ -263,6 +263,7 @@ pub fn SignInPage() -> impl IntoView {
                     ApiFailure::Offline => Key::SignInOffline,
                     ApiFailure::Disabled => Key::AccountDisabled,
                     f if f.code() == "too_many_attempts" => Key::SignInTooMany,
+                    f if f.code() == "busy" => Key::ServerBusy,
                     f if f.code() == "invalid_credentials" => Key::SignInInvalid,
                     _ => Key::ErrorUnexpected,
                 })),
