@@ -47,22 +47,6 @@ async fn device_key(app: &TestApp, username: &str, device: &str) -> String {
     body["device_key"].as_str().unwrap().to_string()
 }
 
-/// A number read straight from the store's tables.
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    let url = &app.database_url;
-    if url.starts_with("sqlite:") {
-        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
-        let n = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
-        pool.close().await;
-        n
-    } else {
-        let pool = sqlx::PgPool::connect(url).await.unwrap();
-        let n = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
-        pool.close().await;
-        n
-    }
-}
-
 async fn get(app: &TestApp, path: &str, token: &str) -> (u16, String) {
     let response = app.call(Method::GET, path, Some(token), None).await;
     (response.status().as_u16(), response.text().await.unwrap())
@@ -107,7 +91,7 @@ async fn the_same_device_gets_the_same_key_and_others_another(backend: Backend) 
     assert_ne!(upper, key);
     assert_eq!(device_key(&app, "binhlu", PHONE).await, key);
     assert_eq!(device_key(&app, "binhlu", TABLET).await, tablet);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM device_keys").await, 4);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM device_keys").await, 4);
     // The rest of the answer is a sign-in as usual, without a cookie: the phone sends the token.
     let response = app
         .call(
@@ -187,15 +171,15 @@ async fn bad_device_ids_answer_422_and_start_no_session(backend: Backend) {
         assert!(body["error"]["errors"][0]["message"].is_string());
         assert!(body.get("token").is_none() && body.get("device_key").is_none());
     }
-    assert_eq!(count(&app, sessions).await, 0);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM device_keys").await, 0);
+    assert_eq!(app.scalar(sessions).await, 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM device_keys").await, 0);
     // Refused before the password is tried: no failure counts against the officer.
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM login_failures").await, 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM login_failures").await, 0);
     // The longest allowed id works.
     let longest = "A-9".repeat(21) + "z";
     assert_eq!(longest.len(), 64);
     device_key(&app, "binhlu", &longest).await;
-    assert_eq!(count(&app, sessions).await, 1);
+    assert_eq!(app.scalar(sessions).await, 1);
 }
 
 async fn the_key_is_in_no_other_answer_and_not_in_the_audit_log(backend: Backend) {
@@ -274,7 +258,7 @@ async fn two_first_sign_ins_at_once_get_the_same_key(backend: Backend) {
     }
     assert!(keys.iter().all(|key| *key == keys[0]), "{keys:?}");
     assert_eq!(device_key(&app, "thitran", PHONE).await, keys[0]);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM device_keys").await, 1);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM device_keys").await, 1);
     // Straight on the store as well: whoever inserts first, every caller reads the stored key.
     let officer = user_id(&app, "huyen").await;
     let tasks: Vec<_> = (0..8)
@@ -319,8 +303,8 @@ async fn a_disabled_account_with_the_right_password_answers_account_disabled(bac
     let (status, body) = login_on(&app, "thitran", "guess", json!(PHONE)).await;
     assert_eq!(status, 401);
     assert_eq!(body["error"]["code"], "invalid_credentials");
-    assert_eq!(count(&app, failures).await, 3, "every refusal counts");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM device_keys").await, 0);
+    assert_eq!(app.scalar(failures).await, 3, "every refusal counts");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM device_keys").await, 0);
     let filter = server::model::AuditFilter {
         action: Some("login_failed".into()),
         username: Some("thitran".into()),

@@ -96,22 +96,6 @@ fn count(statuses: &[u16], status: u16) -> usize {
     statuses.iter().filter(|s| **s == status).count()
 }
 
-/// A number read straight from the store's tables.
-async fn scalar(app: &TestApp, sql: &str) -> i64 {
-    let url = &app.database_url;
-    if url.starts_with("sqlite:") {
-        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
-        let n = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
-        pool.close().await;
-        n
-    } else {
-        let pool = sqlx::PgPool::connect(url).await.unwrap();
-        let n = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
-        pool.close().await;
-        n
-    }
-}
-
 async fn a_hundred_guesses_at_once_from_one_address_check_at_most_a_few(backend: Backend) {
     let app = app_behind_a_proxy(backend).await;
     let before = app.passwords.runs();
@@ -123,7 +107,7 @@ async fn a_hundred_guesses_at_once_from_one_address_check_at_most_a_few(backend:
     assert_eq!(count(&statuses, 429), 100 - checks as usize, "{statuses:?}");
     // Only the checked ones count as failures: the refused ones left no row.
     let failures = "SELECT COUNT(*) FROM login_failures WHERE username = 'binhlu'";
-    assert_eq!(scalar(&app, failures).await, checks as i64);
+    assert_eq!(app.scalar(failures).await, checks as i64);
     // One by one, the address has its free failures, and not one more.
     let more = guess_until_told_to_wait(&app, "binhlu", |_| "203.0.113.9".into()).await;
     assert_eq!(checks as usize + more, (checks as usize).max(5));
@@ -332,7 +316,7 @@ async fn checks_beyond_the_bound_answer_busy_and_count_nothing(backend: Backend)
     }
     assert_eq!(app.passwords.runs(), checked as u64);
     // A busy answer is not a failed sign-in: only the checked ones were counted.
-    let failures = scalar(&app, "SELECT COUNT(*) FROM login_failures").await;
+    let failures = app.scalar("SELECT COUNT(*) FROM login_failures").await;
     assert_eq!(failures, checked as i64);
     // With the server free again, a sign-in goes through.
     let response = app

@@ -66,6 +66,22 @@ impl TestApp {
             .await
     }
 
+    /// A number read straight from the store's tables, e.g. `SELECT COUNT(*) FROM sessions`.
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        let url = &self.database_url;
+        if url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+            let n = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
+            pool.close().await;
+            n
+        } else {
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            let n = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
+            pool.close().await;
+            n
+        }
+    }
+
     /// Signs in and returns the session token.
     pub async fn token(&self, username: &str, password: &str) -> String {
         let response = self.login(username, password).await;
