@@ -331,39 +331,41 @@ impl SyncEngine {
                 still_open(officer_id)?;
                 let answer: Result<SyncResponse, ApiFailure> =
                     super::api_send(Verb::Post, "/api/v1/sync", &request).await;
-                if let Some(failure) = failed_on(&batch, &answer) {
-                    failures += 1;
-                    if failures >= MAX_FAILURES_IN_A_ROW {
-                        return Err(Stop::Retry);
-                    }
-                    if batch.len() > 1 {
-                        halve(&mut pending, batch);
-                    } else {
+                match failed_on(&batch, &answer) {
+                    Some(failure) => {
+                        failures += 1;
+                        if failures >= MAX_FAILURES_IN_A_ROW {
+                            return Err(Stop::Retry);
+                        }
+                        if batch.len() > 1 {
+                            halve(&mut pending, batch);
+                            continue;
+                        }
                         outbox.hold(&batch[0], failure).map_err(Stop::Storage)?;
-                        super::flush().await.map_err(Stop::Storage)?;
                         held.push(batch[0].id.clone());
-                        self.changed();
                     }
-                    continue;
+                    None => {
+                        failures = 0;
+                        let results = match answer {
+                            Ok(response) => response.results,
+                            Err(ApiFailure::Rejected { status: 413, .. }) if batch.len() > 1 => {
+                                halve(&mut pending, batch);
+                                continue;
+                            }
+                            // One record too large for any request: refused on its own, never
+                            // retried.
+                            Err(ApiFailure::Rejected { status: 413, .. }) => {
+                                vec![self.too_large(&batch[0].id)]
+                            }
+                            Err(failure) => return Err(stop_of(failure)),
+                        };
+                        changed += outbox
+                            .apply_results(&batch, &results, super::now_ms())
+                            .map_err(Stop::Storage)?;
+                        done += batch.len();
+                    }
                 }
-                failures = 0;
-                let results = match answer {
-                    Ok(response) => response.results,
-                    Err(ApiFailure::Rejected { status: 413, .. }) if batch.len() > 1 => {
-                        halve(&mut pending, batch);
-                        continue;
-                    }
-                    // One record too large for any request: refused on its own, never retried.
-                    Err(ApiFailure::Rejected { status: 413, .. }) => {
-                        vec![self.too_large(&batch[0].id)]
-                    }
-                    Err(failure) => return Err(stop_of(failure)),
-                };
-                changed += outbox
-                    .apply_results(&batch, &results, super::now_ms())
-                    .map_err(Stop::Storage)?;
                 super::flush().await.map_err(Stop::Storage)?;
-                done += batch.len();
                 self.progress.set((done, total.max(done)));
                 self.show_waiting(outbox);
                 self.changed();
