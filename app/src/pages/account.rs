@@ -12,29 +12,41 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::json;
 
-/// What the last action said, shown under it: a status or an alert.
+/// What the last action said, shown under it (a status or an alert) in the language of the
+/// moment.
 #[derive(Clone, Debug, PartialEq)]
 enum Said {
-    Done(String),
-    Failed(String),
+    Done(Key, Option<u64>),
+    Refused(Key),
+    Failed(ApiFailure),
 }
 
 fn said_view(said: RwSignal<Option<Said>>, testid: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
     move || {
         said.get().map(|said| match said {
-            Said::Done(text) => {
+            Said::Done(key, count) => {
+                let text = match count {
+                    Some(n) => format!("{} {n}", i18n.t(key)),
+                    None => i18n.t(key).to_string(),
+                };
                 view! { <p class="ok" role="status" data-testid=testid>{text}</p> }.into_any()
             }
-            Said::Failed(text) => {
-                view! { <p class="error" role="alert" data-testid=testid>{text}</p> }.into_any()
+            Said::Refused(key) => {
+                view! { <p class="error" role="alert" data-testid=testid>{i18n.t(key)}</p> }
+                    .into_any()
             }
+            Said::Failed(failure) => view! {
+                <p class="error" role="alert" data-testid=testid>{failure_text(i18n, &failure)}</p>
+            }
+            .into_any(),
         })
     }
 }
 
-/// The words for a refused change, where the general ones would say too little.
-fn refusal(failure: &ApiFailure) -> Option<Key> {
-    match failure {
+/// What a refused request says: in words of its own where the general ones would say too little.
+fn refusal(failure: ApiFailure) -> Said {
+    let key = match &failure {
         ApiFailure::Rejected { code, errors, .. } => match code.as_str() {
             "wrong_password" => Some(Key::PasswordWrong),
             "invalid" if errors.iter().any(|e| e.field == "new_password") => {
@@ -43,12 +55,12 @@ fn refusal(failure: &ApiFailure) -> Option<Key> {
             _ => None,
         },
         _ => None,
-    }
+    };
+    key.map_or(Said::Failed(failure), Said::Refused)
 }
 
 #[component]
 pub fn OwnAccount() -> impl IntoView {
-    let i18n = use_i18n();
     let auth = use_auth();
     let app = expect_context::<AppState>();
     let current = RwSignal::new(String::new());
@@ -60,11 +72,7 @@ pub fn OwnAccount() -> impl IntoView {
     let no_signal = move || !app.online.get();
     let failed = move |failure: ApiFailure| {
         auth.note(&failure);
-        let text = match refusal(&failure) {
-            Some(key) => i18n.t(key).to_string(),
-            None => failure_text(i18n, &failure),
-        };
-        Said::Failed(text)
+        refusal(failure)
     };
 
     let change = move |ev: leptos::ev::SubmitEvent| {
@@ -81,7 +89,7 @@ pub fn OwnAccount() -> impl IntoView {
             None
         };
         if let Some(key) = problem {
-            changed.set(Some(Said::Failed(i18n.t(key).into())));
+            changed.set(Some(Said::Refused(key)));
             return;
         }
         busy.set(true);
@@ -98,7 +106,7 @@ pub fn OwnAccount() -> impl IntoView {
                     for field in [current, new, repeat] {
                         field.set(String::new());
                     }
-                    Said::Done(i18n.t(Key::PasswordChanged).into())
+                    Said::Done(Key::PasswordChanged, None)
                 }
                 Err(failure) => failed(failure),
             }));
@@ -120,9 +128,7 @@ pub fn OwnAccount() -> impl IntoView {
             .await;
             busy.set(false);
             signed_out.set(Some(match result {
-                Ok(done) => {
-                    Said::Done(format!("{} {}", i18n.t(Key::SignedOutOthers), done.revoked))
-                }
+                Ok(done) => Said::Done(Key::SignedOutOthers, Some(done.revoked)),
                 Err(failure) => failed(failure),
             }));
         });
