@@ -373,6 +373,14 @@ pub fn nfc(text: &str) -> String {
     js_sys::JsString::from(text).normalize("NFC").into()
 }
 
+/// The browser's print dialog. From the app's own handler: the page's policy refuses inline
+/// `onclick` attributes.
+pub fn print_page() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.print();
+    }
+}
+
 /// Changes the address without a navigation, so a reload reopens the same draft.
 pub fn replace_url(url: &str) {
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {

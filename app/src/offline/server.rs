@@ -129,6 +129,8 @@ pub fn nfc(text: &str) -> String {
     text.to_string()
 }
 
+pub fn print_page() {}
+
 pub fn replace_url(_url: &str) {}
 
 pub fn mark(_name: &str) {}

@@ -114,7 +114,12 @@ pub fn ReportPrintPage() -> impl IntoView {
     };
     view! {
         <div class="report-actions no-print">
-            <button class="button" type="button" onclick="window.print()" data-testid="print">
+            <button
+                class="button"
+                type="button"
+                on:click=|_| crate::offline::print_page()
+                data-testid="print"
+            >
                 {tr(Key::PrintReport)}
             </button>
             <A href=back attr:class="button secondary">{tr(Key::BackToDashboard)}</A>
