@@ -112,8 +112,8 @@ test("the district dashboard shows the server's figures, keeps them offline and 
   // Progress by quarter: a line of the year's four quarters on each card.
   await expect(card(page, "PCMD-TT01").locator("svg.trend circle")).toHaveCount(4);
 
-  // The links carry the small-count switch.
-  await expect(page.getByTestId("download-csv")).toHaveAttribute("href", `/api/v1/reports/quarterly.csv?${query}&suppress=false`);
+  // The links carry the small-count switch, on by default: a report leaves the district.
+  await expect(page.getByTestId("download-csv")).toHaveAttribute("href", `/api/v1/reports/quarterly.csv?${query}&suppress=true`);
   await page.getByTestId("suppress").check();
   await expect(page.getByTestId("download-xlsx")).toHaveAttribute("href", `/api/v1/reports/quarterly.xlsx?${query}&suppress=true`);
   await expect(page.getByTestId("open-print")).toHaveAttribute("href", `/indicators/print?year=${YEAR}&quarter=${QUARTER}&suppress=true`);
