@@ -70,7 +70,8 @@ pub enum Cell {
     Number(i64),
     /// A count from 1 to 4: `<5`.
     Small,
-    /// Hidden only so that a small count cannot be worked out (5 or more): `x`.
+    /// Hidden so that a small count cannot be worked out: a commune's count of 5 or more, or a
+    /// total of any size: `x`.
     Hidden,
 }
 

@@ -6,7 +6,8 @@
 //! a part of the same sheet, so that no two of them together give back what each hides. The figures
 //! of a unit that is neither a commune nor a total of the sheet (a commune of another year made of
 //! the period's communes, in `units_of` or for a unit that did not exist yet) show only where every
-//! commune they add up shows: then they tell nothing the sheet does not.
+//! commune they add up shows: then they tell nothing the sheet does not; a figure made of communes
+//! the sheet does not have is hidden.
 //!
 //! Units below the commune (villages) are not reported with the rule: their figures are parts of a
 //! commune's, below the level the rule protects, and are refused (`below_commune`).
@@ -14,7 +15,7 @@
 use crate::indicators::{
     self, is_commune, Breakdown, CommuneFigures, IndicatorValue, PlainCount, Report,
 };
-use crate::model::{ancestors, Level, OrgUnit};
+use crate::model::{ancestors, Level, OrgUnit, UnitRef};
 use crate::store::{Store, StoreError};
 use domain::indicator::Period;
 use domain::report::{count_measure, hide_parts, indicator_measures, suppress, Cell, Sheet};
@@ -35,162 +36,173 @@ pub async fn apply(
     unit_id: &str,
     period: Period,
 ) -> Result<(), StoreError> {
-    let top = ancestors(units, unit_id)
-        .last()
-        .copied()
-        .unwrap_or(unit_id)
-        .to_string();
-    let quarters = period.quarter().unwrap_or(4);
-    let mut by_quarter: Vec<Report> = Vec::new();
-    for quarter in 1..=quarters {
-        let period = Period::new(period.year(), Some(quarter)).unwrap_or(period);
-        let breakdown = Some(Breakdown::Period);
-        by_quarter.push(indicators::report(store, units, &top, period, breakdown).await?);
-    }
-    let Some(last) = by_quarter.last() else {
-        return Ok(());
+    let top = ancestors(units, unit_id).last().copied().unwrap_or(unit_id);
+    let province = Province::read(store, units, top, period).await?;
+    let cells = suppress(&province.sheet).pop().unwrap_or_default();
+    let shown = Shown {
+        province: &province,
+        cells: &cells,
     };
-    // The communes of the last quarter: those of earlier quarters too (a period starts on 1 January).
-    let communes: Vec<&str> = last
-        .communes
-        .iter()
-        .flatten()
-        .map(|c| c.org_unit_id.as_str())
-        .collect();
-    let totals = totals(units, &top, &communes);
-    let measures = measures(&last.indicators, &last.counts);
-    let values = by_quarter
-        .iter()
-        .map(|figures| {
-            let of: HashMap<&str, &CommuneFigures> = figures
-                .communes
+    let own = match province.row(unit_id) {
+        Some(row) => Place::Row(row),
+        None => {
+            let predecessors = report.mapped_from.iter().flatten();
+            let heads: Vec<&str> = std::iter::once(unit_id)
+                .chain(predecessors.map(|u| u.id.as_str()))
+                .collect();
+            // A predecessor outside the province is not in the sheet.
+            let known = report
+                .mapped_from
                 .iter()
                 .flatten()
-                .map(|c| (c.org_unit_id.as_str(), c))
-                .collect();
-            measures
-                .iter()
-                .map(|name| {
-                    let commune = |id: &&str| of.get(id).map_or(0, |c| value(c, name));
-                    let mut row: Vec<i64> = communes.iter().map(commune).collect();
-                    // The top unit's own figure; a district's as its communes' sum, which is what
-                    // the reader is given of it anyway (its own work only changes what its `x`
-                    // may be).
-                    let sums: Vec<i64> = (totals.iter().enumerate())
-                        .map(|(t, (_, members))| match t {
-                            0 => value_of(&figures.indicators, &figures.counts, name),
-                            _ => members.iter().map(|&c| row[c]).sum(),
-                        })
-                        .collect();
-                    row.extend(sums);
-                    row
-                })
-                .collect()
-        })
-        .collect();
-    let sheet = Sheet::new(
-        measures.clone(),
-        communes.len(),
-        totals.iter().map(|(_, members)| members.clone()).collect(),
-        values,
-    );
-    let cells = &suppress(&sheet).pop().unwrap_or_default();
-    let row_of = |id: &str| {
-        let total = totals.iter().position(|(unit, _)| *unit == id);
-        communes
-            .iter()
-            .position(|c| *c == id)
-            .or(total.map(|t| communes.len() + t))
-    };
-    // The cells of a row of the sheet, or of what adds up some communes of it.
-    let shown = |rows: Rows| {
-        move |m: usize, value: i64| match rows {
-            Rows::One(row) => cells[m][row],
-            Rows::Sum(ref members) => {
-                if members.iter().all(|&c| cells[m][c].is_shown()) {
-                    Cell::Number(value)
-                } else if (1..domain::report::SMALL_COUNT).contains(&value) {
-                    Cell::Small
-                } else {
-                    Cell::Hidden
-                }
-            }
+                .all(|u| province.row(&u.id).is_some());
+            let communes = under(units, &province.communes, &heads);
+            Place::Sum(known.then_some(communes))
         }
     };
-    let index: HashMap<&str, usize> = measures
-        .iter()
-        .enumerate()
-        .map(|(m, name)| (name.as_str(), m))
-        .collect();
-    let own = match row_of(unit_id) {
-        Some(row) => Rows::One(row),
-        None => {
-            let mapped = report.mapped_from.iter().flatten().map(|u| u.id.as_str());
-            let heads: Vec<&str> = std::iter::once(unit_id).chain(mapped).collect();
-            Rows::Sum(under(units, &communes, &heads))
-        }
-    };
-    hide(
-        &mut report.indicators,
-        &mut report.counts,
-        &index,
-        shown(own),
-    );
+    hide(&mut report.indicators, &mut report.counts, &shown, &own);
     for commune in report.communes.iter_mut().flatten() {
-        let rows = match (&commune.mapped_from, row_of(&commune.org_unit_id)) {
-            (None, Some(row)) => Rows::One(row),
-            (mapped, _) => {
-                let mapped = mapped.iter().flatten().map(|u| u.id.as_str());
-                let counted: Vec<&str> = std::iter::once(commune.org_unit_id.as_str())
-                    .chain(mapped)
+        let place = match (&commune.mapped_from, province.row(&commune.org_unit_id)) {
+            (None, Some(row)) => Place::Row(row),
+            (None, None) => Place::Sum(None),
+            (Some(mapped), itself) => {
+                let counted: Option<Vec<usize>> = mapped
+                    .iter()
+                    .map(|u: &UnitRef| province.row(&u.id))
                     .collect();
-                Rows::Sum(
-                    (communes.iter().enumerate())
-                        .filter(|(_, c)| counted.contains(c))
-                        .map(|(i, _)| i)
-                        .collect(),
-                )
+                Place::Sum(counted.map(|rows| rows.into_iter().chain(itself).collect()))
             }
         };
-        hide(
-            &mut commune.indicators,
-            &mut commune.counts,
-            &index,
-            shown(rows),
-        );
+        hide(&mut commune.indicators, &mut commune.counts, &shown, &place);
     }
     report.suppressed = true;
     Ok(())
 }
 
-/// Where a report's figures are in the sheet: one row, or the sum of some communes' rows.
-#[derive(Clone)]
-enum Rows {
-    One(usize),
-    Sum(Vec<usize>),
+/// The rule's sheet of a top unit for the quarters of a year up to a period's.
+struct Province {
+    /// The communes of the top unit in the period, in the sheet's order (its first rows).
+    communes: Vec<String>,
+    /// The units whose totals follow them: the top unit, then those between it and the communes.
+    totals: Vec<String>,
+    sheet: Sheet,
 }
 
-/// The totals of the sheet: the top unit over every commune, then each unit between the top and
-/// the communes with the communes below it (none without any).
-fn totals<'a>(units: &'a [OrgUnit], top: &'a str, communes: &[&str]) -> Vec<(&'a str, Vec<usize>)> {
-    let mut totals = vec![(top, (0..communes.len()).collect::<Vec<usize>>())];
-    for unit in units {
-        if unit.id == top || is_commune(unit) || unit.level == Level::Village {
-            continue;
+impl Province {
+    async fn read(
+        store: &dyn Store,
+        units: &[OrgUnit],
+        top: &str,
+        period: Period,
+    ) -> Result<Province, StoreError> {
+        let mut by_quarter: Vec<Report> = Vec::new();
+        for quarter in 1..=period.quarter().unwrap_or(4) {
+            let period = Period::new(period.year(), Some(quarter)).unwrap_or(period);
+            let breakdown = Some(Breakdown::Period);
+            by_quarter.push(indicators::report(store, units, top, period, breakdown).await?);
         }
-        let members = under(units, communes, &[unit.id.as_str()]);
-        if !members.is_empty() {
-            totals.push((unit.id.as_str(), members));
+        // The communes of the last quarter: those of the earlier ones too (a period starts on
+        // 1 January); in a quarter before a commune was made, it counts 0.
+        let last = by_quarter.last();
+        let communes: Vec<String> = (last.and_then(|r| r.communes.as_ref()).into_iter().flatten())
+            .map(|c| c.org_unit_id.clone())
+            .collect();
+        let mut totals = vec![(top.to_string(), (0..communes.len()).collect::<Vec<usize>>())];
+        for unit in units {
+            if unit.id == top || is_commune(unit) || unit.level == Level::Village {
+                continue;
+            }
+            let members = under(units, &communes, &[unit.id.as_str()]);
+            if !members.is_empty() {
+                totals.push((unit.id.clone(), members));
+            }
+        }
+        let measures = last.map_or_else(Vec::new, |r| measures(&r.indicators, &r.counts));
+        let values = by_quarter
+            .iter()
+            .map(|report| {
+                let of: HashMap<&str, &CommuneFigures> = (report.communes.iter().flatten())
+                    .map(|c| (c.org_unit_id.as_str(), c))
+                    .collect();
+                (measures.iter())
+                    .map(|name| {
+                        let commune = |id: &String| {
+                            of.get(id.as_str())
+                                .map_or(0, |c| value_of(&c.indicators, &c.counts, name))
+                        };
+                        let mut row: Vec<i64> = communes.iter().map(commune).collect();
+                        // The top unit's own figure; a district's as its communes' sum, which is
+                        // what the reader is given of it anyway (its own work beside them only
+                        // changes what its `x` may be).
+                        let sums: Vec<i64> = (totals.iter().enumerate())
+                            .map(|(t, (_, members))| match t {
+                                0 => value_of(&report.indicators, &report.counts, name),
+                                _ => members.iter().map(|&c| row[c]).sum(),
+                            })
+                            .collect();
+                        row.extend(sums);
+                        row
+                    })
+                    .collect()
+            })
+            .collect();
+        let members = totals.iter().map(|(_, members)| members.clone()).collect();
+        Ok(Province {
+            sheet: Sheet::new(measures, communes.len(), members, values),
+            totals: totals.into_iter().map(|(unit, _)| unit).collect(),
+            communes,
+        })
+    }
+
+    /// The sheet's row of a commune or of a unit with a total.
+    fn row(&self, unit_id: &str) -> Option<usize> {
+        let commune = self.communes.iter().position(|c| c == unit_id);
+        let total = self.totals.iter().position(|t| t == unit_id);
+        commune.or(total.map(|t| self.communes.len() + t))
+    }
+}
+
+/// Where a report's figures are in the sheet: one row, or the sum of some communes' rows (`None`:
+/// of communes the sheet does not have).
+enum Place {
+    Row(usize),
+    Sum(Option<Vec<usize>>),
+}
+
+/// What the rule shows of each count of the sheet's last quarter.
+struct Shown<'a> {
+    province: &'a Province,
+    cells: &'a [Vec<Cell>],
+}
+
+impl Shown<'_> {
+    /// The cell of a count (by name) of `value` at `place`; counts outside the rule show.
+    fn cell(&self, name: &str, value: i64, place: &Place) -> Cell {
+        let measures = &self.province.sheet.measures;
+        let Some(m) = measures.iter().position(|measure| measure == name) else {
+            return Cell::Number(value);
+        };
+        let hidden = || match value {
+            0 => Cell::Number(0),
+            1..domain::report::SMALL_COUNT => Cell::Small,
+            _ => Cell::Hidden,
+        };
+        match place {
+            Place::Row(row) => self.cells[m][*row],
+            Place::Sum(Some(rows)) if rows.iter().all(|&c| self.cells[m][c].is_shown()) => {
+                Cell::Number(value)
+            }
+            Place::Sum(_) => hidden(),
         }
     }
-    totals
 }
 
 /// The communes (by index) that are one of `heads` or below one.
-fn under(units: &[OrgUnit], communes: &[&str], heads: &[&str]) -> Vec<usize> {
+fn under(units: &[OrgUnit], communes: &[String], heads: &[&str]) -> Vec<usize> {
     (communes.iter().enumerate())
         .filter(|(_, commune)| {
-            heads.contains(commune) || ancestors(units, commune).iter().any(|a| heads.contains(a))
+            heads.contains(&commune.as_str())
+                || ancestors(units, commune).iter().any(|a| heads.contains(a))
         })
         .map(|(i, _)| i)
         .collect()
@@ -215,10 +227,6 @@ fn measures(indicators: &[IndicatorValue], counts: &[PlainCount]) -> Vec<String>
     names
 }
 
-fn value(commune: &CommuneFigures, name: &str) -> i64 {
-    value_of(&commune.indicators, &commune.counts, name)
-}
-
 /// The count of that name in some figures (0 if they have none).
 fn value_of(indicators: &[IndicatorValue], counts: &[PlainCount], name: &str) -> i64 {
     for indicator in indicators {
@@ -238,32 +246,28 @@ fn value_of(indicators: &[IndicatorValue], counts: &[PlainCount], name: &str) ->
         .map_or(0, |(_, figure)| figure.value)
 }
 
-/// Hides, in one unit's or commune's figures, what `shown` hides of each count of the rule.
+/// Hides, in one unit's or commune's figures, what the rule hides of them at `place`.
 fn hide(
     indicators: &mut [IndicatorValue],
     counts: &mut [PlainCount],
-    index: &HashMap<&str, usize>,
-    shown: impl Fn(usize, i64) -> Cell,
+    shown: &Shown,
+    place: &Place,
 ) {
-    let cell = |name: &str, value: i64| match index.get(name) {
-        Some(&m) => shown(m, value),
-        None => Cell::Number(value),
-    };
     for indicator in indicators {
         if let Some([numerator, denominator]) = indicator_measures(indicator.code) {
             let figure = &mut indicator.figure;
-            let numerator = cell(&numerator, figure.numerator);
-            let denominator = cell(&denominator, figure.denominator);
+            let numerator = shown.cell(&numerator, figure.numerator, place);
+            let denominator = shown.cell(&denominator, figure.denominator, place);
             indicator.suppressed = hide_parts(figure, numerator, denominator);
         }
     }
     for count in counts {
         for figure in &mut count.breakdown {
             if let Some(name) = count_measure(count.code, figure.key) {
-                let shown = cell(&name, figure.value);
-                if !shown.is_shown() {
+                let cell = shown.cell(&name, figure.value, place);
+                if !cell.is_shown() {
                     figure.value = 0;
-                    figure.suppressed = Some(shown);
+                    figure.suppressed = Some(cell);
                 }
             }
         }

@@ -460,4 +460,40 @@ async fn every_report_of_the_province_hides_the_same_cells(backend: Backend) {
         hidden * 10 > seen,
         "the data set had small counts: {hidden} of {seen}"
     );
+
+    // Figures made of several communes (today's communes over those of 2023, a commune of today
+    // asked for 2023) show only where every commune they add up shows: they tell nothing more.
+    let q2 = &by_quarter[1];
+    let made_of = |figures: &Value| -> Vec<String> {
+        let mapped = figures["mapped_from"].as_array().into_iter().flatten();
+        let mut counted: Vec<String> = mapped
+            .map(|u| u["id"].as_str().unwrap().to_string())
+            .collect();
+        if let Some(id) = figures["org_unit_id"]
+            .as_str()
+            .filter(|id| q2.contains_key(*id))
+        {
+            counted.push(id.to_string());
+        }
+        counted
+    };
+    let check = |figures: &Value, counted: &[String]| {
+        assert!(!counted.is_empty(), "{}", figures["org_unit_id"]);
+        for (name, cell) in cells(figures) {
+            let every = counted.iter().all(|c| shown(&q2[c][&name]).is_some());
+            assert!(
+                every || shown(&cell).is_none(),
+                "{name} of {counted:?} = {cell}"
+            );
+        }
+    };
+    let path = "/api/v1/indicators?year=2023&quarter=2&org_unit=ou-12&by=commune&units_of=2025";
+    let today = get_ok(&app, &province, path).await;
+    for row in today["communes"].as_array().unwrap() {
+        check(row, &made_of(row));
+    }
+    let path = "/api/v1/indicators?year=2023&quarter=2&org_unit=ou-03390-20250701";
+    let new_binh_lu = get_ok(&app, &province, path).await;
+    assert_eq!(new_binh_lu["suppressed"], true);
+    check(&new_binh_lu, &made_of(&new_binh_lu));
 }
