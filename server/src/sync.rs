@@ -46,10 +46,7 @@ pub async fn sync(
         .map(|unit| (unit.id.clone(), unit))
         .collect();
     let today = domain_today();
-    let checked: Vec<Checked> = records
-        .iter()
-        .map(|raw| check(raw, today, &units, sender.scope, lang))
-        .collect();
+    let checked = check_all(records, today, &units, sender.scope, lang);
     let ids: Vec<&str> = checked
         .iter()
         .filter_map(|item| match item {
@@ -96,13 +93,23 @@ pub fn decide_offline(
     now: i64,
     lang: Lang,
 ) -> Result<(Vec<SyncResult>, Vec<RecordVersion>, AuditEntry), StoreError> {
-    let checked: Vec<Checked> = records
-        .iter()
-        .map(|raw| check(raw, today, units, sender.scope, lang))
-        .collect();
+    let checked = check_all(records, today, units, sender.scope, lang);
     let plan = plan(&checked, stored, sender, now, lang)?;
     let audit = audit_entry(sender, &plan.results);
     Ok((plan.results, plan.versions, audit))
+}
+
+fn check_all(
+    records: &[Value],
+    today: Date,
+    units: &HashMap<String, OrgUnit>,
+    scope: &Scope,
+    lang: Lang,
+) -> Vec<Checked> {
+    records
+        .iter()
+        .map(|raw| check(raw, today, units, scope, lang))
+        .collect()
 }
 
 /// A record after the checks that need no stored data.
