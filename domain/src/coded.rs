@@ -59,10 +59,30 @@ macro_rules! coded {
                 }
             }
         }
+
+        // So that a store can read the code it keeps as text straight into the value.
+        impl TryFrom<String> for $name {
+            type Error = $crate::coded::UnknownCode;
+            fn try_from(code: String) -> Result<Self, $crate::coded::UnknownCode> {
+                <Self as $crate::coded::Coded>::parse(&code).ok_or($crate::coded::UnknownCode(code))
+            }
+        }
     };
 }
 
 pub(crate) use coded;
+
+/// A code that is none of its list's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownCode(pub String);
+
+impl std::fmt::Display for UnknownCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown code {:?}", self.0)
+    }
+}
+
+impl std::error::Error for UnknownCode {}
 
 /// Checks one coded list: codes unique and equal to serde's, labels present in both languages.
 #[cfg(test)]

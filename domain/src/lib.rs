@@ -10,8 +10,10 @@
 //!   the phone from non-identifying answers, with a check character that catches typos.
 //! - Every closed list an officer picks from implements [`Coded`]: `ALL`, the wire code, and a
 //!   Vietnamese and English label.
-//! - [`plan`]: a unit's yearly plan (header and targets), the wire shape of `/api/v1/plans`.
+//! - [`api`]: the wire contract, every JSON shape the server answers with; [`plan`] (a unit's
+//!   yearly plan) and [`sync`] hold their parts of it.
 
+pub mod api;
 mod client_code;
 mod coded;
 mod data;
@@ -31,7 +33,7 @@ mod validate;
 pub use client_code::{
     ClientAnswers, ClientCode, ClientCodeError, ClientCodeRecipe, CodePart, Separator,
 };
-pub use coded::Coded;
+pub use coded::{Coded, UnknownCode};
 pub use data::{
     AgeBand, AgencyIntegration, Audience, Business, BusinessType, CommunePlan, Inspection,
     Language, MediaChannel, MediaPost, OutreachFormat, OutreachSession, PilotModel, RecordData,

@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::{Coded, ErrorCode, Lang, ValidRecord};
+use crate::api::FieldProblem;
+use crate::{ErrorCode, ValidRecord};
 
 /// Most records in one `POST /api/v1/sync`.
 pub const MAX_BATCH: usize = 500;
@@ -25,24 +26,6 @@ pub enum SyncStatus {
     Unchanged,
     Conflict,
     Rejected,
-}
-
-/// A refused field as the API sends it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WireFieldError {
-    pub field: String,
-    pub code: String,
-    pub message: String,
-}
-
-impl WireFieldError {
-    pub fn new(field: impl Into<String>, code: ErrorCode, lang: Lang) -> WireFieldError {
-        WireFieldError {
-            field: field.into(),
-            code: code.as_str().to_string(),
-            message: code.message(lang).to_string(),
-        }
-    }
 }
 
 /// A record as the server stores and returns it.
@@ -66,7 +49,7 @@ pub struct SyncResult {
     pub status: SyncStatus,
     pub version: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<WireFieldError>>,
+    pub errors: Option<Vec<FieldProblem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<StoredRecord>,
 }
@@ -186,10 +169,10 @@ mod tests {
             id: "a".into(),
             status: SyncStatus::Rejected,
             version: None,
-            errors: Some(vec![WireFieldError::new(
+            errors: Some(vec![FieldProblem::coded(
                 "data.consent",
                 ErrorCode::ConsentRequired,
-                Lang::En,
+                crate::Lang::En,
             )]),
             current: None,
         };

@@ -2,10 +2,11 @@
 //! creating an account, shared by the command line, the demo data and the admin API.
 
 use crate::clock::now_ms;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldProblem};
 use crate::model::{Actor, Officer, OrgUnit, Role, UnitRef};
 use crate::password;
 use crate::store::{Store, StoreError};
+use domain::Coded;
 use serde_json::json;
 
 /// What an account is made from, as typed by an administrator.
@@ -73,11 +74,11 @@ pub async fn create(
 }
 
 /// 3 to 32 of `a-z 0-9 . _ -`: typed on phones, compared exactly.
-pub fn check_username(username: &str) -> Option<FieldError> {
+pub fn check_username(username: &str) -> Option<FieldProblem> {
     let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c);
     let fits = (3..=32).contains(&username.len()) && username.chars().all(allowed);
     (!fits).then(|| {
-        FieldError::new(
+        FieldProblem::new(
             "username",
             "invalid",
             "Use 3 to 32 lowercase letters, digits, '.', '_' or '-'.",
@@ -85,10 +86,10 @@ pub fn check_username(username: &str) -> Option<FieldError> {
     })
 }
 
-pub fn check_display_name(name: &str) -> Option<FieldError> {
+pub fn check_display_name(name: &str) -> Option<FieldProblem> {
     let length = name.trim().chars().count();
     (length == 0 || length > 100).then(|| {
-        FieldError::new(
+        FieldProblem::new(
             "display_name",
             "invalid",
             "Give a name of 1 to 100 characters.",
@@ -96,16 +97,16 @@ pub fn check_display_name(name: &str) -> Option<FieldError> {
     })
 }
 
-pub fn check_password(password: &str) -> Option<FieldError> {
+pub fn check_password(password: &str) -> Option<FieldProblem> {
     let length = password.chars().count();
     if length < password::MIN_LENGTH {
-        Some(FieldError::new(
+        Some(FieldProblem::new(
             "password",
             "too_short",
             format!("Use at least {} characters.", password::MIN_LENGTH),
         ))
     } else if length > password::MAX_LENGTH {
-        Some(FieldError::new(
+        Some(FieldProblem::new(
             "password",
             "too_long",
             format!("Use at most {} characters.", password::MAX_LENGTH),
@@ -115,10 +116,10 @@ pub fn check_password(password: &str) -> Option<FieldError> {
     }
 }
 
-pub fn parse_role(role: &str) -> Result<Role, FieldError> {
+pub fn parse_role(role: &str) -> Result<Role, FieldProblem> {
     Role::parse(role).ok_or_else(|| {
         let known: Vec<&str> = Role::ALL.iter().map(|role| role.as_str()).collect();
-        FieldError::new(
+        FieldProblem::new(
             "role",
             "unknown",
             format!("The role must be one of {}.", known.join(", ")),
@@ -127,12 +128,12 @@ pub fn parse_role(role: &str) -> Result<Role, FieldError> {
 }
 
 /// The unit an account belongs to, by internal id.
-pub fn find_unit(units: &[OrgUnit], id: &str) -> Result<UnitRef, FieldError> {
+pub fn find_unit(units: &[OrgUnit], id: &str) -> Result<UnitRef, FieldProblem> {
     units
         .iter()
         .find(|unit| unit.id == id)
         .map(UnitRef::from)
-        .ok_or_else(|| FieldError::new("org_unit_id", "unknown", "No org unit has this id."))
+        .ok_or_else(|| FieldProblem::new("org_unit_id", "unknown", "No org unit has this id."))
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
-use serde_json::json;
+pub use domain::api::FieldProblem;
+use domain::api::{ErrorBody, ErrorDetail};
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -13,27 +13,9 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     /// Which fields of the request were invalid, for 422 answers.
-    pub errors: Vec<FieldError>,
+    pub errors: Vec<FieldProblem>,
     /// Seconds to wait, sent as `Retry-After` with 429 and 503 answers.
     pub retry_after: Option<u64>,
-}
-
-/// One problem with one field of a request, in the shape `API.md` uses for sync results too.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct FieldError {
-    pub field: String,
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: &str, code: &'static str, message: impl Into<String>) -> Self {
-        FieldError {
-            field: field.into(),
-            code,
-            message: message.into(),
-        }
-    }
 }
 
 impl ApiError {
@@ -132,7 +114,7 @@ impl ApiError {
         ApiError::new(StatusCode::CONFLICT, code, message)
     }
 
-    pub fn invalid(errors: Vec<FieldError>) -> Self {
+    pub fn invalid(errors: Vec<FieldProblem>) -> Self {
         ApiError {
             errors,
             ..ApiError::new(
@@ -145,7 +127,7 @@ impl ApiError {
 
     /// A 422 for one field.
     pub fn invalid_field(field: &str, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError::invalid(vec![FieldError::new(field, code, message)])
+        ApiError::invalid(vec![FieldProblem::new(field, code, message)])
     }
 
     /// For failures the caller can do nothing about; the cause goes to the log only.
@@ -174,11 +156,14 @@ impl std::error::Error for ApiError {}
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut error = json!({"code": self.code, "message": self.message});
-        if !self.errors.is_empty() {
-            error["errors"] = json!(self.errors);
-        }
-        let mut response = (self.status, axum::Json(json!({ "error": error }))).into_response();
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_string(),
+                message: self.message,
+                errors: self.errors,
+            },
+        };
+        let mut response = (self.status, axum::Json(body)).into_response();
         if let Some(seconds) = self.retry_after {
             response
                 .headers_mut()

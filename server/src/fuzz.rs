@@ -15,6 +15,7 @@ use crate::scope::Scope;
 use crate::sync::{decide_offline, Sender};
 use axum::Json;
 use domain::sync::{SyncRequest, SyncResponse, MAX_BATCH, MAX_BATCH_BYTES};
+use domain::Coded;
 use domain::{Date, Lang};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;

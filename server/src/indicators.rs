@@ -53,88 +53,23 @@
 use crate::facts::SANCTIONED;
 use crate::model::{
     ancestors, subtree, Baseline, BaselineName, CountQuery, Counts, DistinctMeasure, Level,
-    OrgUnit, StoredPlan, UnitRef, UnitSums,
+    OrgUnit, StoredPlan, UnitSums,
 };
 use crate::plans::in_force;
 use crate::scope::Scope;
 use crate::store::{Store, StoreError};
-use domain::indicator::{figure, Figure, Period, Target, Unit};
-use domain::plan::PlanHeader;
-use domain::report::{Cell, HiddenParts};
+use domain::indicator::{figure, Period, Unit};
 use domain::{BusinessType, Coded, RecordKind, ReferralService};
-use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
 /// The tip-off deadline when the `settings` table has none.
 const DEFAULT_DEADLINE_DAYS: i64 = 20;
 const MEDIA_CHANNELS: [&str; 2] = ["portal", "radio_tv"];
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct IndicatorValue {
-    pub code: &'static str,
-    #[serde(flatten)]
-    pub figure: Figure,
-    pub target: Option<Target>,
-    /// The target was copied from another plan and is not yet confirmed.
-    pub target_to_confirm: bool,
-    /// The parts hidden by the small-count rule (`crate::suppression`), whose numbers go as 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub suppressed: Option<HiddenParts>,
-}
-
-/// One figure of a plain count: a stable key that the UI translates (a code of the data such as
-/// a business `type` or a referral `service`, or a word such as `inspections`) and its value.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct CountValue {
-    pub key: &'static str,
-    pub value: i64,
-    /// `small` (`<5`) or `hidden` (`x`) when the small-count rule hid it; `value` is then 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub suppressed: Option<Cell>,
-}
-
-/// One of the plain counts PCMD-C01..C07 of the province's report forms: every key of its
-/// breakdown always present (zero included), in a fixed order (see the module's comment).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct PlainCount {
-    pub code: &'static str,
-    pub breakdown: Vec<CountValue>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct CommuneFigures {
-    pub org_unit_id: String,
-    pub name: String,
-    pub indicators: Vec<IndicatorValue>,
-    pub counts: Vec<PlainCount>,
-    /// By the units of a year: the communes of the period counted for this one, other than
-    /// itself, sorted by code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mapped_from: Option<Vec<UnitRef>>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Report {
-    pub year: i32,
-    pub quarter: Option<u32>,
-    pub org_unit_id: String,
-    /// The plan in force for the unit that year (`null` when none); for a unit mapped to its
-    /// predecessors, the plan in force for their lead unit.
-    pub plan: Option<PlanHeader>,
-    pub indicators: Vec<IndicatorValue>,
-    pub counts: Vec<PlainCount>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub communes: Option<Vec<CommuneFigures>>,
-    /// For a unit that did not exist yet during the period: the predecessors whose figures these
-    /// are, sorted by code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mapped_from: Option<Vec<UnitRef>>,
-    /// By the units of a year: the communes of the period that became none of those listed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unmapped: Option<Vec<UnitRef>>,
-    /// Whether the small-count rule was applied (`crate::suppression`).
-    pub suppressed: bool,
-}
+use domain::api::UnitRef;
+pub use domain::api::{
+    CommuneFigures, CountValue, IndicatorReport as Report, IndicatorValue, PlainCount,
+};
 
 /// Which communes a report breaks its figures down by.
 #[derive(Clone, Copy)]
@@ -469,7 +404,7 @@ impl<'a> Tally<'a> {
             pairs
                 .into_iter()
                 .map(|(key, value)| CountValue {
-                    key,
+                    key: key.to_string(),
                     value,
                     suppressed: None,
                 })
@@ -548,7 +483,7 @@ impl<'a> Tally<'a> {
         counts
             .into_iter()
             .map(|(code, pairs)| PlainCount {
-                code,
+                code: code.to_string(),
                 breakdown: values(pairs),
             })
             .collect()
@@ -812,7 +747,7 @@ impl<'a> Context<'a> {
                     .find(|target| target.indicator_code == code);
                 let target = planned.map(|planned| planned.target());
                 IndicatorValue {
-                    code,
+                    code: code.to_string(),
                     figure: figure(unit, numerator, denominator, target),
                     target,
                     target_to_confirm: planned.is_some_and(|planned| planned.to_confirm),
@@ -888,7 +823,7 @@ mod tests {
     fn plain_counts_list_every_key_even_without_data() {
         let empty = Counts::default();
         let counts = Tally::new(&empty, None, |_| true, &HashMap::new()).plain_counts();
-        let codes: Vec<&str> = counts.iter().map(|count| count.code).collect();
+        let codes: Vec<&str> = counts.iter().map(|count| count.code.as_str()).collect();
         assert_eq!(
             codes,
             ["PCMD-C01", "PCMD-C02", "PCMD-C03", "PCMD-C04", "PCMD-C05", "PCMD-C06", "PCMD-C07"]

@@ -16,7 +16,7 @@
 //!   characters; at most `MAX_RECIPIENTS` recipient lines of 1 to `MAX_NAME` characters.
 
 use crate::api::check_year;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldProblem};
 use crate::model::{ancestors, subtree, Actor, Baseline, Indicator, OrgUnit, StoredPlan};
 use crate::store::{Store, StoreError};
 use domain::indicator::{Op, Target};
@@ -109,12 +109,12 @@ pub async fn create(store: &dyn Store, new: NewPlan, actor: &Actor) -> Result<Pl
         }
     };
     match units.iter().find(|unit| unit.id == new.org_unit_id) {
-        None => errors.push(FieldError::new(
+        None => errors.push(FieldProblem::new(
             "org_unit_id",
             "unknown",
             "No org unit has this id.",
         )),
-        Some(unit) if year_known && !valid_in(unit, new.year) => errors.push(FieldError::new(
+        Some(unit) if year_known && !valid_in(unit, new.year) => errors.push(FieldProblem::new(
             "org_unit_id",
             "not_valid_in_year",
             "This unit did not exist during that year.",
@@ -126,7 +126,7 @@ pub async fn create(store: &dyn Store, new: NewPlan, actor: &Actor) -> Result<Pl
         Some(id) => {
             let source = store.plan(id).await?;
             if source.is_none() {
-                errors.push(FieldError::new(
+                errors.push(FieldProblem::new(
                     "copy_from",
                     "unknown",
                     "No plan has this id.",
@@ -246,7 +246,7 @@ pub fn parse_target(op: &str, value: f64) -> Result<Target, ApiError> {
     let op = Op::parse(op);
     let mut errors = Vec::new();
     if op.is_none() {
-        errors.push(FieldError::new(
+        errors.push(FieldProblem::new(
             "op",
             "unknown",
             "The op must be >=, <= or =.",
@@ -399,7 +399,7 @@ async fn copied_baselines(
 }
 
 /// The header of a new plan: each field as given, else the source's (`from`); every error at once.
-fn new_header(new: &NewPlan, from: Option<&PlanHeader>) -> Result<PlanHeader, Vec<FieldError>> {
+fn new_header(new: &NewPlan, from: Option<&PlanHeader>) -> Result<PlanHeader, Vec<FieldProblem>> {
     let text =
         |field: &'static str, given: &Option<String>, copied: Option<String>, max| match given
             .clone()
@@ -461,7 +461,7 @@ fn planned_targets(
     indicators: &[Indicator],
     source: Option<&StoredPlan>,
     given: Vec<PlanTarget>,
-) -> Result<Vec<PlanTarget>, Vec<FieldError>> {
+) -> Result<Vec<PlanTarget>, Vec<FieldProblem>> {
     let mut targets: Vec<PlanTarget> = source
         .iter()
         .flat_map(|plan| &plan.targets)
@@ -473,7 +473,7 @@ fn planned_targets(
     let mut errors = Vec::new();
     for (n, target) in given.into_iter().enumerate() {
         if !indicators.iter().any(|i| i.code == target.indicator_code) {
-            errors.push(FieldError::new(
+            errors.push(FieldProblem::new(
                 "targets",
                 "unknown",
                 format!("Target {}: no indicator has this code.", n + 1),
@@ -496,24 +496,24 @@ fn valid_in(unit: &OrgUnit, year: i32) -> bool {
     unit.valid_during(&format!("{year:04}-01-01"), &format!("{year:04}-12-31"))
 }
 
-fn required(field: &'static str) -> FieldError {
-    FieldError::new(field, "required", "This field is required.")
+fn required(field: &'static str) -> FieldProblem {
+    FieldProblem::new(field, "required", "This field is required.")
 }
 
 /// Trimmed text of 1 to `max` characters without control characters.
-fn check_text(field: &'static str, text: &str, max: usize) -> Result<String, FieldError> {
+fn check_text(field: &'static str, text: &str, max: usize) -> Result<String, FieldProblem> {
     let text = text.trim();
     let length = text.chars().count();
     if length == 0 {
         Err(required(field))
     } else if length > max {
-        Err(FieldError::new(
+        Err(FieldProblem::new(
             field,
             "too_long",
             format!("Use at most {max} characters."),
         ))
     } else if text.chars().any(char::is_control) {
-        Err(FieldError::new(
+        Err(FieldProblem::new(
             field,
             "invalid",
             "Line breaks and control characters are not allowed.",
@@ -523,9 +523,9 @@ fn check_text(field: &'static str, text: &str, max: usize) -> Result<String, Fie
     }
 }
 
-fn check_recipients(lines: &[String]) -> Result<Vec<String>, FieldError> {
+fn check_recipients(lines: &[String]) -> Result<Vec<String>, FieldProblem> {
     if lines.len() > MAX_RECIPIENTS {
-        return Err(FieldError::new(
+        return Err(FieldProblem::new(
             "recipients",
             "too_many",
             format!("Give at most {MAX_RECIPIENTS} lines."),
@@ -536,9 +536,9 @@ fn check_recipients(lines: &[String]) -> Result<Vec<String>, FieldError> {
         .enumerate()
         .map(|(n, line)| {
             check_text("recipients", line, MAX_NAME).map_err(|error| {
-                FieldError::new(
+                FieldProblem::new(
                     "recipients",
-                    error.code,
+                    &error.code,
                     format!("Line {}: {}", n + 1, error.message),
                 )
             })
@@ -546,11 +546,11 @@ fn check_recipients(lines: &[String]) -> Result<Vec<String>, FieldError> {
         .collect()
 }
 
-fn check_value(value: f64) -> Result<(), FieldError> {
+fn check_value(value: f64) -> Result<(), FieldProblem> {
     if value.is_finite() && value >= 0.0 {
         Ok(())
     } else {
-        Err(FieldError::new(
+        Err(FieldProblem::new(
             "value",
             "invalid",
             "The value must be a number, 0 or more.",

@@ -7,6 +7,7 @@ use crate::model::{Indicator, IndicatorKind, Level, OrgUnit, Seed, StoredPlan};
 use crate::store::StoreError;
 use domain::indicator::{Op, Target};
 use domain::plan::{PlanHeader, PlanTarget};
+use domain::Coded;
 use serde::Deserialize;
 
 const ORG_UNITS_CSV: &str = include_str!("../seed/org_units_lai_chau.csv");

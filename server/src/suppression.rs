@@ -15,8 +15,9 @@
 use crate::indicators::{
     self, is_commune, Breakdown, CommuneFigures, IndicatorValue, PlainCount, Report,
 };
-use crate::model::{ancestors, Level, OrgUnit, UnitRef};
+use crate::model::{ancestors, Level, OrgUnit};
 use crate::store::{Store, StoreError};
+use domain::api::UnitRef;
 use domain::indicator::Period;
 use domain::report::{count_measure, hide_parts, indicator_measures, suppress, Cell, Sheet};
 use std::collections::HashMap;
@@ -213,11 +214,11 @@ fn measures(indicators: &[IndicatorValue], counts: &[PlainCount]) -> Vec<String>
     let mut names: Vec<String> = Vec::new();
     let from_indicators = indicators
         .iter()
-        .filter_map(|i| indicator_measures(i.code))
+        .filter_map(|i| indicator_measures(&i.code))
         .flatten();
     let from_counts = counts.iter().flat_map(|count| {
-        let code = count.code;
-        (count.breakdown.iter()).filter_map(move |figure| count_measure(code, figure.key))
+        let code = count.code.as_str();
+        (count.breakdown.iter()).filter_map(move |figure| count_measure(code, &figure.key))
     });
     for name in from_indicators.chain(from_counts) {
         if !names.contains(&name) {
@@ -230,7 +231,7 @@ fn measures(indicators: &[IndicatorValue], counts: &[PlainCount]) -> Vec<String>
 /// The count of that name in some figures (0 if they have none).
 fn value_of(indicators: &[IndicatorValue], counts: &[PlainCount], name: &str) -> i64 {
     for indicator in indicators {
-        if let Some([numerator, denominator]) = indicator_measures(indicator.code) {
+        if let Some([numerator, denominator]) = indicator_measures(&indicator.code) {
             if numerator == name {
                 return indicator.figure.numerator;
             }
@@ -241,8 +242,13 @@ fn value_of(indicators: &[IndicatorValue], counts: &[PlainCount], name: &str) ->
     }
     counts
         .iter()
-        .flat_map(|count| count.breakdown.iter().map(move |f| (count.code, f)))
-        .find(|(code, figure)| count_measure(code, figure.key).as_deref() == Some(name))
+        .flat_map(|count| {
+            count
+                .breakdown
+                .iter()
+                .map(move |f| (count.code.as_str(), f))
+        })
+        .find(|(code, figure)| count_measure(code, &figure.key).as_deref() == Some(name))
         .map_or(0, |(_, figure)| figure.value)
 }
 
@@ -254,7 +260,7 @@ fn hide(
     place: &Place,
 ) {
     for indicator in indicators {
-        if let Some([numerator, denominator]) = indicator_measures(indicator.code) {
+        if let Some([numerator, denominator]) = indicator_measures(&indicator.code) {
             let figure = &mut indicator.figure;
             let numerator = shown.cell(&numerator, figure.numerator, place);
             let denominator = shown.cell(&denominator, figure.denominator, place);
@@ -263,7 +269,7 @@ fn hide(
     }
     for count in counts {
         for figure in &mut count.breakdown {
-            if let Some(name) = count_measure(count.code, figure.key) {
+            if let Some(name) = count_measure(&count.code, &figure.key) {
                 let cell = shown.cell(&name, figure.value, place);
                 if !cell.is_shown() {
                     figure.value = 0;

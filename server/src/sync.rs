@@ -8,9 +8,8 @@ use crate::facts::facts_of;
 use crate::model::{Actor, AuditEntry, HeldRecord, Officer, OrgUnit, RecordRow, RecordVersion};
 use crate::scope::Scope;
 use crate::store::{Store, StoreError};
-use domain::sync::{
-    content_of, decide, Decision, StoredRecord, SyncResult, SyncStatus, WireFieldError,
-};
+use domain::api::FieldProblem;
+use domain::sync::{content_of, decide, Decision, StoredRecord, SyncResult, SyncStatus};
 use domain::{
     unit_closed_message, unit_date_error, unit_not_yet_open_message, validate_value, Coded, Date,
     ErrorCode, Lang, RecordKind, ValidRecord,
@@ -122,7 +121,7 @@ enum Checked {
         content: Value,
         /// Why its date is outside the life of its unit, if it is: decided once the stored record
         /// is known (see [`passes_outside_unit_life`]).
-        outside_unit_life: Option<WireFieldError>,
+        outside_unit_life: Option<FieldProblem>,
     },
 }
 
@@ -143,13 +142,13 @@ fn check(
         Err(errors) => {
             let errors = errors
                 .into_iter()
-                .map(|error| WireFieldError::new(error.field, error.code, lang))
+                .map(|error| FieldProblem::coded(error.field, error.code, lang))
                 .collect();
             return Checked::Rejected(rejected(sent_id, errors));
         }
     };
     let Some(unit) = units.get(record.org_unit_id()) else {
-        let error = WireFieldError::new("org_unit_id", ErrorCode::InvalidValue, lang);
+        let error = FieldProblem::coded("org_unit_id", ErrorCode::InvalidValue, lang);
         return Checked::Rejected(rejected(sent_id, vec![error]));
     };
     if let Some(error) = refusal(scope, Some(record.kind()), record.org_unit_id(), lang) {
@@ -192,7 +191,7 @@ fn unit_life_refusal(
     units: &HashMap<String, OrgUnit>,
     day: Date,
     lang: Lang,
-) -> Option<WireFieldError> {
+) -> Option<FieldProblem> {
     let (valid_from, valid_to) = unit.life();
     let code = unit_date_error(valid_from, valid_to, day)?;
     let message = match code {
@@ -207,7 +206,7 @@ fn unit_life_refusal(
         }),
         _ => valid_from.map(|start| unit_not_yet_open_message(&unit.name, start, lang)),
     };
-    Some(WireFieldError {
+    Some(FieldProblem {
         field: "occurred_on".into(),
         code: code.as_str().into(),
         message: message.unwrap_or_else(|| code.message(lang).into()),
@@ -236,13 +235,13 @@ fn refusal(
     kind: Option<RecordKind>,
     unit_id: &str,
     lang: Lang,
-) -> Option<WireFieldError> {
+) -> Option<FieldProblem> {
     let allowed = kind.is_some_and(|kind| scope.can_write_record(kind, unit_id));
     let field = match kind {
         Some(kind) if scope.record_kinds().contains(&kind) => "org_unit_id",
         _ => "kind",
     };
-    (!allowed).then(|| WireFieldError::new(field, ErrorCode::Forbidden, lang))
+    (!allowed).then(|| FieldProblem::coded(field, ErrorCode::Forbidden, lang))
 }
 
 /// A stored tip-off that the caller may neither read nor correct: another officer's, for a
@@ -252,14 +251,14 @@ fn tip_off_refusal(
     stored: &StoredRecord,
     creator: Option<&str>,
     lang: Lang,
-) -> Option<WireFieldError> {
+) -> Option<FieldProblem> {
     let foreign = stored.kind == RecordKind::TipOff.as_str()
         && sender.scope.reads_only_own_tip_offs()
         && creator != Some(sender.officer.id.as_str());
-    foreign.then(|| WireFieldError::new("id", ErrorCode::Forbidden, lang))
+    foreign.then(|| FieldProblem::coded("id", ErrorCode::Forbidden, lang))
 }
 
-fn rejected(id: String, errors: Vec<WireFieldError>) -> SyncResult {
+fn rejected(id: String, errors: Vec<FieldProblem>) -> SyncResult {
     SyncResult {
         id,
         status: SyncStatus::Rejected,
@@ -361,7 +360,7 @@ fn plan(
         );
         let result = match decision {
             Decision::Reject(code) => {
-                let error = WireFieldError::new("base_version", code, lang);
+                let error = FieldProblem::coded("base_version", code, lang);
                 rejected(sent_id.clone(), vec![error])
             }
             Decision::Unchanged(version) => result(sent_id, SyncStatus::Unchanged, Some(version)),

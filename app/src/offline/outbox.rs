@@ -19,7 +19,8 @@
 
 use std::collections::BTreeMap;
 
-pub use domain::sync::{StoredRecord, SyncResult, SyncStatus, WireFieldError};
+pub use domain::api::FieldProblem;
+pub use domain::sync::{StoredRecord, SyncResult, SyncStatus};
 use domain::{Coded, Date, Record, RecordKind};
 use serde::{Deserialize, Serialize};
 
@@ -61,7 +62,7 @@ pub enum LocalState {
     /// The server holds another version, changed by someone else; the officer decides.
     Conflict { current: StoredRecord },
     /// The server refused the record; the officer fixes it and saves again.
-    Rejected { errors: Vec<WireFieldError> },
+    Rejected { errors: Vec<FieldProblem> },
 }
 
 impl LocalState {
@@ -1181,7 +1182,7 @@ pub(crate) mod tests {
         assert_eq!(
             states[3],
             LocalState::Rejected {
-                errors: vec![WireFieldError {
+                errors: vec![FieldProblem {
                     field: "org_unit_id".into(),
                     code: "forbidden".into(),
                     message: "no".into()

@@ -20,7 +20,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::outbox::{
-    KeyValue, Outbox, SendFailure, StateTag, StoreError, SyncResult, SyncStatus, WireFieldError,
+    FieldProblem, KeyValue, Outbox, SendFailure, StateTag, StoreError, SyncResult, SyncStatus,
 };
 use crate::api::{ApiFailure, Verb};
 use crate::auth::Auth;
@@ -382,7 +382,7 @@ impl SyncEngine {
             id: id.to_string(),
             status: SyncStatus::Rejected,
             version: None,
-            errors: Some(vec![WireFieldError {
+            errors: Some(vec![FieldProblem {
                 field: "data".into(),
                 code: "record_too_large".into(),
                 message: self

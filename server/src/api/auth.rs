@@ -5,10 +5,10 @@
 //! the phone wraps its data key beside the PIN; the right password for a disabled account answers
 //! 403 `account_disabled`, so that the phone forgets the PIN-wrapped copy.
 
-use super::officer_json;
+use super::officer_answer;
 use crate::auth::{self, Caller, ClientIp};
 use crate::clock::{now_ms, to_rfc3339};
-use crate::error::{ApiError, ApiJson, FieldError};
+use crate::error::{ApiError, ApiJson, FieldProblem};
 use crate::model::{Actor, Session};
 use crate::throttle::Attempt;
 use crate::{accounts, password, ApiContext};
@@ -18,6 +18,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
+use domain::api::LoginResponse;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -36,14 +37,14 @@ struct Login {
 }
 
 /// 1 to 64 of `A-Z a-z 0-9 -` (a UUID made on the phone fits); absent or null is none.
-pub(super) fn check_device_id(value: Option<Value>) -> Result<Option<String>, FieldError> {
+pub(super) fn check_device_id(value: Option<Value>) -> Result<Option<String>, FieldProblem> {
     let Some(value) = value.filter(|value| !value.is_null()) else {
         return Ok(None);
     };
     let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-';
     match value.as_str() {
         Some(id) if (1..=64).contains(&id.len()) && id.chars().all(allowed) => Ok(Some(id.into())),
-        _ => Err(FieldError::new(
+        _ => Err(FieldProblem::new(
             "device_id",
             "invalid",
             "Use 1 to 64 letters, digits or '-'.",
@@ -159,15 +160,16 @@ async fn login(
     store
         .append_audit(&Actor::officer(&officer, &ip).did("login", &officer.id, detail))
         .await?;
-    let mut body = json!({
-        "token": token,
-        "expires_at": to_rfc3339(session.expires_at),
-        "officer": officer_json(&officer, &units),
-    });
+    let mut body = LoginResponse {
+        token: token.clone(),
+        expires_at: to_rfc3339(session.expires_at),
+        officer: officer_answer(&officer, &units),
+        device_key: None,
+    };
     // A phone sends its token itself, per officer. A cookie would let anyone holding the locked
     // phone call the API as whoever signed in last, so a device sign-in gets none.
     if let Some(key) = device_key {
-        body["device_key"] = json!(key);
+        body.device_key = Some(key);
         return Ok(Json(body).into_response());
     }
     let cookie = auth::session_cookie(&token, ctx.security.secure_cookies);

@@ -5,18 +5,18 @@ use crate::ApiContext;
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::{json, Value};
+use domain::api::Health;
 
 pub fn router() -> Router<ApiContext> {
     Router::new().route("/health", get(health))
 }
 
-async fn health(State(ctx): State<ApiContext>) -> Result<Json<Value>, ApiError> {
+async fn health(State(ctx): State<ApiContext>) -> Result<Json<Health>, ApiError> {
     ctx.store.ping().await?;
-    Ok(Json(json!({
-        "status": "ok",
-        "version": env!("CARGO_PKG_VERSION"),
-        "store": ctx.store.kind().as_str(),
-        "app_version": ctx.service_worker.version,
-    })))
+    Ok(Json(Health {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        store: ctx.store.kind().as_str().into(),
+        app_version: ctx.service_worker.version.clone(),
+    }))
 }

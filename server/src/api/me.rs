@@ -6,7 +6,7 @@
 //! password again, and the new one unwraps the same data key.
 
 use super::auth::check_device_id;
-use super::officer_json;
+use super::officer_answer;
 use crate::auth::{Caller, ClientIp};
 use crate::clock::now_ms;
 use crate::error::{ApiError, ApiJson};
@@ -16,6 +16,7 @@ use crate::{accounts, password, ApiContext};
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use domain::api::{Me, SessionsRevoked};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -26,11 +27,11 @@ pub fn router() -> Router<ApiContext> {
         .route("/me/sessions/revoke-others", post(revoke_others))
 }
 
-async fn me(State(ctx): State<ApiContext>, caller: Caller) -> Result<Json<Value>, ApiError> {
+async fn me(State(ctx): State<ApiContext>, caller: Caller) -> Result<Json<Me>, ApiError> {
     let units = ctx.store.org_units().await?;
-    Ok(Json(
-        json!({ "officer": officer_json(&caller.officer, &units) }),
-    ))
+    Ok(Json(Me {
+        officer: officer_answer(&caller.officer, &units),
+    }))
 }
 
 #[derive(Deserialize)]
@@ -46,7 +47,7 @@ async fn change_password(
     ClientIp(ip): ClientIp,
     caller: Caller,
     ApiJson(change): ApiJson<PasswordChange>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<SessionsRevoked>, ApiError> {
     let store = ctx.store.as_ref();
     let officer = &caller.officer;
     let device_id =
@@ -95,14 +96,14 @@ async fn change_password(
     store
         .append_audit(&actor.did("password.change", &officer.id, detail))
         .await?;
-    Ok(Json(json!({ "revoked": revoked })))
+    Ok(Json(SessionsRevoked { revoked }))
 }
 
 async fn revoke_others(
     State(ctx): State<ApiContext>,
     ClientIp(ip): ClientIp,
     caller: Caller,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<SessionsRevoked>, ApiError> {
     let officer = &caller.officer;
     let revoked = ctx
         .store
@@ -114,5 +115,5 @@ async fn revoke_others(
         json!({ "revoked": revoked }),
     );
     ctx.store.append_audit(&entry).await?;
-    Ok(Json(json!({ "revoked": revoked })))
+    Ok(Json(SessionsRevoked { revoked }))
 }

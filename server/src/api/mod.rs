@@ -15,11 +15,11 @@ mod sync;
 
 use crate::clock::to_rfc3339;
 use crate::error::{api_not_found, ApiError};
-use crate::model::{Officer, OrgUnit, UnitRef};
+use crate::model::{Officer, OrgUnit};
 use crate::ApiContext;
 use axum::Router;
+use domain::api;
 use serde::{Deserialize, Deserializer};
-use serde_json::{json, Value};
 
 pub fn router() -> Router<ApiContext> {
     Router::new()
@@ -41,35 +41,45 @@ pub fn router() -> Router<ApiContext> {
 /// An officer as sign-in and `/me` show them. Their unit comes with its level, the last day of
 /// its life (null while open) and the units that took over from it, so that the officer of a
 /// closed unit learns where new records go; `units` is the whole tree.
-fn officer_json(officer: &Officer, units: &[OrgUnit]) -> Value {
+fn officer_answer(officer: &Officer, units: &[OrgUnit]) -> api::Officer {
     let find = |id: &str| units.iter().find(|unit| unit.id == id);
     // Always found: an officer's unit is a foreign key, and units are never deleted.
     let unit = find(&officer.org_unit.id);
-    let successors: Vec<UnitRef> = unit
+    let successors = unit
         .into_iter()
         .flat_map(|unit| &unit.successor_ids)
         .filter_map(|id| find(id))
-        .map(UnitRef::from)
+        .map(|unit| api::UnitRef {
+            id: unit.id.clone(),
+            code: unit.code.clone(),
+            name: unit.name.clone(),
+        })
         .collect();
-    let mut org_unit = json!(officer.org_unit);
-    org_unit["level"] = json!(unit.map(|unit| unit.level));
-    org_unit["valid_to"] = json!(unit.and_then(|unit| unit.valid_to.as_deref()));
-    org_unit["successors"] = json!(successors);
-    json!({
-        "id": officer.id,
-        "username": officer.username,
-        "display_name": officer.display_name,
-        "role": officer.role,
-        "org_unit": org_unit,
-    })
+    api::Officer {
+        id: officer.id.clone(),
+        username: officer.username.clone(),
+        display_name: officer.display_name.clone(),
+        role: officer.role,
+        org_unit: api::OfficerUnit {
+            unit: api::UnitRef {
+                id: officer.org_unit.id.clone(),
+                code: officer.org_unit.code.clone(),
+                name: officer.org_unit.name.clone(),
+            },
+            level: unit.map(|unit| unit.level),
+            valid_to: unit.and_then(|unit| unit.valid_to.clone()),
+            successors,
+        },
+    }
 }
 
 /// An officer as the admin pages show them.
-fn user_json(officer: &Officer, units: &[OrgUnit]) -> Value {
-    let mut user = officer_json(officer, units);
-    user["disabled"] = json!(officer.disabled);
-    user["created_at"] = json!(to_rfc3339(officer.created_at));
-    user
+fn user_answer(officer: &Officer, units: &[OrgUnit]) -> api::User {
+    api::User {
+        officer: officer_answer(officer, units),
+        disabled: officer.disabled,
+        created_at: to_rfc3339(officer.created_at),
+    }
 }
 
 /// For PATCH fields that may be set to null: absent is `None`, null is `Some(None)`.

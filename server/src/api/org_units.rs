@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{Datelike, NaiveDate};
+use domain::Coded;
 use serde::Deserialize;
 
 pub fn router() -> Router<ApiContext> {

@@ -199,7 +199,7 @@ fn indicator_table(report: &Report, info: &ReportInfo) -> Table {
             let shown = shown(indicator);
             vec![
                 Field::Text(indicator.code.to_string()),
-                Field::Text(label(info, indicator.code)),
+                Field::Text(label(info, &indicator.code)),
                 cell(shown.numerator),
                 cell(shown.denominator),
                 value(indicator, &shown),
@@ -246,7 +246,7 @@ fn indicator_table(report: &Report, info: &ReportInfo) -> Table {
 fn commune_table(report: &Report, info: &ReportInfo) -> Table {
     let lang = info.lang;
     let communes = report.communes.as_deref().unwrap_or_default();
-    let codes: Vec<&'static str> = report.indicators.iter().map(|i| i.code).collect();
+    let codes: Vec<&str> = report.indicators.iter().map(|i| i.code.as_str()).collect();
     let rows = communes
         .iter()
         .map(|commune| {
@@ -295,8 +295,8 @@ fn count_table(report: &Report, info: &ReportInfo) -> Table {
         for (k, figure) in count.breakdown.iter().enumerate() {
             let mut row = vec![
                 Field::Text(count.code.to_string()),
-                Field::Text(label(info, count.code)),
-                Field::Text(key_label(figure.key, lang)),
+                Field::Text(label(info, &count.code)),
+                Field::Text(key_label(&figure.key, lang)),
             ];
             row.push(cell(count_cell(figure)));
             row.extend(

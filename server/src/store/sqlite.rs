@@ -2,6 +2,7 @@
 
 use super::sql::{officer_select, record_columns, sql_store};
 use super::{StoreError, StoreKind};
+use domain::Coded as _;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::str::FromStr;

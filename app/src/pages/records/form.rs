@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 use crate::api::OrgUnit;
 use crate::i18n::Key;
 use crate::offline;
-use crate::offline::outbox::{Draft, WireFieldError};
+use crate::offline::outbox::{Draft, FieldProblem};
 
 /// How a field's text travels in the record's JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -183,7 +183,7 @@ impl Issue {
 
     /// A field the server refused, in the officer's language when the code is a known one; a
     /// closed unit with the server's message, which names the unit that replaced it.
-    pub fn from_problem(problem: &WireFieldError) -> Issue {
+    pub fn from_problem(problem: &FieldProblem) -> Issue {
         let why = match ErrorCode::parse(&problem.code) {
             Some(ErrorCode::UnitClosed) if !problem.message.is_empty() => {
                 Why::Server(problem.message.clone())

@@ -5,14 +5,15 @@
 
 use super::Admin;
 use crate::clock::{parse_date, parse_instant, to_rfc3339};
-use crate::error::{ApiError, ApiQuery, FieldError};
+use crate::error::{ApiError, ApiQuery, FieldProblem};
 use crate::model::{AuditFilter, LoggedAudit};
 use crate::ApiContext;
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
+use domain::api::AuditLine;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 const DEFAULT_LIMIT: i64 = 100;
 const MAX_LIMIT: i64 = 500;
@@ -36,7 +37,7 @@ async fn list(
     State(ctx): State<ApiContext>,
     admin: Admin,
     ApiQuery(query): ApiQuery<AuditQuery>,
-) -> Result<Json<Vec<Value>>, ApiError> {
+) -> Result<Json<Vec<AuditLine>>, ApiError> {
     let given = |value: Option<String>| value.filter(|v| !v.trim().is_empty());
     let mut errors = Vec::new();
     let since = given(query.since).and_then(|since| {
@@ -60,7 +61,7 @@ async fn list(
         Some(limit) => match limit.parse() {
             Ok(limit) if (1..=MAX_LIMIT).contains(&limit) => limit,
             _ => {
-                errors.push(FieldError::new(
+                errors.push(FieldProblem::new(
                     "limit",
                     "invalid",
                     format!("The limit must be from 1 to {MAX_LIMIT}."),
@@ -88,31 +89,31 @@ async fn list(
         limit,
     };
     let entries = ctx.store.audit_log(&filter).await?;
-    Ok(Json(entries.iter().map(entry_json).collect()))
+    Ok(Json(entries.iter().map(line_of).collect()))
 }
 
-fn time_error(field: &str) -> FieldError {
-    FieldError::new(
+fn time_error(field: &str) -> FieldProblem {
+    FieldProblem::new(
         field,
         "invalid",
         "Give an RFC 3339 time or a YYYY-MM-DD date.",
     )
 }
 
-fn entry_json(logged: &LoggedAudit) -> Value {
+fn line_of(logged: &LoggedAudit) -> AuditLine {
     let entry = &logged.entry;
     // Details are written as JSON; anything else is shown as text.
     let detail = entry.detail.as_ref().map(|text| {
         serde_json::from_str::<Value>(text).unwrap_or_else(|_| Value::String(text.clone()))
     });
-    json!({
-        "id": logged.id,
-        "at": to_rfc3339(entry.at),
-        "officer_id": entry.officer_id,
-        "username": entry.username,
-        "action": entry.action,
-        "target": entry.target,
-        "detail": detail,
-        "ip": entry.ip,
-    })
+    AuditLine {
+        id: logged.id,
+        at: to_rfc3339(entry.at),
+        officer_id: entry.officer_id.clone(),
+        username: entry.username.clone(),
+        action: entry.action.clone(),
+        target: entry.target.clone(),
+        detail: detail.unwrap_or(Value::Null),
+        ip: entry.ip.clone(),
+    }
 }

@@ -2,24 +2,20 @@
 //! gives (students enrolled, relevant agencies, officials in the field), per year and unit of the
 //! admin's subtree. A baseline copied with a plan is `to_confirm`; setting it confirms it.
 
-use super::Admin;
+use super::{Admin, YearQuery};
 use crate::api::check_year;
-use crate::error::{ApiError, ApiJson, ApiQuery, FieldError};
+use crate::error::{ApiError, ApiJson, ApiQuery, FieldProblem};
 use crate::model::{Baseline, BaselineName};
 use crate::ApiContext;
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
+use domain::Coded;
 use serde::Deserialize;
 use serde_json::json;
 
 pub fn router() -> Router<ApiContext> {
     Router::new().route("/baselines", get(list).put(set))
-}
-
-#[derive(Deserialize)]
-struct YearQuery {
-    year: i32,
 }
 
 async fn list(
@@ -53,21 +49,21 @@ async fn set(
     let name = BaselineName::parse(&body.name);
     if name.is_none() {
         let known: Vec<&str> = BaselineName::ALL.iter().map(|n| n.as_str()).collect();
-        errors.push(FieldError::new(
+        errors.push(FieldProblem::new(
             "name",
             "unknown",
             format!("The name must be one of {}.", known.join(", ")),
         ));
     }
     if !units.iter().any(|unit| unit.id == body.org_unit_id) {
-        errors.push(FieldError::new(
+        errors.push(FieldProblem::new(
             "org_unit_id",
             "unknown",
             "No org unit has this id.",
         ));
     }
     if body.value < 0 {
-        errors.push(FieldError::new(
+        errors.push(FieldProblem::new(
             "value",
             "invalid",
             "The value must be 0 or more.",

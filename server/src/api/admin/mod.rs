@@ -21,6 +21,20 @@ use crate::ApiContext;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::Router;
+use serde::Deserialize;
+
+/// `PUT …/targets/…`'s body; `plans::parse_target` checks it.
+#[derive(Deserialize)]
+struct TargetBody {
+    op: String,
+    value: f64,
+}
+
+/// `?year=` of the yearly lists.
+#[derive(Deserialize)]
+struct YearQuery {
+    year: i32,
+}
 
 pub fn router() -> Router<ApiContext> {
     Router::new()

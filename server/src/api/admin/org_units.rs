@@ -11,7 +11,7 @@ use super::Admin;
 use crate::api::org_units::sort_for_tree;
 use crate::api::present;
 use crate::clock::{format_date, now_ms, parse_date, today};
-use crate::error::{ApiError, ApiJson, ApiPath, FieldError};
+use crate::error::{ApiError, ApiJson, ApiPath, FieldProblem};
 use crate::model::{Level, OrgUnit};
 use crate::seed::unit_id;
 use crate::store::StoreError;
@@ -20,6 +20,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
+use domain::api::OfficersMoved;
+use domain::Coded;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
@@ -62,7 +64,7 @@ async fn create(
     let mut errors = Vec::new();
     let code = new.code.trim();
     if code.is_empty() || code.len() > 20 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
-        errors.push(FieldError::new(
+        errors.push(FieldProblem::new(
             "code",
             "invalid",
             "Give the official code: 1 to 20 letters or digits.",
@@ -71,7 +73,7 @@ async fn create(
     errors.extend(check_name(&new.name));
     let level = Level::parse(&new.level);
     if level.is_none() {
-        errors.push(FieldError::new(
+        errors.push(FieldProblem::new(
             "level",
             "unknown",
             "The level must be province, district, commune, ward or village.",
@@ -79,12 +81,12 @@ async fn create(
     }
     let parent_known = |id: &String| units.iter().any(|unit| &unit.id == id);
     match (&new.parent_id, level) {
-        (Some(parent), _) if !parent_known(parent) => errors.push(FieldError::new(
+        (Some(parent), _) if !parent_known(parent) => errors.push(FieldProblem::new(
             "parent_id",
             "unknown",
             "No org unit has this id.",
         )),
-        (None, Some(level)) if level != Level::Province => errors.push(FieldError::new(
+        (None, Some(level)) if level != Level::Province => errors.push(FieldProblem::new(
             "parent_id",
             "required",
             "Only a province has no parent.",
@@ -92,7 +94,7 @@ async fn create(
         _ => {}
     }
     if parse_date(&new.valid_from).is_none() {
-        errors.push(FieldError::new(
+        errors.push(FieldProblem::new(
             "valid_from",
             "invalid",
             "Give the date as YYYY-MM-DD.",
@@ -173,12 +175,12 @@ async fn update(
     if let Some(valid_to) = &change.valid_to {
         let starts_before = |end: &str| unit.valid_from.as_deref().is_none_or(|start| start <= end);
         match valid_to.as_deref() {
-            Some(end) if parse_date(end).is_none() => errors.push(FieldError::new(
+            Some(end) if parse_date(end).is_none() => errors.push(FieldProblem::new(
                 "valid_to",
                 "invalid",
                 "Give the date as YYYY-MM-DD.",
             )),
-            Some(end) if !starts_before(end) => errors.push(FieldError::new(
+            Some(end) if !starts_before(end) => errors.push(FieldProblem::new(
                 "valid_to",
                 "before_valid_from",
                 "A unit cannot close before it starts.",
@@ -191,7 +193,7 @@ async fn update(
     if let Some(successors) = &change.successor_ids {
         let known = |id: &String| units.iter().any(|unit| &unit.id == id);
         if successors.iter().any(|s| *s == unit.id || !known(s)) {
-            errors.push(FieldError::new(
+            errors.push(FieldProblem::new(
                 "successor_ids",
                 "unknown",
                 "Successors must be other existing units.",
@@ -227,7 +229,7 @@ async fn move_officers(
     admin: Admin,
     ApiPath(id): ApiPath<String>,
     ApiJson(request): ApiJson<OfficersMove>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<OfficersMoved>, ApiError> {
     let store = ctx.store.as_ref();
     let units = store.org_units().await?;
     admin.check(&units, &id)?;
@@ -272,7 +274,7 @@ async fn move_officers(
     let moved = store
         .move_officers(&id, &request.to, now_ms(), &audit)
         .await?;
-    Ok(Json(json!({ "moved": moved })))
+    Ok(Json(OfficersMoved { moved }))
 }
 
 fn unit_exists() -> ApiError {
@@ -282,8 +284,8 @@ fn unit_exists() -> ApiError {
     )
 }
 
-fn check_name(name: &str) -> Option<FieldError> {
+fn check_name(name: &str) -> Option<FieldProblem> {
     let length = name.trim().chars().count();
     (length == 0 || length > 200)
-        .then(|| FieldError::new("name", "invalid", "Give a name of 1 to 200 characters."))
+        .then(|| FieldProblem::new("name", "invalid", "Give a name of 1 to 200 characters."))
 }

@@ -5,7 +5,7 @@
 //! (setting confirms it), and confirm a copied plan: plans of units of the admin's subtree, copied
 //! from plans they may read (403 otherwise). The rules are `crate::plans`'s.
 
-use super::Admin;
+use super::{Admin, TargetBody};
 use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::model::OrgUnit;
 use crate::model::StoredPlan;
@@ -99,12 +99,6 @@ async fn update(
     Ok(Json(
         plans::update(store, plan, change, &admin.actor).await?,
     ))
-}
-
-#[derive(Deserialize)]
-struct TargetBody {
-    op: String,
-    value: f64,
 }
 
 async fn set_target(

@@ -5,12 +5,13 @@
 
 use super::Admin;
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiJson, FieldError};
+use crate::error::{ApiError, ApiJson, FieldProblem};
 use crate::ApiContext;
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use domain::api::Settings;
+use serde::Deserialize;
 use serde_json::{json, Value};
 use std::ops::RangeInclusive;
 
@@ -49,12 +50,6 @@ pub fn officer_router() -> Router<ApiContext> {
     Router::new().route("/settings", get(read))
 }
 
-#[derive(Serialize)]
-struct Settings {
-    tip_off_deadline_days: i64,
-    lock_after_minutes: i64,
-}
-
 impl Setting {
     async fn read(&self, ctx: &ApiContext) -> Result<i64, ApiError> {
         Ok(ctx
@@ -65,19 +60,25 @@ impl Setting {
             .unwrap_or(self.default))
     }
 
+    /// As the answer shows it: a stored value out of every range (written by hand) as the default.
+    async fn shown(&self, ctx: &ApiContext) -> Result<u32, ApiError> {
+        let value = self.read(ctx).await?;
+        Ok(u32::try_from(value).unwrap_or(self.default as u32))
+    }
+
     /// The number sent, if it is one this setting may take.
-    fn check(&self, value: &Value) -> Result<i64, FieldError> {
+    fn check(&self, value: &Value) -> Result<i64, FieldProblem> {
         value
             .as_i64()
             .filter(|number| self.range.contains(number))
-            .ok_or_else(|| FieldError::new(self.key, "invalid", self.refusal))
+            .ok_or_else(|| FieldProblem::new(self.key, "invalid", self.refusal))
     }
 }
 
 async fn current(ctx: &ApiContext) -> Result<Settings, ApiError> {
     Ok(Settings {
-        tip_off_deadline_days: TIP_OFF_DEADLINE_DAYS.read(ctx).await?,
-        lock_after_minutes: LOCK_AFTER_MINUTES.read(ctx).await?,
+        tip_off_deadline_days: TIP_OFF_DEADLINE_DAYS.shown(ctx).await?,
+        lock_after_minutes: LOCK_AFTER_MINUTES.shown(ctx).await?,
     })
 }
 

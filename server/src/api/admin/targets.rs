@@ -5,7 +5,7 @@
 //! in force that a unit above made is read here but changed only by that unit's admin (403).
 //! `/api/v1/admin/plans` is the full interface.
 
-use super::Admin;
+use super::{Admin, TargetBody, YearQuery};
 use crate::api::check_year;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery};
 use crate::model::{Indicator, StoredPlan};
@@ -16,9 +16,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, put};
 use axum::{Json, Router};
-use domain::indicator::Target;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use domain::api::{self, IndicatorTarget, Target};
 
 pub fn router() -> Router<ApiContext> {
     Router::new()
@@ -26,16 +24,11 @@ pub fn router() -> Router<ApiContext> {
         .route("/targets/{year}/{code}", put(set).delete(remove))
 }
 
-#[derive(Deserialize)]
-struct YearQuery {
-    year: i32,
-}
-
 async fn list(
     State(ctx): State<ApiContext>,
     admin: Admin,
     ApiQuery(query): ApiQuery<YearQuery>,
-) -> Result<Json<Vec<Value>>, ApiError> {
+) -> Result<Json<Vec<IndicatorTarget>>, ApiError> {
     let year = check_year(query.year)?;
     let store = ctx.store.as_ref();
     let plan = plan_in_force(store, &admin.unit_id, year).await?;
@@ -51,15 +44,9 @@ async fn list(
             .indicators()
             .await?
             .iter()
-            .map(|indicator| indicator_json(indicator, target_of(&indicator.code)))
+            .map(|indicator| indicator_target(indicator, target_of(&indicator.code)))
             .collect(),
     ))
-}
-
-#[derive(Deserialize)]
-struct TargetBody {
-    op: String,
-    value: f64,
 }
 
 async fn set(
@@ -67,7 +54,7 @@ async fn set(
     admin: Admin,
     ApiPath((year, code)): ApiPath<(i32, String)>,
     ApiJson(body): ApiJson<TargetBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<IndicatorTarget>, ApiError> {
     let year = check_year(year)?;
     let store = ctx.store.as_ref();
     let indicator = plans::indicator(store, &code).await?;
@@ -90,7 +77,7 @@ async fn set(
         }
     };
     plans::set_target(store, &plan_id, &code, target, &admin.actor).await?;
-    Ok(Json(indicator_json(&indicator, Some(target))))
+    Ok(Json(indicator_target(&indicator, Some(target))))
 }
 
 async fn remove(
@@ -127,8 +114,14 @@ fn own(admin: &Admin, plan: StoredPlan) -> Result<StoredPlan, ApiError> {
     }
 }
 
-fn indicator_json(indicator: &Indicator, target: Option<Target>) -> Value {
-    let mut item = json!(indicator);
-    item["target"] = json!(target);
-    item
+fn indicator_target(indicator: &Indicator, target: Option<Target>) -> IndicatorTarget {
+    IndicatorTarget {
+        indicator: api::Indicator {
+            code: indicator.code.clone(),
+            label_vi: indicator.label_vi.clone(),
+            label_en: indicator.label_en.clone(),
+            kind: indicator.kind,
+        },
+        target,
+    }
 }

@@ -6,7 +6,7 @@ use super::Admin;
 use crate::accounts::{
     self, check_display_name, check_password, find_unit, parse_role, NewOfficer,
 };
-use crate::api::user_json;
+use crate::api::user_answer;
 use crate::clock::now_ms;
 use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::{password, ApiContext};
@@ -14,6 +14,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, patch};
 use axum::{Json, Router};
+use domain::api::User;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
@@ -23,14 +24,14 @@ pub fn router() -> Router<ApiContext> {
         .route("/users/{id}", patch(update))
 }
 
-async fn list(State(ctx): State<ApiContext>, admin: Admin) -> Result<Json<Vec<Value>>, ApiError> {
+async fn list(State(ctx): State<ApiContext>, admin: Admin) -> Result<Json<Vec<User>>, ApiError> {
     let officers = ctx.store.officers().await?;
     let units = ctx.store.org_units().await?;
     Ok(Json(
         officers
             .iter()
             .filter(|officer| admin.scope.administers(&officer.org_unit.id))
-            .map(|officer| user_json(officer, &units))
+            .map(|officer| user_answer(officer, &units))
             .collect(),
     ))
 }
@@ -48,7 +49,7 @@ async fn create(
     State(ctx): State<ApiContext>,
     admin: Admin,
     ApiJson(user): ApiJson<NewUser>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<User>), ApiError> {
     admin.check(&ctx.store.org_units().await?, &user.org_unit_id)?;
     let new = NewOfficer {
         username: user.username,
@@ -59,7 +60,7 @@ async fn create(
     };
     let officer = accounts::create(ctx.store.as_ref(), new, &admin.actor).await?;
     let units = ctx.store.org_units().await?;
-    Ok((StatusCode::CREATED, Json(user_json(&officer, &units))))
+    Ok((StatusCode::CREATED, Json(user_answer(&officer, &units))))
 }
 
 #[derive(Deserialize)]
@@ -77,7 +78,7 @@ async fn update(
     admin: Admin,
     ApiPath(id): ApiPath<String>,
     ApiJson(change): ApiJson<UserChange>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<User>, ApiError> {
     let store = ctx.store.as_ref();
     let mut officer = store.officer(&id).await?.ok_or_else(ApiError::not_found)?;
     let units = store.org_units().await?;
@@ -137,5 +138,5 @@ async fn update(
                 .did("user.update", &officer.id, Value::Object(detail)),
         )
         .await?;
-    Ok(Json(user_json(&officer, &units)))
+    Ok(Json(user_answer(&officer, &units)))
 }

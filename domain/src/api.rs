@@ -1,0 +1,469 @@
+//! The wire contract (`API.md`): every JSON shape the server answers with and every closed list
+//! in it, as types. The server serializes them, the phone deserializes them; `server/openapi.json`
+//! is checked against them (`server/src/api/openapi.rs`), so neither side can drift.
+//!
+//! Old phones meet newer servers: a list in an answer skips the items this build cannot read
+//! (say, a unit of a level it does not know) rather than failing the whole answer ([`readable`]).
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+use crate::coded::coded;
+use crate::Coded;
+
+pub use crate::indicator::{Figure, Op, Status, Target, Unit};
+pub use crate::plan::{Plan, PlanHeader, PlanTarget};
+pub use crate::report::{Cell, HiddenParts};
+pub use crate::sync::{
+    RecordsPage, StoredRecord, SyncRequest, SyncResponse, SyncResult, SyncStatus,
+};
+
+coded! {
+    /// What an officer is for; the server's `scope` turns it into what they may read and write.
+    pub enum Role {
+        CommuneOfficer = "commune_officer", "Cán bộ cấp xã", "Commune officer";
+        ProvinceOfficer = "province_officer", "Cán bộ cấp tỉnh", "Province officer";
+        DistrictOfficer = "district_officer", "Cán bộ cấp huyện (đến 30/6/2025)", "District officer (until 30 June 2025)";
+        HealthOfficer = "health_officer", "Cán bộ y tế", "Health officer";
+        Admin = "admin", "Quản trị viên", "Administrator";
+    }
+}
+
+impl Role {
+    /// The officer of a plan's lead unit (a province since July 2025, a district before), who
+    /// records for, sees and aggregates every unit below it.
+    pub fn leads(self) -> bool {
+        matches!(self, Role::ProvinceOfficer | Role::DistrictOfficer)
+    }
+
+    /// Whether the server gives this role its unit's figures with small counts (the officers
+    /// who record for the unit); health officers and admins get them hidden.
+    pub fn reads_full_figures(self) -> bool {
+        !matches!(self, Role::HealthOfficer | Role::Admin)
+    }
+}
+
+coded! {
+    /// Administrative levels, from the top.
+    pub enum Level {
+        Province = "province", "Tỉnh", "Province";
+        District = "district", "Huyện", "District";
+        Commune = "commune", "Xã", "Commune";
+        Ward = "ward", "Phường", "Ward";
+        Village = "village", "Bản, tổ dân phố", "Village";
+    }
+}
+
+coded! {
+    /// Whether an indicator is a share of a denominator or a plain count.
+    pub enum IndicatorKind {
+        Ratio = "ratio", "Tỉ lệ", "Ratio";
+        Count = "count", "Số lượng", "Count";
+    }
+}
+
+coded! {
+    /// Denominators that no record gives; the lead agency enters them per year and unit.
+    pub enum BaselineName {
+        StudentsEnrolled = "students_enrolled", "Học sinh, sinh viên", "Students enrolled";
+        RelevantAgencies = "relevant_agencies", "Cơ quan liên quan", "Relevant agencies";
+        DistrictOfficials = "district_officials", "Cán bộ cấp huyện, tỉnh", "District and province officials";
+        CommuneOfficials = "commune_officials", "Cán bộ cấp xã", "Commune officials";
+    }
+}
+
+/// The items of a JSON list this build can read; the others are left out (see the module).
+pub fn readable<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let items = Vec::<Value>::deserialize(deserializer)?;
+    Ok(items
+        .into_iter()
+        .filter_map(|item| serde_json::from_value(item).ok())
+        .collect())
+}
+
+/// A JSON list answer (`GET /api/v1/org-units`, `/admin/users`, …) read as [`readable`] reads a
+/// list field.
+pub fn readable_list<T: serde::de::DeserializeOwned>(json: Value) -> Result<Vec<T>, String> {
+    readable(json).map_err(|error: serde_json::Error| error.to_string())
+}
+
+/// One problem with one field of a request, or of a record in a sync answer. `field` is a JSON
+/// path such as `"occurred_on"` or `"data.reached_male"`; `code` a stable word
+/// ([`crate::ErrorCode`] for records); `message` is for people.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    pub field: String,
+    pub code: String,
+    #[serde(default)]
+    pub message: String,
+}
+
+impl FieldProblem {
+    pub fn new(field: &str, code: &str, message: impl Into<String>) -> FieldProblem {
+        FieldProblem {
+            field: field.to_string(),
+            code: code.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// A record's refused field, with the message in the officer's language.
+    pub fn coded(
+        field: impl Into<String>,
+        code: crate::ErrorCode,
+        lang: crate::Lang,
+    ) -> FieldProblem {
+        FieldProblem {
+            field: field.into(),
+            code: code.as_str().to_string(),
+            message: code.message(lang).to_string(),
+        }
+    }
+}
+
+/// The body of every error answer: `{"error": {"code", "message", "errors"?}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    pub code: String,
+    #[serde(default)]
+    pub message: String,
+    /// Which fields were wrong, for 422 answers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+/// `GET /api/v1/health`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    /// Always `ok`: an unhealthy server answers 503 with an error body.
+    pub status: String,
+    pub version: String,
+    /// `sqlite` or `postgres`.
+    pub store: String,
+    /// The build of the app this server serves (the service worker's version).
+    pub app_version: String,
+}
+
+/// How a unit appears beside an officer, among a unit's successors, and in reports.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitRef {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+}
+
+/// An officer's unit, with what the phone needs when it has closed: its last day and the units
+/// that took over from it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficerUnit {
+    #[serde(flatten)]
+    pub unit: UnitRef,
+    /// Absent from answers of older servers.
+    #[serde(default)]
+    pub level: Option<Level>,
+    /// `YYYY-MM-DD`, once the unit has closed.
+    #[serde(default)]
+    pub valid_to: Option<String>,
+    #[serde(default)]
+    pub successors: Vec<UnitRef>,
+}
+
+/// An officer as sign-in and `GET /api/v1/me` show them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Officer {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub org_unit: OfficerUnit,
+}
+
+/// An officer as the admin pages show them (`/api/v1/admin/users`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    #[serde(flatten)]
+    pub officer: Officer,
+    pub disabled: bool,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// `POST /api/v1/auth/login`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub token: String,
+    /// RFC 3339.
+    pub expires_at: String,
+    pub officer: Officer,
+    /// The key the server keeps for this officer on this phone, when a `device_id` was sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_key: Option<String>,
+}
+
+/// `GET /api/v1/me`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub officer: Officer,
+}
+
+/// `POST /api/v1/me/password` and `/api/v1/me/sessions/revoke-others`: other sessions ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionsRevoked {
+    pub revoked: u64,
+}
+
+/// A unit of the administrative tree. Codes are reused after mergers, so the key is `id`; dates
+/// are `YYYY-MM-DD` (which compare correctly as text) and both ends are inclusive.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgUnit {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub level: Level,
+    pub parent_id: Option<String>,
+    #[serde(default)]
+    pub valid_from: Option<String>,
+    #[serde(default)]
+    pub valid_to: Option<String>,
+    /// The units that replaced a closed one.
+    #[serde(default)]
+    pub successor_ids: Vec<String>,
+}
+
+impl OrgUnit {
+    /// Whether the unit existed on some day from `from` to `to` (inclusive, `YYYY-MM-DD`).
+    pub fn valid_during(&self, from: &str, to: &str) -> bool {
+        self.valid_from.as_deref().is_none_or(|start| start <= to)
+            && self.valid_to.as_deref().is_none_or(|end| end >= from)
+    }
+
+    /// `valid_from` and `valid_to` as the domain's checks take them. The seed and the admin API
+    /// store only real dates; anything else would count as open-ended.
+    pub fn life(&self) -> (Option<crate::Date>, Option<crate::Date>) {
+        let date = |text: &Option<String>| {
+            text.as_deref()
+                .and_then(|text| crate::Date::parse(text).ok())
+        };
+        (date(&self.valid_from), date(&self.valid_to))
+    }
+}
+
+impl From<&OrgUnit> for UnitRef {
+    fn from(unit: &OrgUnit) -> UnitRef {
+        UnitRef {
+            id: unit.id.clone(),
+            code: unit.code.clone(),
+            name: unit.name.clone(),
+        }
+    }
+}
+
+/// `POST /api/v1/admin/org-units/{id}/move-officers`: the usernames moved, sorted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficersMoved {
+    pub moved: Vec<String>,
+}
+
+/// `GET /api/v1/settings` (every officer) and `/api/v1/admin/settings`; the phone keeps a copy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    pub tip_off_deadline_days: u32,
+    /// Idle minutes after which the phone locks itself; absent from copies older phones kept.
+    #[serde(default = "default_lock_minutes")]
+    pub lock_after_minutes: u32,
+}
+
+fn default_lock_minutes() -> u32 {
+    10
+}
+
+/// One of the plan's indicators, as the store lists them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Indicator {
+    pub code: String,
+    pub label_vi: String,
+    pub label_en: String,
+    pub kind: IndicatorKind,
+}
+
+/// An indicator and the target of the plan in force (`/api/v1/admin/targets`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorTarget {
+    #[serde(flatten)]
+    pub indicator: Indicator,
+    pub target: Option<Target>,
+}
+
+/// A denominator entered for a year and unit (`/api/v1/admin/baselines`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Baseline {
+    pub name: BaselineName,
+    pub org_unit_id: String,
+    pub value: i64,
+    /// Copied from an earlier year's plan and not yet confirmed; setting it confirms it.
+    #[serde(default)]
+    pub to_confirm: bool,
+}
+
+/// One line of the audit log as `GET /api/v1/admin/audit` shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditLine {
+    pub id: i64,
+    /// RFC 3339.
+    pub at: String,
+    pub officer_id: Option<String>,
+    /// For sign-ins, the name tried.
+    pub username: Option<String>,
+    pub action: String,
+    pub target: Option<String>,
+    /// What changed, as JSON (null when nothing is said).
+    pub detail: Value,
+    pub ip: Option<String>,
+}
+
+/// One indicator of `GET /api/v1/indicators`: its code, figure (numerator, denominator, value,
+/// unit, status) and the year's target.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorValue {
+    pub code: String,
+    #[serde(flatten)]
+    pub figure: Figure,
+    pub target: Option<Target>,
+    /// The target was copied from another plan and is not yet confirmed.
+    #[serde(default)]
+    pub target_to_confirm: bool,
+    /// The parts the small-count rule hid (their numbers go as 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<HiddenParts>,
+}
+
+/// One figure of a plain count: a stable key that the app translates (a code of the data such as
+/// a business `type` or a referral `service`, or a word such as `inspections`) and its value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountValue {
+    pub key: String,
+    pub value: i64,
+    /// `small` (`<5`) or `hidden` (`x`) when the small-count rule hid it; `value` is then 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Cell>,
+}
+
+/// One of the plain counts PCMD-C01..C07 of the province's report forms: every key of its
+/// breakdown always present (zero included), in a fixed order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlainCount {
+    pub code: String,
+    pub breakdown: Vec<CountValue>,
+}
+
+/// One commune's own figures, when the report was asked `by=commune`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CommuneFigures {
+    pub org_unit_id: String,
+    pub name: String,
+    #[serde(deserialize_with = "readable")]
+    pub indicators: Vec<IndicatorValue>,
+    #[serde(default, deserialize_with = "readable")]
+    pub counts: Vec<PlainCount>,
+    /// By the units of another year: the communes of the period counted for this one, other
+    /// than itself, sorted by code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mapped_from: Option<Vec<UnitRef>>,
+}
+
+/// `GET /api/v1/indicators`: a unit's figures for a year, or the year to the end of a quarter.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorReport {
+    pub year: i32,
+    pub quarter: Option<u32>,
+    pub org_unit_id: String,
+    /// The plan in force for the unit that year (`null` when none); for a unit mapped to its
+    /// predecessors, the plan in force for their lead unit.
+    #[serde(default)]
+    pub plan: Option<PlanHeader>,
+    #[serde(deserialize_with = "readable")]
+    pub indicators: Vec<IndicatorValue>,
+    #[serde(default, deserialize_with = "readable")]
+    pub counts: Vec<PlainCount>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub communes: Option<Vec<CommuneFigures>>,
+    /// For a unit that did not exist yet during the period: the predecessors whose figures these
+    /// are, sorted by code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mapped_from: Option<Vec<UnitRef>>,
+    /// By the units of another year: the communes of the period that became none of those listed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unmapped: Option<Vec<UnitRef>>,
+    /// Whether the small-count rule was applied.
+    #[serde(default)]
+    pub suppressed: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::coded::assert_coded_list;
+
+    #[test]
+    fn closed_lists_are_coded() {
+        assert_coded_list::<Role>();
+        assert_coded_list::<Level>();
+        assert_coded_list::<IndicatorKind>();
+        assert_coded_list::<BaselineName>();
+        assert_eq!(Level::try_from("ward".to_string()), Ok(Level::Ward));
+        assert_eq!(
+            Role::try_from("superuser".to_string()),
+            Err(crate::UnknownCode("superuser".into()))
+        );
+    }
+
+    #[test]
+    fn a_list_skips_what_this_build_cannot_read() {
+        let units = json!([
+            {"id": "a", "code": "1", "name": "A", "level": "commune", "parent_id": null},
+            {"id": "b", "code": "2", "name": "B", "level": "hamlet_of_2030", "parent_id": null},
+        ]);
+        let read: Vec<OrgUnit> = readable_list(units).unwrap();
+        assert_eq!(read.len(), 1);
+        assert_eq!(read[0].id, "a");
+        assert!(readable_list::<OrgUnit>(json!({"not": "a list"})).is_err());
+    }
+
+    #[test]
+    fn an_officer_reads_as_the_server_writes_it() {
+        let officer = Officer {
+            id: "o1".into(),
+            username: "binhlu".into(),
+            display_name: "Cán bộ".into(),
+            role: Role::CommuneOfficer,
+            org_unit: OfficerUnit {
+                unit: UnitRef {
+                    id: "ou-1".into(),
+                    code: "03390".into(),
+                    name: "Xã Bình Lư".into(),
+                },
+                level: Some(Level::Commune),
+                valid_to: None,
+                successors: Vec::new(),
+            },
+        };
+        let json = serde_json::to_value(&officer).unwrap();
+        assert_eq!(
+            json["org_unit"],
+            json!({"id": "ou-1", "code": "03390", "name": "Xã Bình Lư", "level": "commune",
+                   "valid_to": null, "successors": []})
+        );
+        assert_eq!(serde_json::from_value::<Officer>(json).unwrap(), officer);
+    }
+}
