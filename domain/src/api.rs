@@ -95,6 +95,7 @@ pub fn readable_list<T: serde::de::DeserializeOwned>(json: Value) -> Result<Vec<
 /// path such as `"occurred_on"` or `"data.reached_male"`; `code` a stable word
 /// ([`crate::ErrorCode`] for records); `message` is for people.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FieldProblem {
     pub field: String,
     pub code: String,
@@ -127,11 +128,13 @@ impl FieldProblem {
 
 /// The body of every error answer: `{"error": {"code", "message", "errors"?}}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorDetail {
     pub code: String,
     #[serde(default)]
@@ -143,6 +146,7 @@ pub struct ErrorDetail {
 
 /// `GET /api/v1/health`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Health {
     /// Always `ok`: an unhealthy server answers 503 with an error body.
     pub status: String,
@@ -155,6 +159,7 @@ pub struct Health {
 
 /// How a unit appears beside an officer, among a unit's successors, and in reports.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UnitRef {
     pub id: String,
     pub code: String,
@@ -164,9 +169,11 @@ pub struct UnitRef {
 /// An officer's unit, with what the phone needs when it has closed: its last day and the units
 /// that took over from it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OfficerUnit {
-    #[serde(flatten)]
-    pub unit: UnitRef,
+    pub id: String,
+    pub code: String,
+    pub name: String,
     /// Absent from answers of older servers.
     #[serde(default)]
     pub level: Option<Level>,
@@ -179,6 +186,7 @@ pub struct OfficerUnit {
 
 /// An officer as sign-in and `GET /api/v1/me` show them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Officer {
     pub id: String,
     pub username: String,
@@ -189,6 +197,7 @@ pub struct Officer {
 
 /// An officer as the admin pages show them (`/api/v1/admin/users`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct User {
     #[serde(flatten)]
     pub officer: Officer,
@@ -199,6 +208,7 @@ pub struct User {
 
 /// `POST /api/v1/auth/login`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LoginResponse {
     pub token: String,
     /// RFC 3339.
@@ -211,12 +221,14 @@ pub struct LoginResponse {
 
 /// `GET /api/v1/me`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Me {
     pub officer: Officer,
 }
 
 /// `POST /api/v1/me/password` and `/api/v1/me/sessions/revoke-others`: other sessions ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SessionsRevoked {
     pub revoked: u64,
 }
@@ -224,6 +236,7 @@ pub struct SessionsRevoked {
 /// A unit of the administrative tree. Codes are reused after mergers, so the key is `id`; dates
 /// are `YYYY-MM-DD` (which compare correctly as text) and both ends are inclusive.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OrgUnit {
     pub id: String,
     pub code: String,
@@ -269,12 +282,14 @@ impl From<&OrgUnit> for UnitRef {
 
 /// `POST /api/v1/admin/org-units/{id}/move-officers`: the usernames moved, sorted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OfficersMoved {
     pub moved: Vec<String>,
 }
 
 /// `GET /api/v1/settings` (every officer) and `/api/v1/admin/settings`; the phone keeps a copy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Settings {
     pub tip_off_deadline_days: u32,
     /// Idle minutes after which the phone locks itself; absent from copies older phones kept.
@@ -288,6 +303,7 @@ fn default_lock_minutes() -> u32 {
 
 /// One of the plan's indicators, as the store lists them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Indicator {
     pub code: String,
     pub label_vi: String,
@@ -297,6 +313,7 @@ pub struct Indicator {
 
 /// An indicator and the target of the plan in force (`/api/v1/admin/targets`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct IndicatorTarget {
     #[serde(flatten)]
     pub indicator: Indicator,
@@ -305,6 +322,7 @@ pub struct IndicatorTarget {
 
 /// A denominator entered for a year and unit (`/api/v1/admin/baselines`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Baseline {
     pub name: BaselineName,
     pub org_unit_id: String,
@@ -316,6 +334,7 @@ pub struct Baseline {
 
 /// One line of the audit log as `GET /api/v1/admin/audit` shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuditLine {
     pub id: i64,
     /// RFC 3339.
@@ -333,6 +352,7 @@ pub struct AuditLine {
 /// One indicator of `GET /api/v1/indicators`: its code, figure (numerator, denominator, value,
 /// unit, status) and the year's target.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct IndicatorValue {
     pub code: String,
     #[serde(flatten)]
@@ -349,6 +369,7 @@ pub struct IndicatorValue {
 /// One figure of a plain count: a stable key that the app translates (a code of the data such as
 /// a business `type` or a referral `service`, or a word such as `inspections`) and its value.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CountValue {
     pub key: String,
     pub value: i64,
@@ -360,6 +381,7 @@ pub struct CountValue {
 /// One of the plain counts PCMD-C01..C07 of the province's report forms: every key of its
 /// breakdown always present (zero included), in a fixed order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlainCount {
     pub code: String,
     pub breakdown: Vec<CountValue>,
@@ -367,6 +389,7 @@ pub struct PlainCount {
 
 /// One commune's own figures, when the report was asked `by=commune`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CommuneFigures {
     pub org_unit_id: String,
     pub name: String,
@@ -382,6 +405,7 @@ pub struct CommuneFigures {
 
 /// `GET /api/v1/indicators`: a unit's figures for a year, or the year to the end of a quarter.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct IndicatorReport {
     pub year: i32,
     pub quarter: Option<u32>,
@@ -448,11 +472,9 @@ mod tests {
             display_name: "Cán bộ".into(),
             role: Role::CommuneOfficer,
             org_unit: OfficerUnit {
-                unit: UnitRef {
-                    id: "ou-1".into(),
-                    code: "03390".into(),
-                    name: "Xã Bình Lư".into(),
-                },
+                id: "ou-1".into(),
+                code: "03390".into(),
+                name: "Xã Bình Lư".into(),
                 level: Some(Level::Commune),
                 valid_to: None,
                 successors: Vec::new(),

@@ -20,6 +20,7 @@ pub const MAX_RECIPIENTS: usize = 50;
 
 /// Who issued which plan for which unit and year, as the document's header says.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlanHeader {
     pub id: String,
     pub org_unit_id: String,
@@ -36,6 +37,7 @@ pub struct PlanHeader {
 
 /// One indicator's target in a plan.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlanTarget {
     pub indicator_code: String,
     pub op: Op,
@@ -55,6 +57,7 @@ impl PlanTarget {
 
 /// A plan as `GET /api/v1/plans` lists it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Plan {
     #[serde(flatten)]
     pub header: PlanHeader,

@@ -25,6 +25,7 @@ coded! {
 /// One record as devices send it and the server stores it, before validation: `data` is still
 /// raw JSON. [`crate::validate`] checks it and gives the typed form.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Record {
     /// A UUID made on the device.
     pub id: String,

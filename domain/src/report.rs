@@ -65,6 +65,7 @@ pub const SMALL_COUNT: i64 = 5;
 
 /// What one count cell of a report shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Cell {
     Number(i64),
@@ -161,6 +162,7 @@ pub const AT_MOST: [(&str, &str); 7] = [
 
 /// An indicator's value as a report may show it.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "shown", content = "value")]
 pub enum ShownValue {
     Value(f64),
@@ -172,6 +174,7 @@ pub enum ShownValue {
 
 /// A figure as a report shows it. `status` is `None` when hidden with the value.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ShownFigure {
     pub numerator: Cell,
     pub denominator: Cell,
@@ -184,6 +187,7 @@ pub struct ShownFigure {
 /// hidden numbers themselves go as 0, the value as null and the status as `no_data`: an app that
 /// does not know this field still reads the answer, and shows no data rather than a figure.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HiddenParts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub numerator: Option<Cell>,

@@ -14,12 +14,14 @@ pub const MAX_BATCH_BYTES: usize = 1024 * 1024;
 
 /// The request body. Records stay raw JSON so that one malformed record is rejected on its own.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SyncRequest {
     pub device_id: String,
     pub records: Vec<Value>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SyncStatus {
     Applied,
@@ -30,6 +32,7 @@ pub enum SyncStatus {
 
 /// A record as the server stores and returns it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StoredRecord {
     pub id: String,
     pub kind: String,
@@ -44,6 +47,7 @@ pub struct StoredRecord {
 
 /// One record's outcome, in the order the records were sent.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SyncResult {
     pub id: String,
     pub status: SyncStatus,
@@ -55,6 +59,7 @@ pub struct SyncResult {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SyncResponse {
     pub server_time: String,
     pub results: Vec<SyncResult>,
@@ -62,6 +67,7 @@ pub struct SyncResponse {
 
 /// `GET /api/v1/records`: a page of changes after a cursor.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RecordsPage {
     pub records: Vec<StoredRecord>,
     pub next_cursor: String,

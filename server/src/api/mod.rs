@@ -61,11 +61,9 @@ fn officer_answer(officer: &Officer, units: &[OrgUnit]) -> api::Officer {
         display_name: officer.display_name.clone(),
         role: officer.role,
         org_unit: api::OfficerUnit {
-            unit: api::UnitRef {
-                id: officer.org_unit.id.clone(),
-                code: officer.org_unit.code.clone(),
-                name: officer.org_unit.name.clone(),
-            },
+            id: officer.org_unit.id.clone(),
+            code: officer.org_unit.code.clone(),
+            name: officer.org_unit.name.clone(),
             level: unit.map(|unit| unit.level),
             valid_to: unit.and_then(|unit| unit.valid_to.clone()),
             successors,
