@@ -24,7 +24,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub site_root: PathBuf,
     pub database_url: String,
-    pub store: Arc<dyn Store>,
+    pub store: Arc<Store>,
     /// The app's password checks: `runs()` counts this app's Argon2 runs only.
     pub passwords: Arc<server::password::Checks>,
 }
