@@ -1,6 +1,6 @@
 //! The store: SQLite or PostgreSQL, picked by the URL at [`open`]. sqlx binds `$1, $2, …` by
-//! number on both, so each operation is one SQL text, which [`on_db!`] (on the pool) or
-//! [`on_conn!`] (on a transaction's connection) compiles for both databases and runs on the live
+//! number on both, so each operation is one SQL text, which `on_db!` (on the pool) or
+//! `on_conn!` (on a transaction's connection) compiles for both databases and runs on the live
 //! one. The operations are methods of [`Store`], one file a resource:
 //! - `records.rs`: the sync transaction ([`SyncTx`]), changed records, the change counter;
 //! - `accounts.rs`: officers, sessions, device keys, sign-in attempts, passwords;
@@ -19,7 +19,8 @@ use sqlx::{
 use std::sync::Arc;
 
 /// Runs `$run` with `$pool` bound to the live pool: one expression, compiled for each database.
-/// Both arms must give one type, so `$run` ends in `?` (a query result's type is the database's).
+/// Both arms must give one type, so `$run` unwraps its result with `?` (a query's result type is
+/// each database's own).
 macro_rules! on_db {
     ($db:expr, $pool:ident => $run:expr) => {
         match $db {
@@ -29,7 +30,7 @@ macro_rules! on_db {
     };
 }
 
-/// Runs `$run` with `$conn` bound to the connection of a [`Conn`], as [`on_db!`] does a pool.
+/// Runs `$run` with `$c` bound to the connection of `$conn` (a [`Conn`]), as `on_db!` does a pool.
 macro_rules! on_conn {
     ($conn:expr, $c:ident => $run:expr) => {
         match $conn {
