@@ -19,11 +19,7 @@ pub struct NewOfficer {
 }
 
 /// Creates the account and writes `user.create` to the audit log.
-pub async fn create(
-    store: &dyn Store,
-    new: NewOfficer,
-    actor: &Actor,
-) -> Result<Officer, ApiError> {
+pub async fn create(store: &Store, new: NewOfficer, actor: &Actor) -> Result<Officer, ApiError> {
     let units = store.org_units().await?;
     let mut errors = Vec::new();
     errors.extend(check_username(&new.username));

@@ -155,7 +155,7 @@ struct Ingested {
 
 /// Syncs `count` generated records into a new store at `url`, timing the sync path only.
 async fn ingest(url: &str, count: usize) -> anyhow::Result<(Ingested, Duration)> {
-    let store: Arc<dyn Store> = store::open(url).await?;
+    let store: Arc<Store> = store::open(url).await?;
     let new = NewOfficer {
         username: "bench".into(),
         display_name: None,

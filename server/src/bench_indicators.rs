@@ -60,7 +60,7 @@ pub async fn run(records: usize) -> anyhow::Result<()> {
 }
 
 async fn measure(name: &str, url: &str, records: usize) -> anyhow::Result<()> {
-    let store: Arc<dyn Store> = store::open(url).await?;
+    let store: Arc<Store> = store::open(url).await?;
     let new = NewOfficer {
         username: "bench".into(),
         display_name: None,
@@ -112,7 +112,7 @@ async fn measure(name: &str, url: &str, records: usize) -> anyhow::Result<()> {
 
 async fn report_times(
     name: &str,
-    store: &dyn Store,
+    store: &Store,
     units: &[OrgUnit],
     (query, hand): (Duration, [i64; 5]),
 ) -> anyhow::Result<()> {

@@ -66,7 +66,7 @@ pub async fn run(devices: usize, records: usize) -> anyhow::Result<()> {
 
 /// One district officer's account and session per device, made in the store directly (no
 /// password hashing: sign-in is not what is measured).
-async fn devices_of(store: &dyn Store, devices: usize) -> anyhow::Result<Vec<(String, String)>> {
+async fn devices_of(store: &Store, devices: usize) -> anyhow::Result<Vec<(String, String)>> {
     let now = now_ms();
     let unit = store
         .org_units()
@@ -108,7 +108,7 @@ async fn devices_of(store: &dyn Store, devices: usize) -> anyhow::Result<Vec<(St
 }
 
 async fn round(name: &str, url: &str, devices: usize, records: usize) -> anyhow::Result<()> {
-    let store: Arc<dyn Store> = store::open(url).await?;
+    let store: Arc<Store> = store::open(url).await?;
     let phones = devices_of(store.as_ref(), devices).await?;
     let communes: Vec<String> = store
         .org_units()
@@ -187,7 +187,7 @@ async fn send(request: reqwest::RequestBuilder, records: usize) -> bool {
 }
 
 /// Whether the store holds exactly `count` records, each in its first version.
-async fn stored_once(store: &dyn Store, count: usize) -> anyhow::Result<bool> {
+async fn stored_once(store: &Store, count: usize) -> anyhow::Result<bool> {
     let kinds: Vec<&str> = RecordKind::ALL.iter().map(|kind| kind.as_str()).collect();
     let filter = RecordFilter {
         after: 0,

@@ -170,7 +170,7 @@ fn fuzz_sync(inputs: u64, seed: u64) -> anyhow::Result<()> {
 }
 
 /// The configuration and the store it names, migrated and seeded.
-async fn open() -> anyhow::Result<(Config, Arc<dyn Store>)> {
+async fn open() -> anyhow::Result<(Config, Arc<Store>)> {
     let config = Config::from_env()?;
     let store = store::open(&config.database_url).await?;
     Ok((config, store))

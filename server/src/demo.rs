@@ -73,7 +73,7 @@ pub const ACCOUNTS: [DemoAccount; 5] = [
 ];
 
 /// Creates the demo accounts that do not exist yet; existing ones are left as they are.
-pub async fn ensure_accounts(store: &dyn Store) -> Result<(), ApiError> {
+pub async fn ensure_accounts(store: &Store) -> Result<(), ApiError> {
     for account in &ACCOUNTS {
         if store.credentials(account.username).await?.is_some() {
             continue;
@@ -123,7 +123,7 @@ const VILLAGES: [&str; 4] = ["Bản Trung tâm", "Bản Mới", "Bản Cốc Pa"
 
 /// Generates the demo's plans and records once, on a store that has no records, up to `today`;
 /// says whether it did.
-pub async fn ensure_current_year(store: &dyn Store, today: Date) -> Result<bool, ApiError> {
+pub async fn ensure_current_year(store: &Store, today: Date) -> Result<bool, ApiError> {
     if store.last_change().await? > 0 {
         return Ok(false);
     }
@@ -138,7 +138,7 @@ pub async fn ensure_current_year(store: &dyn Store, today: Date) -> Result<bool,
 
 /// The province's plans of the year before and this year, each copied from the plan before it
 /// (the 2023 district plan first) and confirmed, with the baselines their figures need.
-async fn ensure_plans(store: &dyn Store, today: Date) -> Result<(), ApiError> {
+async fn ensure_plans(store: &Store, today: Date) -> Result<(), ApiError> {
     let mut source = plans::plan_id(DISTRICT, 2023);
     for year in today.year() - 1..=today.year() {
         let id = plans::plan_id(PROVINCE, year);
@@ -190,7 +190,7 @@ fn baselines(year: i32) -> Vec<(BaselineName, &'static str, i64)> {
     list
 }
 
-async fn send(store: &dyn Store, officer: &Officer, records: &[Value]) -> Result<(), ApiError> {
+async fn send(store: &Store, officer: &Officer, records: &[Value]) -> Result<(), ApiError> {
     let units = store.org_units().await?;
     let scope = Scope::new(officer.role, &officer.org_unit.id, &units);
     let sender = Sender {

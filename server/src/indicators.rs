@@ -128,7 +128,7 @@ impl Row<'_> {
 
 /// The figures of `unit_id` for `period`, with the breakdown asked for.
 pub async fn report<'a>(
-    store: &dyn Store,
+    store: &Store,
     units: &'a [OrgUnit],
     unit_id: &'a str,
     period: Period,
@@ -262,7 +262,7 @@ fn layers<'a>(groups: &[(&'a str, Vec<&'a str>)]) -> Vec<Vec<(&'a str, &'a str)>
 /// The store's counts for `query` with the groups of `layers`: one query per layer, of which the
 /// later ones add only their groups' distinct counts.
 async fn counts<'q>(
-    store: &dyn Store,
+    store: &Store,
     query: &CountQuery<'q>,
     layers: &'q [Vec<(&'q str, &'q str)>],
 ) -> Result<Counts, StoreError> {

@@ -38,7 +38,7 @@ use std::sync::Arc;
 /// Everything a request handler may need, cloned cheaply into each one.
 #[derive(Clone)]
 pub struct ApiContext {
-    pub store: Arc<dyn store::Store>,
+    pub store: Arc<store::Store>,
     pub leptos: LeptosOptions,
     pub service_worker: Arc<web::ServiceWorker>,
     pub security: config::Security,

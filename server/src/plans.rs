@@ -97,7 +97,7 @@ pub struct HeaderChange {
 }
 
 /// Creates the plan (422 with every field error, 409 `plan_exists`) and writes `plan.create`.
-pub async fn create(store: &dyn Store, new: NewPlan, actor: &Actor) -> Result<Plan, ApiError> {
+pub async fn create(store: &Store, new: NewPlan, actor: &Actor) -> Result<Plan, ApiError> {
     let units = store.org_units().await?;
     let indicators = store.indicators().await?;
     let mut errors = Vec::new();
@@ -182,7 +182,7 @@ pub async fn create(store: &dyn Store, new: NewPlan, actor: &Actor) -> Result<Pl
 
 /// Writes the changed header fields (422 with every field error) and `plan.update`.
 pub async fn update(
-    store: &dyn Store,
+    store: &Store,
     mut plan: StoredPlan,
     change: HeaderChange,
     actor: &Actor,
@@ -231,7 +231,7 @@ pub async fn update(
 }
 
 /// The indicator with this code, else 404: a target is set for a known indicator only.
-pub async fn indicator(store: &dyn Store, code: &str) -> Result<Indicator, ApiError> {
+pub async fn indicator(store: &Store, code: &str) -> Result<Indicator, ApiError> {
     store
         .indicators()
         .await?
@@ -261,7 +261,7 @@ pub fn parse_target(op: &str, value: f64) -> Result<Target, ApiError> {
 
 /// Sets the target of `code` in the plan, confirmed, and writes `plan.target_set`.
 pub async fn set_target(
-    store: &dyn Store,
+    store: &Store,
     plan_id: &str,
     code: &str,
     target: Target,
@@ -285,7 +285,7 @@ pub async fn set_target(
 
 /// Removes the target of `code` from the plan, writing `plan.target_delete` if there was one.
 pub async fn delete_target(
-    store: &dyn Store,
+    store: &Store,
     plan_id: &str,
     code: &str,
     actor: &Actor,
@@ -304,7 +304,7 @@ pub async fn delete_target(
 
 /// Confirms every target of the plan and the baselines of its year of every unit in its subtree;
 /// writes `plan.confirm` with how many of each it confirmed.
-pub async fn confirm(store: &dyn Store, plan: StoredPlan, actor: &Actor) -> Result<Plan, ApiError> {
+pub async fn confirm(store: &Store, plan: StoredPlan, actor: &Actor) -> Result<Plan, ApiError> {
     let units = store.org_units().await?;
     let below = subtree(&units, &plan.header.org_unit_id);
     let below: Vec<&str> = below.iter().map(String::as_str).collect();
@@ -329,7 +329,7 @@ pub async fn confirm(store: &dyn Store, plan: StoredPlan, actor: &Actor) -> Resu
 
 /// The plans as the API shows them: each says whether anything of it is still to confirm.
 pub async fn shown(
-    store: &dyn Store,
+    store: &Store,
     units: &[OrgUnit],
     plans: Vec<StoredPlan>,
 ) -> Result<Vec<Plan>, StoreError> {
@@ -363,7 +363,7 @@ pub async fn shown(
 }
 
 /// One plan as the API shows it.
-pub async fn shown_one(store: &dyn Store, plan: StoredPlan) -> Result<Plan, ApiError> {
+pub async fn shown_one(store: &Store, plan: StoredPlan) -> Result<Plan, ApiError> {
     let units = store.org_units().await?;
     let mut shown = shown(store, &units, vec![plan]).await?;
     shown
@@ -374,7 +374,7 @@ pub async fn shown_one(store: &dyn Store, plan: StoredPlan) -> Result<Plan, ApiE
 /// The source year's baselines of the units under the new plan's unit that exist in its year, as
 /// baselines of that year to confirm.
 async fn copied_baselines(
-    store: &dyn Store,
+    store: &Store,
     units: &[OrgUnit],
     source: &StoredPlan,
     header: &PlanHeader,

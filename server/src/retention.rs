@@ -13,7 +13,7 @@ pub const EVERY: Duration = Duration::from_secs(3600);
 const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// Deletes what is no longer kept at `now` (epoch milliseconds).
-pub async fn prune(store: &dyn Store, now: i64, audit_days: u32) -> Result<Pruned, StoreError> {
+pub async fn prune(store: &Store, now: i64, audit_days: u32) -> Result<Pruned, StoreError> {
     let before = PruneBefore {
         sessions: now,
         login_failures: now - crate::throttle::FAILURE_WINDOW_MS,
@@ -23,7 +23,7 @@ pub async fn prune(store: &dyn Store, now: i64, audit_days: u32) -> Result<Prune
 }
 
 /// Prunes now and then every [`EVERY`], in the background, for as long as the server runs.
-pub fn spawn(store: Arc<dyn Store>, audit_days: u32) {
+pub fn spawn(store: Arc<Store>, audit_days: u32) {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(EVERY);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

@@ -31,7 +31,7 @@ pub fn below_commune(units: &[OrgUnit], unit_id: &str) -> bool {
 
 /// Hides in `report` (of `unit_id` for `period`) what the small-count rule hides.
 pub async fn apply(
-    store: &dyn Store,
+    store: &Store,
     units: &[OrgUnit],
     report: &mut Report,
     unit_id: &str,
@@ -91,7 +91,7 @@ struct Province {
 
 impl Province {
     async fn read(
-        store: &dyn Store,
+        store: &Store,
         units: &[OrgUnit],
         top: &str,
         period: Period,

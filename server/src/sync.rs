@@ -33,7 +33,7 @@ pub struct Sender<'a> {
 /// Syncs `records` (raw JSON, as sent) and gives one result per record, in order, once the batch
 /// is committed.
 pub async fn sync(
-    store: &dyn Store,
+    store: &Store,
     sender: &Sender<'_>,
     records: &[Value],
     lang: Lang,

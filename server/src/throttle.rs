@@ -64,7 +64,7 @@ impl Attempt {
     /// Stores the attempt, then counts its buckets' failures (other attempts under way
     /// included) to decide whether it may check a password.
     pub async fn claim(
-        store: &dyn Store,
+        store: &Store,
         username: &str,
         ip: &str,
         device_id: Option<&str>,
@@ -136,7 +136,7 @@ impl Attempt {
     }
 
     /// 429 with the seconds to wait (after removing the attempt), unless it may check a password.
-    pub async fn may_check(&self, store: &dyn Store) -> Result<(), ApiError> {
+    pub async fn may_check(&self, store: &Store) -> Result<(), ApiError> {
         match self.wait_ms {
             None => Ok(()),
             Some(ms) => {
@@ -147,17 +147,17 @@ impl Attempt {
     }
 
     /// The password was never checked (the server was busy): not a failure.
-    pub async fn withdraw(self, store: &dyn Store) -> Result<(), StoreError> {
+    pub async fn withdraw(self, store: &Store) -> Result<(), StoreError> {
         store.withdraw_login_attempt(self.id).await
     }
 
     /// The wrong password: the attempt stays, a failure of every bucket.
-    pub async fn failed(self, store: &dyn Store) -> Result<(), StoreError> {
+    pub async fn failed(self, store: &Store) -> Result<(), StoreError> {
         store.confirm_login_failure(self.id).await
     }
 
     /// The right password: forgets the failures of this attempt's own bucket, itself included.
-    pub async fn passed(self, store: &dyn Store) -> Result<(), StoreError> {
+    pub async fn passed(self, store: &Store) -> Result<(), StoreError> {
         store.clear_login_failures(self.own_bucket()).await
     }
 }

@@ -1,20 +1,56 @@
-//! The one storage trait, with an SQLite and a PostgreSQL implementation picked by the URL. Both
-//! run the same SQL (`sql.rs`); each backend keeps only its connection set-up and migrations.
+//! The store: SQLite or PostgreSQL, picked by the URL at [`open`]. sqlx binds `$1, $2, …` by
+//! number on both, so each operation is one SQL text, which `on_db!` (on the pool) or
+//! `on_conn!` (on a transaction's connection) compiles for both databases and runs on the live
+//! one. The operations are methods of [`Store`], one file a resource:
+//! - `records.rs`: the sync transaction ([`SyncTx`]), changed records, the change counter;
+//! - `accounts.rs`: officers, sessions, device keys, sign-in attempts, passwords;
+//! - `org_units.rs`: the unit tree and its successor links;
+//! - `plans.rs`: the units' yearly plans, their targets, and baselines;
+//! - `indicators.rs`: indicators, settings, and what the indicators count over the records;
+//! - `audit.rs`: the audit log, and retention's pruning.
+//!
+//! `sqlite.rs` and `postgres.rs` keep only each database's connection set-up and migrations.
 
+use crate::model::Seed;
+use sqlx::{
+    Database, Encode, PgConnection, PgPool, Postgres, QueryBuilder, Sqlite, SqliteConnection,
+    SqlitePool, Transaction, Type,
+};
+use std::sync::Arc;
+
+/// Runs `$run` with `$pool` bound to the live pool: one expression, compiled for each database.
+/// Both arms must give one type, so `$run` unwraps its result with `?` (a query's result type is
+/// each database's own).
+macro_rules! on_db {
+    ($db:expr, $pool:ident => $run:expr) => {
+        match $db {
+            $crate::store::Db::Sqlite($pool) => $run,
+            $crate::store::Db::Postgres($pool) => $run,
+        }
+    };
+}
+
+/// Runs `$run` with `$c` bound to the connection of `$conn` (a [`Conn`]), as `on_db!` does a pool.
+macro_rules! on_conn {
+    ($conn:expr, $c:ident => $run:expr) => {
+        match $conn {
+            $crate::store::Conn::Sqlite($c) => $run,
+            $crate::store::Conn::Postgres($c) => $run,
+        }
+    };
+}
+
+mod accounts;
+mod audit;
+mod indicators;
+mod org_units;
+mod plans;
 mod postgres;
-mod sql;
+mod records;
 mod sqlite;
 
+pub use records::SyncTx;
 pub use sqlite::connect_options as sqlite_connect_options;
-
-use crate::model::{
-    AuditEntry, AuditFilter, Baseline, ChangedRecord, CountQuery, Counts, FailureBucket,
-    HeldRecord, Indicator, LoggedAudit, LoginAttempt, Officer, OrgUnit, PruneBefore, Pruned,
-    RecordFilter, RecordVersion, Seed, Session, StoredPlan,
-};
-use async_trait::async_trait;
-use domain::plan::{PlanHeader, PlanTarget};
-use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -55,210 +91,146 @@ impl StoreKind {
     }
 }
 
-/// Times are epoch milliseconds; `now` is passed in so callers decide what "now" is.
-#[async_trait]
-pub trait Store: Send + Sync {
-    fn kind(&self) -> StoreKind;
+/// Most rows in one multi-row statement: 20 binds a row stays far below both databases' limits.
+const ROWS_PER_STATEMENT: usize = 500;
 
-    /// Answers when the database does; used by the health check.
-    async fn ping(&self) -> Result<(), StoreError>;
-
-    /// Loads the reference data when the store has no org units yet; says whether it did.
-    async fn seed(&self, seed: &Seed) -> Result<bool, StoreError>;
-
-    /// Every unit ever, with its successor links; the tree is small.
-    async fn org_units(&self) -> Result<Vec<OrgUnit>, StoreError>;
-    async fn insert_org_unit(&self, unit: &OrgUnit) -> Result<(), StoreError>;
-    /// Writes the name, `valid_to` and successor links of an existing unit.
-    async fn update_org_unit(&self, unit: &OrgUnit) -> Result<(), StoreError>;
-
-    async fn officers(&self) -> Result<Vec<Officer>, StoreError>;
-    async fn officer(&self, id: &str) -> Result<Option<Officer>, StoreError>;
-    /// The officer with this username and their password hash, disabled or not.
-    async fn credentials(&self, username: &str) -> Result<Option<(Officer, String)>, StoreError>;
-    async fn insert_officer(
-        &self,
-        officer: &Officer,
-        password_hash: &str,
-    ) -> Result<(), StoreError>;
-    /// Writes display name, role, unit, `disabled` and `updated_at`; the password hash if given.
-    async fn update_officer(
-        &self,
-        officer: &Officer,
-        password_hash: Option<&str>,
-    ) -> Result<(), StoreError>;
-    /// Moves every officer of unit `from`, disabled or not, to unit `to` at `now`, and appends the
-    /// audit line that `audit` makes of their usernames, in one transaction; gives the usernames,
-    /// sorted. Sessions are left as they are. (`for<'u>` spelled out: `async_trait` would bind
-    /// an elided lifetime in `Fn(&[String])` to the call, outliving the usernames.)
-    async fn move_officers(
-        &self,
-        from: &str,
-        to: &str,
-        now: i64,
-        audit: &(dyn for<'u> Fn(&'u [String]) -> AuditEntry + Sync),
-    ) -> Result<Vec<String>, StoreError>;
-
-    async fn insert_session(&self, session: &Session) -> Result<(), StoreError>;
-    /// The enabled officer behind a live (unexpired, unrevoked) session.
-    async fn session_officer(
-        &self,
-        token_hash: &str,
-        now: i64,
-    ) -> Result<Option<Officer>, StoreError>;
-    async fn revoke_session(&self, token_hash: &str, now: i64) -> Result<(), StoreError>;
-    async fn revoke_sessions_of(&self, officer_id: &str, now: i64) -> Result<(), StoreError>;
-    /// Whether a session with this hash exists, revoked, expired or not, whose officer is
-    /// disabled: asked only when [`Store::session_officer`] finds none, so that the phone can
-    /// tell a disabled account from a session that merely ended.
-    async fn session_of_disabled(&self, token_hash: &str) -> Result<bool, StoreError>;
-
-    /// The officer's key on this device: `new_key` stored at `now` if there was none, else the
-    /// stored one. Of two first sign-ins at once, the first insert wins and both read its key.
-    async fn device_key(
-        &self,
-        officer_id: &str,
-        device_id: &str,
-        new_key: &str,
-        now: i64,
-    ) -> Result<String, StoreError>;
-
-    /// Whether the device has a key for the officer with this username: it signed in as them.
-    async fn knows_device(&self, username: &str, device_id: &str) -> Result<bool, StoreError>;
-    /// Stores a sign-in attempt before its password is checked, so that attempts at the same
-    /// moment count each other; gives its id. It counts until withdrawn, cleared or pruned.
-    async fn claim_login_attempt(&self, attempt: &LoginAttempt) -> Result<i64, StoreError>;
-    /// Removes one attempt whose password was never checked.
-    async fn withdraw_login_attempt(&self, id: i64) -> Result<(), StoreError>;
-    /// Marks an attempt as checked: its password was wrong.
-    async fn confirm_login_failure(&self, id: i64) -> Result<(), StoreError>;
-    /// The newest attempts in the bucket after `since`, but `except`: their times and whether
-    /// they are checked failures (else still under way), newest first, at most `limit`.
-    async fn login_failures(
-        &self,
-        bucket: FailureBucket<'_>,
-        since: i64,
-        except: i64,
-        limit: i64,
-    ) -> Result<Vec<(i64, bool)>, StoreError>;
-    /// Forgets the failed attempts of the bucket (a right password came from there).
-    async fn clear_login_failures(&self, bucket: FailureBucket<'_>) -> Result<(), StoreError>;
-
-    /// Sets an officer's password hash (their own change) and `updated_at`.
-    async fn set_password_hash(
-        &self,
-        officer_id: &str,
-        password_hash: &str,
-        now: i64,
-    ) -> Result<(), StoreError>;
-    /// Revokes every live session of the officer but the one with hash `keep`; says how many.
-    async fn revoke_other_sessions(
-        &self,
-        officer_id: &str,
-        keep: &str,
-        now: i64,
-    ) -> Result<u64, StoreError>;
-
-    /// Deletes what retention no longer keeps, a batch at a time so that writers never wait long.
-    async fn prune(&self, before: &PruneBefore) -> Result<Pruned, StoreError>;
-
-    async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError>;
-    async fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<LoggedAudit>, StoreError>;
-
-    /// Every indicator in report order.
-    async fn indicators(&self) -> Result<Vec<Indicator>, StoreError>;
-
-    /// The plans of `year` (of every year for `None`), newest year first, then by unit id; each
-    /// with its targets in report order.
-    async fn plans(&self, year: Option<i32>) -> Result<Vec<StoredPlan>, StoreError>;
-    async fn plan(&self, id: &str) -> Result<Option<StoredPlan>, StoreError>;
-    /// Stores a new plan with its targets, and the baselines copied for it where its year has
-    /// none of that name and unit yet, at once; says how many baselines it copied.
-    /// [`StoreError::Duplicate`] when the id or the (unit, year) is taken.
-    async fn insert_plan(
-        &self,
-        plan: &StoredPlan,
-        baselines: &[Baseline],
-        now: i64,
-    ) -> Result<u64, StoreError>;
-    /// Writes the title, issuer, lead agency and recipients of an existing plan.
-    async fn update_plan(&self, header: &PlanHeader, now: i64) -> Result<(), StoreError>;
-    /// Creates or replaces one target of an existing plan.
-    async fn set_plan_target(
-        &self,
-        plan_id: &str,
-        target: &PlanTarget,
-        now: i64,
-    ) -> Result<(), StoreError>;
-    /// Removes one target; says whether there was one.
-    async fn delete_plan_target(
-        &self,
-        plan_id: &str,
-        code: &str,
-        now: i64,
-    ) -> Result<bool, StoreError>;
-    /// Marks every target of the plan, and the baselines of `year` of `units`, confirmed, at
-    /// once; says how many targets and baselines that changed.
-    async fn confirm_plan(
-        &self,
-        plan_id: &str,
-        year: i32,
-        units: &[&str],
-        now: i64,
-    ) -> Result<(u64, u64), StoreError>;
-
-    async fn baselines(&self, year: i32) -> Result<Vec<Baseline>, StoreError>;
-    /// Creates or replaces the value (and `to_confirm`) of (name, year, unit).
-    async fn set_baseline(&self, baseline: &Baseline) -> Result<(), StoreError>;
-
-    /// A value of the `settings` table.
-    async fn setting(&self, key: &str) -> Result<Option<String>, StoreError>;
-    /// Creates or replaces a value of the `settings` table.
-    async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError>;
-
-    /// What the indicators count over `query`'s units and period, in a few SQL aggregates.
-    async fn indicator_counts(&self, query: &CountQuery<'_>) -> Result<Counts, StoreError>;
-
-    /// Starts the write transaction of one sync batch. Writers take turns (the change counter is
-    /// locked first, and SQLite starts `IMMEDIATE`), so change numbers commit in order.
-    async fn begin_sync(&self) -> Result<Box<dyn SyncTx>, StoreError>;
-    /// Up to `filter.limit` records changed after `filter.after`, oldest change first.
-    async fn changed_records(
-        &self,
-        filter: &RecordFilter<'_>,
-    ) -> Result<Vec<ChangedRecord>, StoreError>;
-    /// The newest change number given; 0 before any record.
-    async fn last_change(&self) -> Result<i64, StoreError>;
+/// Appends `column IN (values…)`, or a false condition for no values.
+fn push_in<'a, DB: Database>(query: &mut QueryBuilder<'a, DB>, column: &str, values: &'a [&'a str])
+where
+    &'a str: Encode<'a, DB> + Type<DB>,
+{
+    if values.is_empty() {
+        query.push("1 = 0");
+        return;
+    }
+    query.push(column).push(" IN (");
+    let mut list = query.separated(", ");
+    for value in values {
+        list.push_bind(*value);
+    }
+    query.push(")");
 }
 
-/// The write transaction of one sync batch; dropped without [`SyncTx::commit`], it rolls back.
-#[async_trait]
-pub trait SyncTx: Send {
-    /// The stored records with these ids.
-    async fn records(&mut self, ids: &[&str]) -> Result<Vec<HeldRecord>, StoreError>;
-    /// Stores the versions in order, each with the next change number (a record may change more
-    /// than once in a batch; its row keeps the last), appends the audit line, and commits.
-    async fn commit(
-        self: Box<Self>,
-        versions: &[RecordVersion],
-        audit: &AuditEntry,
-    ) -> Result<(), StoreError>;
+/// The database behind the server. Times are epoch milliseconds; `now` is passed in so callers
+/// decide what "now" is.
+pub struct Store {
+    db: Db,
+}
+
+/// The pool of the database the URL named.
+enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A transaction; dropped without [`Tx::commit`], it rolls back.
+enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// A connection for a few statements: a transaction's, or one taken from the pool.
+enum Conn<'c> {
+    Sqlite(&'c mut SqliteConnection),
+    Postgres(&'c mut PgConnection),
+}
+
+impl Tx {
+    fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Tx::Sqlite(tx) => Conn::Sqlite(tx),
+            Tx::Postgres(tx) => Conn::Postgres(tx),
+        }
+    }
+
+    async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
 }
 
 /// Opens the store named by `url`, brings its schema up to date and loads the reference data into
 /// a new one; fails loudly if it cannot.
-pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
-    let store: Arc<dyn Store> = if url.starts_with("sqlite:") {
-        Arc::new(sqlite::SqliteStore::open(url).await?)
+pub async fn open(url: &str) -> Result<Arc<Store>, StoreError> {
+    let db = if url.starts_with("sqlite:") {
+        Db::Sqlite(sqlite::open(url).await?)
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Arc::new(postgres::PostgresStore::open(url).await?)
+        Db::Postgres(postgres::open(url).await?)
     } else {
         return Err(StoreError::UnsupportedUrl(
             url.split('@').next_back().unwrap_or_default().into(),
         ));
     };
+    let store = Store { db };
     if store.seed(&crate::seed::reference_data()?).await? {
         tracing::info!("loaded the reference org units, indicators and the 2023 plan");
     }
-    Ok(store)
+    Ok(Arc::new(store))
+}
+
+impl Store {
+    pub fn kind(&self) -> StoreKind {
+        match self.db {
+            Db::Sqlite(_) => StoreKind::Sqlite,
+            Db::Postgres(_) => StoreKind::Postgres,
+        }
+    }
+
+    /// Answers when the database does; used by the health check.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        on_db!(&self.db, pool => {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// A transaction as both databases begin it by default (`BEGIN`).
+    async fn begin(&self) -> Result<Tx, StoreError> {
+        Ok(match &self.db {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// Loads the reference data when the store has no org units yet; says whether it did.
+    async fn seed(&self, seed: &Seed) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
+        let units: i64 = on_conn!(tx.conn(), conn => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM org_units").fetch_one(conn).await?
+        });
+        if units > 0 {
+            return Ok(false);
+        }
+        // Two servers starting on one new database may both get here.
+        for unit in &seed.units {
+            org_units::insert_unit(&mut tx, unit, true).await?;
+        }
+        for unit in &seed.units {
+            org_units::insert_successors(&mut tx, unit).await?;
+        }
+        for indicator in &seed.indicators {
+            on_conn!(tx.conn(), conn => {
+                sqlx::query(
+                    "INSERT INTO indicators (code, label_vi, label_en, kind, sort) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                )
+                .bind(&indicator.code)
+                .bind(&indicator.label_vi)
+                .bind(&indicator.label_en)
+                .bind(indicator.kind.as_str())
+                .bind(indicator.sort)
+                .execute(conn)
+                .await?;
+            });
+        }
+        let now = crate::clock::now_ms();
+        for plan in &seed.plans {
+            plans::insert_plan_rows(&mut tx, plan, now, true).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
 }

@@ -1,16 +1,10 @@
 //! The embedded store: one SQLite file, WAL mode, every commit durable before it is acknowledged.
 
-use super::sql::{officer_select, record_columns, sql_store};
-use super::{StoreError, StoreKind};
-use domain::Coded as _;
+use super::StoreError;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::str::FromStr;
 use std::time::Duration;
-
-pub struct SqliteStore {
-    pool: SqlitePool,
-}
 
 /// How every connection to the file is opened (the benchmark's raw inserts too).
 pub fn connect_options(url: &str) -> Result<SqliteConnectOptions, StoreError> {
@@ -22,20 +16,12 @@ pub fn connect_options(url: &str) -> Result<SqliteConnectOptions, StoreError> {
         .busy_timeout(Duration::from_secs(10)))
 }
 
-impl SqliteStore {
-    pub async fn open(url: &str) -> Result<Self, StoreError> {
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(connect_options(url)?)
-            .await?;
-        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-        Ok(SqliteStore { pool })
-    }
+/// The pool of the file at `url`, its schema brought up to date.
+pub async fn open(url: &str) -> Result<SqlitePool, StoreError> {
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(connect_options(url)?)
+        .await?;
+    sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+    Ok(pool)
 }
-
-sql_store!(
-    SqliteStore,
-    sqlx::Sqlite,
-    StoreKind::Sqlite,
-    "BEGIN IMMEDIATE"
-);

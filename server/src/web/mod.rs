@@ -26,7 +26,7 @@ use tower_http::trace::TraceLayer;
 /// Sync batches are at most 1 MiB (`API.md`); a little room for the envelope around them.
 pub const BODY_LIMIT: usize = 1024 * 1024 + 4096;
 
-pub async fn serve(config: Config, store: Arc<dyn store::Store>) -> anyhow::Result<()> {
+pub async fn serve(config: Config, store: Arc<store::Store>) -> anyhow::Result<()> {
     let addr = config.leptos.site_addr;
     crate::retention::spawn(store.clone(), config.audit_retention_days);
     let ctx = context(store, config.leptos, config.security)?;
@@ -49,7 +49,7 @@ pub async fn serve(config: Config, store: Arc<dyn store::Store>) -> anyhow::Resu
 }
 
 pub fn context(
-    store: Arc<dyn store::Store>,
+    store: Arc<store::Store>,
     leptos: leptos::config::LeptosOptions,
     security: Security,
 ) -> anyhow::Result<ApiContext> {

@@ -139,13 +139,13 @@ async fn confirm(
 }
 
 /// The stored plan of a unit the admin administers: 404 without it, 403 for another unit's.
-async fn administered(store: &dyn Store, admin: &Admin, id: &str) -> Result<StoredPlan, ApiError> {
+async fn administered(store: &Store, admin: &Admin, id: &str) -> Result<StoredPlan, ApiError> {
     let plan = stored(store, id).await?;
     let units: Vec<OrgUnit> = store.org_units().await?;
     admin.check(&units, &plan.header.org_unit_id)?;
     Ok(plan)
 }
 
-async fn stored(store: &dyn Store, id: &str) -> Result<StoredPlan, ApiError> {
+async fn stored(store: &Store, id: &str) -> Result<StoredPlan, ApiError> {
     store.plan(id).await?.ok_or_else(ApiError::not_found)
 }

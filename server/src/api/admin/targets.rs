@@ -96,7 +96,7 @@ async fn remove(
 }
 
 async fn plan_in_force(
-    store: &dyn Store,
+    store: &Store,
     unit_id: &str,
     year: i32,
 ) -> Result<Option<StoredPlan>, ApiError> {

@@ -2,9 +2,7 @@
 //! one required, wrong ones counted like failed sign-ins) and signing out every other session,
 //! cookies included, keeping the one they asked from and their phone's key.
 
-mod common;
-
-use common::{spawn_app, Backend, TestApp};
+use crate::common::{audit_entries, demo_app, spawn_app, Backend, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -32,10 +30,6 @@ async fn both_are_documented() {
 }
 
 const PHONE: &str = "6f1c2d3e-4b5a-4c6d-8e7f-901234567890";
-
-async fn demo_app(backend: Backend) -> TestApp {
-    spawn_app(backend).await.with_2023_accounts().await
-}
 
 /// Signs in from the phone: its session token and the device key.
 async fn phone_sign_in(app: &TestApp, username: &str, password: &str) -> (String, String) {
@@ -81,16 +75,6 @@ async fn change_password(app: &TestApp, token: &str, body: Value) -> (u16, Value
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn audit(app: &TestApp, action: &str) -> Vec<server::model::AuditEntry> {
-    let filter = server::model::AuditFilter {
-        action: Some(action.into()),
-        limit: 100,
-        ..Default::default()
-    };
-    let logged = app.store.audit_log(&filter).await.unwrap();
-    logged.into_iter().map(|logged| logged.entry).collect()
-}
-
 async fn an_officer_changes_their_own_password(backend: Backend) {
     let app = demo_app(backend).await;
     let (phone, key) = phone_sign_in(&app, "binhlu", "demo-binhlu").await;
@@ -117,7 +101,7 @@ async fn an_officer_changes_their_own_password(backend: Backend) {
     let (_, key_after) = phone_sign_in(&app, "binhlu", "mat-khau-moi").await;
     assert_eq!(key_after, key);
     // Audited, without either password.
-    let entries = audit(&app, "password.change").await;
+    let entries = audit_entries(&app, "password.change").await;
     assert_eq!(entries.len(), 1);
     let (officer, _) = app.store.credentials("binhlu").await.unwrap().unwrap();
     assert_eq!(entries[0].officer_id.as_deref(), Some(officer.id.as_str()));
@@ -186,7 +170,7 @@ async fn wrong_current_passwords_count_like_failed_sign_ins(backend: Backend) {
         assert_eq!(answer["error"]["code"], "wrong_password");
     }
     assert_eq!(app.passwords.runs(), before + 5);
-    let entries = audit(&app, "password.change_failed").await;
+    let entries = audit_entries(&app, "password.change_failed").await;
     assert_eq!(entries.len(), 5);
     // Then the officer waits, to change it and to sign in from here on an unknown device alike.
     let body = json!({"current_password": "demo-binhlu", "new_password": "mat-khau-moi"});
@@ -261,7 +245,7 @@ async fn an_officer_signs_out_every_other_session(backend: Backend) {
     // The password and the phone's key are as they were.
     let (_, key_after) = phone_sign_in(&app, "binhlu", "demo-binhlu").await;
     assert_eq!(key_after, key);
-    let entries = audit(&app, "sessions.revoke_others").await;
+    let entries = audit_entries(&app, "sessions.revoke_others").await;
     assert_eq!(entries.len(), 2);
     assert_eq!(entries[1].username.as_deref(), Some("binhlu"));
     let detail: Value = serde_json::from_str(entries[1].detail.as_deref().unwrap()).unwrap();

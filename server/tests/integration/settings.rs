@@ -2,9 +2,7 @@
 //! the admin only, within 1 to 365 days, audited, and used by indicator PCMD-TG01; and the phone's
 //! idle lock, 1 to 240 minutes, likewise. On both stores.
 
-mod common;
-
-use common::{spawn_app, Backend, TestApp};
+use crate::common::{demo_app, Backend, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -21,10 +19,6 @@ on_both_stores!(
 
 const ADMIN_SETTINGS: &str = "/api/v1/admin/settings";
 const SETTINGS: &str = "/api/v1/settings";
-
-async fn demo_app(backend: Backend) -> TestApp {
-    spawn_app(backend).await.with_2023_accounts().await
-}
 
 async fn call(
     app: &TestApp,

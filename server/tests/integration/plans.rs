@@ -3,10 +3,9 @@
 //! confirmed, no plan in force, the older targets API over plans, who may read and change plans,
 //! hostile bodies, the function the demo data calls, and migration 0007 on a store made before it.
 
-mod common;
-
+use crate::common::api::{get_ok, json_of};
+use crate::common::{demo_app, fresh_database_url, spawn_app_on, Backend, TestApp, NEW_BINH_LU};
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
-use common::{fresh_database_url, spawn_app, spawn_app_on, Backend, TestApp};
 use domain::indicator::Op;
 use domain::plan::PlanTarget;
 use reqwest::Method;
@@ -29,16 +28,7 @@ on_both_stores!(
 );
 
 const PLAN_2023: &str = "plan-ou-106-2023";
-const NEW_BINH_LU: &str = "ou-03390-20250701";
 const DEVICE: &str = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
-
-async fn demo_app(backend: Backend) -> TestApp {
-    spawn_app(backend).await.with_2023_accounts().await
-}
-
-async fn json_of(response: reqwest::Response) -> Value {
-    response.json().await.unwrap()
-}
 
 async fn call(app: &TestApp, method: Method, path: &str, token: &str, body: Value) -> Value {
     let response = app
@@ -49,12 +39,6 @@ async fn call(app: &TestApp, method: Method, path: &str, token: &str, body: Valu
         "{method} {path}: {}",
         response.status()
     );
-    json_of(response).await
-}
-
-async fn get_ok(app: &TestApp, path: &str, token: &str) -> Value {
-    let response = app.call(Method::GET, path, Some(token), None).await;
-    assert_eq!(response.status(), 200, "GET {path}");
     json_of(response).await
 }
 

@@ -1,9 +1,7 @@
 //! Signing in and out over real HTTP: tokens and cookies, 401s, throttling, sessions that outlive
 //! a restart, and accounts made on the command line.
 
-mod common;
-
-use common::{spawn_app, spawn_app_on, Backend, TestApp};
+use crate::common::{demo_app, spawn_app, spawn_app_on, Backend, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 use server::config::Security;
@@ -24,10 +22,6 @@ on_both_stores!(
     the_command_line_creates_accounts,
     huge_or_impossible_credentials_touch_neither_the_store_nor_the_hash,
 );
-
-async fn demo_app(backend: Backend) -> TestApp {
-    spawn_app(backend).await.with_2023_accounts().await
-}
 
 async fn error_code(response: reqwest::Response) -> String {
     let body: Value = response.json().await.unwrap();
@@ -82,7 +76,7 @@ async fn sign_in_answers_a_token_the_officer_and_a_session_cookie(backend: Backe
 }
 
 async fn the_cookie_is_secure_when_configured(backend: Backend) {
-    let url = common::fresh_database_url(backend).await;
+    let url = crate::common::fresh_database_url(backend).await;
     let security = Security {
         secure_cookies: true,
         trusted_proxies: 0,
@@ -311,7 +305,7 @@ async fn many_failures_from_one_address_answer_429(backend: Backend) {
 }
 
 async fn the_forwarded_address_counts_only_behind_a_trusted_proxy(backend: Backend) {
-    let url = common::fresh_database_url(backend).await;
+    let url = crate::common::fresh_database_url(backend).await;
     // The client wrote 203.0.113.7 itself; our one proxy appended 10.0.0.1, who called it; with
     // two proxies of ours, the outer one appended 203.0.113.7.
     for (trusted_proxies, expected) in [(0, "127.0.0.1"), (1, "10.0.0.1"), (2, "203.0.113.7")] {

@@ -1,9 +1,9 @@
 //! `POST /api/v1/sync` and `GET /api/v1/records` over real HTTP, on both stores: every status,
 //! replays, concurrent sends, scope, invalid records, limits, paging, and the kept versions.
 
-mod common;
-
-use common::{spawn_app, stored_versions, Backend, TestApp};
+use crate::common::{
+    demo_app, stored_versions, Backend, TestApp, BINH_LU, DEVICE, DISTRICT, NEW_BINH_LU, THI_TRAN,
+};
 use reqwest::{header, Method};
 use serde_json::{json, Value};
 use std::collections::{BTreeSet, HashMap};
@@ -27,17 +27,6 @@ on_both_stores!(
     text_typed_decomposed_is_stored_composed,
     a_phone_number_in_notes_is_refused_with_the_message_and_the_rest_applied,
 );
-
-const BINH_LU: &str = "ou-03412";
-const THI_TRAN: &str = "ou-03390";
-const DISTRICT: &str = "ou-106";
-/// The Xã Bình Lư of 1 July 2025: Bình Lư, Sơn Bình and Thị trấn Tam Đường merged.
-const NEW_BINH_LU: &str = "ou-03390-20250701";
-const DEVICE: &str = "6f1c2d3e-4b5a-4c6d-8e7f-901234567890";
-
-async fn demo_app(backend: Backend) -> TestApp {
-    spawn_app(backend).await.with_2023_accounts().await
-}
 
 fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()

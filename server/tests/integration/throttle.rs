@@ -2,9 +2,7 @@
 //! any is checked, password checks run a few at a time (beyond that: 503 `busy`), and the real
 //! officer keeps signing in from their phone while their username is attacked.
 
-mod common;
-
-use common::{spawn_app_on, spawn_app_with, Backend, TestApp};
+use crate::common::{spawn_app_on, spawn_app_with, Backend, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 use server::config::Security;
@@ -31,7 +29,7 @@ fn behind_a_proxy() -> Security {
 }
 
 async fn app_behind_a_proxy(backend: Backend) -> TestApp {
-    let url = common::fresh_database_url(backend).await;
+    let url = crate::common::fresh_database_url(backend).await;
     spawn_app_on(&url, behind_a_proxy())
         .await
         .with_2023_accounts()
@@ -116,7 +114,7 @@ async fn a_hundred_guesses_at_once_from_one_address_check_at_most_a_few(backend:
 async fn thirty_officers_signing_in_at_once_from_one_office_all_get_in(backend: Backend) {
     // However loaded the machine running the tests, every check gets its turn: this is about
     // the throttle, not the bound on checks.
-    let url = common::fresh_database_url(backend).await;
+    let url = crate::common::fresh_database_url(backend).await;
     let passwords = server::password::Checks::new(2, Duration::from_secs(120)).unwrap();
     let app = spawn_app_with(&url, behind_a_proxy(), passwords).await;
     for n in 0..30 {
@@ -269,7 +267,7 @@ async fn a_known_device_guessing_slows_only_itself(backend: Backend) {
 }
 
 async fn checks_beyond_the_bound_answer_busy_and_count_nothing(backend: Backend) {
-    let url = common::fresh_database_url(backend).await;
+    let url = crate::common::fresh_database_url(backend).await;
     // One check at a time, and no waiting for a turn.
     let passwords = server::password::Checks::new(1, Duration::ZERO).unwrap();
     let app = spawn_app_with(&url, behind_a_proxy(), passwords)

@@ -1,8 +1,6 @@
 //! The walking skeleton over real HTTP: health, JSON errors, pages, the service worker, compression.
 
-mod common;
-
-use common::{fresh_database_url, spawn_app, spawn_app_on, Backend};
+use crate::common::{demo_app, fresh_database_url, spawn_app, spawn_app_on, Backend};
 use serde_json::Value;
 use server::config::Security;
 
@@ -148,7 +146,7 @@ async fn responses_are_compressed_and_bundles_cached_for_good(backend: Backend) 
 }
 
 async fn reopening_a_store_keeps_its_schema(backend: Backend) {
-    let url = common::fresh_database_url(backend).await;
+    let url = crate::common::fresh_database_url(backend).await;
     let first = server::store::open(&url).await.expect("first open");
     first.ping().await.unwrap();
     drop(first);
@@ -255,7 +253,7 @@ async fn bundles_are_served_from_their_best_compressed_copies(backend: Backend) 
 }
 
 async fn every_answer_carries_the_security_headers(backend: Backend) {
-    let app = spawn_app(backend).await.with_2023_accounts().await;
+    let app = demo_app(backend).await;
     let token = app.token("binhlu", "demo-binhlu").await;
     let page = app.get("/").await;
     let health = app.get("/api/v1/health").await;

@@ -4,9 +4,7 @@
 //! hand-checked cases: no data, no target, the `API.md` example, scope and bad parameters; and the
 //! figures of a year by the units of another (`units_of`), and of a unit before it existed.
 
-mod common;
-
-use common::{spawn_app, Backend, TestApp};
+use crate::common::{demo_app, Backend, TestApp, BINH_LU, DISTRICT, NEW_BINH_LU};
 use domain::Coded;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -27,9 +25,6 @@ on_both_stores!(
     a_commune_split_between_two_counts_in_each,
 );
 
-const DISTRICT: &str = "ou-106";
-const BINH_LU: &str = "ou-03412";
-const DEVICE: &str = "6f1c2d3e-4b5a-4c6d-8e7f-901234567890";
 /// A few of each list, so that some keys of the breakdowns stay at zero.
 const BUSINESS_TYPES: [&str; 4] = ["karaoke", "massage", "guesthouse", "bar"];
 const SERVICES: [&str; 4] = ["HIV_TEST", "LEGAL", "PSYCHO", "JOB"];
@@ -51,10 +46,6 @@ const CODES: [&str; 12] = [
     "PCMD-TH02",
 ];
 
-async fn demo_app(backend: Backend) -> TestApp {
-    spawn_app(backend).await.with_2023_accounts().await
-}
-
 /// The ids of the communes of Tam Đường valid in 2023, sorted.
 async fn communes_2023(app: &TestApp) -> Vec<String> {
     let units = app.store.org_units().await.unwrap();
@@ -70,13 +61,7 @@ async fn communes_2023(app: &TestApp) -> Vec<String> {
 
 async fn sync(app: &TestApp, token: &str, records: &[Value]) {
     for chunk in records.chunks(500) {
-        let body = json!({"device_id": DEVICE, "records": chunk});
-        let response = app
-            .call(Method::POST, "/api/v1/sync", Some(token), Some(body))
-            .await;
-        assert_eq!(response.status(), 200);
-        let body: Value = response.json().await.unwrap();
-        for result in body["results"].as_array().unwrap() {
+        for result in crate::common::api::sync(app, token, chunk).await {
             // An edit that happens to change nothing is `unchanged`.
             assert!(["applied", "unchanged"].contains(&result["status"].as_str().unwrap()));
         }
@@ -928,12 +913,12 @@ fn backfill(migration: &str) -> &str {
 async fn rerun_backfill(app: &TestApp, backend: Backend) {
     let migrations = match backend {
         Backend::Sqlite => [
-            include_str!("../migrations/sqlite/0004_indicator_facts.sql"),
-            include_str!("../migrations/sqlite/0005_plain_counts.sql"),
+            include_str!("../../migrations/sqlite/0004_indicator_facts.sql"),
+            include_str!("../../migrations/sqlite/0005_plain_counts.sql"),
         ],
         Backend::Postgres => [
-            include_str!("../migrations/postgres/0004_indicator_facts.sql"),
-            include_str!("../migrations/postgres/0005_plain_counts.sql"),
+            include_str!("../../migrations/postgres/0004_indicator_facts.sql"),
+            include_str!("../../migrations/postgres/0005_plain_counts.sql"),
         ],
     };
     let empty = "UPDATE records SET created_by = NULL, fact_people = NULL, fact_category = NULL, \
@@ -1006,7 +991,6 @@ const COMMUNES_2025: [(&str, &[&str]); 6] = [
     ("ou-03424-20250701", &["ou-03424", "ou-03427"]),
     ("ou-03430-20250701", &["ou-03421", "ou-03430"]),
 ];
-const NEW_BINH_LU: &str = "ou-03390-20250701";
 /// Old communes of new Bình Lư and of new Tả Lèng, with 2023 records in the tests below.
 const OLD_COMMUNES: [&str; 5] = ["ou-03390", "ou-03412", "ou-03413", "ou-03400", "ou-03405"];
 /// Own 2023 baselines of some of them, and one of the district.

@@ -2,9 +2,8 @@
 //! over its unit and the admins of its district or province read it, in `GET /records` and in a
 //! sync conflict's `current`; every read is named in the audit log. On both stores.
 
-mod common;
-
-use common::{spawn_app, Backend, TestApp};
+use crate::common::api::sync;
+use crate::common::{demo_app, Backend, TestApp, BINH_LU};
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -14,9 +13,6 @@ on_both_stores!(
     a_sync_never_hands_another_officer_s_tip_off_back,
     a_district_admin_reads_only_their_district_s_tip_offs,
 );
-
-const BINH_LU: &str = "ou-03412";
-const DEVICE: &str = "6f1c2d3e-4b5a-4c6d-8e7f-901234567890";
 
 fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
@@ -41,19 +37,9 @@ fn session(id: &str) -> Value {
 
 /// Demo accounts, and a second officer of Bình Lư (`binhlu2`, who recorded nothing).
 async fn app_with_officers(backend: Backend) -> TestApp {
-    let app = spawn_app(backend).await.with_2023_accounts().await;
+    let app = demo_app(backend).await;
     app.add_officer("binhlu2", "commune_officer", BINH_LU).await;
     app
-}
-
-async fn sync(app: &TestApp, token: &str, records: &[Value]) -> Vec<Value> {
-    let body = json!({"device_id": DEVICE, "records": records});
-    let response = app
-        .call(Method::POST, "/api/v1/sync", Some(token), Some(body))
-        .await;
-    assert_eq!(response.status(), 200);
-    let body: Value = response.json().await.unwrap();
-    body["results"].as_array().unwrap().clone()
 }
 
 async fn read_ids(app: &TestApp, token: &str) -> BTreeSet<String> {

@@ -3,10 +3,8 @@
 //! indicator row and every commune cell checked against `GET /api/v1/indicators` for the same
 //! query, with small counts shown and hidden; scope and bad parameters.
 
-mod common;
-
+use crate::common::{audit_entries, demo_app, Backend, TestApp, BINH_LU, DISTRICT, THI_TRAN};
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
-use common::{spawn_app, Backend, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -16,9 +14,6 @@ on_both_stores!(
     a_communes_own_report_hides_its_small_counts_and_scope_holds,
 );
 
-const DISTRICT: &str = "ou-106";
-const BINH_LU: &str = "ou-03412";
-const THI_TRAN: &str = "ou-03390";
 const DEVICE: &str = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 /// Breakdown keys of the plain counts that are not counts of people or cases: never suppressed.
 const NOT_PEOPLE_KEYS: [&str; 2] = ["fines_vnd", "sessions"];
@@ -50,10 +45,6 @@ impl Got {
 }
 
 type Sheet = Vec<Vec<Got>>;
-
-async fn demo_app(backend: Backend) -> TestApp {
-    spawn_app(backend).await.with_2023_accounts().await
-}
 
 fn record(kind: &str, unit: &str, date: &str, data: Value) -> Value {
     json!({"id": uuid::Uuid::new_v4().to_string(), "kind": kind, "org_unit_id": unit,
@@ -726,15 +717,7 @@ async fn a_communes_own_report_hides_its_small_counts_and_scope_holds(backend: B
         );
     }
     // Each download is in the audit log.
-    let log = app
-        .store
-        .audit_log(&server::model::AuditFilter {
-            action: Some("report.export".into()),
-            limit: 100,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let log = audit_entries(&app, "report.export").await;
     assert_eq!(log.len(), 4);
-    assert_eq!(log[0].entry.username.as_deref(), Some("binhlu"));
+    assert_eq!(log[0].username.as_deref(), Some("binhlu"));
 }

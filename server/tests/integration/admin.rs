@@ -1,9 +1,8 @@
 //! The org-unit tree as each role sees it, and the admin API over real HTTP: who may call it,
 //! accounts, units, targets, baselines and the audit log.
 
-mod common;
-
-use common::{spawn_app, Backend, TestApp};
+use crate::common::api::{get_ok, json_of, sync, user_id};
+use crate::common::{demo_app, Backend, TestApp, NEW_BINH_LU};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -27,21 +26,6 @@ on_both_stores!(
     the_audit_log_records_sign_ins_and_changes,
     a_district_admin_manages_only_their_district,
 );
-
-async fn demo_app(backend: Backend) -> TestApp {
-    spawn_app(backend).await.with_2023_accounts().await
-}
-
-async fn json_of(response: reqwest::Response) -> Value {
-    response.json().await.unwrap()
-}
-
-/// GET as the officer with this token, expecting 200.
-async fn get_ok(app: &TestApp, path: &str, token: &str) -> Value {
-    let response = app.call(Method::GET, path, Some(token), None).await;
-    assert_eq!(response.status(), 200, "GET {path}");
-    json_of(response).await
-}
 
 fn ids(units: &Value) -> Vec<String> {
     let mut ids: Vec<String> = units
@@ -342,10 +326,6 @@ async fn account_rules_answer_422_with_the_fields(backend: Backend) {
     assert_eq!(missing.status(), 404);
 }
 
-async fn user_id(app: &TestApp, username: &str) -> String {
-    app.store.credentials(username).await.unwrap().unwrap().0.id
-}
-
 async fn patch_user(app: &TestApp, admin: &str, username: &str, change: Value) -> Value {
     let path = format!("/api/v1/admin/users/{}", user_id(app, username).await);
     let response = app
@@ -528,18 +508,6 @@ async fn admins_add_rename_close_and_link_units(backend: Backend) {
     assert_eq!(missing.status(), 404);
 }
 
-async fn sync(app: &TestApp, token: &str, records: &[Value]) -> Vec<Value> {
-    let body = json!({"device_id": "6f1c2d3e-4b5a-4c6d-8e7f-901234567890", "records": records});
-    let response = app
-        .call(Method::POST, "/api/v1/sync", Some(token), Some(body))
-        .await;
-    assert_eq!(response.status(), 200);
-    json_of(response).await["results"]
-        .as_array()
-        .unwrap()
-        .clone()
-}
-
 fn session(unit: &str, occurred_on: &str) -> Value {
     json!({"id": uuid::Uuid::new_v4().to_string(), "kind": "outreach_session",
            "org_unit_id": unit, "occurred_on": occurred_on, "base_version": 0, "voided": false,
@@ -564,8 +532,6 @@ async fn move_officers(
     app.call(Method::POST, &path, token, Some(json!({ "to": to })))
         .await
 }
-
-const NEW_BINH_LU: &str = "ou-03390-20250701";
 
 async fn the_officers_of_a_closed_unit_move_to_its_successor_with_their_records(backend: Backend) {
     let app = demo_app(backend).await;

@@ -1,9 +1,7 @@
 //! Retention on both stores: expired sessions, failed sign-ins out of the throttle's window and
 //! audit lines older than the configured days go; everything more recent stays.
 
-mod common;
-
-use common::{spawn_app, Backend, TestApp};
+use crate::common::{demo_app, Backend, TestApp};
 use server::model::{AuditEntry, LoginAttempt, Pruned, Session};
 
 on_both_stores!(
@@ -12,10 +10,6 @@ on_both_stores!(
 );
 
 const DAY: i64 = 24 * 3600 * 1000;
-
-async fn demo_app(backend: Backend) -> TestApp {
-    spawn_app(backend).await.with_2023_accounts().await
-}
 
 async fn session(app: &TestApp, name: &str, expires_at: i64, revoked: bool) {
     let (officer, _) = app.store.credentials("huyen").await.unwrap().unwrap();

@@ -4,9 +4,7 @@
 //! answer, and every report of the province, of each unit and quarter, hiding the same cells of a
 //! generated data set full of small counts, so that none gives back what another hides.
 
-mod common;
-
-use common::{spawn_app, Backend, TestApp};
+use crate::common::{audit_entries, demo_app, Backend, TestApp};
 use domain::report::{count_measure, indicator_measures};
 use domain::{BusinessType, Coded};
 use reqwest::Method;
@@ -22,10 +20,6 @@ on_both_stores!(
 
 const DEVICE: &str = "5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e";
 const QUERY: &str = "year=2023&quarter=2";
-
-async fn demo_app(backend: Backend) -> TestApp {
-    spawn_app(backend).await.with_2023_accounts().await
-}
 
 fn record(kind: &str, unit: &str, date: &str, data: Value) -> Value {
     json!({"id": uuid::Uuid::new_v4().to_string(), "kind": kind, "org_unit_id": unit,
@@ -144,21 +138,13 @@ async fn figures_leave_the_district_with_small_counts_hidden(backend: Backend) {
     // Full figures asked for explicitly are an export: in the audit log, with who, which unit,
     // which period and how. The dashboard's own reading is not.
     get_ok(&app, &huyen, &format!("{path}&suppress=false")).await;
-    let exports = app
-        .store
-        .audit_log(&server::model::AuditFilter {
-            action: Some("report.export".into()),
-            limit: 100,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let exports = audit_entries(&app, "report.export").await;
     assert_eq!(
         exports.len(),
         3,
         "the full JSON and the two outside CSV files"
     );
-    let full_export = &exports[0].entry;
+    let full_export = &exports[0];
     assert_eq!(full_export.username.as_deref(), Some("huyen"));
     assert_eq!(full_export.target.as_deref(), Some("ou-106"));
     let detail: Value = serde_json::from_str(full_export.detail.as_deref().unwrap()).unwrap();
@@ -166,8 +152,7 @@ async fn figures_leave_the_district_with_small_counts_hidden(backend: Backend) {
         detail,
         json!({"year": 2023, "quarter": 2, "format": "json", "suppress": false})
     );
-    let outside_file: Value =
-        serde_json::from_str(exports[1].entry.detail.as_deref().unwrap()).unwrap();
+    let outside_file: Value = serde_json::from_str(exports[1].detail.as_deref().unwrap()).unwrap();
     assert_eq!(outside_file["suppress"], true);
 }
 

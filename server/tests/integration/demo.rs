@@ -1,9 +1,7 @@
 //! The demo (`server serve --demo`) over real HTTP: its accounts sit on today's units, and a new
 //! store gets a living current year once, while the 2023 district's figures stay as they were.
 
-mod common;
-
-use common::{spawn_app, Backend, TestApp};
+use crate::common::{spawn_app, Backend, TestApp};
 use reqwest::Method;
 use serde_json::Value;
 

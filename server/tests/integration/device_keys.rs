@@ -3,11 +3,10 @@
 //! every sign-in from it and logged nowhere; and disabled accounts told apart from wrong passwords
 //! and ended sessions, so that the phone knows when to forget its PIN-wrapped key.
 
-mod common;
-
+use crate::common::api::user_id;
+use crate::common::{demo_app, Backend, TestApp};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use common::{spawn_app, Backend, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -24,10 +23,6 @@ on_both_stores!(
 
 const PHONE: &str = "6f1c2d3e-4b5a-4c6d-8e7f-901234567890";
 const TABLET: &str = "0b7e8c9d-1a2b-4c3d-9e8f-7a6b5c4d3e2f";
-
-async fn demo_app(backend: Backend) -> TestApp {
-    spawn_app(backend).await.with_2023_accounts().await
-}
 
 /// Signs in from a device: the status and the body.
 async fn login_on(app: &TestApp, username: &str, password: &str, device: Value) -> (u16, Value) {
@@ -56,10 +51,6 @@ async fn error_code(response: reqwest::Response) -> (u16, String) {
     let status = response.status().as_u16();
     let body: Value = response.json().await.unwrap();
     (status, body["error"]["code"].as_str().unwrap().to_string())
-}
-
-async fn user_id(app: &TestApp, username: &str) -> String {
-    app.store.credentials(username).await.unwrap().unwrap().0.id
 }
 
 async fn set_disabled(app: &TestApp, admin: &str, username: &str, disabled: bool) {

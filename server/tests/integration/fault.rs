@@ -2,9 +2,7 @@
 //! and the answer, then restarted on the same store; and a sync cut off halfway through its body.
 //! Either way the retry leaves every record stored exactly once.
 
-mod common;
-
-use common::{fake_site, fresh_database_url, spawn_app, stored_versions, Backend};
+use crate::common::{demo_app, fake_site, fresh_database_url, stored_versions, Backend, DEVICE};
 use serde_json::{json, Value};
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
@@ -16,8 +14,6 @@ on_both_stores!(
     a_server_killed_after_commit_loses_and_doubles_nothing,
     a_sync_cut_off_mid_request_stores_nothing,
 );
-
-const DEVICE: &str = "6f1c2d3e-4b5a-4c6d-8e7f-901234567890";
 
 fn batch(n: usize) -> Value {
     let records: Vec<Value> = (0..n)
@@ -162,7 +158,7 @@ async fn a_server_killed_after_commit_loses_and_doubles_nothing(backend: Backend
 }
 
 async fn a_sync_cut_off_mid_request_stores_nothing(backend: Backend) {
-    let app = spawn_app(backend).await.with_2023_accounts().await;
+    let app = demo_app(backend).await;
     let token = app.token("binhlu", "demo-binhlu").await;
     let body = batch(200);
     let bytes = body.to_string().into_bytes();

@@ -1,0 +1,23 @@
+//! The server's integration tests, one binary (one link of the server, not one a file): each
+//! module a part of the API over real HTTP, each test on SQLite and on PostgreSQL
+//! (`on_both_stores!`); the helpers they share are in `common`.
+
+#[macro_use]
+mod common;
+
+mod admin;
+mod auth;
+mod demo;
+mod device_keys;
+mod fault;
+mod indicators;
+mod own_account;
+mod plans;
+mod reports;
+mod retention;
+mod settings;
+mod shell;
+mod small_counts;
+mod sync;
+mod throttle;
+mod tip_offs;
