@@ -158,13 +158,12 @@ async fn ensure_plans(store: &Store, today: Date) -> Result<(), ApiError> {
             plans::create(store, new, &Actor::default()).await?;
             for (name, unit, value) in baselines(year) {
                 let baseline = Baseline {
-                    year,
                     name,
                     org_unit_id: unit.into(),
                     value,
                     to_confirm: false,
                 };
-                store.set_baseline(&baseline).await?;
+                store.set_baseline(year, &baseline).await?;
             }
             if let Some(plan) = store.plan(&id).await? {
                 plans::confirm(store, plan, &Actor::default()).await?;

@@ -7,7 +7,9 @@ use domain::sync::StoredRecord;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 
-pub use domain::api::{BaselineName, IndicatorKind, Level, Role};
+pub use domain::api::{
+    Baseline, BaselineName, Indicator, IndicatorKind, Level, OrgUnit, Role, UnitRef,
+};
 
 /// A stored or requested value that is not one of the known words.
 #[derive(Debug, thiserror::Error)]
@@ -47,40 +49,6 @@ macro_rules! vocabulary {
             }
         }
     };
-}
-
-/// A unit of the administrative tree. Codes are reused after mergers, so the key is `id`; dates are
-/// `YYYY-MM-DD` (which compare correctly as text) and both ends are inclusive.
-#[derive(Clone, Debug, PartialEq, Serialize, sqlx::FromRow)]
-pub struct OrgUnit {
-    pub id: String,
-    pub code: String,
-    pub name: String,
-    #[sqlx(try_from = "String")]
-    pub level: Level,
-    pub parent_id: Option<String>,
-    pub valid_from: Option<String>,
-    pub valid_to: Option<String>,
-    #[sqlx(skip)]
-    pub successor_ids: Vec<String>,
-}
-
-impl OrgUnit {
-    /// Whether the unit existed on some day from `from` to `to` (inclusive, `YYYY-MM-DD`).
-    pub fn valid_during(&self, from: &str, to: &str) -> bool {
-        self.valid_from.as_deref().is_none_or(|start| start <= to)
-            && self.valid_to.as_deref().is_none_or(|end| end >= from)
-    }
-
-    /// `valid_from` and `valid_to` as the domain's checks take them. The seed and the admin API
-    /// store only real dates; anything else would count as open-ended.
-    pub fn life(&self) -> (Option<domain::Date>, Option<domain::Date>) {
-        let date = |text: &Option<String>| {
-            text.as_deref()
-                .and_then(|text| domain::Date::parse(text).ok())
-        };
-        (date(&self.valid_from), date(&self.valid_to))
-    }
 }
 
 /// The unit and every unit ever below it (parent links never change: a reorganisation creates new
@@ -137,45 +105,14 @@ pub fn unit_by_code<'a>(units: &'a [OrgUnit], code: &str, today: &str) -> Option
         })
 }
 
-/// How a unit appears beside an officer, and among its predecessor's successors.
-#[derive(Clone, Debug, PartialEq, Serialize, sqlx::FromRow)]
-pub struct UnitRef {
-    #[sqlx(rename = "unit_id")]
-    pub id: String,
-    #[sqlx(rename = "unit_code")]
-    pub code: String,
-    #[sqlx(rename = "unit_name")]
-    pub name: String,
-}
-
-impl From<&OrgUnit> for domain::api::UnitRef {
-    fn from(unit: &OrgUnit) -> domain::api::UnitRef {
-        domain::api::UnitRef {
-            id: unit.id.clone(),
-            code: unit.code.clone(),
-            name: unit.name.clone(),
-        }
-    }
-}
-
-impl From<&OrgUnit> for UnitRef {
-    fn from(unit: &OrgUnit) -> UnitRef {
-        UnitRef {
-            id: unit.id.clone(),
-            code: unit.code.clone(),
-            name: unit.name.clone(),
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+/// An officer's account as the store keeps it; the answers show it as `domain::api::Officer` and
+/// `domain::api::User`.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Officer {
     pub id: String,
     pub username: String,
     pub display_name: String,
-    #[sqlx(try_from = "String")]
     pub role: Role,
-    #[sqlx(flatten)]
     pub org_unit: UnitRef,
     pub disabled: bool,
     pub created_at: i64,
@@ -298,29 +235,6 @@ pub struct AuditFilter {
     /// Only lines of officers whose unit is one of these (an admin's subtree); `None`: every line.
     pub units: Option<Vec<String>>,
     pub limit: i64,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, sqlx::FromRow)]
-pub struct Indicator {
-    pub code: String,
-    pub label_vi: String,
-    pub label_en: String,
-    #[sqlx(try_from = "String")]
-    pub kind: IndicatorKind,
-    #[serde(skip)]
-    pub sort: i32,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, sqlx::FromRow)]
-pub struct Baseline {
-    #[serde(skip)]
-    pub year: i32,
-    #[sqlx(try_from = "String")]
-    pub name: BaselineName,
-    pub org_unit_id: String,
-    pub value: i64,
-    /// Copied from an earlier year with a plan and not yet confirmed; setting it confirms it.
-    pub to_confirm: bool,
 }
 
 /// A plan as the store keeps it; `crate::plans` adds whether anything is still to confirm.

@@ -391,7 +391,6 @@ async fn copied_baselines(
         .into_iter()
         .filter(|baseline| below.contains(&baseline.org_unit_id) && exists(&baseline.org_unit_id))
         .map(|baseline| Baseline {
-            year: header.year,
             to_confirm: true,
             ..baseline
         })

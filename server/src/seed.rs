@@ -112,7 +112,7 @@ fn indicators_and_targets() -> Result<(Vec<Indicator>, Vec<PlanTarget>), StoreEr
     let rows: Vec<IndicatorRow> = read_csv(INDICATORS_CSV)?;
     let mut indicators = Vec::new();
     let mut targets = Vec::new();
-    for (row, sort) in rows.into_iter().zip(1..) {
+    for row in rows {
         if !row.target_2023.is_empty() {
             let target = parse_target(&row.target_2023).ok_or_else(|| {
                 StoreError::Seed(format!("unreadable target {:?}", row.target_2023))
@@ -134,7 +134,6 @@ fn indicators_and_targets() -> Result<(Vec<Indicator>, Vec<PlanTarget>), StoreEr
             code: row.code,
             label_vi: row.label_vi,
             label_en: row.label_en,
-            sort,
         });
     }
     Ok((indicators, targets))

@@ -51,21 +51,33 @@ mod tests {
         let strings = |key: &str| -> Vec<String> {
             let list = schema.get(key).and_then(Value::as_array).cloned();
             let list = list.unwrap_or_default();
-            list.iter().filter_map(|v| v.as_str().map(String::from)).collect()
+            list.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
         };
         shape.values.extend(strings("enum"));
         if let Some(value) = schema.get("const").and_then(Value::as_str) {
             shape.values.insert(value.to_string());
         }
         for key in ["oneOf", "anyOf"] {
-            for part in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+            for part in schema
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 self::shape(part, root, shape, true);
             }
         }
         if values_only {
             return;
         }
-        for part in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+        for part in schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             self::shape(part, root, shape, false);
         }
         if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
@@ -115,7 +127,10 @@ mod tests {
         let at = |name: &str| format!("/components/schemas/{name}");
         let typed: Vec<(String, Shape)> = vec![
             (at("Error"), generated::<api::ErrorBody>()),
-            (at("Error") + "/properties/error", generated::<api::ErrorDetail>()),
+            (
+                at("Error") + "/properties/error",
+                generated::<api::ErrorDetail>(),
+            ),
             (at("FieldError"), generated::<api::FieldProblem>()),
             (at("Role"), generated::<api::Role>()),
             (at("Level"), generated::<api::Level>()),
@@ -169,9 +184,14 @@ mod tests {
                 ));
             }
             // What the type cannot do without, the document must promise.
-            let missing: Vec<_> = generated.required.difference(&documented.required).collect();
+            let missing: Vec<_> = generated
+                .required
+                .difference(&documented.required)
+                .collect();
             if !missing.is_empty() {
-                drift.push(format!("{pointer}: {missing:?} required by the type, optional here"));
+                drift.push(format!(
+                    "{pointer}: {missing:?} required by the type, optional here"
+                ));
             }
             if !documented.values.is_empty() && documented.values != generated.values {
                 drift.push(format!(
@@ -187,6 +207,10 @@ mod tests {
                 drift.push(format!("{pointer}: no type says what it is"));
             }
         }
-        assert!(drift.is_empty(), "openapi.json drifted:\n{}", drift.join("\n"));
+        assert!(
+            drift.is_empty(),
+            "openapi.json drifted:\n{}",
+            drift.join("\n")
+        );
     }
 }

@@ -2,7 +2,8 @@
 //! passwords.
 
 use super::{audit, Store, StoreError};
-use crate::model::{AuditEntry, FailureBucket, LoginAttempt, Officer, Session};
+use crate::model::{AuditEntry, FailureBucket, LoginAttempt, Officer, Role, Session, UnitRef};
+use domain::Coded as _;
 use sqlx::{Database, Encode, QueryBuilder, Type};
 
 /// The columns `model::Officer` reads: an officer with their unit's code and name...
@@ -11,11 +12,46 @@ const OFFICER_COLUMNS: &str = "o.id, o.username, o.display_name, o.role, o.disab
 /// ... from these tables.
 const OFFICER_TABLES: &str = "officers o JOIN org_units u ON u.id = o.org_unit_id";
 
+/// An officer as [`OFFICER_COLUMNS`] gives them.
+#[derive(sqlx::FromRow)]
+struct OfficerRow {
+    id: String,
+    username: String,
+    display_name: String,
+    #[sqlx(try_from = "String")]
+    role: Role,
+    disabled: bool,
+    created_at: i64,
+    updated_at: i64,
+    unit_id: String,
+    unit_code: String,
+    unit_name: String,
+}
+
+impl From<OfficerRow> for Officer {
+    fn from(row: OfficerRow) -> Officer {
+        Officer {
+            id: row.id,
+            username: row.username,
+            display_name: row.display_name,
+            role: row.role,
+            org_unit: UnitRef {
+                id: row.unit_id,
+                code: row.unit_code,
+                name: row.unit_name,
+            },
+            disabled: row.disabled,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        }
+    }
+}
+
 /// An officer and their password hash, as [`Store::credentials`] reads them.
 #[derive(sqlx::FromRow)]
 struct Credentials {
     #[sqlx(flatten)]
-    officer: Officer,
+    officer: OfficerRow,
     password_hash: String,
 }
 
@@ -23,15 +59,18 @@ impl Store {
     /// Every officer, disabled or not, by username.
     pub async fn officers(&self) -> Result<Vec<Officer>, StoreError> {
         let sql = format!("SELECT {OFFICER_COLUMNS} FROM {OFFICER_TABLES} ORDER BY o.username");
-        Ok(on_db!(&self.db, pool => sqlx::query_as(&sql).fetch_all(pool).await?))
+        let rows: Vec<OfficerRow> =
+            on_db!(&self.db, pool => sqlx::query_as(&sql).fetch_all(pool).await?);
+        Ok(rows.into_iter().map(Officer::from).collect())
     }
 
     /// The officer with this id, disabled or not.
     pub async fn officer(&self, id: &str) -> Result<Option<Officer>, StoreError> {
         let sql = format!("SELECT {OFFICER_COLUMNS} FROM {OFFICER_TABLES} WHERE o.id = $1");
-        Ok(on_db!(&self.db, pool => {
+        let row: Option<OfficerRow> = on_db!(&self.db, pool => {
             sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?
-        }))
+        });
+        Ok(row.map(Officer::from))
     }
 
     /// The officer with this username and their password hash, disabled or not.
@@ -46,7 +85,7 @@ impl Store {
         let found: Option<Credentials> = on_db!(&self.db, pool => {
             sqlx::query_as(&sql).bind(username).fetch_optional(pool).await?
         });
-        Ok(found.map(|found| (found.officer, found.password_hash)))
+        Ok(found.map(|found| (found.officer.into(), found.password_hash)))
     }
 
     /// Stores a new officer; [`StoreError::Duplicate`] when the id or username is taken.
@@ -161,13 +200,14 @@ impl Store {
              JOIN sessions s ON s.officer_id = o.id WHERE s.token_hash = $1 \
              AND s.revoked_at IS NULL AND s.expires_at > $2 AND NOT o.disabled"
         );
-        Ok(on_db!(&self.db, pool => {
+        let row: Option<OfficerRow> = on_db!(&self.db, pool => {
             sqlx::query_as(&sql)
                 .bind(token_hash)
                 .bind(now)
                 .fetch_optional(pool)
                 .await?
-        }))
+        });
+        Ok(row.map(Officer::from))
     }
 
     /// Ends the session with this hash at `now`, unless it was revoked before.

@@ -20,13 +20,23 @@ const SUMMED_KINDS: [RecordKind; 8] = [
 impl Store {
     /// Every indicator in report order.
     pub async fn indicators(&self) -> Result<Vec<Indicator>, StoreError> {
-        Ok(on_db!(&self.db, pool => {
+        let rows: Vec<(String, String, String, String)> = on_db!(&self.db, pool => {
             sqlx::query_as(
-                "SELECT code, label_vi, label_en, kind, sort FROM indicators ORDER BY sort, code",
+                "SELECT code, label_vi, label_en, kind FROM indicators ORDER BY sort, code",
             )
             .fetch_all(pool)
             .await?
-        }))
+        });
+        rows.into_iter()
+            .map(|(code, label_vi, label_en, kind)| {
+                Ok(Indicator {
+                    code,
+                    label_vi,
+                    label_en,
+                    kind: super::code(kind)?,
+                })
+            })
+            .collect()
     }
 
     /// A value of the `settings` table.

@@ -12,6 +12,7 @@
 //! `sqlite.rs` and `postgres.rs` keep only each database's connection set-up and migrations.
 
 use crate::model::Seed;
+use domain::Coded as _;
 use sqlx::{
     Database, Encode, PgConnection, PgPool, Postgres, QueryBuilder, Sqlite, SqliteConnection,
     SqlitePool, Transaction, Type,
@@ -65,6 +66,12 @@ pub enum StoreError {
     Seed(String),
     #[error("unsupported DATABASE_URL (want sqlite:// or postgres://): {0}")]
     UnsupportedUrl(String),
+}
+
+/// A closed list's value from the code a table keeps as text (`domain::api`'s lists).
+fn code<T: TryFrom<String, Error = domain::UnknownCode>>(text: String) -> Result<T, StoreError> {
+    T::try_from(text)
+        .map_err(|unknown| StoreError::Database(sqlx::Error::Decode(Box::new(unknown))))
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -211,7 +218,8 @@ impl Store {
         for unit in &seed.units {
             org_units::insert_successors(&mut tx, unit).await?;
         }
-        for indicator in &seed.indicators {
+        // Report order is the seed's order.
+        for (indicator, sort) in seed.indicators.iter().zip(1i32..) {
             on_conn!(tx.conn(), conn => {
                 sqlx::query(
                     "INSERT INTO indicators (code, label_vi, label_en, kind, sort) \
@@ -221,7 +229,7 @@ impl Store {
                 .bind(&indicator.label_vi)
                 .bind(&indicator.label_en)
                 .bind(indicator.kind.as_str())
-                .bind(indicator.sort)
+                .bind(sort)
                 .execute(conn)
                 .await?;
             });

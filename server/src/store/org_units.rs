@@ -2,12 +2,22 @@
 
 use super::{Store, StoreError, Tx};
 use crate::model::OrgUnit;
+use domain::Coded as _;
 use std::collections::HashMap;
 
 impl Store {
     /// Every unit ever, with its successor links; the tree is small.
     pub async fn org_units(&self) -> Result<Vec<OrgUnit>, StoreError> {
-        let (mut units, links): (Vec<OrgUnit>, Vec<(String, String)>) = on_db!(&self.db, pool => {
+        type Row = (
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let (rows, links): (Vec<Row>, Vec<(String, String)>) = on_db!(&self.db, pool => {
             let units = sqlx::query_as(
                 "SELECT id, code, name, level, parent_id, valid_from, valid_to \
                  FROM org_units ORDER BY id",
@@ -26,10 +36,20 @@ impl Store {
         for (unit_id, successor_id) in links {
             successors.entry(unit_id).or_default().push(successor_id);
         }
-        for unit in &mut units {
-            unit.successor_ids = successors.remove(&unit.id).unwrap_or_default();
-        }
-        Ok(units)
+        rows.into_iter()
+            .map(|(id, code, name, level, parent_id, valid_from, valid_to)| {
+                Ok(OrgUnit {
+                    successor_ids: successors.remove(&id).unwrap_or_default(),
+                    id,
+                    code,
+                    name,
+                    level: super::code(level)?,
+                    parent_id,
+                    valid_from,
+                    valid_to,
+                })
+            })
+            .collect()
     }
 
     /// Stores a new unit with its successor links; [`StoreError::Duplicate`] when the id is taken.

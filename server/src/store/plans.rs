@@ -4,6 +4,7 @@ use super::{push_in, Store, StoreError, Tx, ROWS_PER_STATEMENT};
 use crate::model::{Baseline, StoredPlan, UnknownValue};
 use domain::indicator::Op;
 use domain::plan::{PlanHeader, PlanTarget};
+use domain::Coded as _;
 use sqlx::QueryBuilder;
 
 /// A row of `plans`; `recipients` is JSON text.
@@ -61,7 +62,7 @@ impl Store {
                      ON CONFLICT (name, year, org_unit_id) DO NOTHING",
                 )
                 .bind(baseline.name.as_str())
-                .bind(baseline.year)
+                .bind(plan.header.year)
                 .bind(&baseline.org_unit_id)
                 .bind(baseline.value)
                 .bind(baseline.to_confirm)
@@ -164,19 +165,29 @@ impl Store {
 
     /// The baselines of `year`, by unit id and name.
     pub async fn baselines(&self, year: i32) -> Result<Vec<Baseline>, StoreError> {
-        Ok(on_db!(&self.db, pool => {
+        let rows: Vec<(String, String, i64, bool)> = on_db!(&self.db, pool => {
             sqlx::query_as(
-                "SELECT year, name, org_unit_id, value, to_confirm FROM baselines \
+                "SELECT name, org_unit_id, value, to_confirm FROM baselines \
                  WHERE year = $1 ORDER BY org_unit_id, name",
             )
             .bind(year)
             .fetch_all(pool)
             .await?
-        }))
+        });
+        rows.into_iter()
+            .map(|(name, org_unit_id, value, to_confirm)| {
+                Ok(Baseline {
+                    name: super::code(name)?,
+                    org_unit_id,
+                    value,
+                    to_confirm,
+                })
+            })
+            .collect()
     }
 
     /// Creates or replaces the value (and `to_confirm`) of (name, year, unit).
-    pub async fn set_baseline(&self, baseline: &Baseline) -> Result<(), StoreError> {
+    pub async fn set_baseline(&self, year: i32, baseline: &Baseline) -> Result<(), StoreError> {
         on_db!(&self.db, pool => {
             sqlx::query(
                 "INSERT INTO baselines (name, year, org_unit_id, value, to_confirm) \
@@ -184,7 +195,7 @@ impl Store {
                  DO UPDATE SET value = excluded.value, to_confirm = excluded.to_confirm",
             )
             .bind(baseline.name.as_str())
-            .bind(baseline.year)
+            .bind(year)
             .bind(&baseline.org_unit_id)
             .bind(baseline.value)
             .bind(baseline.to_confirm)

@@ -591,13 +591,12 @@ async fn the_engine_agrees_with_a_plain_computation_over_generated_records(backe
     ];
     for (name, unit, value) in baselines {
         let baseline = Baseline {
-            year: 2023,
             name,
             org_unit_id: unit.into(),
             value,
             to_confirm: false,
         };
-        app.store.set_baseline(&baseline).await.unwrap();
+        app.store.set_baseline(2023, &baseline).await.unwrap();
     }
     let baseline_of = |unit: &str, own_only: bool| {
         let unit = unit.to_string();
@@ -1034,13 +1033,12 @@ async fn records_in_old_communes(app: &TestApp, token: &str) -> Latest {
     sync(app, token, &sent).await;
     for (name, unit, value) in BASELINES_2023 {
         let baseline = Baseline {
-            year: 2023,
             name,
             org_unit_id: unit.into(),
             value,
             to_confirm: false,
         };
-        app.store.set_baseline(&baseline).await.unwrap();
+        app.store.set_baseline(2023, &baseline).await.unwrap();
     }
     sent.into_iter()
         .map(|r| (r["id"].as_str().unwrap().to_string(), r))

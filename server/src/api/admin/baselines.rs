@@ -73,13 +73,12 @@ async fn set(
         return Err(ApiError::invalid(errors));
     };
     let baseline = Baseline {
-        year,
         name,
         org_unit_id: body.org_unit_id,
         value: body.value,
         to_confirm: false,
     };
-    ctx.store.set_baseline(&baseline).await?;
+    ctx.store.set_baseline(year, &baseline).await?;
     let target = format!("{year}/{}/{}", name.as_str(), baseline.org_unit_id);
     let entry = admin
         .actor
