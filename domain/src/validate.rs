@@ -1,5 +1,6 @@
-//! Checking a record before it is kept: the envelope, then the `data` of its kind, collecting every
-//! field error at once. The phone runs this offline before saving, the server again on sync.
+//! Checking a record before it is kept: the envelope, then the `data` of its kind (with that kind's
+//! reader, in `kinds/`), collecting every field error at once. The phone runs this offline before
+//! saving, the server again on sync.
 //!
 //! `today` is the caller's calendar date in Vietnam (UTC+7), passed in so the code stays pure and
 //! tests stay fixed.

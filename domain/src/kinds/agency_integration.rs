@@ -1,4 +1,4 @@
-//! An agency integrating prostitution prevention into another programme.
+//! The `agency_integration` record kind: its data and its reader.
 
 use serde::Serialize;
 

@@ -1,4 +1,4 @@
-//! The register of at-risk service businesses.
+//! The `business` record kind: its data, the closed lists its form offers, and its reader.
 
 use serde::Serialize;
 

@@ -1,4 +1,4 @@
-//! A commune's own prevention plan.
+//! The `commune_plan` record kind: its data and its reader.
 
 use serde::Serialize;
 

@@ -1,4 +1,4 @@
-//! An inspection of a registered business.
+//! The `inspection` record kind: its data and its reader.
 
 use serde::Serialize;
 

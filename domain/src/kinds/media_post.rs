@@ -1,4 +1,4 @@
-//! A news item on the district portal or radio/TV.
+//! The `media_post` record kind: its data, the closed lists its form offers, and its reader.
 
 use serde::Serialize;
 

@@ -1,4 +1,4 @@
-//! An awareness session (buổi tuyên truyền): how it was held, for whom, and how many were reached.
+//! The `outreach_session` record kind: its data, the closed lists its form offers, and its reader.
 
 use serde::Serialize;
 

@@ -1,4 +1,4 @@
-//! A pilot model (mô hình thí điểm) started in a commune.
+//! The `pilot_model` record kind: its data and its reader.
 
 use serde::Serialize;
 

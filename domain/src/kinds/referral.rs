@@ -1,5 +1,4 @@
-//! Harm-reduction support and referral of one person to one service, identified only by a
-//! pseudonymous client code.
+//! The `referral` record kind: its data, the closed lists its form offers, and its reader.
 
 use serde::Serialize;
 

@@ -1,4 +1,4 @@
-//! A tip-off, report or complaint received, and how it was handled.
+//! The `tip_off` record kind: its data, the closed lists its form offers, and its reader.
 
 use serde::Serialize;
 

@@ -1,4 +1,4 @@
-//! A training of officials, and how many were trained.
+//! The `training` record kind: its data, the closed lists its form offers, and its reader.
 
 use serde::Serialize;
 
