@@ -109,3 +109,9 @@ where
     assert_eq!(T::parse("no_such_code"), None);
     assert!(serde_json::from_value::<T>("no_such_code".into()).is_err());
 }
+
+/// The codes of a list, in order.
+#[cfg(test)]
+pub(crate) fn codes<T: Coded>() -> Vec<&'static str> {
+    T::ALL.iter().map(|value| value.as_str()).collect()
+}

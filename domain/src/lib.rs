@@ -6,6 +6,8 @@
 //!   or into every [`FieldError`] at once. The same code runs offline on the phone and again on
 //!   the server. [`unit_date_error`] checks the record's date against the life of its org unit,
 //!   which the record alone does not tell.
+//! - Each record kind lives in its own module under `kinds/`: its typed data, its closed lists
+//!   and its reader; `kinds/mod.rs` is the one list of kinds ([`RecordKind`], [`RecordData`]).
 //! - [`ClientCode`] and [`ClientCodeRecipe`]: the pseudonymous code of a person supported, made on
 //!   the phone from non-identifying answers, with a check character that catches typos.
 //! - Every closed list an officer picks from implements [`Coded`]: `ALL`, the wire code, and a
@@ -16,10 +18,10 @@
 pub mod api;
 mod client_code;
 mod coded;
-mod data;
 mod date;
 mod error;
 pub mod indicator;
+mod kinds;
 mod personal;
 pub mod plan;
 mod reader;
@@ -34,15 +36,15 @@ pub use client_code::{
     ClientAnswers, ClientCode, ClientCodeError, ClientCodeRecipe, CodePart, Separator,
 };
 pub use coded::{Coded, UnknownCode};
-pub use data::{
-    AgeBand, AgencyIntegration, Audience, Business, BusinessType, CommunePlan, Inspection,
-    Language, MediaChannel, MediaPost, OutreachFormat, OutreachSession, PilotModel, RecordData,
-    Referral, ReferralStatus, Sex, TipOff, TipOffChannel, TipOffClass, Training, TrainingLevel,
-    Verification,
-};
 pub use date::{Date, InvalidDate};
 pub use error::{ErrorCode, FieldError};
-pub use record::{Record, RecordKind};
+pub use kinds::{
+    AgeBand, AgencyIntegration, Audience, Business, BusinessType, CommunePlan, Inspection,
+    Language, MediaChannel, MediaPost, OutreachFormat, OutreachSession, PilotModel, RecordData,
+    RecordKind, Referral, ReferralStatus, Sex, TipOff, TipOffChannel, TipOffClass, Training,
+    TrainingLevel, Verification,
+};
+pub use record::Record;
 pub use referral_types::ReferralService;
 pub use unit::{unit_closed_message, unit_date_error, unit_not_yet_open_message};
 pub use validate::{

@@ -1,26 +1,9 @@
-//! The envelope every field entry travels in (`API.md`, "A record"), and the kinds of record.
+//! The envelope every field entry travels in (`API.md`, "A record").
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::coded::coded;
-use crate::Date;
-
-coded! {
-    /// What a record is about; decides the shape of its `data`.
-    pub enum RecordKind {
-        OutreachSession = "outreach_session", "Buổi tuyên truyền", "Outreach session";
-        Referral = "referral", "Hỗ trợ, giới thiệu dịch vụ", "Support and referral";
-        Business = "business", "Cơ sở kinh doanh dịch vụ", "At-risk business";
-        Inspection = "inspection", "Kiểm tra cơ sở", "Inspection";
-        TipOff = "tip_off", "Tin tố giác, tin báo", "Tip-off";
-        Training = "training", "Tập huấn", "Training";
-        MediaPost = "media_post", "Tin bài", "Media post";
-        CommunePlan = "commune_plan", "Kế hoạch của xã", "Commune plan";
-        PilotModel = "pilot_model", "Mô hình thí điểm", "Pilot model";
-        AgencyIntegration = "agency_integration", "Lồng ghép nhiệm vụ", "Agency integration";
-    }
-}
+use crate::{Date, RecordKind};
 
 /// One record as devices send it and the server stores it, before validation: `data` is still
 /// raw JSON. [`crate::validate`] checks it and gives the typed form.
@@ -55,31 +38,6 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::coded::assert_coded_list;
-    use crate::Coded;
-
-    #[test]
-    fn kinds_are_the_ten_of_the_api() {
-        assert_coded_list::<RecordKind>();
-        let codes: Vec<_> = RecordKind::ALL.iter().map(|kind| kind.as_str()).collect();
-        assert_eq!(
-            codes,
-            [
-                "outreach_session",
-                "referral",
-                "business",
-                "inspection",
-                "tip_off",
-                "training",
-                "media_post",
-                "commune_plan",
-                "pilot_model",
-                "agency_integration",
-            ]
-        );
-        assert_eq!(RecordKind::parse("tip_off"), Some(RecordKind::TipOff));
-        assert_eq!(RecordKind::parse("TipOff"), None);
-    }
 
     #[test]
     fn record_uses_the_field_names_of_the_api() {
