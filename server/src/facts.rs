@@ -74,7 +74,8 @@ pub fn facts_of(record: &ValidRecord) -> RecordFacts {
                 .map(|handled| record.occurred_on().days_until(handled)),
             ..facts
         },
-        RecordData::CommunePlan(_) | RecordData::PilotModel(_) => facts,
+        // Commune plans, pilot models and any kind no indicator sums are only counted.
+        _ => facts,
     }
 }
 
@@ -92,10 +93,8 @@ pub fn categories(kind: RecordKind) -> Vec<&'static str> {
         RecordKind::MediaPost => codes::<MediaChannel>(),
         RecordKind::Referral => codes::<ReferralService>(),
         RecordKind::Inspection => vec![SANCTIONED, NOT_SANCTIONED],
-        RecordKind::TipOff
-        | RecordKind::CommunePlan
-        | RecordKind::PilotModel
-        | RecordKind::AgencyIntegration => Vec::new(),
+        // Tip-offs, commune plans, pilot models, agency integrations: no category.
+        _ => Vec::new(),
     }
 }
 
