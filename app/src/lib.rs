@@ -6,7 +6,10 @@ pub mod auth;
 pub mod i18n;
 pub mod offline;
 mod pages;
+mod session;
 mod shell;
+mod state;
+pub mod sync;
 
 pub use shell::{shell, App, ROUTES};
 

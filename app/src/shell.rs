@@ -1,14 +1,16 @@
 //! The document, the app frame (header, update banner, bottom navigation) and the routes.
 
 use crate::auth::Auth;
-use crate::i18n::{provide_i18n, tr, use_i18n, Key, Lang};
+use crate::i18n::{provide_i18n, tr, use_i18n, Key};
 use crate::offline;
-use crate::offline::sync::{use_sync, SyncEngine};
 use crate::pages::{
     records, AdminAuditPage, AdminPage, AdminTargetsPage, AdminUnitsPage, AdminUsersPage,
     DashboardPage, Gate, NotFoundPage, RecordsPage, ReferralPage, ReportPrintPage, SessionPage,
     SettingsPage, SignInPage, SyncPage,
 };
+use crate::session;
+use crate::state::{use_app_state, AppState};
+use crate::sync::{use_sync, SyncEngine};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
@@ -63,25 +65,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// State the frame shows on every page.
-#[derive(Clone, Copy)]
-pub struct AppState {
-    /// Records in the outbox not yet acknowledged by the server.
-    pub waiting: RwSignal<usize>,
-    pub online: RwSignal<bool>,
-    pub update_ready: RwSignal<bool>,
-}
-
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let i18n = provide_i18n();
-    let state = AppState {
-        waiting: RwSignal::new(0),
-        online: RwSignal::new(true),
-        update_ready: RwSignal::new(false),
-    };
-    provide_context(state);
+    let state = AppState::provide();
     let auth = Auth::provide();
     let engine = SyncEngine::provide(auth, state, i18n);
 
@@ -103,7 +91,7 @@ pub fn App() -> impl IntoView {
     // `get`, not `track`: tracking a memo does not compute it, so it would never change.
     Effect::new(move |_| {
         officer_id.get();
-        records::officer_changed(auth.officer.get_untracked());
+        session::officer_changed(auth.officer.get_untracked());
     });
 
     view! {
@@ -162,7 +150,7 @@ fn Unlocked() -> impl IntoView {
 
 #[component]
 fn Header() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let state = use_app_state();
     let engine = use_sync();
     let auth = crate::auth::use_auth();
     // Progress only while records go up, not while a sync only pulls.
@@ -180,7 +168,7 @@ fn Header() -> impl IntoView {
             </div>
             <A href="/sync" attr:class="sync-state" attr:data-testid="sync-state">
                 <span class="dot" class:offline=move || !state.online.get()></span>
-                <span class="count" data-testid="waiting-count">{move || state.waiting.get()}</span>
+                <span class="count" data-testid="waiting-count">{move || state.waiting().get()}</span>
                 <span class="label">{tr(Key::Waiting)}</span>
                 <Show when=sending>
                     <span class="progress" data-testid="sync-progress">
@@ -197,7 +185,7 @@ fn Header() -> impl IntoView {
 
 #[component]
 fn UpdateBanner() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let state = use_app_state();
     view! {
         <Show when=move || state.update_ready.get()>
             <div class="banner" role="status">
@@ -278,10 +266,4 @@ fn BottomNav() -> impl IntoView {
             {item("/settings", "⚙", Key::NavSettings)}
         </nav>
     }
-}
-
-/// Sets and remembers the language; used by the settings page.
-pub fn choose_lang(lang: Lang) {
-    crate::i18n::use_i18n().lang.set(lang);
-    offline::save_lang(lang);
 }

@@ -20,7 +20,6 @@ use crate::api::Role;
 use crate::auth::use_auth;
 use crate::i18n::{tr, use_i18n, Key, Lang};
 use crate::offline::{self, StoragePersistence};
-use crate::shell::choose_lang;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -60,7 +59,7 @@ pub fn SettingsPage() -> impl IntoView {
             <button
                 class="choice"
                 aria-pressed=move || (i18n.lang.get() == lang).to_string()
-                on:click=move |_| choose_lang(lang)
+                on:click=move |_| i18n.choose(lang)
             >
                 {tr(key)}
             </button>

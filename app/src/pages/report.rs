@@ -20,7 +20,7 @@ use crate::api::{IndicatorFigure, Officer};
 use crate::auth::use_auth;
 use crate::i18n::{failure_text, tr, use_i18n, Key, Lang};
 use crate::offline::clock;
-use crate::shell::AppState;
+use crate::state::use_app_state;
 
 /// A figure's parts as the report prints them.
 struct Printed {
@@ -79,7 +79,7 @@ fn agency_abbreviation(agency: &str) -> String {
 #[component]
 pub fn ReportPrintPage() -> impl IntoView {
     let auth = use_auth();
-    let app = expect_context::<AppState>();
+    let app = use_app_state();
     let i18n = use_i18n();
     let query = use_query_map();
     let period = RwSignal::new(None::<(i32, u32)>);

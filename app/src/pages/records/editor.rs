@@ -14,13 +14,13 @@ use super::fields::FormCtx;
 use super::form::{
     check, district_level, draft_of, is_data_field, is_form_field, new_draft, Issue,
 };
-use super::{form_path, show_waiting, storage_key};
+use super::{form_path, storage_key};
 use crate::api::{Officer, Role};
 use crate::auth::{use_auth, Auth};
 use crate::i18n::{tr, use_i18n, Key};
 use crate::offline::outbox::{Draft, Entry, LocalState, StoreError};
 use crate::offline::{self, clock};
-use crate::shell::AppState;
+use crate::state::{use_app_state, AppState};
 
 /// One record's form: its state and what the buttons do.
 #[derive(Clone, Copy)]
@@ -58,7 +58,7 @@ impl Editor {
             confirm_void: RwSignal::new(false),
             just_saved: RwSignal::new(false),
             auth: use_auth(),
-            app: expect_context::<AppState>(),
+            app: use_app_state(),
             done: Callback::new(move |()| navigate("/", Default::default())),
         };
         let auth = editor.auth;
@@ -124,6 +124,17 @@ impl Editor {
     fn outbox(self) -> Option<(offline::outbox::Outbox<offline::OfficerStorage>, String)> {
         let officer = self.auth.officer.get_untracked()?;
         Some((offline::outbox(&officer.id), self.id.get_untracked()?))
+    }
+
+    /// The header's count, after a change is stored.
+    fn count_waiting(self) {
+        let officer_id = self
+            .auth
+            .officer
+            .with_untracked(|o| o.as_ref().map(|o| o.id.clone()));
+        if officer_id.is_some() {
+            self.app.count_waiting(officer_id.as_deref());
+        }
     }
 
     fn keep_draft(self) {
@@ -217,7 +228,7 @@ impl Editor {
                     self.stored.set(Some(entry));
                     self.problem.set(None);
                     self.just_saved.set(true);
-                    show_waiting(self.app, &outbox);
+                    self.count_waiting();
                 }
                 // On failure the form keeps what was typed, to save again.
                 saved => self.leave(saved.map(|_| ())),
@@ -244,9 +255,7 @@ impl Editor {
             };
             match result {
                 Ok(()) => {
-                    if let Some((outbox, _)) = self.outbox() {
-                        show_waiting(self.app, &outbox);
-                    }
+                    self.count_waiting();
                     self.done.run(());
                 }
                 Err(error) => self.problem.set(Some(storage_key(error))),

@@ -12,8 +12,8 @@ use crate::auth::use_auth;
 use crate::i18n::{tr, use_i18n, Key};
 use crate::offline;
 use crate::offline::outbox::{sort_for_list, Counts, Entry, Filter, LocalState, StateTag};
-use crate::offline::sync::use_sync;
-use crate::shell::AppState;
+use crate::state::use_app_state;
+use crate::sync::use_sync;
 
 /// Rows drawn at first and for each "show more": a cheap phone stays quick with thousands stored.
 const PAGE: usize = 50;
@@ -22,7 +22,7 @@ const PAGE: usize = 50;
 pub fn RecordsPage() -> impl IntoView {
     let auth = use_auth();
     let i18n = use_i18n();
-    let app = expect_context::<AppState>();
+    let app = use_app_state();
     let entries = RwSignal::new(Vec::<Entry>::new());
     let units = RwSignal::new(Vec::<OrgUnit>::new());
     let loaded = RwSignal::new(false);
@@ -37,11 +37,7 @@ pub fn RecordsPage() -> impl IntoView {
         let outbox = offline::outbox(&officer.id);
         let mut all = offline::timed("pcmd.outbox.load", || outbox.entries());
         sort_for_list(&mut all);
-        let waiting = all
-            .iter()
-            .filter(|e| e.state.tag() == StateTag::Waiting)
-            .count();
-        app.waiting.set(waiting);
+        app.count_waiting(Some(&officer.id));
         let mut known = outbox.org_units();
         if !known.iter().any(|unit| unit.id == officer.org_unit.id) {
             known.push(OrgUnit {

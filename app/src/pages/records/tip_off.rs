@@ -10,8 +10,8 @@ use super::commune::CommuneField;
 use super::editor::{Editor, RecordForm};
 use super::fields::{choices, use_form, ChoiceField, DateField, NotesField};
 use super::form::{days_after, OCCURRED_ON};
-use super::{fetch_settings, tip_off_deadline_days};
 use crate::i18n::{use_i18n, Key};
+use crate::session::fetch_settings;
 
 #[component]
 pub fn TipOffPage() -> impl IntoView {
@@ -62,4 +62,9 @@ fn Deadline() -> impl IntoView {
         );
         Some(view! { <p class="hint deadline" data-testid="tip-off-deadline">{text}</p> })
     }
+}
+
+/// Days to handle a tip-off in, as last fetched; `None` until the phone once had signal.
+fn tip_off_deadline_days(officer_id: &str) -> Option<u32> {
+    crate::auth::kept_settings(officer_id).map(|s| s.tip_off_deadline_days)
 }
