@@ -226,6 +226,9 @@ fn modules(dir: &Path, path: &[String], out: &mut Vec<(String, Vec<String>, Stri
         }
         let text = std::fs::read_to_string(&file).unwrap();
         let shown = file.to_string_lossy().to_string();
+        let shown = shown
+            .rsplit_once("/src/")
+            .map_or(shown.clone(), |(_, rest)| rest.to_string());
         out.push((shown, module, text));
     }
 }

@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
+use super::routes::PRINT;
 use crate::api::{
     ApiFailure, CommuneFigures, IndicatorFigure, IndicatorReport, Officer, PlanHeader, Role,
 };
@@ -795,12 +796,7 @@ fn Downloads(period: (i32, u32), suppress: RwSignal<bool>) -> impl IntoView {
             }
         });
     };
-    let print = move || {
-        format!(
-            "/indicators/print?year={year}&quarter={quarter}&suppress={}",
-            hide()
-        )
-    };
+    let print = move || format!("{PRINT}?year={year}&quarter={quarter}&suppress={}", hide());
     view! {
         <section class="card downloads">
             <h2>{tr(Key::ReportDownloads)}</h2>

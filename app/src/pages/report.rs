@@ -16,6 +16,7 @@ use super::dashboard::{
     fraction_text, indicator_name, load_period, period_from_query, sees_communes, short_code,
     status_key, target_text, value_text, Shown, Snapshot,
 };
+use super::routes::INDICATORS;
 use crate::api::{IndicatorFigure, Officer};
 use crate::auth::use_auth;
 use crate::i18n::{failure_text, tr, use_i18n, Key, Lang};
@@ -109,8 +110,8 @@ pub fn ReportPrintPage() -> impl IntoView {
         );
     });
     let back = move || match period.get() {
-        Some((year, quarter)) => format!("/indicators?year={year}&quarter={quarter}"),
-        None => "/indicators".into(),
+        Some((year, quarter)) => format!("{INDICATORS}?year={year}&quarter={quarter}"),
+        None => INDICATORS.into(),
     };
     view! {
         <div class="report-actions no-print">

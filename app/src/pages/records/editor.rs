@@ -14,12 +14,13 @@ use super::fields::FormCtx;
 use super::form::{
     check, district_level, draft_of, is_data_field, is_form_field, new_draft, Issue,
 };
-use super::{form_path, storage_key};
+use super::storage_key;
 use crate::api::{Officer, Role};
 use crate::auth::{use_auth, Auth};
 use crate::i18n::{tr, use_i18n, Key};
 use crate::offline::outbox::{Draft, Entry, LocalState, StoreError};
 use crate::offline::{self, clock};
+use crate::pages::routes::{self, form_path};
 use crate::state::{use_app_state, AppState};
 
 /// One record's form: its state and what the buttons do.
@@ -59,7 +60,7 @@ impl Editor {
             just_saved: RwSignal::new(false),
             auth: use_auth(),
             app: use_app_state(),
-            done: Callback::new(move |()| navigate("/", Default::default())),
+            done: Callback::new(move |()| navigate(routes::RECORDS, Default::default())),
         };
         let auth = editor.auth;
         let query = use_query_map();
@@ -374,7 +375,7 @@ fn EditorActions(editor: Editor) -> impl IntoView {
         <div class="after-form">
             {discard}
             {void}
-            <a href="/" class="button wide link secondary">{tr(Key::BackToList)}</a>
+            <a href=routes::RECORDS class="button wide link secondary">{tr(Key::BackToList)}</a>
         </div>
     }
 }

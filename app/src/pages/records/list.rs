@@ -6,12 +6,13 @@ use domain::{Coded, Date, RecordKind};
 use leptos::prelude::*;
 
 use super::form::{draft_data, summary, Issue};
-use super::{failure_text, form_path, state_key};
+use super::{failure_text, state_key};
 use crate::api::OrgUnit;
 use crate::auth::use_auth;
 use crate::i18n::{tr, use_i18n, Key};
 use crate::offline;
 use crate::offline::outbox::{sort_for_list, Counts, Entry, Filter, LocalState, StateTag};
+use crate::pages::routes::form_path;
 use crate::state::use_app_state;
 use crate::sync::use_sync;
 
@@ -114,8 +115,8 @@ pub fn RecordsPage() -> impl IntoView {
     view! {
         <h1>{tr(Key::NavRecords)}</h1>
         <div class="new-record">
-            <a href="/records/session" class="button" data-testid="new-session">"+ "{tr(Key::NewSession)}</a>
-            <a href="/records/referral" class="button" data-testid="new-referral">"+ "{tr(Key::NewReferral)}</a>
+            <a href=form_path(RecordKind::OutreachSession) class="button" data-testid="new-session">"+ "{tr(Key::NewSession)}</a>
+            <a href=form_path(RecordKind::Referral) class="button" data-testid="new-referral">"+ "{tr(Key::NewReferral)}</a>
         </div>
         // The two records made most often stay one tap away; the others are one more.
         <details class="new-other" data-testid="new-other">
