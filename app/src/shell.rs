@@ -230,13 +230,13 @@ fn PageRoutes() -> impl IntoView {
                 .build(),
         )
     };
-    let pages = move || StaticVec::from(pages().map(page).collect::<Vec<_>>());
+    let every_page = move || StaticVec::from(pages().map(page).collect::<Vec<_>>());
     let unlocked = move || {
         ParentRoute(
             ParentRouteProps::builder()
                 .path(path!(""))
                 .view(Unlocked)
-                .children(RouteChildren::to_children(pages))
+                .children(RouteChildren::to_children(every_page))
                 .build(),
         )
     };
