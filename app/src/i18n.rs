@@ -2,6 +2,7 @@
 //! A missing translation is a compile error, since each key carries both texts.
 
 use crate::api::{ApiFailure, Role};
+use crate::offline;
 use leptos::prelude::*;
 
 /// The domain's language, so its labels (`Coded::label`) and validation messages need no copy here.
@@ -486,6 +487,12 @@ pub struct I18n {
 impl I18n {
     pub fn t(self, key: Key) -> &'static str {
         key.text(self.lang.get())
+    }
+
+    /// Sets and remembers the language; used by the settings page.
+    pub fn choose(self, lang: Lang) {
+        self.lang.set(lang);
+        offline::save_lang(lang);
     }
 }
 

@@ -1,14 +1,22 @@
 //! The officer's app, rendered on the server and hydrated in the browser.
 //! Components never touch browser APIs directly: they go through `offline`.
+//!
+//! Modules use only those below them: `shell` → `pages` → `sync`, `session` → `auth`, `i18n`,
+//! `state` (`auth` may use `i18n` and `state`, `i18n` may use `state`, never the reverse) →
+//! `offline` → `api` and `domain`. `tests/layers.rs` fails on a reference up or on a cycle.
 
 pub mod api;
 pub mod auth;
 pub mod i18n;
 pub mod offline;
 mod pages;
+mod session;
 mod shell;
+mod state;
+mod sync;
 
-pub use shell::{shell, App, ROUTES};
+pub use pages::routes::ROUTES;
+pub use shell::{shell, App};
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -1,45 +1,25 @@
 //! The document, the app frame (header, update banner, bottom navigation) and the routes.
 
 use crate::auth::Auth;
-use crate::i18n::{provide_i18n, tr, use_i18n, Key, Lang};
+use crate::i18n::{provide_i18n, tr, use_i18n, Key};
 use crate::offline;
-use crate::offline::sync::{use_sync, SyncEngine};
-use crate::pages::{
-    records, AdminAuditPage, AdminPage, AdminTargetsPage, AdminUnitsPage, AdminUsersPage,
-    DashboardPage, Gate, NotFoundPage, RecordsPage, ReferralPage, ReportPrintPage, SessionPage,
-    SettingsPage, SignInPage, SyncPage,
-};
+use crate::pages::routes::{self, pages, TABS};
+use crate::pages::{Gate, NotFoundPage};
+use crate::session;
+use crate::state::{use_app_state, AppState};
+use crate::sync::{use_sync, SyncEngine};
+use leptos::children::ToChildren;
 use leptos::prelude::*;
+use leptos::tachys::view::iterators::StaticVec;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
-    components::{Outlet, ParentRoute, Route, Router, Routes, A},
-    path,
+    components::{
+        Outlet, ParentRoute, ParentRouteProps, Route, RouteChildren, RouteProps, Router, Routes,
+        RoutesProps, A,
+    },
+    path, PossibleRouteMatch, StaticSegment,
 };
-
-/// Every page the service worker precaches, so that each one opens offline.
-pub const ROUTES: &[&str] = &[
-    "/",
-    "/records/session",
-    "/records/referral",
-    "/records/business",
-    "/records/inspection",
-    "/records/tip-off",
-    "/records/training",
-    "/records/media-post",
-    "/records/commune-plan",
-    "/records/pilot-model",
-    "/records/agency-integration",
-    "/sync",
-    "/indicators",
-    "/indicators/print",
-    "/settings",
-    "/signin",
-    "/admin",
-    "/admin/users",
-    "/admin/units",
-    "/admin/targets",
-    "/admin/audit",
-];
+use std::sync::Arc;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -63,25 +43,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// State the frame shows on every page.
-#[derive(Clone, Copy)]
-pub struct AppState {
-    /// Records in the outbox not yet acknowledged by the server.
-    pub waiting: RwSignal<usize>,
-    pub online: RwSignal<bool>,
-    pub update_ready: RwSignal<bool>,
-}
-
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let i18n = provide_i18n();
-    let state = AppState {
-        waiting: RwSignal::new(0),
-        online: RwSignal::new(true),
-        update_ready: RwSignal::new(false),
-    };
-    provide_context(state);
+    let state = AppState::provide();
     let auth = Auth::provide();
     let engine = SyncEngine::provide(auth, state, i18n);
 
@@ -103,7 +69,7 @@ pub fn App() -> impl IntoView {
     // `get`, not `track`: tracking a memo does not compute it, so it would never change.
     Effect::new(move |_| {
         officer_id.get();
-        records::officer_changed(auth.officer.get_untracked());
+        session::officer_changed(auth.officer.get_untracked());
     });
 
     view! {
@@ -114,32 +80,7 @@ pub fn App() -> impl IntoView {
             <ExpiredBanner />
             <ClosedUnitBanner />
             <main class="page">
-                <Routes fallback=|| view! { <NotFoundPage /> }>
-                    // Locked, every page is the lock screen; unlocked, the page asked for opens.
-                    <ParentRoute path=path!("") view=Unlocked>
-                        <Route path=path!("") view=RecordsPage />
-                        <Route path=path!("records/session") view=SessionPage />
-                        <Route path=path!("records/referral") view=ReferralPage />
-                        <Route path=path!("records/business") view=records::BusinessPage />
-                        <Route path=path!("records/inspection") view=records::InspectionPage />
-                        <Route path=path!("records/tip-off") view=records::TipOffPage />
-                        <Route path=path!("records/training") view=records::TrainingPage />
-                        <Route path=path!("records/media-post") view=records::MediaPostPage />
-                        <Route path=path!("records/commune-plan") view=records::CommunePlanPage />
-                        <Route path=path!("records/pilot-model") view=records::PilotModelPage />
-                        <Route path=path!("records/agency-integration") view=records::AgencyIntegrationPage />
-                        <Route path=path!("sync") view=SyncPage />
-                        <Route path=path!("indicators") view=DashboardPage />
-                        <Route path=path!("indicators/print") view=ReportPrintPage />
-                        <Route path=path!("settings") view=SettingsPage />
-                        <Route path=path!("signin") view=SignInPage />
-                        <Route path=path!("admin") view=AdminPage />
-                        <Route path=path!("admin/users") view=AdminUsersPage />
-                        <Route path=path!("admin/units") view=AdminUnitsPage />
-                        <Route path=path!("admin/targets") view=AdminTargetsPage />
-                        <Route path=path!("admin/audit") view=AdminAuditPage />
-                    </ParentRoute>
-                </Routes>
+                <PageRoutes />
             </main>
             <Show when=move || auth.officer.with(Option::is_some) && !auth.needs_pin.get()>
                 <BottomNav />
@@ -162,7 +103,7 @@ fn Unlocked() -> impl IntoView {
 
 #[component]
 fn Header() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let state = use_app_state();
     let engine = use_sync();
     let auth = crate::auth::use_auth();
     // Progress only while records go up, not while a sync only pulls.
@@ -178,9 +119,9 @@ fn Header() -> impl IntoView {
                 <span class="name">{tr(Key::AppName)}</span>
                 <span class="place" data-testid="place">{place}</span>
             </div>
-            <A href="/sync" attr:class="sync-state" attr:data-testid="sync-state">
+            <A href=routes::SYNC attr:class="sync-state" attr:data-testid="sync-state">
                 <span class="dot" class:offline=move || !state.online.get()></span>
-                <span class="count" data-testid="waiting-count">{move || state.waiting.get()}</span>
+                <span class="count" data-testid="waiting-count">{move || state.waiting().get()}</span>
                 <span class="label">{tr(Key::Waiting)}</span>
                 <Show when=sending>
                     <span class="progress" data-testid="sync-progress">
@@ -197,7 +138,7 @@ fn Header() -> impl IntoView {
 
 #[component]
 fn UpdateBanner() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let state = use_app_state();
     view! {
         <Show when=move || state.update_ready.get()>
             <div class="banner" role="status">
@@ -217,7 +158,7 @@ fn ExpiredBanner() -> impl IntoView {
         <Show when=move || auth.expired.get()>
             <div class="banner" role="alert">
                 <span>{tr(Key::SessionExpired)}</span>
-                <A href="/signin" attr:class="button">{tr(Key::SignInAgain)}</A>
+                <A href=routes::SIGN_IN attr:class="button">{tr(Key::SignInAgain)}</A>
             </div>
         </Show>
     }
@@ -272,16 +213,49 @@ fn BottomNav() -> impl IntoView {
     };
     view! {
         <nav class="tabs">
-            {item("/", "▤", Key::NavRecords)}
-            {item("/sync", "⇅", Key::NavSync)}
-            {item("/indicators", "◔", Key::NavIndicators)}
-            {item("/settings", "⚙", Key::NavSettings)}
+            {TABS.map(|(href, icon, key)| item(href, icon, key))}
         </nav>
     }
 }
 
-/// Sets and remembers the language; used by the settings page.
-pub fn choose_lang(lang: Lang) {
-    crate::i18n::use_i18n().lang.set(lang);
-    offline::save_lang(lang);
+/// Locked, every page is the lock screen; unlocked, the page asked for opens. Written without
+/// `view!`, which cannot take a list of routes.
+#[component]
+fn PageRoutes() -> impl IntoView {
+    let page = |(path, view)| {
+        Route(
+            RouteProps::builder()
+                .path(segments(path))
+                .view(view)
+                .build(),
+        )
+    };
+    let every_page = move || StaticVec::from(pages().map(page).collect::<Vec<_>>());
+    let unlocked = move || {
+        ParentRoute(
+            ParentRouteProps::builder()
+                .path(path!(""))
+                .view(Unlocked)
+                .children(RouteChildren::to_children(every_page))
+                .build(),
+        )
+    };
+    Routes(
+        RoutesProps::builder()
+            .fallback(|| view! { <NotFoundPage /> })
+            .children(RouteChildren::to_children(unlocked))
+            .build(),
+    )
+}
+
+/// A page's path as the router matches it: `/records/session` as the segments `records` and
+/// `session`, as `path!` would make them.
+fn segments(path: &'static str) -> Arc<dyn PossibleRouteMatch + Send + Sync> {
+    let parts: Vec<&'static str> = path.split('/').filter(|part| !part.is_empty()).collect();
+    match parts[..] {
+        [] => Arc::new(()),
+        [page] => Arc::new((StaticSegment(page),)),
+        [section, page] => Arc::new((StaticSegment(section), StaticSegment(page))),
+        _ => unreachable!("no page is deeper than two segments: {path}"),
+    }
 }

@@ -1,9 +1,9 @@
 //! Browser side: localStorage through gloo-storage, the service worker life cycle, connectivity.
 
 use super::outbox::{KeyValue, StoreError};
-use super::StoragePersistence;
+use super::{keys, StoragePersistence};
 use crate::api::{ApiFailure, ErrorBody, Verb};
-use crate::i18n::Lang;
+use domain::Lang;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_storage::{LocalStorage, Storage};
 use serde::{de::DeserializeOwned, Serialize};
@@ -14,22 +14,20 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{ServiceWorkerRegistration, ServiceWorkerState};
 
-const LANG_KEY: &str = "pcmd.lang";
-
 thread_local! {
     /// Set when the officer asked for the new version: only then may a controller change reload.
     static UPDATE_REQUESTED: Cell<bool> = const { Cell::new(false) };
 }
 
 pub fn load_lang() -> Option<Lang> {
-    LocalStorage::get::<String>(LANG_KEY)
+    LocalStorage::get::<String>(keys::LANG)
         .ok()
         .and_then(|code| Lang::from_code(&code))
 }
 
 pub fn save_lang(lang: Lang) {
     // A preference that fails to save only costs the officer one more tap later.
-    let _ = LocalStorage::set(LANG_KEY, lang.code());
+    let _ = LocalStorage::set(keys::LANG, lang.code());
 }
 
 fn document_root() -> Option<web_sys::Element> {

@@ -3,6 +3,7 @@
 //! without signal and say how old their figures are. Aggregates only, never a record. Kept apart
 //! from the outbox and few in number, so they never crowd out a record waiting to be sent.
 
+use super::keys;
 use super::outbox::{KeyValue, StoreError};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
@@ -17,14 +18,6 @@ pub struct Kept<T> {
     pub figures: T,
 }
 
-fn prefix(officer_id: &str) -> String {
-    format!("pcmd.indicators.{officer_id}.")
-}
-
-fn key(officer_id: &str, year: i32, quarter: u32) -> String {
-    format!("{}{year}.{quarter}", prefix(officer_id))
-}
-
 /// Keeps `figures` of `year`, `quarter` for the officer, replacing the period's older copy and
 /// dropping the officer's oldest periods beyond [`KEPT_PERIODS`].
 pub fn keep_figures<S: KeyValue, T: Serialize>(
@@ -35,10 +28,10 @@ pub fn keep_figures<S: KeyValue, T: Serialize>(
     figures: &T,
     at: u64,
 ) -> Result<(), StoreError> {
-    let this = key(officer_id, year, quarter);
+    let this = keys::figures(officer_id, year, quarter);
     let json = serde_json::to_string(&Kept { at, figures }).map_err(|_| StoreError::Unavailable)?;
     let mut others: Vec<(u64, String)> = store
-        .keys(&prefix(officer_id))
+        .keys(&keys::figures_prefix(officer_id))
         .into_iter()
         .filter(|other| *other != this)
         .map(|other| {
@@ -59,7 +52,7 @@ pub fn keep_figures<S: KeyValue, T: Serialize>(
 
 /// Removes every period the officer kept (signing out).
 pub fn forget_figures<S: KeyValue>(store: &S, officer_id: &str) {
-    for key in store.keys(&prefix(officer_id)) {
+    for key in store.keys(&keys::figures_prefix(officer_id)) {
         store.remove(&key);
     }
 }
@@ -71,7 +64,7 @@ pub fn kept_figures<S: KeyValue, T: DeserializeOwned>(
     year: i32,
     quarter: u32,
 ) -> Option<Kept<T>> {
-    serde_json::from_str(&store.get(&key(officer_id, year, quarter))?).ok()
+    serde_json::from_str(&store.get(&keys::figures(officer_id, year, quarter))?).ok()
 }
 
 #[cfg(test)]

@@ -6,12 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::keys;
 use super::outbox::{KeyValue, StoreError};
 use crate::api::Officer;
-
-const KEY: &str = "pcmd.officers";
-/// Before this phone kept several officers, the one signed in was kept here, in plain text.
-pub const LEGACY_OFFICER_KEY: &str = "pcmd.officer";
 
 /// Wrong PINs in a row after which the PIN-wrapped key is deleted.
 pub const PIN_TRIES: u32 = 5;
@@ -59,7 +56,7 @@ pub fn officers<S: KeyValue>(store: &S) -> Vec<PhoneOfficer> {
 /// `Err` when the list is there but unreadable: then nothing may write over it, or every
 /// officer's wrapped keys would be gone.
 fn read_all<S: KeyValue>(store: &S) -> Result<Vec<PhoneOfficer>, StoreError> {
-    let mut officers: Vec<PhoneOfficer> = match store.get(KEY) {
+    let mut officers: Vec<PhoneOfficer> = match store.get(keys::OFFICERS) {
         Some(text) => serde_json::from_str(&text).map_err(|_| StoreError::Unavailable)?,
         None => Vec::new(),
     };
@@ -75,7 +72,7 @@ pub fn officer<S: KeyValue>(store: &S, id: &str) -> Option<PhoneOfficer> {
 
 fn save_all<S: KeyValue>(store: &S, officers: &[PhoneOfficer]) -> Result<(), StoreError> {
     let text = serde_json::to_string(officers).map_err(|_| StoreError::Unavailable)?;
-    store.set(KEY, &text)
+    store.set(keys::OFFICERS, &text)
 }
 
 /// Adds or replaces the officer's entry.
@@ -206,11 +203,11 @@ mod tests {
         assert_eq!(officers(&memory).len(), 1);
         assert!(officer(&memory, "a").is_none());
         // A damaged list is never written over.
-        memory.set(KEY, "[{not json").unwrap();
+        memory.set(keys::OFFICERS, "[{not json").unwrap();
         assert!(officers(&memory).is_empty());
         assert_eq!(keep(&memory, &known("c", 4)), Err(StoreError::Unavailable));
         assert_eq!(forget(&memory, "b"), Err(StoreError::Unavailable));
-        assert_eq!(memory.get(KEY).as_deref(), Some("[{not json"));
+        assert_eq!(memory.get(keys::OFFICERS).as_deref(), Some("[{not json"));
     }
 
     #[test]

@@ -10,7 +10,8 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::CryptoKey;
 
-use super::keyring::{self, unbase64, PhoneOfficer, PinWrapped, LEGACY_OFFICER_KEY};
+use super::keyring::{self, unbase64, PhoneOfficer, PinWrapped};
+use super::keys;
 use super::outbox::{KeyValue, StoreError};
 use super::vault::{prefixes, Vault};
 use super::webcrypto::{self as crypto, CryptoError, PBKDF2_ITERATIONS, SEALED};
@@ -402,8 +403,8 @@ pub async fn open_with_password(
         open_vault(&officer.id, data_key).await?;
     }
     // The one officer of the earlier app version is now one of this phone's officers.
-    PhoneStorage.remove(LEGACY_OFFICER_KEY);
-    PhoneStorage.remove("pcmd.settings.tip_off_deadline_days");
+    PhoneStorage.remove(keys::LEGACY_OFFICER);
+    PhoneStorage.remove(keys::LEGACY_TIP_OFF_DAYS);
     let outbox = super::outbox(&officer.id);
     if moved {
         outbox.unit_changed();

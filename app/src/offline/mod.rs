@@ -7,8 +7,8 @@
 pub mod clock;
 pub mod figures;
 pub mod keyring;
+pub mod keys;
 pub mod outbox;
-pub mod sync;
 pub mod vault;
 
 #[cfg(feature = "hydrate")]
@@ -69,12 +69,11 @@ pub fn new_record_id() -> String {
 /// This phone's id for the server's records of who sent what: made once, kept in localStorage.
 pub fn device_id() -> String {
     use outbox::KeyValue;
-    const DEVICE_KEY: &str = "pcmd.device";
-    if let Some(id) = PhoneStorage.get(DEVICE_KEY) {
+    if let Some(id) = PhoneStorage.get(keys::DEVICE) {
         return id;
     }
     let id = new_record_id();
     // Unsaved, the next sync sends another id: the server only records it.
-    let _ = PhoneStorage.set(DEVICE_KEY, &id);
+    let _ = PhoneStorage.set(keys::DEVICE, &id);
     id
 }

@@ -24,6 +24,7 @@ pub use domain::sync::{StoredRecord, SyncResult, SyncStatus};
 use domain::{Coded, Date, Record, RecordKind};
 use serde::{Deserialize, Serialize};
 
+use super::keys;
 use crate::api::OrgUnit;
 
 /// A string store with the semantics of localStorage.
@@ -476,20 +477,25 @@ impl<S: KeyValue> Outbox<S> {
     pub fn new(store: S, officer_id: &str) -> Outbox<S> {
         Outbox {
             store,
-            prefix: format!("pcmd.outbox.{officer_id}."),
+            prefix: keys::outbox_prefix(officer_id),
         }
     }
 
+    /// The item `name` of this outbox (a name from `keys`).
+    fn key(&self, name: &str) -> String {
+        format!("{}{name}", self.prefix)
+    }
+
     fn index_key(&self) -> String {
-        format!("{}index", self.prefix)
+        self.key(keys::OUTBOX_INDEX)
     }
 
     fn item_key(&self, id: &str) -> String {
-        format!("{}rec.{id}", self.prefix)
+        format!("{}{}{id}", self.prefix, keys::OUTBOX_RECORD)
     }
 
     fn units_key(&self) -> String {
-        format!("{}units", self.prefix)
+        self.key(keys::OUTBOX_UNITS)
     }
 
     fn index(&self) -> Index {
@@ -786,53 +792,53 @@ impl<S: KeyValue> Outbox<S> {
 
     /// Where pulling `GET /api/v1/records` goes on from; `None` on a new or wiped phone.
     pub fn cursor(&self) -> Option<String> {
-        self.store.get(&format!("{}cursor", self.prefix))
+        self.store.get(&self.key(keys::OUTBOX_CURSOR))
     }
 
     /// Kept only after the page it follows is stored, so a failed page is pulled again.
     pub fn keep_cursor(&self, cursor: &str) -> Result<(), StoreError> {
-        self.store.set(&format!("{}cursor", self.prefix), cursor)
+        self.store.set(&self.key(keys::OUTBOX_CURSOR), cursor)
     }
 
     /// The officer's unit changed (an admin moved them after a merger): the records now in reach
     /// carry older changes than the cursor, so the next pull starts from the beginning, and the
     /// units are fetched again. Records already on the phone are pulled over, not duplicated.
     pub fn unit_changed(&self) {
-        for name in ["cursor", "units"] {
-            self.store.remove(&format!("{}{name}", self.prefix));
+        for name in [keys::OUTBOX_CURSOR, keys::OUTBOX_UNITS] {
+            self.store.remove(&self.key(name));
         }
     }
 
     /// When the server last acknowledged a sync from this phone (ms since 1970).
     pub fn last_synced(&self) -> Option<u64> {
         self.store
-            .get(&format!("{}synced_at", self.prefix))?
+            .get(&self.key(keys::OUTBOX_SYNCED_AT))?
             .parse()
             .ok()
     }
 
     pub fn keep_last_synced(&self, at: u64) -> Result<(), StoreError> {
         self.store
-            .set(&format!("{}synced_at", self.prefix), &at.to_string())
+            .set(&self.key(keys::OUTBOX_SYNCED_AT), &at.to_string())
     }
 
     /// The officer's server session token, sent as `Authorization: Bearer`, so that officers
     /// sharing a phone each sync as themselves.
     pub fn session_token(&self) -> Option<String> {
-        self.store.get(&format!("{}session", self.prefix))
+        self.store.get(&self.key(keys::OUTBOX_SESSION))
     }
 
     pub fn keep_session_token(&self, token: &str) -> Result<(), StoreError> {
-        self.store.set(&format!("{}session", self.prefix), token)
+        self.store.set(&self.key(keys::OUTBOX_SESSION), token)
     }
 
     /// The settings every officer reads (`GET /api/v1/settings`), as last fetched, as JSON.
     pub fn settings(&self) -> Option<String> {
-        self.store.get(&format!("{}settings", self.prefix))
+        self.store.get(&self.key(keys::OUTBOX_SETTINGS))
     }
 
     pub fn keep_settings(&self, json: &str) -> Result<(), StoreError> {
-        self.store.set(&format!("{}settings", self.prefix), json)
+        self.store.set(&self.key(keys::OUTBOX_SETTINGS), json)
     }
 
     /// Records the server does not have yet: drafts, waiting, in conflict, rejected.
@@ -850,8 +856,14 @@ impl<S: KeyValue> Outbox<S> {
             self.store.remove(&self.item_key(id));
         }
         index.0.retain(|(_, tag)| *tag != StateTag::Synced);
-        for name in ["cursor", "synced_at", "session", "units", "settings"] {
-            self.store.remove(&format!("{}{name}", self.prefix));
+        for name in [
+            keys::OUTBOX_CURSOR,
+            keys::OUTBOX_SYNCED_AT,
+            keys::OUTBOX_SESSION,
+            keys::OUTBOX_UNITS,
+            keys::OUTBOX_SETTINGS,
+        ] {
+            self.store.remove(&self.key(name));
         }
         if index.0.is_empty() {
             self.store.remove(&self.index_key());

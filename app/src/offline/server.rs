@@ -3,7 +3,7 @@
 use super::outbox::{KeyValue, StoreError};
 use super::{LockError, StoragePersistence};
 use crate::api::{ApiFailure, Officer, Verb};
-use crate::i18n::Lang;
+use domain::Lang;
 use serde::{de::DeserializeOwned, Serialize};
 
 pub fn load_lang() -> Option<Lang> {

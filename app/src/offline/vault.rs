@@ -13,13 +13,14 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
+use super::keys;
 use super::outbox::StoreError;
 
 /// Where an officer's items live in the phone's storage.
 pub fn prefixes(officer_id: &str) -> [String; 2] {
     [
-        format!("pcmd.outbox.{officer_id}."),
-        format!("pcmd.indicators.{officer_id}."),
+        keys::outbox_prefix(officer_id),
+        keys::figures_prefix(officer_id),
     ]
 }
 

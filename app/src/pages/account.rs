@@ -7,7 +7,7 @@ use crate::api::{ApiFailure, SessionsRevoked, Verb};
 use crate::auth::use_auth;
 use crate::i18n::{failure_text, tr, use_i18n, Key};
 use crate::offline;
-use crate::shell::AppState;
+use crate::state::use_app_state;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::json;
@@ -62,7 +62,7 @@ fn refusal(failure: ApiFailure) -> Said {
 #[component]
 pub fn OwnAccount() -> impl IntoView {
     let auth = use_auth();
-    let app = expect_context::<AppState>();
+    let app = use_app_state();
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
     let repeat = RwSignal::new(String::new());

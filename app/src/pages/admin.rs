@@ -2,6 +2,7 @@
 //! settings, the audit log.
 //! Every change goes to the server at once (these pages need a network) and is audited there.
 
+use super::routes;
 use crate::api::{
     ApiFailure, AuditEntry, Baseline, IndicatorTarget, OrgUnit, Plan, PlanHeader, PlanTarget, Role,
     User, Verb,
@@ -102,10 +103,10 @@ pub fn AdminPage() -> impl IntoView {
     view! {
         <h1>{tr(Key::AdminTitle)}</h1>
         <nav class="menu">
-            <A href="/admin/users">{tr(Key::AdminUsers)}</A>
-            <A href="/admin/units">{tr(Key::AdminUnits)}</A>
-            <A href="/admin/targets">{tr(Key::AdminTargets)}</A>
-            <A href="/admin/audit">{tr(Key::AdminAudit)}</A>
+            <A href=routes::ADMIN_USERS>{tr(Key::AdminUsers)}</A>
+            <A href=routes::ADMIN_UNITS>{tr(Key::AdminUnits)}</A>
+            <A href=routes::ADMIN_TARGETS>{tr(Key::AdminTargets)}</A>
+            <A href=routes::ADMIN_AUDIT>{tr(Key::AdminAudit)}</A>
         </nav>
         <SettingsForm />
     }

@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
+use super::routes::PRINT;
 use crate::api::{
     ApiFailure, CommuneFigures, IndicatorFigure, IndicatorReport, Officer, PlanHeader, Role,
 };
@@ -18,7 +19,7 @@ use crate::auth::use_auth;
 use crate::i18n::{failure_text, tr, use_i18n, Key, Lang};
 use crate::offline::figures::{keep_figures, kept_figures};
 use crate::offline::{self, clock, OfficerStorage};
-use crate::shell::AppState;
+use crate::state::use_app_state;
 
 /// The first year of the plan; the year picker starts there.
 const FIRST_YEAR: i32 = 2023;
@@ -433,7 +434,7 @@ fn trend(
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let auth = use_auth();
-    let app = expect_context::<AppState>();
+    let app = use_app_state();
     let i18n = use_i18n();
     let query = use_query_map();
     // Set after hydration, from the address or the Vietnam clock, so the first render is the
@@ -764,7 +765,7 @@ fn CommuneTable(communes: Vec<CommuneFigures>, codes: Vec<IndicatorFigure>) -> i
 #[component]
 fn Downloads(period: (i32, u32), suppress: RwSignal<bool>) -> impl IntoView {
     let auth = use_auth();
-    let app = expect_context::<AppState>();
+    let app = use_app_state();
     let (year, quarter) = period;
     let unit = move || {
         auth.officer
@@ -795,12 +796,7 @@ fn Downloads(period: (i32, u32), suppress: RwSignal<bool>) -> impl IntoView {
             }
         });
     };
-    let print = move || {
-        format!(
-            "/indicators/print?year={year}&quarter={quarter}&suppress={}",
-            hide()
-        )
-    };
+    let print = move || format!("{PRINT}?year={year}&quarter={quarter}&suppress={}", hide());
     view! {
         <section class="card downloads">
             <h2>{tr(Key::ReportDownloads)}</h2>

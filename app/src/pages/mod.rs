@@ -4,14 +4,14 @@ mod account;
 mod admin;
 mod counts;
 mod dashboard;
-pub mod records;
+mod records;
 mod report;
+pub mod routes;
 mod signin;
 mod sync;
 
 pub use admin::{AdminAuditPage, AdminPage, AdminTargetsPage, AdminUnitsPage, AdminUsersPage};
 pub use dashboard::DashboardPage;
-pub use records::{RecordsPage, ReferralPage, SessionPage};
 pub use report::ReportPrintPage;
 pub use signin::{Gate, SignInPage};
 pub use sync::SyncPage;
@@ -20,7 +20,6 @@ use crate::api::Role;
 use crate::auth::use_auth;
 use crate::i18n::{tr, use_i18n, Key, Lang};
 use crate::offline::{self, StoragePersistence};
-use crate::shell::choose_lang;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -38,7 +37,7 @@ pub fn SettingsPage() -> impl IntoView {
         unsent.set(None);
         spawn_local(async move {
             auth.sign_out().await;
-            navigate("/", Default::default());
+            navigate(routes::RECORDS, Default::default());
         });
     };
     let ask_sign_out = {
@@ -60,7 +59,7 @@ pub fn SettingsPage() -> impl IntoView {
             <button
                 class="choice"
                 aria-pressed=move || (i18n.lang.get() == lang).to_string()
-                on:click=move |_| choose_lang(lang)
+                on:click=move |_| i18n.choose(lang)
             >
                 {tr(key)}
             </button>
@@ -78,7 +77,7 @@ pub fn SettingsPage() -> impl IntoView {
                     </p>
                 })}
                 <Show when=is_admin>
-                    <A href="/admin" attr:class="button wide link">{tr(Key::AdminTitle)}</A>
+                    <A href=routes::ADMIN attr:class="button wide link">{tr(Key::AdminTitle)}</A>
                 </Show>
                 <button class="button wide secondary" data-testid="lock-now" on:click=lock>{tr(Key::LockNow)}</button>
                 <button class="button wide secondary" data-testid="sign-out" on:click=ask_sign_out.clone()>{tr(Key::SignOut)}</button>

@@ -16,11 +16,12 @@ use super::dashboard::{
     fraction_text, indicator_name, load_period, period_from_query, sees_communes, short_code,
     status_key, target_text, value_text, Shown, Snapshot,
 };
+use super::routes::INDICATORS;
 use crate::api::{IndicatorFigure, Officer};
 use crate::auth::use_auth;
 use crate::i18n::{failure_text, tr, use_i18n, Key, Lang};
 use crate::offline::clock;
-use crate::shell::AppState;
+use crate::state::use_app_state;
 
 /// A figure's parts as the report prints them.
 struct Printed {
@@ -79,7 +80,7 @@ fn agency_abbreviation(agency: &str) -> String {
 #[component]
 pub fn ReportPrintPage() -> impl IntoView {
     let auth = use_auth();
-    let app = expect_context::<AppState>();
+    let app = use_app_state();
     let i18n = use_i18n();
     let query = use_query_map();
     let period = RwSignal::new(None::<(i32, u32)>);
@@ -109,8 +110,8 @@ pub fn ReportPrintPage() -> impl IntoView {
         );
     });
     let back = move || match period.get() {
-        Some((year, quarter)) => format!("/indicators?year={year}&quarter={quarter}"),
-        None => "/indicators".into(),
+        Some((year, quarter)) => format!("{INDICATORS}?year={year}&quarter={quarter}"),
+        None => INDICATORS.into(),
     };
     view! {
         <div class="report-actions no-print">

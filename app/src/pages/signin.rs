@@ -3,6 +3,7 @@
 //! a first password sign-in, and `/signin` for a password sign-in while open (the session expired,
 //! or another officer).
 
+use super::routes;
 use crate::api::ApiFailure;
 use crate::auth::{use_auth, SignInError};
 use crate::i18n::{tr, use_i18n, Key};
@@ -256,7 +257,7 @@ pub fn SignInPage() -> impl IntoView {
             match result {
                 Ok(()) => {
                     password.set(String::new());
-                    navigate("/", Default::default());
+                    navigate(routes::RECORDS, Default::default());
                 }
                 Err(SignInError::Lock(error)) => problem.set(Some(lock_key(error))),
                 Err(SignInError::Api(failure)) => problem.set(Some(match &failure {

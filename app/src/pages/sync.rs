@@ -8,15 +8,15 @@ use super::records::{state_key, summary};
 use crate::auth::use_auth;
 use crate::i18n::{tr, use_i18n, Key};
 use crate::offline::outbox::{record_of, Counts, Entry, LocalState, Resolution, StateTag};
-use crate::offline::sync::use_sync;
 use crate::offline::{self, clock};
-use crate::shell::AppState;
+use crate::state::use_app_state;
+use crate::sync::use_sync;
 
 #[component]
 pub fn SyncPage() -> impl IntoView {
     let auth = use_auth();
     let engine = use_sync();
-    let app = expect_context::<AppState>();
+    let app = use_app_state();
     let i18n = use_i18n();
     let entries = RwSignal::new(Vec::<Entry>::new());
     Effect::new(move |_| {
@@ -47,7 +47,7 @@ pub fn SyncPage() -> impl IntoView {
                 failed => failed,
             };
             // Undone in memory when it did not fit, so the lists show what is stored.
-            app.waiting.set(outbox.counts().get(StateTag::Waiting));
+            app.count_waiting(Some(&officer.id));
             engine.changed();
             match stored {
                 Ok(()) if resolution == Resolution::KeepMine => engine.sync_now(),

@@ -8,8 +8,9 @@ use leptos::prelude::*;
 use super::commune::CommuneField;
 use super::editor::{Editor, RecordForm};
 use super::fields::{choices, ChoiceField, DateField, TextField};
-use super::form_path;
+use super::form::{Input, Line};
 use crate::i18n::{tr, Key};
+use crate::pages::routes::{form_path, KindForm};
 
 #[component]
 pub fn BusinessPage() -> impl IntoView {
@@ -40,4 +41,35 @@ pub fn BusinessPage() -> impl IntoView {
     };
     let after = move || view! { <div class="inspect-business">{inspect}</div> };
     view! { <RecordForm editor after>{fields}</RecordForm> }
+}
+
+/// The kind's form, in the app's catalogue (`pages::routes`).
+pub const FORM: KindForm = KindForm {
+    kind: RecordKind::Business,
+    path: "/records/business",
+    page: || BusinessPage().into_any(),
+    fields: &[
+        ("name", Input::Text),
+        ("type", Input::Text),
+        ("workers", Input::Count),
+        ("female_workers", Input::Count),
+        ("village", Input::Text),
+    ],
+    district: false,
+    summary,
+};
+
+/// Its line in the lists.
+fn summary(line: &mut Line) {
+    let [people, _, women] = line.words;
+    line.text(line.string("name"));
+    line.text(line.label::<BusinessType>("type"));
+    line.text(line.string("village"));
+    if let Some(workers) = line.count("workers") {
+        let staff = match line.count("female_workers") {
+            Some(female) => format!("{workers} {people} ({women} {female})"),
+            None => format!("{workers} {people}"),
+        };
+        line.text(Some(&staff));
+    }
 }

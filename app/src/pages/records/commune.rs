@@ -10,11 +10,11 @@ use leptos::task::spawn_local;
 
 use super::fields::{use_form, FieldError};
 use super::form::ORG_UNIT;
-use super::{fetch_org_units, recording_units};
 use crate::api::{OrgUnit, Role};
 use crate::auth::use_auth;
 use crate::i18n::{tr, use_i18n, Key};
 use crate::offline;
+use crate::session::fetch_org_units;
 
 /// "Name (code)", with the last day of a unit that no longer exists.
 fn unit_label(unit: &OrgUnit, until: &str) -> String {
@@ -95,4 +95,28 @@ pub fn CommuneField(#[prop(optional)] district: bool) -> impl IntoView {
             <FieldError path=ORG_UNIT />
         </label>
     }
+}
+
+/// The units among those an officer may see that a record can belong to: communes (and wards),
+/// and with `district` the province and districts too, first; today's units before closed ones.
+fn recording_units(mut units: Vec<OrgUnit>, district: bool) -> Vec<OrgUnit> {
+    units.retain(|unit| match unit.level.as_str() {
+        "commune" | "ward" => true,
+        "province" | "district" => district,
+        _ => false,
+    });
+    units.sort_by(|a, b| {
+        // Today's units first (the province, then its communes), then those that closed.
+        let rank = |u: &OrgUnit| match u.level.as_str() {
+            "province" => 0,
+            "district" => 1,
+            _ => 2,
+        };
+        let key = |u: &OrgUnit| {
+            let closed = u.valid_to.is_some();
+            (closed, rank(u), u.name.clone(), u.valid_from.clone())
+        };
+        key(a).cmp(&key(b))
+    });
+    units
 }

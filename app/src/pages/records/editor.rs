@@ -14,13 +14,14 @@ use super::fields::FormCtx;
 use super::form::{
     check, district_level, draft_of, is_data_field, is_form_field, new_draft, Issue,
 };
-use super::{form_path, show_waiting, storage_key};
+use super::storage_key;
 use crate::api::{Officer, Role};
 use crate::auth::{use_auth, Auth};
 use crate::i18n::{tr, use_i18n, Key};
 use crate::offline::outbox::{Draft, Entry, LocalState, StoreError};
 use crate::offline::{self, clock};
-use crate::shell::AppState;
+use crate::pages::routes::{self, form_path};
+use crate::state::{use_app_state, AppState};
 
 /// One record's form: its state and what the buttons do.
 #[derive(Clone, Copy)]
@@ -58,8 +59,8 @@ impl Editor {
             confirm_void: RwSignal::new(false),
             just_saved: RwSignal::new(false),
             auth: use_auth(),
-            app: expect_context::<AppState>(),
-            done: Callback::new(move |()| navigate("/", Default::default())),
+            app: use_app_state(),
+            done: Callback::new(move |()| navigate(routes::RECORDS, Default::default())),
         };
         let auth = editor.auth;
         let query = use_query_map();
@@ -124,6 +125,17 @@ impl Editor {
     fn outbox(self) -> Option<(offline::outbox::Outbox<offline::OfficerStorage>, String)> {
         let officer = self.auth.officer.get_untracked()?;
         Some((offline::outbox(&officer.id), self.id.get_untracked()?))
+    }
+
+    /// The header's count, after a change is stored.
+    fn count_waiting(self) {
+        let officer_id = self
+            .auth
+            .officer
+            .with_untracked(|o| o.as_ref().map(|o| o.id.clone()));
+        if officer_id.is_some() {
+            self.app.count_waiting(officer_id.as_deref());
+        }
     }
 
     fn keep_draft(self) {
@@ -217,7 +229,7 @@ impl Editor {
                     self.stored.set(Some(entry));
                     self.problem.set(None);
                     self.just_saved.set(true);
-                    show_waiting(self.app, &outbox);
+                    self.count_waiting();
                 }
                 // On failure the form keeps what was typed, to save again.
                 saved => self.leave(saved.map(|_| ())),
@@ -244,9 +256,7 @@ impl Editor {
             };
             match result {
                 Ok(()) => {
-                    if let Some((outbox, _)) = self.outbox() {
-                        show_waiting(self.app, &outbox);
-                    }
+                    self.count_waiting();
                     self.done.run(());
                 }
                 Err(error) => self.problem.set(Some(storage_key(error))),
@@ -365,7 +375,7 @@ fn EditorActions(editor: Editor) -> impl IntoView {
         <div class="after-form">
             {discard}
             {void}
-            <a href="/" class="button wide link secondary">{tr(Key::BackToList)}</a>
+            <a href=routes::RECORDS class="button wide link secondary">{tr(Key::BackToList)}</a>
         </div>
     }
 }

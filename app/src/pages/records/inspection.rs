@@ -10,11 +10,12 @@ use super::commune::CommuneField;
 use super::editor::{Editor, RecordForm};
 use super::fields::{use_form, CheckField, DateField, FieldError, NotesField, TextField};
 use super::form::ORG_UNIT;
-use super::form_path;
+use super::form::{thousands, Input, Line};
 use crate::auth::use_auth;
 use crate::i18n::{tr, use_i18n, Key, Lang};
 use crate::offline;
 use crate::offline::outbox::Entry;
+use crate::pages::routes::{form_path, KindForm};
 
 const BUSINESS_ID: &str = "data.business_id";
 
@@ -149,5 +150,37 @@ fn BusinessField() -> impl IntoView {
         <a class="button secondary add-business" href=form_path(RecordKind::Business) data-testid="add-business">
             "+ "{tr(Key::NewBusiness)}
         </a>
+    }
+}
+
+/// The kind's form, in the app's catalogue (`pages::routes`).
+pub const FORM: KindForm = KindForm {
+    kind: RecordKind::Inspection,
+    path: "/records/inspection",
+    page: || InspectionPage().into_any(),
+    fields: &[
+        ("business_id", Input::Text),
+        ("team", Input::Text),
+        ("findings", Input::Text),
+        ("violation_found", Input::Flag),
+        ("sanction", Input::Text),
+        ("fine_vnd", Input::Amount),
+    ],
+    district: false,
+    summary,
+};
+
+/// Its line in the lists.
+fn summary(line: &mut Line) {
+    line.text(line.string("team"));
+    let violation = match line.flag("violation_found") {
+        Some(true) => Some(Key::ViolationFound),
+        Some(false) => Some(Key::NoViolation),
+        None => None,
+    };
+    line.text(violation.map(|key| key.text(line.lang)));
+    line.text(line.string("sanction"));
+    if let Some(fine) = line.amount("fine_vnd").filter(|fine| *fine > 0) {
+        line.text(Some(&format!("{} đ", thousands(fine))));
     }
 }

@@ -6,14 +6,15 @@ use domain::{Coded, Date, RecordKind};
 use leptos::prelude::*;
 
 use super::form::{draft_data, summary, Issue};
-use super::{failure_text, form_path, state_key};
+use super::{failure_text, state_key};
 use crate::api::OrgUnit;
 use crate::auth::use_auth;
 use crate::i18n::{tr, use_i18n, Key};
 use crate::offline;
 use crate::offline::outbox::{sort_for_list, Counts, Entry, Filter, LocalState, StateTag};
-use crate::offline::sync::use_sync;
-use crate::shell::AppState;
+use crate::pages::routes::form_path;
+use crate::state::use_app_state;
+use crate::sync::use_sync;
 
 /// Rows drawn at first and for each "show more": a cheap phone stays quick with thousands stored.
 const PAGE: usize = 50;
@@ -22,7 +23,7 @@ const PAGE: usize = 50;
 pub fn RecordsPage() -> impl IntoView {
     let auth = use_auth();
     let i18n = use_i18n();
-    let app = expect_context::<AppState>();
+    let app = use_app_state();
     let entries = RwSignal::new(Vec::<Entry>::new());
     let units = RwSignal::new(Vec::<OrgUnit>::new());
     let loaded = RwSignal::new(false);
@@ -37,11 +38,7 @@ pub fn RecordsPage() -> impl IntoView {
         let outbox = offline::outbox(&officer.id);
         let mut all = offline::timed("pcmd.outbox.load", || outbox.entries());
         sort_for_list(&mut all);
-        let waiting = all
-            .iter()
-            .filter(|e| e.state.tag() == StateTag::Waiting)
-            .count();
-        app.waiting.set(waiting);
+        app.count_waiting(Some(&officer.id));
         let mut known = outbox.org_units();
         if !known.iter().any(|unit| unit.id == officer.org_unit.id) {
             known.push(OrgUnit {
@@ -118,8 +115,8 @@ pub fn RecordsPage() -> impl IntoView {
     view! {
         <h1>{tr(Key::NavRecords)}</h1>
         <div class="new-record">
-            <a href="/records/session" class="button" data-testid="new-session">"+ "{tr(Key::NewSession)}</a>
-            <a href="/records/referral" class="button" data-testid="new-referral">"+ "{tr(Key::NewReferral)}</a>
+            <a href=form_path(RecordKind::OutreachSession) class="button" data-testid="new-session">"+ "{tr(Key::NewSession)}</a>
+            <a href=form_path(RecordKind::Referral) class="button" data-testid="new-referral">"+ "{tr(Key::NewReferral)}</a>
         </div>
         // The two records made most often stay one tap away; the others are one more.
         <details class="new-other" data-testid="new-other">

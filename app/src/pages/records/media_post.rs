@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use super::commune::CommuneField;
 use super::editor::{Editor, RecordForm};
 use super::fields::{choices, ChoiceField, DateField, TextField};
+use super::form::{Input, Line};
 use crate::i18n::Key;
+use crate::pages::routes::KindForm;
 
 #[component]
 pub fn MediaPostPage() -> impl IntoView {
@@ -19,4 +21,21 @@ pub fn MediaPostPage() -> impl IntoView {
     }
     .into_any();
     view! { <RecordForm editor>{fields}</RecordForm> }
+}
+
+/// The kind's form, in the app's catalogue (`pages::routes`).
+pub const FORM: KindForm = KindForm {
+    kind: RecordKind::MediaPost,
+    path: "/records/media-post",
+    page: || MediaPostPage().into_any(),
+    fields: &[("channel", Input::Text), ("title", Input::Text)],
+    // Recorded for the district itself too (`API.md`).
+    district: true,
+    summary,
+};
+
+/// Its line in the lists.
+fn summary(line: &mut Line) {
+    line.text(line.label::<MediaChannel>("channel"));
+    line.text(line.string("title"));
 }

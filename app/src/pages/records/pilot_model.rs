@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use super::commune::CommuneField;
 use super::editor::{Editor, RecordForm};
 use super::fields::{DateField, TextField};
+use super::form::{Input, Line};
 use crate::i18n::Key;
+use crate::pages::routes::KindForm;
 
 #[component]
 pub fn PilotModelPage() -> impl IntoView {
@@ -18,4 +20,19 @@ pub fn PilotModelPage() -> impl IntoView {
     }
     .into_any();
     view! { <RecordForm editor>{fields}</RecordForm> }
+}
+
+/// The kind's form, in the app's catalogue (`pages::routes`).
+pub const FORM: KindForm = KindForm {
+    kind: RecordKind::PilotModel,
+    path: "/records/pilot-model",
+    page: || PilotModelPage().into_any(),
+    fields: &[("name", Input::Text)],
+    district: false,
+    summary,
+};
+
+/// Its line in the lists.
+fn summary(line: &mut Line) {
+    line.text(line.string("name"));
 }

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use super::commune::CommuneField;
 use super::editor::{Editor, RecordForm};
 use super::fields::{DateField, TextField};
+use super::form::{Input, Line};
 use crate::i18n::Key;
+use crate::pages::routes::KindForm;
 
 #[component]
 pub fn CommunePlanPage() -> impl IntoView {
@@ -19,4 +21,23 @@ pub fn CommunePlanPage() -> impl IntoView {
     }
     .into_any();
     view! { <RecordForm editor>{fields}</RecordForm> }
+}
+
+/// The kind's form, in the app's catalogue (`pages::routes`).
+pub const FORM: KindForm = KindForm {
+    kind: RecordKind::CommunePlan,
+    path: "/records/commune-plan",
+    page: || CommunePlanPage().into_any(),
+    fields: &[("title", Input::Text), ("adopted_on", Input::Text)],
+    district: false,
+    summary,
+};
+
+/// Its line in the lists.
+fn summary(line: &mut Line) {
+    line.text(line.string("title"));
+    if let Some(day) = line.day("adopted_on") {
+        let adopted = format!("{} {}", Key::AdoptedOn.text(line.lang), day.format_vn());
+        line.text(Some(&adopted));
+    }
 }

@@ -8,7 +8,9 @@ use super::client_code::ClientCodeField;
 use super::commune::CommuneField;
 use super::editor::{Editor, RecordForm};
 use super::fields::{choices, CheckField, ChoiceField, DateField, TextField};
+use super::form::{Input, Line};
 use crate::i18n::Key;
+use crate::pages::routes::KindForm;
 
 #[component]
 pub fn ReferralPage() -> impl IntoView {
@@ -32,4 +34,33 @@ pub fn ReferralPage() -> impl IntoView {
     }
     .into_any();
     view! { <RecordForm editor>{fields}</RecordForm> }
+}
+
+/// The kind's form, in the app's catalogue (`pages::routes`).
+pub const FORM: KindForm = KindForm {
+    kind: RecordKind::Referral,
+    path: "/records/referral",
+    page: || ReferralPage().into_any(),
+    fields: &[
+        ("client_code", Input::Text),
+        ("age_band", Input::Text),
+        ("sex", Input::Text),
+        ("in_need_eligible", Input::Flag),
+        ("consent", Input::Flag),
+        ("consent_on", Input::Text),
+        ("service", Input::Text),
+        ("receiving_org", Input::Text),
+        ("status", Input::Text),
+        ("accessed_on", Input::Text),
+        ("follow_up_on", Input::Text),
+    ],
+    district: false,
+    summary,
+};
+
+/// Its line in the lists.
+fn summary(line: &mut Line) {
+    line.text(line.string("client_code"));
+    line.text(line.label::<ReferralService>("service"));
+    line.text(line.label::<ReferralStatus>("status"));
 }

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use super::commune::CommuneField;
 use super::editor::{Editor, RecordForm};
 use super::fields::{choices, ChoiceField, DateField, NotesField, TextField};
+use super::form::{Input, Line};
 use crate::i18n::Key;
+use crate::pages::routes::KindForm;
 
 #[component]
 pub fn SessionPage() -> impl IntoView {
@@ -29,4 +31,38 @@ pub fn SessionPage() -> impl IntoView {
     }
     .into_any();
     view! { <RecordForm editor>{fields}</RecordForm> }
+}
+
+/// The kind's form, in the app's catalogue (`pages::routes`).
+pub const FORM: KindForm = KindForm {
+    kind: RecordKind::OutreachSession,
+    path: "/records/session",
+    page: || SessionPage().into_any(),
+    fields: &[
+        ("village", Input::Text),
+        ("format", Input::Text),
+        ("audience", Input::Text),
+        ("reached_male", Input::Count),
+        ("reached_female", Input::Count),
+        ("language", Input::Text),
+        ("organising_unit", Input::Text),
+        ("notes", Input::Text),
+    ],
+    district: false,
+    summary,
+};
+
+/// Its line in the lists.
+fn summary(line: &mut Line) {
+    let [people, men, women] = line.words;
+    line.text(line.string("village"));
+    line.text(line.label::<OutreachFormat>("format"));
+    line.text(line.label::<Audience>("audience"));
+    if let (Some(male), Some(female)) = (line.count("reached_male"), line.count("reached_female")) {
+        let reached = format!(
+            "{} {people} ({men} {male}, {women} {female})",
+            male + female
+        );
+        line.text(Some(&reached));
+    }
 }

@@ -10,8 +10,10 @@ use super::commune::CommuneField;
 use super::editor::{Editor, RecordForm};
 use super::fields::{choices, use_form, ChoiceField, DateField, NotesField};
 use super::form::{days_after, OCCURRED_ON};
-use super::{fetch_settings, tip_off_deadline_days};
+use super::form::{Input, Line};
 use crate::i18n::{use_i18n, Key};
+use crate::pages::routes::KindForm;
+use crate::session::fetch_settings;
 
 #[component]
 pub fn TipOffPage() -> impl IntoView {
@@ -62,4 +64,37 @@ fn Deadline() -> impl IntoView {
         );
         Some(view! { <p class="hint deadline" data-testid="tip-off-deadline">{text}</p> })
     }
+}
+
+/// Days to handle a tip-off in, as last fetched; `None` until the phone once had signal.
+fn tip_off_deadline_days(officer_id: &str) -> Option<u32> {
+    crate::auth::kept_settings(officer_id).map(|s| s.tip_off_deadline_days)
+}
+
+/// The kind's form, in the app's catalogue (`pages::routes`).
+pub const FORM: KindForm = KindForm {
+    kind: RecordKind::TipOff,
+    path: "/records/tip-off",
+    page: || TipOffPage().into_any(),
+    fields: &[
+        ("channel", Input::Text),
+        ("classification", Input::Text),
+        ("verification", Input::Text),
+        ("outcome", Input::Text),
+        ("handled_on", Input::Text),
+    ],
+    district: false,
+    summary,
+};
+
+/// Its line in the lists.
+fn summary(line: &mut Line) {
+    line.text(line.label::<TipOffChannel>("channel"));
+    line.text(line.label::<TipOffClass>("classification"));
+    line.text(line.label::<Verification>("verification"));
+    let handled = match line.day("handled_on") {
+        Some(day) => format!("{} {}", Key::HandledOn.text(line.lang), day.format_vn()),
+        None => Key::NotHandled.text(line.lang).to_string(),
+    };
+    line.text(Some(&handled));
 }

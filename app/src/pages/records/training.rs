@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use super::commune::CommuneField;
 use super::editor::{Editor, RecordForm};
 use super::fields::{choices, ChoiceField, DateField, TextField};
+use super::form::{Input, Line};
 use crate::i18n::Key;
+use crate::pages::routes::KindForm;
 
 #[component]
 pub fn TrainingPage() -> impl IntoView {
@@ -24,4 +26,36 @@ pub fn TrainingPage() -> impl IntoView {
     }
     .into_any();
     view! { <RecordForm editor>{fields}</RecordForm> }
+}
+
+/// The kind's form, in the app's catalogue (`pages::routes`).
+pub const FORM: KindForm = KindForm {
+    kind: RecordKind::Training,
+    path: "/records/training",
+    page: || TrainingPage().into_any(),
+    fields: &[
+        // `trainees` is left to the domain, which sums the two sexes.
+        ("course", Input::Text),
+        ("level", Input::Text),
+        ("trainees_male", Input::Count),
+        ("trainees_female", Input::Count),
+    ],
+    // Recorded for the district itself too (`API.md`).
+    district: true,
+    summary,
+};
+
+/// Its line in the lists.
+fn summary(line: &mut Line) {
+    let [people, men, women] = line.words;
+    line.text(line.string("course"));
+    line.text(line.label::<TrainingLevel>("level"));
+    let trainees = match (line.count("trainees_male"), line.count("trainees_female")) {
+        (Some(male), Some(female)) => Some(format!(
+            "{} {people} ({men} {male}, {women} {female})",
+            male + female
+        )),
+        _ => line.count("trainees").map(|n| format!("{n} {people}")),
+    };
+    line.text(trainees.as_deref());
 }

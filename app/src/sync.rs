@@ -19,13 +19,14 @@ use domain::Record;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::outbox::{
-    FieldProblem, KeyValue, Outbox, SendFailure, StateTag, StoreError, SyncResult, SyncStatus,
-};
 use crate::api::{ApiFailure, Verb};
 use crate::auth::Auth;
 use crate::i18n::{I18n, Key};
-use crate::shell::AppState;
+use crate::offline;
+use crate::offline::outbox::{
+    KeyValue, Outbox, SendFailure, StateTag, StoreError, SyncResult, SyncStatus, FieldProblem,
+};
+use crate::state::AppState;
 
 /// While records wait, the next attempt at the latest this long after the last one.
 const PERIOD_MS: u32 = 3 * 60_000;
@@ -124,7 +125,7 @@ fn halve(pending: &mut Vec<Vec<Record>>, mut batch: Vec<Record>) {
 /// one open (locked, or another officer unlocked), so nothing goes out in someone else's name.
 /// Checked right before each request, in the same turn that reads the token.
 fn still_open(officer_id: &str) -> Result<(), Stop> {
-    match super::open_officer() {
+    match offline::open_officer() {
         Some(open) if open == officer_id => Ok(()),
         _ => Err(Stop::Retry),
     }
@@ -179,7 +180,7 @@ impl SyncEngine {
             if let Some(officer_id) = signed_in.get() {
                 engine
                     .last_synced
-                    .set(super::outbox(&officer_id).last_synced());
+                    .set(offline::outbox(&officer_id).last_synced());
                 engine.problem.set(None);
                 engine.sync_now();
             }
@@ -189,7 +190,7 @@ impl SyncEngine {
 
     /// Hooks the engine to the browser's triggers; called once, after hydration.
     pub fn start(self) {
-        super::on_connectivity_change(move |online| {
+        offline::on_connectivity_change(move |online| {
             if online {
                 self.sync_now();
             }
@@ -199,9 +200,9 @@ impl SyncEngine {
 
     /// The periodic check: a sync when records wait and no backoff holds it back.
     fn tick(self) {
-        super::after(PERIOD_MS, move || {
-            let waiting = self.app.waiting.get_untracked() > 0;
-            if waiting && super::now_ms() >= self.retry_at.get_value() {
+        offline::after(PERIOD_MS, move || {
+            let waiting = self.app.waiting().get_untracked() > 0;
+            if waiting && offline::now_ms() >= self.retry_at.get_value() {
                 self.sync_now();
             }
             self.tick();
@@ -217,13 +218,13 @@ impl SyncEngine {
         let Some(officer) = self.auth.officer.get_untracked() else {
             return;
         };
-        if self.auth.expired.get_untracked() || !super::is_online() {
+        if self.auth.expired.get_untracked() || !offline::is_online() {
             return;
         }
         self.running.set(true);
         self.again.set_value(false);
         spawn_local(async move {
-            let outbox = super::outbox(&officer.id);
+            let outbox = offline::outbox(&officer.id);
             let outcome = match self.push(&officer.id, &outbox).await {
                 Ok(held) => match self.pull(&officer.id, &outbox).await {
                     Ok(()) if held > 0 => Err(Stop::Held),
@@ -236,15 +237,15 @@ impl SyncEngine {
                 Ok(()) => outcome,
                 Err(_) => Err(Stop::Retry),
             };
-            self.finish(&outbox, outcome);
+            self.finish(&officer.id, &outbox, outcome);
         });
     }
 
-    fn finish<S: KeyValue>(self, outbox: &Outbox<S>, outcome: Result<(), Stop>) {
+    fn finish<S: KeyValue>(self, officer_id: &str, outbox: &Outbox<S>, outcome: Result<(), Stop>) {
         self.running.set(false);
-        self.show_waiting(outbox);
+        self.app.count_waiting(Some(officer_id));
         if matches!(outcome, Ok(()) | Err(Stop::Held)) {
-            let now = super::now_ms();
+            let now = offline::now_ms();
             // Shown even if it cannot be kept; only the next start forgets it.
             let _ = outbox.keep_last_synced(now);
             self.last_synced.set(Some(now));
@@ -272,11 +273,11 @@ impl SyncEngine {
                 }));
                 let failures = self.failures.get_value().saturating_add(1);
                 self.failures.set_value(failures);
-                let unit = f64::from(super::random_bytes()[0]) / 256.0;
+                let unit = f64::from(offline::random_bytes()[0]) / 256.0;
                 let delay = backoff_ms(failures, unit);
-                self.retry_at.set_value(super::now_ms() + delay);
-                super::after(delay as u32, move || {
-                    if super::now_ms() >= self.retry_at.get_value()
+                self.retry_at.set_value(offline::now_ms() + delay);
+                offline::after(delay as u32, move || {
+                    if offline::now_ms() >= self.retry_at.get_value()
                         && self.retry_at.get_value() != 0
                     {
                         self.sync_now();
@@ -287,10 +288,6 @@ impl SyncEngine {
         if self.again.get_value() {
             self.sync_now();
         }
-    }
-
-    fn show_waiting<S: KeyValue>(self, outbox: &Outbox<S>) {
-        self.app.waiting.set(outbox.counts().get(StateTag::Waiting));
     }
 
     /// Tells the lists that the outbox changed.
@@ -304,7 +301,7 @@ impl SyncEngine {
         let total = outbox.counts().get(StateTag::Waiting);
         let mut done = 0;
         self.progress.set((0, total));
-        let device_id = super::device_id();
+        let device_id = offline::device_id();
         // Records the server failed on alone, not sent again in this sync.
         let mut held: Vec<String> = Vec::new();
         let mut failures = 0;
@@ -330,7 +327,7 @@ impl SyncEngine {
                 };
                 still_open(officer_id)?;
                 let answer: Result<SyncResponse, ApiFailure> =
-                    super::api_send(Verb::Post, "/api/v1/sync", &request).await;
+                    offline::api_send(Verb::Post, "/api/v1/sync", &request).await;
                 match failed_on(&batch, &answer) {
                     Some(failure) => {
                         failures += 1;
@@ -360,14 +357,14 @@ impl SyncEngine {
                             Err(failure) => return Err(stop_of(failure)),
                         };
                         changed += outbox
-                            .apply_results(&batch, &results, super::now_ms())
+                            .apply_results(&batch, &results, offline::now_ms())
                             .map_err(Stop::Storage)?;
                         done += batch.len();
                     }
                 }
-                super::flush().await.map_err(Stop::Storage)?;
+                offline::flush().await.map_err(Stop::Storage)?;
                 self.progress.set((done, total.max(done)));
-                self.show_waiting(outbox);
+                self.app.count_waiting(Some(officer_id));
                 self.changed();
             }
             // Answers that moved nothing (malformed ones) are not sent again in a loop.
@@ -405,18 +402,18 @@ impl SyncEngine {
                 .unwrap_or_default();
             let path = format!("/api/v1/records?limit={MAX_BATCH}{since}");
             still_open(officer_id)?;
-            let page: RecordsPage = super::api_get(&path).await.map_err(stop_of)?;
+            let page: RecordsPage = offline::api_get(&path).await.map_err(stop_of)?;
             if page.records.is_empty() {
                 return Ok(());
             }
             let restored = outbox
-                .restore(&page.records, super::now_ms())
+                .restore(&page.records, offline::now_ms())
                 .map_err(Stop::Storage)?;
             outbox
                 .keep_cursor(&page.next_cursor)
                 .map_err(Stop::Storage)?;
             // Stored in order: if the records did not fit, the cursor after them is undone too.
-            super::flush().await.map_err(Stop::Storage)?;
+            offline::flush().await.map_err(Stop::Storage)?;
             if restored > 0 {
                 self.changed();
             }

@@ -1,0 +1,205 @@
+//! The app's one catalogue of pages: the router, the service worker's precache list (`ROUTES`),
+//! the bottom navigation, the records list's "new record" buttons and every link to a form read
+//! it. A kind of record is one [`KindForm`], made by the kind's own form file.
+
+use domain::RecordKind;
+use leptos::prelude::*;
+
+use super::records::{self, form::Fields, form::Line};
+use super::{
+    AdminAuditPage, AdminPage, AdminTargetsPage, AdminUnitsPage, AdminUsersPage, DashboardPage,
+    ReportPrintPage, SettingsPage, SignInPage, SyncPage,
+};
+use crate::i18n::Key;
+
+/// Everything the app knows about one kind of record beyond the domain: its form's page, the
+/// fields of its `data`, and its line in the lists.
+pub struct KindForm {
+    pub kind: RecordKind,
+    /// Where its form opens (`?id=` edits a record).
+    pub path: &'static str,
+    pub page: fn() -> AnyView,
+    pub fields: Fields,
+    /// Whether a district officer may record it for the district itself, not only a commune.
+    pub district: bool,
+    pub summary: fn(&mut Line),
+}
+
+/// One of each kind, in the order of `RecordKind::ALL`.
+pub const FORMS: [KindForm; 10] = [
+    records::session::FORM,
+    records::referral::FORM,
+    records::business::FORM,
+    records::inspection::FORM,
+    records::tip_off::FORM,
+    records::training::FORM,
+    records::media_post::FORM,
+    records::plan::FORM,
+    records::pilot_model::FORM,
+    records::agency::FORM,
+];
+
+pub fn form_of(kind: RecordKind) -> &'static KindForm {
+    FORMS
+        .iter()
+        .find(|form| form.kind == kind)
+        .expect("every kind has a form")
+}
+
+/// The page of a kind's form.
+pub fn form_path(kind: RecordKind) -> &'static str {
+    form_of(kind).path
+}
+
+pub const RECORDS: &str = "/";
+pub const SYNC: &str = "/sync";
+pub const INDICATORS: &str = "/indicators";
+pub const PRINT: &str = "/indicators/print";
+pub const SETTINGS: &str = "/settings";
+pub const SIGN_IN: &str = "/signin";
+pub const ADMIN: &str = "/admin";
+pub const ADMIN_USERS: &str = "/admin/users";
+pub const ADMIN_UNITS: &str = "/admin/units";
+pub const ADMIN_TARGETS: &str = "/admin/targets";
+pub const ADMIN_AUDIT: &str = "/admin/audit";
+
+/// A page other than a record's form.
+pub struct Page {
+    pub path: &'static str,
+    pub view: fn() -> AnyView,
+}
+
+/// The records list first, as the precache list always had it.
+const PAGES: [Page; 11] = [
+    Page {
+        path: RECORDS,
+        view: || records::RecordsPage().into_any(),
+    },
+    Page {
+        path: SYNC,
+        view: || SyncPage().into_any(),
+    },
+    Page {
+        path: INDICATORS,
+        view: || DashboardPage().into_any(),
+    },
+    Page {
+        path: PRINT,
+        view: || ReportPrintPage().into_any(),
+    },
+    Page {
+        path: SETTINGS,
+        view: || SettingsPage().into_any(),
+    },
+    Page {
+        path: SIGN_IN,
+        view: || SignInPage().into_any(),
+    },
+    Page {
+        path: ADMIN,
+        view: || AdminPage().into_any(),
+    },
+    Page {
+        path: ADMIN_USERS,
+        view: || AdminUsersPage().into_any(),
+    },
+    Page {
+        path: ADMIN_UNITS,
+        view: || AdminUnitsPage().into_any(),
+    },
+    Page {
+        path: ADMIN_TARGETS,
+        view: || AdminTargetsPage().into_any(),
+    },
+    Page {
+        path: ADMIN_AUDIT,
+        view: || AdminAuditPage().into_any(),
+    },
+];
+
+/// The tabs of the bottom navigation: page, icon, name.
+pub const TABS: [(&str, &str, Key); 4] = [
+    (RECORDS, "▤", Key::NavRecords),
+    (SYNC, "⇅", Key::NavSync),
+    (INDICATORS, "◔", Key::NavIndicators),
+    (SETTINGS, "⚙", Key::NavSettings),
+];
+
+/// Every page with its view: the records list, the forms, then the others.
+pub fn pages() -> impl Iterator<Item = (&'static str, fn() -> AnyView)> {
+    let page = |page: &'static Page| (page.path, page.view);
+    let form = |form: &'static KindForm| (form.path, form.page);
+    PAGES[..1]
+        .iter()
+        .map(page)
+        .chain(FORMS.iter().map(form))
+        .chain(PAGES[1..].iter().map(page))
+}
+
+const PAGE_COUNT: usize = PAGES.len() + FORMS.len();
+
+/// Every page's path, in the order of [`pages`], for the service worker to precache.
+pub const ROUTES: &[&str] = &{
+    let mut paths = [""; PAGE_COUNT];
+    paths[0] = PAGES[0].path;
+    let mut i = 0;
+    while i < FORMS.len() {
+        paths[1 + i] = FORMS[i].path;
+        i += 1;
+    }
+    let mut i = 1;
+    while i < PAGES.len() {
+        paths[FORMS.len() + i] = PAGES[i].path;
+        i += 1;
+    }
+    paths
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::Coded;
+
+    #[test]
+    fn one_form_per_kind_in_order_and_one_path_per_page() {
+        let kinds: Vec<RecordKind> = FORMS.iter().map(|form| form.kind).collect();
+        assert_eq!(kinds, RecordKind::ALL.to_vec());
+        let paths: Vec<&str> = pages().map(|(path, _)| path).collect();
+        assert_eq!(paths, ROUTES);
+        let mut unique = paths.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), paths.len());
+        assert!(TABS.iter().all(|(tab, _, _)| paths.contains(tab)));
+    }
+
+    #[test]
+    fn the_precached_pages_stay_as_they_were() {
+        assert_eq!(
+            ROUTES,
+            [
+                "/",
+                "/records/session",
+                "/records/referral",
+                "/records/business",
+                "/records/inspection",
+                "/records/tip-off",
+                "/records/training",
+                "/records/media-post",
+                "/records/commune-plan",
+                "/records/pilot-model",
+                "/records/agency-integration",
+                "/sync",
+                "/indicators",
+                "/indicators/print",
+                "/settings",
+                "/signin",
+                "/admin",
+                "/admin/users",
+                "/admin/units",
+                "/admin/targets",
+                "/admin/audit",
+            ]
+        );
+    }
+}
