@@ -3,7 +3,7 @@
 //! While locked no officer's records can be read (see `offline::lock` and
 //! `docs/phone-security.md`). The app locks itself after the idle time the admin sets.
 
-use crate::api::{ApiFailure, Me, Officer, Settings, SignIn};
+use crate::api::{ApiFailure, LoginResponse, Me, Officer, Settings};
 use crate::offline::{self, keyring::PhoneOfficer, LockError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -132,7 +132,7 @@ impl Auth {
     pub async fn sign_in(self, username: String, password: String) -> Result<(), SignInError> {
         let body = json!({"username": username, "password": password,
             "device_id": offline::device_id()});
-        let signed_in: SignIn = match offline::api_sign_in(&body).await {
+        let signed_in: LoginResponse = match offline::api_sign_in(&body).await {
             Ok(signed_in) => signed_in,
             Err(failure) => {
                 if failure == ApiFailure::Disabled {

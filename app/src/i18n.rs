@@ -1,8 +1,9 @@
 //! The translation layer: every visible string is a `Key`, with Vietnamese first and English second.
 //! A missing translation is a compile error, since each key carries both texts.
 
-use crate::api::{ApiFailure, Role};
+use crate::api::{ApiFailure, Level, Role};
 use crate::offline;
+use domain::Coded;
 use leptos::prelude::*;
 
 /// The domain's language, so its labels (`Coded::label`) and validation messages need no copy here.
@@ -143,11 +144,6 @@ messages! {
     Disabled => "Đã khoá", "Disabled";
     Disable => "Khoá tài khoản", "Disable";
     Enable => "Mở khoá", "Enable";
-    RoleCommune => "Cán bộ cấp xã", "Commune officer";
-    RoleProvince => "Cán bộ cấp tỉnh", "Province officer";
-    RoleDistrict => "Cán bộ cấp huyện (đến 30/6/2025)", "District officer (until 30 June 2025)";
-    RoleHealth => "Cán bộ y tế", "Health officer";
-    RoleAdmin => "Quản trị viên", "Administrator";
     NewUnit => "Thêm đơn vị", "New unit";
     Code => "Mã", "Code";
     Name => "Tên", "Name";
@@ -156,19 +152,10 @@ messages! {
     ValidFrom => "Hiệu lực từ ngày", "Valid from";
     ValidTo => "Hiệu lực đến ngày", "Valid until";
     Successor => "Đơn vị kế thừa", "Successor unit";
-    LevelProvince => "Tỉnh", "Province";
-    LevelDistrict => "Huyện", "District";
-    LevelCommune => "Xã", "Commune";
-    LevelWard => "Phường", "Ward";
-    LevelVillage => "Bản, tổ dân phố", "Village";
     Year => "Năm", "Year";
     Baselines => "Số liệu nền", "Baselines";
     Baseline => "Số liệu", "Figure";
     Value => "Giá trị", "Value";
-    BaselineStudents => "Học sinh THPT, GDNN đang học", "Enrolled upper-secondary and vocational students";
-    BaselineAgencies => "Cơ quan, đơn vị liên quan", "Relevant agencies";
-    BaselineDistrictOfficials => "Cán bộ cấp tỉnh (trước 7/2025: cấp huyện) làm công tác PCMD", "Province officials in the field (district officials before July 2025)";
-    BaselineCommuneOfficials => "Cán bộ cấp xã làm công tác PCMD", "Commune officials in the field";
     Action => "Hành động", "Action";
     Since => "Từ ngày", "From";
     Until => "Đến ngày", "To";
@@ -423,31 +410,10 @@ messages! {
 
 /// The role as users name it, by the level of the officer's unit: the lead officer of a province
 /// is a province officer whichever of the two role words their account has.
-pub fn role_label(role: Role, level: Option<&str>) -> Key {
+pub fn role_shown(role: Role, level: Option<Level>) -> Role {
     match (role, level) {
-        (Role::DistrictOfficer, Some("province")) => Key::RoleProvince,
-        (Role::CommuneOfficer, _) => Key::RoleCommune,
-        _ => role_key(role),
-    }
-}
-
-pub fn role_key(role: Role) -> Key {
-    match role {
-        Role::CommuneOfficer => Key::RoleCommune,
-        Role::ProvinceOfficer => Key::RoleProvince,
-        Role::DistrictOfficer => Key::RoleDistrict,
-        Role::HealthOfficer => Key::RoleHealth,
-        Role::Admin => Key::RoleAdmin,
-    }
-}
-
-pub fn level_key(level: &str) -> Key {
-    match level {
-        "province" => Key::LevelProvince,
-        "district" => Key::LevelDistrict,
-        "ward" => Key::LevelWard,
-        "village" => Key::LevelVillage,
-        _ => Key::LevelCommune,
+        (Role::DistrictOfficer, Some(Level::Province)) => Role::ProvinceOfficer,
+        _ => role,
     }
 }
 
@@ -487,6 +453,11 @@ pub struct I18n {
 impl I18n {
     pub fn t(self, key: Key) -> &'static str {
         key.text(self.lang.get())
+    }
+
+    /// The label of a value of a closed list (`domain::Coded`: roles, levels, kinds, …).
+    pub fn label<T: Coded>(self, value: T) -> &'static str {
+        value.label(self.lang.get())
     }
 
     /// Sets and remembers the language; used by the settings page.

@@ -22,7 +22,7 @@ pub fn officer_changed(officer: Option<Officer>) {
 
 /// Fetches the units this officer may see and keeps them for choosing a commune offline.
 pub async fn fetch_org_units(officer_id: String) -> Option<Vec<OrgUnit>> {
-    let units: Vec<OrgUnit> = offline::api_get("/api/v1/org-units").await.ok()?;
+    let units: Vec<OrgUnit> = offline::api_list("/api/v1/org-units").await.ok()?;
     // Without the copy the officer keeps the last list; nothing else depends on it.
     let _ = offline::outbox(&officer_id).keep_org_units(&units);
     Some(units)

@@ -24,7 +24,7 @@ use crate::auth::Auth;
 use crate::i18n::{I18n, Key};
 use crate::offline;
 use crate::offline::outbox::{
-    KeyValue, Outbox, SendFailure, StateTag, StoreError, SyncResult, SyncStatus, FieldProblem,
+    FieldProblem, KeyValue, Outbox, SendFailure, StateTag, StoreError, SyncResult, SyncStatus,
 };
 use crate::state::AppState;
 

@@ -65,10 +65,10 @@ coded! {
 coded! {
     /// Denominators that no record gives; the lead agency enters them per year and unit.
     pub enum BaselineName {
-        StudentsEnrolled = "students_enrolled", "Học sinh, sinh viên", "Students enrolled";
-        RelevantAgencies = "relevant_agencies", "Cơ quan liên quan", "Relevant agencies";
-        DistrictOfficials = "district_officials", "Cán bộ cấp huyện, tỉnh", "District and province officials";
-        CommuneOfficials = "commune_officials", "Cán bộ cấp xã", "Commune officials";
+        StudentsEnrolled = "students_enrolled", "Học sinh THPT, GDNN đang học", "Enrolled upper-secondary and vocational students";
+        RelevantAgencies = "relevant_agencies", "Cơ quan, đơn vị liên quan", "Relevant agencies";
+        DistrictOfficials = "district_officials", "Cán bộ cấp tỉnh (trước 7/2025: cấp huyện) làm công tác PCMD", "Province officials in the field (district officials before July 2025)";
+        CommuneOfficials = "commune_officials", "Cán bộ cấp xã làm công tác PCMD", "Commune officials in the field";
     }
 }
 

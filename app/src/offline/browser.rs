@@ -287,7 +287,7 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiFailure> 
         });
     }
     match serde_json::from_str::<ErrorBody>(&text) {
-        Ok(body) => Err(body.into_failure(status)),
+        Ok(body) => Err(ApiFailure::of(body, status)),
         // Not our server's JSON: a proxy or captive portal stands between, so treat it as no network.
         Err(_) => Err(ApiFailure::Offline),
     }

@@ -51,6 +51,20 @@ pub enum LockError {
     Unreadable,
 }
 
+/// A list answer (`GET /api/v1/org-units`, `/admin/users`, …) with the items this build cannot
+/// read left out (`domain::api::readable`): a newer server's unit level or role does not empty
+/// the whole list.
+pub async fn api_list<T: serde::de::DeserializeOwned>(
+    path: &str,
+) -> Result<Vec<T>, crate::api::ApiFailure> {
+    let answer = api_get::<serde_json::Value>(path).await?;
+    domain::api::readable_list(answer).map_err(|_| crate::api::ApiFailure::Rejected {
+        status: 200,
+        code: "bad_response".into(),
+        errors: Vec::new(),
+    })
+}
+
 /// The unlocked officer's outbox on this phone (empty and unwritable while locked).
 pub fn outbox(officer_id: &str) -> outbox::Outbox<OfficerStorage> {
     outbox::Outbox::new(OfficerStorage, officer_id)

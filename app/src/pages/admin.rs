@@ -4,23 +4,17 @@
 
 use super::routes;
 use crate::api::{
-    ApiFailure, AuditEntry, Baseline, IndicatorTarget, OrgUnit, Plan, PlanHeader, PlanTarget, Role,
-    User, Verb,
+    ApiFailure, AuditLine, Baseline, BaselineName, IndicatorKind, IndicatorTarget, Level,
+    OfficersMoved, OrgUnit, Plan, PlanHeader, PlanTarget, Role, User, Verb,
 };
 use crate::auth::use_auth;
-use crate::i18n::{failure_text, level_key, role_key, tr, use_i18n, Key};
+use crate::i18n::{failure_text, tr, use_i18n, Key};
 use crate::offline;
+use domain::Coded;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use serde_json::{json, Value};
-
-const BASELINES: [(&str, Key); 4] = [
-    ("students_enrolled", Key::BaselineStudents),
-    ("relevant_agencies", Key::BaselineAgencies),
-    ("district_officials", Key::BaselineDistrictOfficials),
-    ("commune_officials", Key::BaselineCommuneOfficials),
-];
 
 /// The outcome of the last change, shown under the form that made it.
 #[derive(Clone, Copy)]
@@ -193,14 +187,14 @@ fn unit_options(units: &[OrgUnit], selected: &str) -> impl IntoView {
 fn role_options(selected: Role) -> impl IntoView {
     let i18n = use_i18n();
     Role::ALL
-        .into_iter()
-        .map(|r| view! { <option value=r.as_str() selected=r == selected>{move || i18n.t(role_key(r))}</option> })
+        .iter()
+        .map(|&r| view! { <option value=r.as_str() selected=r == selected>{move || i18n.label(r)}</option> })
         .collect_view()
 }
 
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
-    let users = LocalResource::new(|| offline::api_get::<Vec<User>>("/api/v1/admin/users"));
+    let users = LocalResource::new(|| offline::api_list::<User>("/api/v1/admin/users"));
     let units = units_resource(this_year);
     let (username, display_name, password) = (
         RwSignal::new(String::new()),
@@ -273,9 +267,9 @@ fn UserCard(
     on_saved: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let path = format!("/api/v1/admin/users/{}", user.id);
-    let role = RwSignal::new(user.role.as_str().to_string());
-    let unit = RwSignal::new(user.org_unit.id.clone());
+    let path = format!("/api/v1/admin/users/{}", user.officer.id);
+    let role = RwSignal::new(user.officer.role.as_str().to_string());
+    let unit = RwSignal::new(user.officer.org_unit.id.clone());
     let password = RwSignal::new(String::new());
     let outcome = Outcome::new();
     let disabled = user.disabled;
@@ -305,15 +299,15 @@ fn UserCard(
         )
     };
     view! {
-        <form class="card form" data-testid=format!("user-{}", user.username) on:submit=save>
-            <h2>{user.display_name.clone()}" "<small>"("{user.username.clone()}")"</small>
+        <form class="card form" data-testid=format!("user-{}", user.officer.username) on:submit=save>
+            <h2>{user.officer.display_name.clone()}" "<small>"("{user.officer.username.clone()}")"</small>
                 {disabled.then(|| view! { <span class="badge disabled">{move || i18n.t(Key::Disabled)}</span> })}
             </h2>
             <label><span>{tr(Key::Role)}</span>
-                <select on:change=move |ev| role.set(event_target_value(&ev))>{role_options(user.role)}</select>
+                <select on:change=move |ev| role.set(event_target_value(&ev))>{role_options(user.officer.role)}</select>
             </label>
             <label><span>{tr(Key::OrgUnit)}</span>
-                <select on:change=move |ev| unit.set(event_target_value(&ev))>{unit_options(&units, &user.org_unit.id)}</select>
+                <select on:change=move |ev| unit.set(event_target_value(&ev))>{unit_options(&units, &user.officer.org_unit.id)}</select>
             </label>
             <label><span>{tr(Key::NewPassword)}</span>
                 <input type="password" autocomplete="new-password" minlength="8" prop:value=password on:input=move |ev| password.set(event_target_value(&ev)) />
@@ -371,8 +365,8 @@ pub fn AdminUnitsPage() -> impl IntoView {
             <label><span>{tr(Key::Name)}</span><input required prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) /></label>
             <label><span>{tr(Key::Level)}</span>
                 <select on:change=move |ev| level.set(event_target_value(&ev))>
-                    {["province", "district", "commune", "ward", "village"].into_iter().map(|l| view! {
-                        <option value=l selected=l == "commune">{move || i18n.t(level_key(l))}</option>
+                    {Level::ALL.iter().map(|&l| view! {
+                        <option value=l.as_str() selected=l == Level::Commune>{move || i18n.label(l)}</option>
                     }).collect_view()}
                 </select>
             </label>
@@ -431,7 +425,7 @@ fn UnitCard(
         <details class=format!("card unit depth-{depth}")>
             <summary>
                 <strong>{unit.name.clone()}</strong>" · "{unit.code.clone()}" · "
-                {move || i18n.t(level_key(&level))}" · "<span class="muted">{dates}</span>
+                {move || i18n.label(level)}" · "<span class="muted">{dates}</span>
             </summary>
             <form class="form" on:submit=save>
                 <label><span>{tr(Key::Name)}</span><input required prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) /></label>
@@ -464,7 +458,7 @@ fn MoveOfficers(unit: OrgUnit, all: Vec<OrgUnit>) -> impl IntoView {
         let path = path.clone();
         let body = json!({"to": to.get_untracked()});
         spawn_local(async move {
-            let result = offline::api_send::<_, MovedOfficers>(Verb::Post, &path, &body)
+            let result = offline::api_send::<_, OfficersMoved>(Verb::Post, &path, &body)
                 .await
                 .map(|answer| answer.moved);
             if let Err(failure) = &result {
@@ -490,11 +484,6 @@ fn MoveOfficers(unit: OrgUnit, all: Vec<OrgUnit>) -> impl IntoView {
     }
 }
 
-#[derive(serde::Deserialize)]
-struct MovedOfficers {
-    moved: Vec<String>,
-}
-
 /// The plans of a year, each with its targets; next year's plan started from this year's
 /// (targets and baselines copied, to confirm); the baselines of the year.
 #[component]
@@ -503,24 +492,24 @@ pub fn AdminTargetsPage() -> impl IntoView {
     let year = RwSignal::new(this_year());
     let plans = LocalResource::new(move || {
         let year = year.get();
-        async move { offline::api_get::<Vec<Plan>>(&format!("/api/v1/plans?year={year}")).await }
+        async move { offline::api_list::<Plan>(&format!("/api/v1/plans?year={year}")).await }
     });
     let last_year = LocalResource::new(move || {
         let year = year.get() - 1;
-        async move { offline::api_get::<Vec<Plan>>(&format!("/api/v1/plans?year={year}")).await }
+        async move { offline::api_list::<Plan>(&format!("/api/v1/plans?year={year}")).await }
     });
     // The indicators with their names and kinds; the targets of this list are not used.
     let indicators = LocalResource::new(move || {
         let year = year.get();
         async move {
-            offline::api_get::<Vec<IndicatorTarget>>(&format!("/api/v1/admin/targets?year={year}"))
+            offline::api_list::<IndicatorTarget>(&format!("/api/v1/admin/targets?year={year}"))
                 .await
         }
     });
     let baselines = LocalResource::new(move || {
         let year = year.get();
         async move {
-            offline::api_get::<Vec<Baseline>>(&format!("/api/v1/admin/baselines?year={year}")).await
+            offline::api_list::<Baseline>(&format!("/api/v1/admin/baselines?year={year}")).await
         }
     });
     let units = units_resource(move || year.get());
@@ -602,12 +591,12 @@ fn PlanCard(
     };
     let rows = indicators
         .into_iter()
-        .filter(|indicator| super::dashboard::has_target(&indicator.code))
+        .filter(|indicator| super::dashboard::has_target(&indicator.indicator.code))
         .map(|indicator| {
             let target = plan
                 .targets
                 .iter()
-                .find(|t| t.indicator_code == indicator.code)
+                .find(|t| t.indicator_code == indicator.indicator.code)
                 .cloned();
             view! { <TargetRow plan_id=plan.header.id.clone() indicator target /> }
         })
@@ -651,7 +640,7 @@ fn TargetRow(
     );
     let to_confirm = RwSignal::new(target.as_ref().is_some_and(|t| t.to_confirm));
     let outcome = Outcome::new();
-    let code = indicator.code.clone();
+    let code = indicator.indicator.code.clone();
     let path = format!("/api/v1/admin/plans/{plan_id}/targets/{code}");
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -677,8 +666,15 @@ fn TargetRow(
             }))),
         }
     };
-    let (label_vi, label_en) = (indicator.label_vi.clone(), indicator.label_en.clone());
-    let unit = if indicator.kind == "ratio" { "%" } else { "" };
+    let (label_vi, label_en) = (
+        indicator.indicator.label_vi.clone(),
+        indicator.indicator.label_en.clone(),
+    );
+    let unit = if indicator.indicator.kind == IndicatorKind::Ratio {
+        "%"
+    } else {
+        ""
+    };
     let op_label = {
         let code = code.clone();
         move || i18n.t(Key::PlanOperator).replace("{code}", &code)
@@ -776,7 +772,7 @@ fn Baselines(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let (b_name, b_unit, b_value) = (
-        RwSignal::new(BASELINES[0].0.to_string()),
+        RwSignal::new(BaselineName::ALL[0].as_str().to_string()),
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
     );
@@ -808,9 +804,9 @@ fn Baselines(
         <ListState resource=baselines render={move |list: Vec<Baseline>| view! {
             <ul class="plain">
                 {list.into_iter().map(|b| {
-                    let label = BASELINES.iter().find(|(n, _)| *n == b.name).map(|(_, k)| *k);
+                    let name = b.name;
                     let unit = unit_name(units, &b.org_unit_id);
-                    view! { <li>{move || label.map(|k| i18n.t(k)).unwrap_or_default()}" · "{unit}": "<strong>{b.value}</strong>
+                    view! { <li>{move || i18n.label(name)}" · "{unit}": "<strong>{b.value}</strong>
                         {b.to_confirm.then(|| view! { " "<span class="badge state-waiting">{tr(Key::PlanToConfirm)}</span> })}
                     </li> }
                 }).collect_view()}
@@ -819,7 +815,7 @@ fn Baselines(
         <form class="form card" novalidate on:submit=save_baseline>
             <label><span>{tr(Key::Baseline)}</span>
                 <select on:change=move |ev| b_name.set(event_target_value(&ev))>
-                    {BASELINES.into_iter().map(|(n, k)| view! { <option value=n>{move || i18n.t(k)}</option> }).collect_view()}
+                    {BaselineName::ALL.iter().map(|&n| view! { <option value=n.as_str()>{move || i18n.label(n)}</option> }).collect_view()}
                 </select>
             </label>
             <label><span>{tr(Key::OrgUnit)}</span>
@@ -850,7 +846,7 @@ pub fn AdminAuditPage() -> impl IntoView {
     let query = RwSignal::new(String::from("limit=200"));
     let entries = LocalResource::new(move || {
         let query = query.get();
-        async move { offline::api_get::<Vec<AuditEntry>>(&format!("/api/v1/admin/audit?{query}")).await }
+        async move { offline::api_list::<AuditLine>(&format!("/api/v1/admin/audit?{query}")).await }
     });
     let filter = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -877,13 +873,13 @@ pub fn AdminAuditPage() -> impl IntoView {
             <label><span>{tr(Key::Until)}</span><input type="date" prop:value=until on:input=move |ev| until.set(event_target_value(&ev)) /></label>
             <button class="button wide" type="submit">{tr(Key::Filter)}</button>
         </form>
-        <ListState resource=entries render={move |list: Vec<AuditEntry>| view! {
+        <ListState resource=entries render={move |list: Vec<AuditLine>| view! {
             <ul class="plain audit">
                 {list.into_iter().map(|e| view! {
                     <li>
                         <span class="muted">{e.at}</span>" "<strong>{e.action}</strong>" "
                         {e.username.unwrap_or_default()}" "{e.target.unwrap_or_default()}" "
-                        <span class="muted">{e.detail.unwrap_or_default()}" "{e.ip.unwrap_or_default()}</span>
+                        <span class="muted">{(!e.detail.is_null()).then(|| e.detail.to_string())}" "{e.ip.unwrap_or_default()}</span>
                     </li>
                 }).collect_view()}
             </ul>

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::routes::PRINT;
 use crate::api::{
-    ApiFailure, CommuneFigures, IndicatorFigure, IndicatorReport, Officer, PlanHeader, Role,
+    ApiFailure, CommuneFigures, IndicatorReport, IndicatorValue, Officer, PlanHeader, Role,
 };
 use crate::auth::use_auth;
 use crate::i18n::{failure_text, tr, use_i18n, Key, Lang};
@@ -70,7 +70,7 @@ pub(super) fn short_code(code: &str) -> &str {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(super) struct Snapshot {
     pub report: IndicatorReport,
-    pub quarters: Vec<(u32, Vec<IndicatorFigure>)>,
+    pub quarters: Vec<(u32, Vec<IndicatorValue>)>,
 }
 
 /// Where the figures on screen come from.
@@ -198,7 +198,7 @@ pub(super) fn load_period(
             }
         };
         // Quarters fetched before stay for the progress line until fetched again.
-        let mut quarters: Vec<(u32, Vec<IndicatorFigure>)> =
+        let mut quarters: Vec<(u32, Vec<IndicatorValue>)> =
             kept().map(|k| k.figures.quarters).unwrap_or_default();
         quarters.retain(|(q, _)| *q != quarter);
         quarters.push((quarter, report.indicators.clone()));
@@ -385,7 +385,7 @@ fn bar(figure: &Figure, target: Option<Target>) -> impl IntoView {
 /// The year-to-date value at the end of each quarter, Q1 to Q4, with the target as a dashed line.
 fn trend(
     code: &str,
-    quarters: &[(u32, Vec<IndicatorFigure>)],
+    quarters: &[(u32, Vec<IndicatorValue>)],
     unit: Unit,
     target: Option<Target>,
     lang: Lang,
@@ -544,7 +544,7 @@ fn PeriodPicker(period: (i32, u32), set: RwSignal<Option<(i32, u32)>>) -> impl I
 }
 
 /// "Xã Bình Lư, Xã Sơn Bình": units by name, in the server's order.
-fn names(units: &[crate::api::OrgUnitRef]) -> String {
+fn names(units: &[crate::api::UnitRef]) -> String {
     units
         .iter()
         .map(|unit| unit.name.as_str())
@@ -562,8 +562,14 @@ fn Figures(snapshot: Snapshot) -> impl IntoView {
         .map(|indicator| view! { <IndicatorCard indicator=indicator.clone() quarters=quarters.clone() /> })
         .collect_view();
     let communes = report.communes.filter(|list| !list.is_empty());
-    let mapped = (!report.mapped_from.is_empty()).then(|| names(&report.mapped_from));
-    let unmapped = (!report.unmapped.is_empty()).then(|| names(&report.unmapped));
+    let listed = |units: &Option<Vec<crate::api::UnitRef>>| {
+        units
+            .as_deref()
+            .filter(|units| !units.is_empty())
+            .map(names)
+    };
+    let mapped = listed(&report.mapped_from);
+    let unmapped = listed(&report.unmapped);
     let year = report.year;
     view! {
         <PlanLine plan=report.plan year=report.year />
@@ -606,11 +612,11 @@ fn PlanLine(plan: Option<PlanHeader>, year: i32) -> impl IntoView {
 
 #[component]
 fn IndicatorCard(
-    indicator: IndicatorFigure,
-    quarters: Vec<(u32, Vec<IndicatorFigure>)>,
+    indicator: IndicatorValue,
+    quarters: Vec<(u32, Vec<IndicatorValue>)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let IndicatorFigure {
+    let IndicatorValue {
         code,
         figure,
         target,
@@ -664,7 +670,7 @@ fn IndicatorCard(
 }
 
 #[component]
-fn CommuneTable(communes: Vec<CommuneFigures>, codes: Vec<IndicatorFigure>) -> impl IntoView {
+fn CommuneTable(communes: Vec<CommuneFigures>, codes: Vec<IndicatorValue>) -> impl IntoView {
     let i18n = use_i18n();
     let codes: Vec<String> = codes.into_iter().map(|i| i.code).collect();
     let head = codes
@@ -685,7 +691,7 @@ fn CommuneTable(communes: Vec<CommuneFigures>, codes: Vec<IndicatorFigure>) -> i
                 .map(|code| {
                     let found = commune.indicators.iter().find(|i| &i.code == code).cloned();
                     match found {
-                        Some(IndicatorFigure {
+                        Some(IndicatorValue {
                             figure,
                             target,
                             suppressed,
@@ -719,8 +725,8 @@ fn CommuneTable(communes: Vec<CommuneFigures>, codes: Vec<IndicatorFigure>) -> i
             view! {
                 <tr data-testid="commune-row">
                     <th scope="row" class="sticky">{commune.name}
-                        {(!commune.mapped_from.is_empty()).then(|| {
-                            let list = names(&commune.mapped_from);
+                        {commune.mapped_from.as_deref().filter(|units| !units.is_empty()).map(|units| {
+                            let list = names(units);
                             view! { <span class="mapped" data-testid="row-mapped-from">{move || i18n.t(Key::Including).replace("{units}", &list)}</span> }
                         })}
                     </th>

@@ -73,7 +73,7 @@ pub fn SettingsPage() -> impl IntoView {
                 {move || auth.officer.get().map(|o| view! {
                     <p>
                         <strong>{o.display_name}</strong>" ("{o.username}")"<br />
-                        {i18n.t(crate::i18n::role_label(o.role, o.org_unit.level.as_deref()))}" · "{o.org_unit.name}
+                        {i18n.label(crate::i18n::role_shown(o.role, o.org_unit.level))}" · "{o.org_unit.name}
                     </p>
                 })}
                 <Show when=is_admin>

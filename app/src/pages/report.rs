@@ -17,7 +17,7 @@ use super::dashboard::{
     status_key, target_text, value_text, Shown, Snapshot,
 };
 use super::routes::INDICATORS;
-use crate::api::{IndicatorFigure, Officer};
+use crate::api::{IndicatorValue, Officer};
 use crate::auth::use_auth;
 use crate::i18n::{failure_text, tr, use_i18n, Key, Lang};
 use crate::offline::clock;
@@ -289,13 +289,13 @@ fn Report(snapshot: Snapshot, officer: Officer, period: (i32, u32)) -> impl Into
 }
 
 #[component]
-fn IndicatorTable(indicators: Vec<IndicatorFigure>) -> impl IntoView {
+fn IndicatorTable(indicators: Vec<IndicatorValue>) -> impl IntoView {
     let i18n = use_i18n();
     let rows = indicators
         .into_iter()
         .enumerate()
         .map(|(i, indicator)| {
-            let IndicatorFigure {
+            let IndicatorValue {
                 code,
                 figure,
                 target,
@@ -345,11 +345,11 @@ fn IndicatorTable(indicators: Vec<IndicatorFigure>) -> impl IntoView {
 #[component]
 fn CommuneFigureTable(
     communes: Vec<crate::api::CommuneFigures>,
-    whole: Vec<IndicatorFigure>,
+    whole: Vec<IndicatorValue>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let codes: Vec<String> = whole.iter().map(|i| i.code.clone()).collect();
-    let shown = |i: &IndicatorFigure| (received(&i.figure, i.suppressed.as_ref()), i.figure.unit);
+    let shown = |i: &IndicatorValue| (received(&i.figure, i.suppressed.as_ref()), i.figure.unit);
     let columns: Vec<Vec<Option<(ShownFigure, Unit)>>> = codes
         .iter()
         .map(|code| {

@@ -15,6 +15,7 @@ use crate::auth::use_auth;
 use crate::i18n::{tr, use_i18n, Key};
 use crate::offline;
 use crate::session::fetch_org_units;
+use domain::Coded;
 
 /// "Name (code)", with the last day of a unit that no longer exists.
 fn unit_label(unit: &OrgUnit, until: &str) -> String {

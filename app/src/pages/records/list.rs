@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::form::{draft_data, summary, Issue};
 use super::{failure_text, state_key};
-use crate::api::OrgUnit;
+use crate::api::{Level, OrgUnit};
 use crate::auth::use_auth;
 use crate::i18n::{tr, use_i18n, Key};
 use crate::offline;
@@ -45,7 +45,7 @@ pub fn RecordsPage() -> impl IntoView {
                 id: officer.org_unit.id,
                 code: officer.org_unit.code,
                 name: officer.org_unit.name,
-                level: String::new(),
+                level: officer.org_unit.level.unwrap_or(Level::Commune),
                 parent_id: None,
                 valid_from: None,
                 valid_to: None,
