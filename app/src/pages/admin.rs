@@ -415,7 +415,7 @@ fn UnitCard(
         unit.valid_from.clone().unwrap_or_else(|| "…".into()),
         unit.valid_to.clone().unwrap_or_else(|| "…".into())
     );
-    let level = unit.level.clone();
+    let level = unit.level;
     let today = offline::clock::today().to_string();
     let closed = unit
         .valid_to
