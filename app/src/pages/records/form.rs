@@ -413,7 +413,7 @@ mod tests {
             id: id.into(),
             code: "03390".into(),
             name: name.into(),
-            level: "commune".into(),
+            level: crate::api::Level::Commune,
             parent_id: None,
             valid_from: from.map(Into::into),
             valid_to: to.map(Into::into),

@@ -2,7 +2,7 @@
 //! (`/records/session`, `/records/referral`, `/records/business`, …), opened with `?id=` to edit.
 //! Everything is read from and written to the outbox, so it all works offline. Each kind's file
 //! holds all the app knows of that kind (its page, fields and line in the list) as its `FORM`,
-//! which `pages::routes` lists.
+//! listed in [`FORMS`] here, which `pages::routes` reads.
 
 pub(super) mod agency;
 pub(super) mod business;
@@ -22,10 +22,26 @@ pub(super) mod tip_off;
 pub(super) mod training;
 
 pub(crate) use form::summary;
+
 pub use list::RecordsPage;
 
+use super::routes::KindForm;
 use crate::i18n::{Key, Lang};
 use crate::offline::outbox::{SendFailure, StateTag, StoreError};
+
+/// One of each kind, in the order of `RecordKind::ALL`.
+pub const FORMS: [KindForm; 10] = [
+    session::FORM,
+    referral::FORM,
+    business::FORM,
+    inspection::FORM,
+    tip_off::FORM,
+    training::FORM,
+    media_post::FORM,
+    plan::FORM,
+    pilot_model::FORM,
+    agency::FORM,
+];
 
 pub(crate) fn state_key(tag: StateTag) -> Key {
     match tag {
