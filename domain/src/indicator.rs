@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::coded::coded;
 use crate::Date;
 
 /// A reporting period: a whole year, or the year up to the end of a quarter (targets accumulate).
@@ -158,9 +159,97 @@ pub fn round1(value: f64) -> f64 {
     (value * 10.0).round() / 10.0
 }
 
+coded! {
+    /// The plan's twelve indicators, in report order (the seed's order): the one list of their
+    /// codes; the label is the dashboard's short name.
+    pub enum IndicatorCode {
+        Tt01 = "PCMD-TT01", "Xã, thị trấn tổ chức ít nhất một hình thức tuyên truyền", "Communes holding at least one form of awareness activity";
+        Tt02 = "PCMD-TT02", "Tin bài trên Cổng thông tin, Truyền thanh - Truyền hình", "Posts on the district portal and radio/TV";
+        Tt03 = "PCMD-TT03", "Người lao động tại cơ sở kinh doanh dịch vụ được tuyên truyền", "Workers at at-risk businesses reached";
+        Tt04 = "PCMD-TT04", "Học sinh THPT, cơ sở GDNN được tuyên truyền", "Upper-secondary and vocational students reached";
+        Kh01 = "PCMD-KH01", "Xã, thị trấn xây dựng kế hoạch", "Communes with a plan";
+        Kh02 = "PCMD-KH02", "Cơ quan, đơn vị lồng ghép nhiệm vụ", "Agencies integrating the task";
+        Tg01 = "PCMD-TG01", "Tin tố giác, tin báo được xử lý kịp thời", "Tip-offs handled in time";
+        Kt01 = "PCMD-KT01", "Cơ sở kinh doanh dịch vụ được kiểm tra", "At-risk businesses inspected";
+        Mh01 = "PCMD-MH01", "Xã triển khai mô hình thí điểm", "Communes piloting a model";
+        Ht01 = "PCMD-HT01", "Người bán dâm có nhu cầu, đủ điều kiện được tiếp cận dịch vụ hỗ trợ", "People selling sex, in need and eligible, who reached a support service";
+        Th01 = "PCMD-TH01", "Cán bộ cấp huyện được tập huấn", "District officials trained";
+        Th02 = "PCMD-TH02", "Cán bộ cấp xã được tập huấn", "Commune officials trained";
+    }
+}
+
+coded! {
+    /// What an indicator's numerator and denominator count, as the dashboard says it after a
+    /// number.
+    pub enum Counted {
+        Communes = "communes", "xã", "communes";
+        PostsPerSlot = "posts_per_slot", "tin bài mỗi kênh, mỗi quý (ít nhất)", "posts per channel each quarter (fewest)";
+        Workers = "workers", "người lao động", "workers";
+        Students = "students", "học sinh", "students";
+        Agencies = "agencies", "cơ quan", "agencies";
+        TipOffs = "tip_offs", "tin", "tip-offs";
+        Businesses = "businesses", "cơ sở", "businesses";
+        Clients = "clients", "người", "people";
+        Officials = "officials", "cán bộ", "officials";
+    }
+}
+
+impl IndicatorCode {
+    pub fn counted(self) -> Counted {
+        use IndicatorCode as I;
+        match self {
+            I::Tt01 | I::Kh01 | I::Mh01 => Counted::Communes,
+            I::Tt02 => Counted::PostsPerSlot,
+            I::Tt03 => Counted::Workers,
+            I::Tt04 => Counted::Students,
+            I::Kh02 => Counted::Agencies,
+            I::Tg01 => Counted::TipOffs,
+            I::Kt01 => Counted::Businesses,
+            I::Ht01 => Counted::Clients,
+            I::Th01 | I::Th02 => Counted::Officials,
+        }
+    }
+}
+
+impl Counted {
+    /// People, tip-offs or businesses, whose small counts could point at someone; not communes,
+    /// media posts or agencies.
+    pub fn could_name_someone(self) -> bool {
+        !matches!(
+            self,
+            Counted::Communes | Counted::PostsPerSlot | Counted::Agencies
+        )
+    }
+}
+
+coded! {
+    /// The plain counts of the province's report forms, PCMD-C01..C07, in report order.
+    pub enum CountCode {
+        C01 = "PCMD-C01", "Cơ sở kinh doanh dịch vụ dễ phát sinh tệ nạn mại dâm", "At-risk businesses";
+        C02 = "PCMD-C02", "Nhân viên tại các cơ sở", "Staff at at-risk businesses";
+        C03 = "PCMD-C03", "Người bán dâm có hồ sơ quản lý (chỉ số tổng hợp)", "People selling sex on file (aggregate only)";
+        C04 = "PCMD-C04", "Kiểm tra, vi phạm và xử phạt", "Inspections, violations and sanctions";
+        C05 = "PCMD-C05", "Vụ việc, đối tượng bị xử lý", "Cases and persons handled";
+        C06 = "PCMD-C06", "Lượt người được hỗ trợ theo loại dịch vụ", "People supported by service type";
+        C07 = "PCMD-C07", "Cuộc tuyên truyền và lượt người tham gia", "Awareness events and participants";
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::coded::assert_coded_list;
+    use crate::Coded;
+
+    #[test]
+    fn the_plan_s_codes_are_coded_lists() {
+        assert_coded_list::<IndicatorCode>();
+        assert_coded_list::<Counted>();
+        assert_coded_list::<CountCode>();
+        assert_eq!(IndicatorCode::ALL.len(), 12);
+        assert!(IndicatorCode::Ht01.counted().could_name_someone());
+        assert!(!IndicatorCode::Tt02.counted().could_name_someone());
+    }
 
     fn date(text: &str) -> Date {
         Date::parse(text).unwrap()

@@ -114,10 +114,8 @@ impl fmt::Display for Cell {
 /// students, clients, officials), tip-offs or businesses. The indicators counting communes
 /// (PCMD-TT01, PCMD-KH01, PCMD-MH01), media posts (PCMD-TT02) and agencies (PCMD-KH02) do not.
 pub fn counts_people(code: &str) -> bool {
-    !matches!(
-        code,
-        "PCMD-TT01" | "PCMD-TT02" | "PCMD-KH01" | "PCMD-KH02" | "PCMD-MH01"
-    )
+    crate::indicator::IndicatorCode::parse(code)
+        .is_none_or(|code| code.counted().could_name_someone())
 }
 
 /// Whether the rule applies to one figure of a plain count (PCMD-C01..C07), by the `key` of its

@@ -58,7 +58,7 @@ use crate::model::{
 use crate::plans::in_force;
 use crate::scope::Scope;
 use crate::store::{Store, StoreError};
-use domain::indicator::{figure, Period, Unit};
+use domain::indicator::{figure, CountCode, IndicatorCode, Period, Unit};
 use domain::{BusinessType, Coded, RecordKind, ReferralService};
 use std::collections::{HashMap, HashSet};
 
@@ -413,7 +413,7 @@ impl<'a> Tally<'a> {
         let tip_offs = self.records(K::TipOff, None);
         let counts = [
             (
-                "PCMD-C01",
+                CountCode::C01,
                 BusinessType::ALL
                     .iter()
                     .map(|kind| {
@@ -425,15 +425,15 @@ impl<'a> Tally<'a> {
                     .collect(),
             ),
             (
-                "PCMD-C02",
+                CountCode::C02,
                 vec![
                     ("workers", self.people(K::Business, None)),
                     ("female_workers", self.sum(K::Business, |row| row.female)),
                 ],
             ),
-            ("PCMD-C03", vec![("clients", self.distinct(D::Clients))]),
+            (CountCode::C03, vec![("clients", self.distinct(D::Clients))]),
             (
-                "PCMD-C04",
+                CountCode::C04,
                 vec![
                     ("inspections", self.records(K::Inspection, None)),
                     (
@@ -448,7 +448,7 @@ impl<'a> Tally<'a> {
                 ],
             ),
             (
-                "PCMD-C05",
+                CountCode::C05,
                 vec![
                     ("received", tip_offs),
                     ("handled", self.sum(K::TipOff, |row| row.dated)),
@@ -456,7 +456,7 @@ impl<'a> Tally<'a> {
                 ],
             ),
             (
-                "PCMD-C06",
+                CountCode::C06,
                 ReferralService::ALL
                     .iter()
                     .map(|service| {
@@ -466,7 +466,7 @@ impl<'a> Tally<'a> {
                     .collect(),
             ),
             (
-                "PCMD-C07",
+                CountCode::C07,
                 vec![
                     ("sessions", self.records(K::OutreachSession, None)),
                     (
@@ -483,7 +483,7 @@ impl<'a> Tally<'a> {
         counts
             .into_iter()
             .map(|(code, pairs)| PlainCount {
-                code: code.to_string(),
+                code: code.as_str().to_string(),
                 breakdown: values(pairs),
             })
             .collect()
@@ -660,6 +660,7 @@ impl<'a> Context<'a> {
     /// itself; a commune by the units of another year, the communes that became it).
     fn figures(&self, c: &Tally, communes: i64, m: &Measured) -> Vec<IndicatorValue> {
         use DistinctMeasure as D;
+        use IndicatorCode as I;
         use RecordKind as K;
         let baseline = |name| {
             m.roots
@@ -668,70 +669,70 @@ impl<'a> Context<'a> {
                 .sum::<i64>()
         };
         let (posts, slots) = c.media_slots(self.period.quarter().unwrap_or(4));
-        let rows: [(&'static str, Unit, i64, i64); 12] = [
+        let rows: [(IndicatorCode, Unit, i64, i64); 12] = [
             (
-                "PCMD-TT01",
+                I::Tt01,
                 Unit::Percent,
                 c.communes_with(K::OutreachSession),
                 communes,
             ),
-            ("PCMD-TT02", Unit::Count, posts, slots),
+            (I::Tt02, Unit::Count, posts, slots),
             (
-                "PCMD-TT03",
+                I::Tt03,
                 Unit::Percent,
                 c.people(K::OutreachSession, Some("business_workers")),
                 c.people(K::Business, None),
             ),
             (
-                "PCMD-TT04",
+                I::Tt04,
                 Unit::Percent,
                 c.people(K::OutreachSession, Some("students")),
                 baseline(BaselineName::StudentsEnrolled),
             ),
             (
-                "PCMD-KH01",
+                I::Kh01,
                 Unit::Percent,
                 c.communes_with(K::CommunePlan),
                 communes,
             ),
             (
-                "PCMD-KH02",
+                I::Kh02,
                 Unit::Percent,
                 c.distinct(D::Agencies),
                 baseline(BaselineName::RelevantAgencies),
             ),
             (
-                "PCMD-TG01",
+                I::Tg01,
                 Unit::Percent,
                 c.sum(K::TipOff, |row| row.in_time),
                 c.records(K::TipOff, None),
             ),
             (
-                "PCMD-KT01",
+                I::Kt01,
                 Unit::Percent,
                 c.distinct(D::InspectedBusinesses),
                 c.records(K::Business, None),
             ),
             (
-                "PCMD-MH01",
+                I::Mh01,
                 Unit::Count,
                 c.communes_with(K::PilotModel),
                 communes,
             ),
             (
-                "PCMD-HT01",
+                I::Ht01,
                 Unit::Percent,
                 c.distinct(D::AccessedClients),
                 c.distinct(D::EligibleClients),
             ),
             (
-                "PCMD-TH01",
+                I::Th01,
                 Unit::Percent,
                 c.people(K::Training, Some("district")),
                 baseline(BaselineName::DistrictOfficials),
             ),
             (
-                "PCMD-TH02",
+                I::Th02,
                 Unit::Percent,
                 c.people(K::Training, Some("commune")),
                 baseline(BaselineName::CommuneOfficials),
@@ -744,10 +745,10 @@ impl<'a> Context<'a> {
                 let planned = targets
                     .unwrap_or_default()
                     .iter()
-                    .find(|target| target.indicator_code == code);
+                    .find(|target| target.indicator_code == code.as_str());
                 let target = planned.map(|planned| planned.target());
                 IndicatorValue {
-                    code: code.to_string(),
+                    code: code.as_str().to_string(),
                     figure: figure(unit, numerator, denominator, target),
                     target,
                     target_to_confirm: planned.is_some_and(|planned| planned.to_confirm),
@@ -824,10 +825,8 @@ mod tests {
         let empty = Counts::default();
         let counts = Tally::new(&empty, None, |_| true, &HashMap::new()).plain_counts();
         let codes: Vec<&str> = counts.iter().map(|count| count.code.as_str()).collect();
-        assert_eq!(
-            codes,
-            ["PCMD-C01", "PCMD-C02", "PCMD-C03", "PCMD-C04", "PCMD-C05", "PCMD-C06", "PCMD-C07"]
-        );
+        let all: Vec<&str> = CountCode::ALL.iter().map(|code| code.as_str()).collect();
+        assert_eq!(codes, all);
         assert_eq!(counts[0].breakdown.len(), BusinessType::ALL.len());
         assert_eq!(counts[5].breakdown.len(), ReferralService::ALL.len());
         assert!(counts

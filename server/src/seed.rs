@@ -170,6 +170,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_seed_has_the_domain_s_indicators_and_counts_in_report_order() {
+        use domain::indicator::{CountCode, IndicatorCode};
+        use domain::Coded;
+        let seed = reference_data().unwrap();
+        let codes: Vec<&str> = seed.indicators.iter().map(|i| i.code.as_str()).collect();
+        let indicators = IndicatorCode::ALL.iter().map(|code| code.as_str());
+        let counts = CountCode::ALL.iter().map(|code| code.as_str());
+        assert_eq!(codes, indicators.chain(counts).collect::<Vec<_>>());
+    }
+
+    #[test]
     fn targets_read_as_the_plan_writes_them() {
         let at_least = |value| {
             Some(Target {

@@ -2,19 +2,10 @@
 //! name, and each key of its breakdown (a business type, a referral service, or a word such as
 //! `inspections`) in the current language.
 
+use domain::indicator::CountCode;
 use domain::{BusinessType, Coded, Lang, ReferralService};
 
 use crate::i18n::Key;
-
-const COUNTS: [(&str, Key); 7] = [
-    ("PCMD-C01", Key::CountC01),
-    ("PCMD-C02", Key::CountC02),
-    ("PCMD-C03", Key::CountC03),
-    ("PCMD-C04", Key::CountC04),
-    ("PCMD-C05", Key::CountC05),
-    ("PCMD-C06", Key::CountC06),
-    ("PCMD-C07", Key::CountC07),
-];
 
 /// Breakdown keys that are words rather than codes of the data (`server/src/indicators.rs`).
 const WORDS: [(&str, Key); 13] = [
@@ -35,10 +26,7 @@ const WORDS: [(&str, Key); 13] = [
 
 /// The count's name, e.g. "Lượt kiểm tra" for `inspections`.
 pub(super) fn code_label(code: &str, lang: Lang) -> String {
-    COUNTS
-        .iter()
-        .find(|(known, _)| *known == code)
-        .map_or_else(|| code.to_string(), |(_, key)| key.text(lang).into())
+    CountCode::parse(code).map_or_else(|| code.to_string(), |code| code.label(lang).into())
 }
 
 /// One figure of a breakdown by its key: a business type, a referral service or a word.

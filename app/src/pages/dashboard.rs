@@ -4,8 +4,9 @@
 //! quarterly report's downloads. The last figures fetched for each period stay on the phone
 //! (`offline::figures`) and are shown with their time when the server cannot be reached.
 
-use domain::indicator::{Figure, Op, Status, Target, Unit};
+use domain::indicator::{Figure, IndicatorCode, Op, Status, Target, Unit};
 use domain::report::{received, Cell, ShownFigure, ShownValue};
+use domain::Coded as _;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
@@ -24,40 +25,18 @@ use crate::state::use_app_state;
 /// The first year of the plan; the year picker starts there.
 const FIRST_YEAR: i32 = 2023;
 
-/// Each indicator's name and the short unit of its numerator and denominator.
-const INDICATORS: [(&str, Key, Key); 12] = [
-    ("PCMD-TT01", Key::IndTT01, Key::UnitCommunes),
-    ("PCMD-TT02", Key::IndTT02, Key::UnitPostsPerSlot),
-    ("PCMD-TT03", Key::IndTT03, Key::UnitWorkers),
-    ("PCMD-TT04", Key::IndTT04, Key::UnitStudents),
-    ("PCMD-KH01", Key::IndKH01, Key::UnitCommunes),
-    ("PCMD-KH02", Key::IndKH02, Key::UnitAgencies),
-    ("PCMD-TG01", Key::IndTG01, Key::UnitTipOffs),
-    ("PCMD-KT01", Key::IndKT01, Key::UnitBusinesses),
-    ("PCMD-MH01", Key::IndMH01, Key::UnitCommunes),
-    ("PCMD-HT01", Key::IndHT01, Key::UnitClients),
-    ("PCMD-TH01", Key::IndTH01, Key::UnitOfficials),
-    ("PCMD-TH02", Key::IndTH02, Key::UnitOfficials),
-];
-
 /// The indicator's name in the current language; an indicator the app does not know by its code.
 pub(super) fn indicator_name(code: &str, lang: Lang) -> String {
-    INDICATORS
-        .iter()
-        .find(|(known, _, _)| *known == code)
-        .map_or_else(|| code.to_string(), |(_, name, _)| name.text(lang).into())
+    IndicatorCode::parse(code).map_or_else(|| code.to_string(), |code| code.label(lang).into())
 }
 
 /// Whether the code is one of the plan's twelve indicators (which have targets), not a plain count.
 pub(super) fn has_target(code: &str) -> bool {
-    INDICATORS.iter().any(|(known, _, _)| *known == code)
+    IndicatorCode::parse(code).is_some()
 }
 
 fn indicator_unit(code: &str, lang: Lang) -> &'static str {
-    INDICATORS
-        .iter()
-        .find(|(known, _, _)| *known == code)
-        .map_or("", |(_, _, unit)| unit.text(lang))
+    IndicatorCode::parse(code).map_or("", |code| code.counted().label(lang))
 }
 
 /// `TT01` for `PCMD-TT01`: narrow enough for a table column.
