@@ -49,11 +49,7 @@ fn officer_answer(officer: &Officer, units: &[OrgUnit]) -> api::Officer {
         .into_iter()
         .flat_map(|unit| &unit.successor_ids)
         .filter_map(|id| find(id))
-        .map(|unit| api::UnitRef {
-            id: unit.id.clone(),
-            code: unit.code.clone(),
-            name: unit.name.clone(),
-        })
+        .map(api::UnitRef::from)
         .collect();
     api::Officer {
         id: officer.id.clone(),
