@@ -281,6 +281,7 @@ messages! {
     StatusNotMet => "Chưa đạt", "Not met";
     StatusNoData => "Chưa có số liệu", "No data";
     StatusNoTarget => "Chưa có mục tiêu", "No target";
+    StatusNotApplicable => "Không áp dụng cho cấp xã", "Not applicable to a commune";
     Quarter => "Quý", "Quarter";
     IndicatorTarget => "Mục tiêu", "Target";
     DashboardIntro => "Số liệu lũy kế từ đầu năm đến hết quý đã chọn, tính từ các hồ sơ đã đồng bộ lên máy chủ.", "Year-to-date figures to the end of the chosen quarter, from the records synced to the server.";

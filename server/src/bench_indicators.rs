@@ -226,11 +226,16 @@ fn generated_rows(count: usize, communes: &[&str], officer: &str) -> anyhow::Res
 fn generated_record(n: usize, unit: &str, ids: &[String]) -> Value {
     let occurred_on = format!("{}-{:02}-{:02}", 2022 + n % 3, 1 + n / 3 % 12, 1 + n % 28);
     let (kind, data) = match n % 20 {
-        0..=7 => (
-            "outreach_session",
-            json!({"format": "group_talk", "audience": AUDIENCES[n % 3],
-                   "reached_male": n % 40, "reached_female": n % 35}),
-        ),
+        0..=7 => {
+            let mut data = json!({"format": "group_talk", "audience": AUDIENCES[n % 3],
+                                  "reached_male": n % 40, "reached_female": n % 35,
+                                  "reached_first_time": n % 35});
+            // Sessions for business workers at a registered business, one in two.
+            if let Some(business) = ids.get(20 * (n / 40) + 11).filter(|_| n % 2 == 0) {
+                data["business_id"] = json!(business);
+            }
+            ("outreach_session", data)
+        }
         8..=10 => {
             let accessed = n.is_multiple_of(2);
             let mut data = json!({
@@ -267,14 +272,15 @@ fn generated_record(n: usize, unit: &str, ids: &[String]) -> Value {
         ),
         16 => (
             "training",
-            json!({"level": LEVELS[n % 2], "trainees": n % 25}),
+            json!({"level": LEVELS[n % 2], "trainees": n % 25, "trainees_first_time": n % 13}),
         ),
         17 => ("media_post", json!({"channel": CHANNELS[n % 2]})),
         18 => (
             "agency_integration",
             json!({"agency": format!("Cơ quan {}", n % 12)}),
         ),
-        _ => (["commune_plan", "pilot_model"][n % 2], json!({})),
+        _ if n % 2 == 0 => ("commune_plan", json!({"adopted_on": occurred_on})),
+        _ => ("pilot_model", json!({})),
     };
     json!({"id": uuid::Uuid::new_v4().to_string(), "kind": kind, "org_unit_id": unit,
            "occurred_on": occurred_on, "base_version": 0, "voided": n.is_multiple_of(23), "data": data})
@@ -290,7 +296,7 @@ macro_rules! insert_rows {
                     "INSERT INTO records (id, kind, org_unit_id, occurred_on, voided, data, \
                      version, updated_at, updated_by, change_seq, created_by, fact_people, \
                      fact_category, fact_subject, fact_eligible, fact_date, fact_days, fact_female, \
-                     fact_flag, fact_amount) ",
+                     fact_flag, fact_amount, fact_first) ",
                 );
                 let first_seq = (chunk_no * ROWS_PER_INSERT) as i64 + 1;
                 query.push_values(chunk.iter().zip(first_seq..), |mut values, (row, seq)| {
@@ -314,7 +320,8 @@ macro_rules! insert_rows {
                         .push_bind(row.facts.days)
                         .push_bind(row.facts.female)
                         .push_bind(row.facts.flag)
-                        .push_bind(row.facts.amount);
+                        .push_bind(row.facts.amount)
+                        .push_bind(row.facts.first);
                 });
                 query.build().execute(&mut *tx).await?;
             }
@@ -351,11 +358,12 @@ macro_rules! hand_written {
                  (SELECT COUNT(*) FROM records WHERE kind = 'business' AND NOT voided \
                   AND occurred_on <= '2023-12-31'), \
                  (SELECT COUNT(DISTINCT fact_subject) FROM records WHERE kind = 'referral' \
-                  AND NOT voided AND fact_eligible AND fact_date <= '2023-12-31' \
-                  AND occurred_on BETWEEN '2023-01-01' AND '2023-12-31'), \
-                 (SELECT COUNT(DISTINCT fact_subject) FROM records WHERE kind = 'referral' \
                   AND NOT voided AND fact_eligible \
-                  AND occurred_on BETWEEN '2023-01-01' AND '2023-12-31')",
+                  AND fact_date BETWEEN '2023-01-01' AND '2023-12-31' \
+                  AND occurred_on <= '2023-12-31'), \
+                 (SELECT COUNT(DISTINCT fact_subject) FROM records WHERE kind = 'referral' \
+                  AND NOT voided AND fact_eligible AND occurred_on <= '2023-12-31' \
+                  AND (occurred_on >= '2023-01-01' OR fact_date >= '2023-01-01'))",
             );
             let row: (i64, i64, i64, i64, i64) = query.build_query_as().fetch_one(pool).await?;
             Ok([row.0, row.1, row.2, row.3, row.4])

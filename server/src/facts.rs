@@ -1,5 +1,6 @@
 //! The few fields of a record's data that indicators count, as the typed `fact_*` columns of
-//! `records` (migrations 0004 and 0005, whose backfills read the same fields from stored JSON).
+//! `records` (migrations 0004, 0005 and 0010, whose backfills read the same fields from stored
+//! JSON).
 
 use crate::model::RecordFacts;
 use domain::{
@@ -19,6 +20,8 @@ pub fn facts_of(record: &ValidRecord) -> RecordFacts {
             people: Some(i64::from(session.reached_male) + i64::from(session.reached_female)),
             female: Some(session.reached_female.into()),
             category: Some(session.audience.as_str().into()),
+            subject: session.business_id.clone(),
+            first: Some(i64::try_from(session.reached_first_time()).unwrap_or(i64::MAX)),
             ..facts
         },
         RecordData::Business(business) => RecordFacts {
@@ -30,6 +33,7 @@ pub fn facts_of(record: &ValidRecord) -> RecordFacts {
         RecordData::Training(training) => RecordFacts {
             people: Some(training.trainees.into()),
             category: Some(training.level.as_str().into()),
+            first: Some(training.trainees_first_time().into()),
             ..facts
         },
         RecordData::MediaPost(post) => RecordFacts {
@@ -74,8 +78,14 @@ pub fn facts_of(record: &ValidRecord) -> RecordFacts {
                 .map(|handled| record.occurred_on().days_until(handled)),
             ..facts
         },
-        // Commune plans, pilot models and any kind no indicator sums are only counted.
-        _ => facts,
+        RecordData::CommunePlan(plan) => RecordFacts {
+            date: Some(plan.adopted_on.unwrap_or(record.occurred_on()).to_string()),
+            ..facts
+        },
+        RecordData::PilotModel(model) => RecordFacts {
+            date: model.ended_on.map(|date| date.to_string()),
+            ..facts
+        },
     }
 }
 

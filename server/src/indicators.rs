@@ -24,15 +24,11 @@
 //!   against its own plan in force when it is one of them (or none is), else as a mapped unit.
 //!   A commune split between several counts in each; the communes that became none listed are
 //!   `unmapped`.
-//! - PCMD-TT01, KH01 and MH01 count the communes with such a record in the commune or below it.
-//! - PCMD-TT02 (≥ 1 post per channel each quarter) is a count: the fewest posts of any
-//!   (channel, quarter) slot of the period, over the number of slots (2 channels × quarters), so
-//!   the target `>= 1` is met when every channel had a post in every quarter so far.
-//! - PCMD-MH01 is a count of communes with a pilot model, over the communes.
-//! - PCMD-HT01 counts a client as having accessed a service when a referral says `accessed` with
-//!   `accessed_on` on or before the end of the period.
-//! - PCMD-KH02 counts distinct `agency` names; PCMD-TH01/TH02 sum `trainees` of trainings at that
-//!   level; PCMD-TT04 sums people reached by sessions for `students`.
+//! - What each indicator counts is `domain::indicator::definitions` (the plan's sentences); this
+//!   engine computes the same numbers in SQL (`Store::indicator_counts`), and the integration
+//!   tests hold the two equal over generated records. The tip-off deadline is the one in force
+//!   for the period's year (`Store::tip_off_deadline`), and the day figures are judged on is the
+//!   earlier of today and the period's end.
 //! - A baseline is the unit's own for the year, else the sum of those of the units below it.
 //!
 //! The plain counts, each a breakdown of stable keys (see [`PlainCount`]), under the same rules:
@@ -44,27 +40,24 @@
 //!   that found a violation; `sanctioned_inspections`, inspections with a `sanction` or a fine
 //!   above 0; `fines_vnd`, the sum of `fine_vnd`.
 //! - PCMD-C05: tip-offs `received`, `handled` (a `handled_on` given) and `handled_in_time` (the
-//!   PCMD-TG01 numerator). The form's split of cases into administrative and criminal handling is
+//!   PCMD-TG01 numerator; pending ones are received, not handled). The form's split of cases into administrative and criminal handling is
 //!   not in the data (a tip-off records no such outcome), so it is not given.
-//! - PCMD-C06: per referral `service` code, every code: distinct clients who accessed it by the
-//!   end of the period (as PCMD-HT01, eligible or not).
+//! - PCMD-C06: per referral `service` code, every code: distinct clients whose access to it falls
+//!   in the period (as PCMD-HT01, eligible or not, referred in the period or before).
 //! - PCMD-C07: outreach `sessions`, `participants_male`, `participants_female`.
 
 use crate::facts::SANCTIONED;
 use crate::model::{
     ancestors, subtree, Baseline, BaselineName, CountQuery, Counts, DistinctMeasure, Level,
-    OrgUnit, StoredPlan, UnitSums,
+    OrgUnit, StoredPlan, UnitCount, UnitMeasure, UnitSums,
 };
 use crate::plans::in_force;
 use crate::scope::Scope;
 use crate::store::{Store, StoreError};
-use domain::indicator::{figure, CountCode, IndicatorCode, Period, Unit};
-use domain::{BusinessType, Coded, RecordKind, ReferralService};
+use domain::indicator::definitions::{quarters_so_far, Measure, DEFAULT_DEADLINE_DAYS};
+use domain::indicator::{evaluate, CountCode, IndicatorCode, Period};
+use domain::{BusinessType, Coded, Date, MediaChannel, RecordKind, ReferralService};
 use std::collections::{HashMap, HashSet};
-
-/// The tip-off deadline when the `settings` table has none.
-const DEFAULT_DEADLINE_DAYS: i64 = 20;
-const MEDIA_CHANNELS: [&str; 2] = ["portal", "radio_tv"];
 
 use domain::api::UnitRef;
 pub use domain::api::{
@@ -86,6 +79,7 @@ struct Context<'a> {
     units: &'a [OrgUnit],
     by_id: HashMap<&'a str, &'a OrgUnit>,
     period: Period,
+    today: Date,
     /// The plans of the year.
     plans: Vec<StoredPlan>,
     baselines: Vec<Baseline>,
@@ -136,14 +130,16 @@ pub async fn report<'a>(
 ) -> Result<Report, StoreError> {
     let year = period.year();
     let deadline_days = store
-        .setting("tip_off_deadline_days")
+        .tip_off_deadline(year)
         .await?
-        .and_then(|value| value.trim().parse().ok())
         .unwrap_or(DEFAULT_DEADLINE_DAYS);
+    let today = crate::clock::domain_today();
+    let late_before = period.end().min(today).plus_days(-deadline_days).to_string();
     let context = Context {
         units,
         by_id: units.iter().map(|unit| (unit.id.as_str(), unit)).collect(),
         period,
+        today,
         plans: store.plans(Some(year)).await?,
         baselines: store.baselines(year).await?,
     };
@@ -198,11 +194,13 @@ pub async fn report<'a>(
         start: &start,
         end: &end,
         deadline_days,
+        late_before: &late_before,
     };
     let counts = counts(store, &query, &layers(&grouped)).await?;
 
     let all = Tally::new(&counts, None, |_| true, &commune_of);
-    let indicators = context.figures(&all, communes.len() as i64, &measured);
+    let of_commune = context.by_id.get(unit_id).is_some_and(|unit| is_commune(unit));
+    let indicators = context.figures(&all, communes.len() as i64, of_commune, &measured);
     let by_year = unmapped.is_some();
     let communes = rows.as_ref().map(|rows| {
         rows.iter()
@@ -215,7 +213,7 @@ pub async fn report<'a>(
                 CommuneFigures {
                     org_unit_id: row.unit.id.clone(),
                     name: row.unit.name.clone(),
-                    indicators: context.figures(&tally, counted.len() as i64, &measured),
+                    indicators: context.figures(&tally, counted.len() as i64, true, &measured),
                     counts: tally.plain_counts(),
                     mapped_from: by_year.then(|| row.mapped_from()),
                 }
@@ -302,8 +300,11 @@ fn lead_unit<'a>(units: &'a [OrgUnit], ids: &[&'a str]) -> Option<&'a str> {
 /// The store's counts for one unit (all the query's units) or one commune.
 struct Tally<'a> {
     sums: Vec<&'a UnitSums>,
+    unit_counts: Vec<&'a UnitCount>,
     /// The communes whose subtree has records of a kind.
     communes_with: HashMap<&'a str, HashSet<&'a str>>,
+    /// The communes whose subtree has a count of a measure above 0.
+    communes_counting: HashMap<UnitMeasure, HashSet<&'a str>>,
     distinct: HashMap<(DistinctMeasure, Option<&'a str>), i64>,
 }
 
@@ -329,6 +330,20 @@ impl<'a> Tally<'a> {
                     .insert(commune);
             }
         }
+        let unit_counts: Vec<&UnitCount> = counts
+            .unit_counts
+            .iter()
+            .filter(|row| own(&row.org_unit_id))
+            .collect();
+        let mut communes_counting: HashMap<UnitMeasure, HashSet<&str>> = HashMap::new();
+        for row in unit_counts.iter().filter(|row| row.value > 0) {
+            if let Some(commune) = commune_of.get(row.org_unit_id.as_str()) {
+                communes_counting
+                    .entry(row.measure)
+                    .or_default()
+                    .insert(commune);
+            }
+        }
         let distinct = counts
             .distinct
             .iter()
@@ -337,9 +352,22 @@ impl<'a> Tally<'a> {
             .collect();
         Tally {
             sums,
+            unit_counts,
             communes_with,
+            communes_counting,
             distinct,
         }
+    }
+
+    fn unit_count(&self, measure: UnitMeasure) -> i64 {
+        let rows = self.unit_counts.iter().filter(|row| row.measure == measure);
+        rows.map(|row| row.value).sum()
+    }
+
+    fn communes_counting(&self, measure: UnitMeasure) -> i64 {
+        self.communes_counting
+            .get(&measure)
+            .map_or(0, |communes| communes.len() as i64)
     }
 
     /// The rows of `kind`, of `category` when one is given.
@@ -380,20 +408,18 @@ impl<'a> Tally<'a> {
         self.distinct.get(&(measure, key)).copied().unwrap_or(0)
     }
 
-    /// PCMD-TT02: the fewest posts of any (channel, quarter) slot up to `quarters`, and the slots.
-    fn media_slots(&self, quarters: u32) -> (i64, i64) {
-        let posts = |channel: &str, quarter: u32| {
-            self.rows(RecordKind::MediaPost, Some(channel))
-                .filter(|row| row.quarter.and_then(|q| u32::try_from(q).ok()) == Some(quarter))
-                .map(|row| row.records)
-                .sum::<i64>()
+    /// PCMD-TT02: of `quarters`, those in which every channel had a post.
+    fn quarters_posted(&self, quarters: &[u32]) -> i64 {
+        let posted = |channel: MediaChannel, quarter: u32| {
+            self.rows(RecordKind::MediaPost, Some(channel.as_str()))
+                .any(|row| row.quarter.and_then(|q| u32::try_from(q).ok()) == Some(quarter))
         };
-        let fewest = MEDIA_CHANNELS
-            .iter()
-            .flat_map(|channel| (1..=quarters).map(move |quarter| posts(channel, quarter)))
-            .min()
-            .unwrap_or(0);
-        (fewest, MEDIA_CHANNELS.len() as i64 * i64::from(quarters))
+        let covered = quarters.iter().filter(|&&quarter| {
+            MediaChannel::ALL
+                .iter()
+                .all(|channel| posted(*channel, quarter))
+        });
+        covered.count() as i64
     }
 
     /// PCMD-C01..C07 (see the module's comment).
@@ -657,99 +683,90 @@ impl<'a> Context<'a> {
     }
 
     /// The twelve indicators of what `m` counts, with `communes` communes (a commune counts
-    /// itself; a commune by the units of another year, the communes that became it).
-    fn figures(&self, c: &Tally, communes: i64, m: &Measured) -> Vec<IndicatorValue> {
+    /// itself; a commune by the units of another year, the communes that became it), as
+    /// `domain::indicator::definitions` defines them; a commune's (`of_commune`) without the
+    /// district's own.
+    fn figures(
+        &self,
+        c: &Tally,
+        communes: i64,
+        of_commune: bool,
+        m: &Measured,
+    ) -> Vec<IndicatorValue> {
         use DistinctMeasure as D;
         use IndicatorCode as I;
         use RecordKind as K;
+        use UnitMeasure as U;
         let baseline = |name| {
             m.roots
                 .iter()
                 .map(|(unit_id, tree)| self.baseline(name, unit_id, tree))
                 .sum::<i64>()
         };
-        let (posts, slots) = c.media_slots(self.period.quarter().unwrap_or(4));
-        let rows: [(IndicatorCode, Unit, i64, i64); 12] = [
-            (
-                I::Tt01,
-                Unit::Percent,
-                c.communes_with(K::OutreachSession),
-                communes,
-            ),
-            (I::Tt02, Unit::Count, posts, slots),
+        let quarters = quarters_so_far(self.period, self.today);
+        let workers = c.people(K::Business, None);
+        let in_time = c.sum(K::TipOff, |row| row.in_time);
+        let rows: [(IndicatorCode, i64, i64); 12] = [
+            (I::Tt01, c.communes_with(K::OutreachSession), communes),
+            (I::Tt02, c.quarters_posted(&quarters), quarters.len() as i64),
             (
                 I::Tt03,
-                Unit::Percent,
-                c.people(K::OutreachSession, Some("business_workers")),
-                c.people(K::Business, None),
+                c.distinct(D::ReachedWorkers).min(workers),
+                workers,
             ),
             (
                 I::Tt04,
-                Unit::Percent,
-                c.people(K::OutreachSession, Some("students")),
+                c.unit_count(U::StudentsFirstTime),
                 baseline(BaselineName::StudentsEnrolled),
             ),
-            (
-                I::Kh01,
-                Unit::Percent,
-                c.communes_with(K::CommunePlan),
-                communes,
-            ),
+            (I::Kh01, c.communes_counting(U::PlansAdopted), communes),
             (
                 I::Kh02,
-                Unit::Percent,
                 c.distinct(D::Agencies),
                 baseline(BaselineName::RelevantAgencies),
             ),
-            (
-                I::Tg01,
-                Unit::Percent,
-                c.sum(K::TipOff, |row| row.in_time),
-                c.records(K::TipOff, None),
-            ),
+            (I::Tg01, in_time, in_time + c.unit_count(U::LateTipOffs)),
             (
                 I::Kt01,
-                Unit::Percent,
                 c.distinct(D::InspectedBusinesses),
                 c.records(K::Business, None),
             ),
-            (
-                I::Mh01,
-                Unit::Count,
-                c.communes_with(K::PilotModel),
-                communes,
-            ),
+            (I::Mh01, c.communes_counting(U::PilotsRunning), communes),
             (
                 I::Ht01,
-                Unit::Percent,
                 c.distinct(D::AccessedClients),
                 c.distinct(D::EligibleClients),
             ),
             (
                 I::Th01,
-                Unit::Percent,
-                c.people(K::Training, Some("district")),
+                c.unit_count(U::DistrictTrained),
                 baseline(BaselineName::DistrictOfficials),
             ),
             (
                 I::Th02,
-                Unit::Percent,
-                c.people(K::Training, Some("commune")),
+                c.unit_count(U::CommuneTrained),
                 baseline(BaselineName::CommuneOfficials),
             ),
         ];
         let plan = m.plan_unit.and_then(|unit| self.plan(unit));
         let targets = plan.map(|plan| &plan.targets[..]);
         rows.into_iter()
-            .map(|(code, unit, numerator, denominator)| {
+            .map(|(code, numerator, denominator)| {
                 let planned = targets
                     .unwrap_or_default()
                     .iter()
                     .find(|target| target.indicator_code == code.as_str());
                 let target = planned.map(|planned| planned.target());
+                let measure = match of_commune && code.district_only() {
+                    true => Measure::NotApplicable,
+                    false => Measure::Of {
+                        numerator,
+                        denominator,
+                    },
+                };
                 IndicatorValue {
                     code: code.as_str().to_string(),
-                    figure: figure(unit, numerator, denominator, target),
+                    figure: evaluate(code, measure, target),
                     target,
                     target_to_confirm: planned.is_some_and(|planned| planned.to_confirm),
                     suppressed: None,
@@ -775,21 +792,21 @@ mod tests {
     }
 
     #[test]
-    fn tt02_is_the_emptiest_channel_quarter() {
+    fn tt02_counts_the_quarters_with_a_post_on_every_channel() {
         let counts = Counts {
             sums: vec![
                 media("portal", 1, 2),
                 media("radio_tv", 1, 1),
                 media("portal", 2, 3),
             ],
-            distinct: Vec::new(),
+            ..Counts::default()
         };
         let tally = Tally::new(&counts, None, |_| true, &HashMap::new());
-        assert_eq!(tally.media_slots(1), (1, 2));
-        assert_eq!(tally.media_slots(2), (0, 4), "no radio post in Q2");
+        assert_eq!(tally.quarters_posted(&[1]), 1);
+        assert_eq!(tally.quarters_posted(&[1, 2]), 1, "no radio post in Q2");
         let empty = Counts::default();
         let tally = Tally::new(&empty, None, |_| true, &HashMap::new());
-        assert_eq!(tally.media_slots(4), (0, 8));
+        assert_eq!(tally.quarters_posted(&[1, 2, 3, 4]), 0);
     }
 
     #[test]

@@ -308,6 +308,7 @@ pub struct RecordFacts {
     pub amount: Option<i64>,
     pub date: Option<String>,
     pub days: Option<i64>,
+    pub first: Option<i64>,
 }
 
 /// A stored record as a sync batch finds it, with who stored its first version.
@@ -348,8 +349,12 @@ pub struct CountQuery<'a> {
     /// The first and last day of whole months: the sums are kept per month.
     pub start: &'a str,
     pub end: &'a str,
-    /// A tip-off is handled in time within this many days of receipt.
+    /// A tip-off is handled in time within this many days of receipt (the deadline of the
+    /// period's year)...
     pub deadline_days: i64,
+    /// ... and, when not, is late if received before this day (the day the figures are judged
+    /// on, less the deadline), else pending.
+    pub late_before: &'a str,
 }
 
 /// Sums over the non-voided records of one unit, kind and `fact_category` (and quarter, for media
@@ -388,8 +393,39 @@ vocabulary!(
         ViolatingBusinesses => "violating_businesses",
         /// Registered businesses of the units with an inspection by the units (PCMD-KT01).
         InspectedBusinesses => "inspected_businesses",
+        /// Workers reached by sessions for business workers, each business at most its workers;
+        /// sessions naming no business of the register in full (PCMD-TT03).
+        ReachedWorkers => "reached_workers",
     }
 );
+
+vocabulary!(
+    /// What a per-unit count read from the records themselves counts: the rules that need a
+    /// record's own dates or first-time numbers, which the monthly sums do not keep.
+    UnitMeasure {
+        /// Tip-offs of the period not handled in time and received before `late_before`
+        /// (PCMD-TG01: with those in time, the denominator).
+        LateTipOffs => "late_tip_offs",
+        /// Students reached for the first time this year (PCMD-TT04).
+        StudentsFirstTime => "students_first_time",
+        /// District (province) and commune officials trained for the first time (TH01, TH02).
+        DistrictTrained => "district_trained",
+        CommuneTrained => "commune_trained",
+        /// Commune plans adopted in the period (PCMD-KH01).
+        PlansAdopted => "plans_adopted",
+        /// Pilot models running during the period (PCMD-MH01).
+        PilotsRunning => "pilots_running",
+    }
+);
+
+/// One per-unit count of a [`UnitMeasure`].
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct UnitCount {
+    pub org_unit_id: String,
+    #[sqlx(try_from = "String")]
+    pub measure: UnitMeasure,
+    pub value: i64,
+}
 
 /// One distinct count, over all the query's units (`group_id` none) or over one group.
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
@@ -406,6 +442,7 @@ pub struct DistinctCount {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Counts {
     pub sums: Vec<UnitSums>,
+    pub unit_counts: Vec<UnitCount>,
     pub distinct: Vec<DistinctCount>,
 }
 

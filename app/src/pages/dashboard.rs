@@ -278,15 +278,10 @@ pub(super) fn target_text(target: Option<Target>, unit: Unit, lang: Lang) -> Str
     format!("{op}\u{a0}{}", amount(target.value, unit, lang))
 }
 
-/// `9/13 xã`: what the value is made of. PCMD-TT02's numerator is the fewest posts of any channel
-/// and quarter, so it stands alone.
+/// `9/13 xã`: what the value is made of.
 pub(super) fn fraction_text(code: &str, numerator: &str, denominator: &str, lang: Lang) -> String {
     let unit = indicator_unit(code, lang);
-    if code == "PCMD-TT02" {
-        format!("{numerator} {unit}")
-    } else {
-        format!("{numerator}/{denominator} {unit}")
-    }
+    format!("{numerator}/{denominator} {unit}")
 }
 
 pub(super) fn status_key(status: Status) -> Key {
@@ -295,6 +290,7 @@ pub(super) fn status_key(status: Status) -> Key {
         Status::NotMet => Key::StatusNotMet,
         Status::NoData => Key::StatusNoData,
         Status::NoTarget => Key::StatusNoTarget,
+        Status::NotApplicable => Key::StatusNotApplicable,
     }
 }
 
@@ -305,6 +301,7 @@ fn status_sign(status: Status) -> &'static str {
         Status::NotMet => "✗",
         Status::NoData => "–",
         Status::NoTarget => "○",
+        Status::NotApplicable => "·",
     }
 }
 
@@ -314,6 +311,7 @@ pub(super) fn status_class(status: Status) -> &'static str {
         Status::NotMet => "not-met",
         Status::NoData => "no-data",
         Status::NoTarget => "no-target",
+        Status::NotApplicable => "not-applicable",
     }
 }
 

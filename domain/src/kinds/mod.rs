@@ -99,7 +99,7 @@ pub(crate) fn read(kind: RecordKind, r: &mut Reader, dates: Dates) -> Option<Rec
         RecordKind::Training => training::read(r).map(RecordData::Training),
         RecordKind::MediaPost => media_post::read(r).map(RecordData::MediaPost),
         RecordKind::CommunePlan => commune_plan::read(r, dates).map(RecordData::CommunePlan),
-        RecordKind::PilotModel => pilot_model::read(r).map(RecordData::PilotModel),
+        RecordKind::PilotModel => pilot_model::read(r, dates).map(RecordData::PilotModel),
         RecordKind::AgencyIntegration => {
             agency_integration::read(r).map(RecordData::AgencyIntegration)
         }

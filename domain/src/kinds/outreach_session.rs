@@ -3,8 +3,9 @@
 use serde::Serialize;
 
 use crate::coded::coded;
-use crate::reader::{coded, text, Reader};
+use crate::reader::{coded, text, uuid, Reader};
 use crate::validate::{count, MAX_LONG_TEXT, MAX_TEXT};
+use crate::ErrorCode;
 
 coded! {
     /// How an awareness session was held.
@@ -55,6 +56,14 @@ pub struct OutreachSession {
     pub audience: Audience,
     pub reached_male: u32,
     pub reached_female: u32,
+    /// Of those reached, how many for the first time this year (PCMD-TT04 counts people, not
+    /// attendances). Absent in records made before it was asked: then all of them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reached_first_time: Option<u32>,
+    /// The `business` record a session for its workers was held at (PCMD-TT03 counts, per
+    /// business, at most its workers). Absent in records made before it was asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub business_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<Language>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -68,6 +77,11 @@ impl OutreachSession {
     pub fn reached(&self) -> u64 {
         u64::from(self.reached_male) + u64::from(self.reached_female)
     }
+
+    /// People reached for the first time this year.
+    pub fn reached_first_time(&self) -> u64 {
+        self.reached_first_time.map_or(self.reached(), u64::from)
+    }
 }
 
 pub(super) fn read(r: &mut Reader) -> Option<OutreachSession> {
@@ -76,15 +90,26 @@ pub(super) fn read(r: &mut Reader) -> Option<OutreachSession> {
     let audience = r.required("audience", coded);
     let reached_male = r.required("reached_male", count);
     let reached_female = r.required("reached_female", count);
+    let first_time = r.optional("reached_first_time", count);
+    let business_id = r.optional("business_id", uuid);
     let language = r.optional("language", coded);
     let organising_unit = r.optional("organising_unit", text(MAX_TEXT));
     let notes = r.optional("notes", text(MAX_LONG_TEXT));
+    if let (Some(male), Some(female), Some(Some(first))) = (reached_male, reached_female, first_time)
+    {
+        if u64::from(first) > u64::from(male) + u64::from(female) {
+            r.report("reached_first_time", ErrorCode::ExceedsTotal);
+            return None;
+        }
+    }
     Some(OutreachSession {
         village: village?,
         format: format?,
         audience: audience?,
         reached_male: reached_male?,
         reached_female: reached_female?,
+        reached_first_time: first_time?,
+        business_id: business_id?,
         language: language?,
         organising_unit: organising_unit?,
         notes: notes?,
@@ -105,7 +130,8 @@ mod tests {
     use super::*;
     use crate::coded::{assert_coded_list, codes};
     use crate::kinds::valid_data;
-    use crate::{Coded, Lang, RecordData, RecordKind};
+    use crate::validate::testing::{error, errors, record, today, BUSINESS_ID};
+    use crate::{validate, Coded, ErrorCode, Lang, RecordData, RecordKind};
 
     #[test]
     fn lists_are_those_of_the_api() {
@@ -156,6 +182,34 @@ mod tests {
     }
 
     #[test]
+    fn first_time_counts_are_at_most_those_reached_and_default_to_all() {
+        let mut data = example();
+        data["reached_first_time"] = 43.into();
+        assert_eq!(
+            errors(RecordKind::OutreachSession, data.clone()),
+            [error("data.reached_first_time", ErrorCode::ExceedsTotal)]
+        );
+        data["reached_first_time"] = 40.into();
+        data["business_id"] = BUSINESS_ID.into();
+        let valid = validate(&record(RecordKind::OutreachSession, data), today()).unwrap();
+        let RecordData::OutreachSession(session) = valid.data() else {
+            panic!("wrong kind");
+        };
+        assert_eq!(session.reached_first_time(), 40);
+        assert_eq!(session.business_id.as_deref(), Some(BUSINESS_ID));
+        let RecordData::OutreachSession(old) = valid_data(RecordKind::OutreachSession) else {
+            panic!("wrong kind");
+        };
+        assert_eq!(old.reached_first_time(), 42, "a record from before counts all");
+        let mut bad = example();
+        bad["business_id"] = "Karaoke A".into();
+        assert_eq!(
+            errors(RecordKind::OutreachSession, bad),
+            [error("data.business_id", ErrorCode::InvalidFormat)]
+        );
+    }
+
+    #[test]
     fn reached_adds_both_sexes_without_overflow() {
         let session = OutreachSession {
             village: None,
@@ -163,6 +217,8 @@ mod tests {
             audience: Audience::Women,
             reached_male: u32::MAX,
             reached_female: 2,
+            reached_first_time: None,
+            business_id: None,
             language: None,
             organising_unit: None,
             notes: None,

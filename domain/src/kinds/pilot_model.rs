@@ -3,18 +3,27 @@
 use serde::Serialize;
 
 use crate::reader::{text, Reader};
-use crate::validate::MAX_TEXT;
+use crate::validate::{Dates, MAX_TEXT};
+use crate::Date;
 
-/// A pilot model (mô hình thí điểm) started in a commune.
+/// A pilot model (mô hình thí điểm) a commune runs; the record's `occurred_on` is the day it
+/// started. PCMD-MH01 counts it in every period it runs in, not only the year it started.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PilotModel {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The last day it ran; absent while it runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended_on: Option<Date>,
 }
 
-pub(super) fn read(r: &mut Reader) -> Option<PilotModel> {
+pub(super) fn read(r: &mut Reader, dates: Dates) -> Option<PilotModel> {
     let name = r.optional("name", text(MAX_TEXT));
-    Some(PilotModel { name: name? })
+    let ended_on = r.optional("ended_on", |value| dates.past_since_record(value));
+    Some(PilotModel {
+        name: name?,
+        ended_on: ended_on?,
+    })
 }
 
 #[cfg(test)]
@@ -26,8 +35,8 @@ pub(super) fn example() -> serde_json::Value {
 mod tests {
     use serde_json::json;
 
-    use crate::validate::testing::{error, errors};
-    use crate::{ErrorCode, RecordKind};
+    use crate::validate::testing::{error, errors, record, today};
+    use crate::{validate, ErrorCode, RecordKind};
 
     #[test]
     fn a_pilot_model_s_name_is_text() {
@@ -35,5 +44,11 @@ mod tests {
             errors(RecordKind::PilotModel, json!({"name": 5})),
             [error("data.name", ErrorCode::InvalidFormat)]
         );
+        assert_eq!(
+            errors(RecordKind::PilotModel, json!({"ended_on": "2000-01-01"})),
+            [error("data.ended_on", ErrorCode::BeforeOccurredOn)]
+        );
+        let ended = record(RecordKind::PilotModel, json!({"ended_on": "2023-12-31"}));
+        assert!(validate(&ended, today()).is_ok());
     }
 }

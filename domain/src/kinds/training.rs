@@ -28,6 +28,17 @@ pub struct Training {
     pub trainees_male: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trainees_female: Option<u32>,
+    /// Of the trainees, how many were trained for the first time this year (PCMD-TH01 and TH02
+    /// count officials, not attendances). Absent in records made before it was asked: then all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trainees_first_time: Option<u32>,
+}
+
+impl Training {
+    /// Officials trained for the first time this year.
+    pub fn trainees_first_time(&self) -> u32 {
+        self.trainees_first_time.unwrap_or(self.trainees)
+    }
 }
 
 pub(super) fn read(r: &mut Reader) -> Option<Training> {
@@ -36,16 +47,24 @@ pub(super) fn read(r: &mut Reader) -> Option<Training> {
     let trainees = r.optional("trainees", count);
     let male = r.optional("trainees_male", count);
     let female = r.optional("trainees_female", count);
+    let first_time = r.optional("trainees_first_time", count);
     let total = match (trainees, male, female) {
         (Some(trainees), Some(male), Some(female)) => training_total(r, trainees, male, female),
         _ => None,
     };
+    if let (Some(total), Some(Some(first))) = (total, first_time) {
+        if first > total {
+            r.report("trainees_first_time", ErrorCode::ExceedsTotal);
+            return None;
+        }
+    }
     Some(Training {
         course: course?,
         level: level?,
         trainees: total?,
         trainees_male: male?,
         trainees_female: female?,
+        trainees_first_time: first_time?,
     })
 }
 
@@ -116,6 +135,27 @@ mod tests {
         assert_eq!(
             (training.level, training.trainees),
             (TrainingLevel::Commune, 23)
+        );
+    }
+
+    #[test]
+    fn first_time_trainees_are_at_most_the_trainees_and_default_to_all() {
+        let first = |data: Value| match validate(&record(RecordKind::Training, data), today()) {
+            Ok(valid) => match valid.data() {
+                RecordData::Training(training) => Ok(training.trainees_first_time()),
+                _ => panic!("wrong kind"),
+            },
+            Err(errors) => Err(errors),
+        };
+        assert_eq!(
+            first(json!({"level": "district", "trainees": 7, "trainees_first_time": 3})),
+            Ok(3)
+        );
+        assert_eq!(first(json!({"level": "district", "trainees": 7})), Ok(7));
+        assert_eq!(
+            first(json!({"level": "district", "trainees_male": 2, "trainees_female": 2,
+                         "trainees_first_time": 5})),
+            Err(vec![error("data.trainees_first_time", ErrorCode::ExceedsTotal)])
         );
     }
 

@@ -1,7 +1,9 @@
 //! The indicators, the settings, and what the indicators count over the records.
 
 use super::{push_in, Store, StoreError};
-use crate::model::{CountQuery, Counts, DistinctCount, DistinctMeasure, Indicator, UnitSums};
+use crate::model::{
+    CountQuery, Counts, DistinctCount, DistinctMeasure, Indicator, UnitCount, UnitMeasure, UnitSums,
+};
 use domain::{Coded, RecordKind};
 use sqlx::{Database, Encode, QueryBuilder, Type};
 
@@ -16,6 +18,9 @@ const SUMMED_KINDS: [RecordKind; 8] = [
     RecordKind::PilotModel,
     RecordKind::Business,
 ];
+
+/// The settings key of the tip-off deadline (with `:YYYY`, from that year on).
+pub const DEADLINE_KEY: &str = "tip_off_deadline_days";
 
 impl Store {
     /// Every indicator in report order.
@@ -64,22 +69,120 @@ impl Store {
         Ok(())
     }
 
+    /// The tip-off deadline in force in `year`: the value set in that year or the latest year
+    /// before it (`tip_off_deadline_days:YYYY`), else the one set before deadlines were kept per
+    /// year (`tip_off_deadline_days`), so that a change never rewrites a past year's PCMD-TG01.
+    pub async fn tip_off_deadline(&self, year: i32) -> Result<Option<i64>, StoreError> {
+        let rows: Vec<(String, String)> = on_db!(&self.db, pool => {
+            sqlx::query_as("SELECT key, value FROM settings WHERE key LIKE 'tip_off_deadline_days%'")
+                .fetch_all(pool)
+                .await?
+        });
+        let mut in_force: Option<(i32, i64)> = None;
+        for (key, value) in rows {
+            let from = match key.strip_prefix(DEADLINE_KEY) {
+                Some("") => i32::MIN,
+                Some(rest) => match rest.strip_prefix(':').and_then(|y| y.parse().ok()) {
+                    Some(from) => from,
+                    None => continue,
+                },
+                None => continue,
+            };
+            let Ok(days) = value.trim().parse::<i64>() else {
+                continue;
+            };
+            if from <= year && in_force.is_none_or(|(latest, _)| from > latest) {
+                in_force = Some((from, days));
+            }
+        }
+        Ok(in_force.map(|(_, days)| days))
+    }
+
+    /// Sets the tip-off deadline from `year` on.
+    pub async fn set_tip_off_deadline(&self, year: i32, days: i64) -> Result<(), StoreError> {
+        self.set_setting(&format!("{DEADLINE_KEY}:{year}"), &days.to_string())
+            .await
+    }
+
     /// What the indicators count over `query`'s units and period, in a few SQL aggregates.
     pub async fn indicator_counts(&self, q: &CountQuery<'_>) -> Result<Counts, StoreError> {
         if q.units.is_empty() {
             return Ok(Counts::default());
         }
-        // The three queries run at once, each on its own connection.
+        // The queries run at once, each on its own connection.
         let grouped = async {
             match q.groups {
                 Some(groups) => self.distinct_counts(q, Some(groups)).await,
                 None => Ok(Vec::new()),
             }
         };
-        let (sums, mut distinct, grouped) =
-            tokio::try_join!(self.unit_sums(q), self.distinct_counts(q, None), grouped)?;
+        let (sums, unit_counts, mut distinct, grouped) = tokio::try_join!(
+            self.unit_sums(q),
+            self.unit_counts(q),
+            self.distinct_counts(q, None),
+            grouped
+        )?;
         distinct.extend(grouped);
-        Ok(Counts { sums, distinct })
+        Ok(Counts {
+            sums,
+            unit_counts,
+            distinct,
+        })
+    }
+
+    /// The [`UnitMeasure`]s per unit, from the records of the few kinds they read.
+    async fn unit_counts(&self, q: &CountQuery<'_>) -> Result<Vec<UnitCount>, StoreError> {
+        use RecordKind as K;
+        use UnitMeasure as M;
+        Ok(on_db!(&self.db, pool => {
+            let mut query = QueryBuilder::new("");
+            // TG01: not handled in time (as `unit_sums`' in_time), and due before the day judged.
+            push_unit_select(&mut query, M::LateTipOffs, "COUNT(*)", q.units);
+            query
+                .push(" AND kind = 'tip_off' AND fact_category IS NULL AND occurred_on >= ")
+                .push_bind(q.start)
+                .push(" AND occurred_on <= ")
+                .push_bind(q.end)
+                .push(" AND occurred_on < ")
+                .push_bind(q.late_before)
+                .push(" AND (fact_days IS NULL OR fact_days < 0 OR fact_days > ")
+                .push_bind(q.deadline_days)
+                .push(") GROUP BY org_unit_id");
+            for (measure, kind, category) in [
+                (M::StudentsFirstTime, K::OutreachSession, "students"),
+                (M::DistrictTrained, K::Training, "district"),
+                (M::CommuneTrained, K::Training, "commune"),
+            ] {
+                push_unit_select(&mut query, measure, "SUM(fact_first)", q.units);
+                query
+                    .push(" AND kind = '")
+                    .push(kind.as_str())
+                    .push("' AND fact_category = '")
+                    .push(category)
+                    .push("' AND occurred_on >= ")
+                    .push_bind(q.start)
+                    .push(" AND occurred_on <= ")
+                    .push_bind(q.end)
+                    .push(" GROUP BY org_unit_id");
+            }
+            // KH01 by the adoption date, whatever the record's date.
+            push_unit_select(&mut query, M::PlansAdopted, "COUNT(*)", q.units);
+            query
+                .push(" AND kind = 'commune_plan' AND fact_category IS NULL AND fact_date >= ")
+                .push_bind(q.start)
+                .push(" AND fact_date <= ")
+                .push_bind(q.end)
+                .push(" GROUP BY org_unit_id");
+            // MH01: started by the period's end, not ended before it began.
+            push_unit_select(&mut query, M::PilotsRunning, "COUNT(*)", q.units);
+            query
+                .push(" AND kind = 'pilot_model' AND fact_category IS NULL AND occurred_on <= ")
+                .push_bind(q.end)
+                .push(" AND (fact_date IS NULL OR fact_date >= ")
+                .push_bind(q.start)
+                .push(") GROUP BY org_unit_id");
+            query.build_query_as().fetch_all(pool).await?
+        }))
     }
 
     /// Sums per unit, kind and category (and quarter, for media posts) from the monthly sums that
@@ -157,16 +260,29 @@ fn push_distinct_counts<'a, DB: Database>(
 {
     use DistinctMeasure as M;
     use RecordKind as K;
+    // Referrals of the period, and earlier ones whose access falls in it (PCMD-HT01's cohort):
+    // `referred` in the period, `eligible` in the cohort, `accessed` in the period.
     query.push("WITH clients AS (");
     push_select(query, "", groups);
     query
-        .push(
-            "fact_subject, MAX(CASE WHEN fact_eligible THEN 1 ELSE 0 END) AS eligible, \
-             MAX(CASE WHEN fact_eligible AND fact_date <= ",
-        )
+        .push("fact_subject, MAX(CASE WHEN occurred_on >= ")
+        .push_bind(q.start)
+        .push(" THEN 1 ELSE 0 END) AS referred, MAX(CASE WHEN fact_eligible AND (occurred_on >= ")
+        .push_bind(q.start)
+        .push(" OR fact_date >= ")
+        .push_bind(q.start)
+        .push(") THEN 1 ELSE 0 END) AS eligible, MAX(CASE WHEN fact_eligible AND fact_date >= ")
+        .push_bind(q.start)
+        .push(" AND fact_date <= ")
         .push_bind(q.end)
         .push(" THEN 1 ELSE 0 END) AS accessed FROM records WHERE ");
-    push_kind(query, "", K::Referral, q);
+    push_kind_until(query, "", K::Referral, q);
+    query
+        .push("(occurred_on >= ")
+        .push_bind(q.start)
+        .push(" OR fact_date >= ")
+        .push_bind(q.start)
+        .push(") AND ");
     push_in(query, "org_unit_id", units);
     query.push(" GROUP BY 1, 2), businesses AS (");
     push_select(query, "", groups);
@@ -178,7 +294,7 @@ fn push_distinct_counts<'a, DB: Database>(
     push_in(query, "org_unit_id", units);
     query.push(" GROUP BY 1, 2)");
     for (measure, counted, from) in [
-        (M::Clients, "*", "clients"),
+        (M::Clients, "CASE WHEN referred = 1 THEN 1 END", "clients"),
         (
             M::EligibleClients,
             "CASE WHEN eligible = 1 THEN 1 END",
@@ -228,15 +344,10 @@ fn push_distinct_counts<'a, DB: Database>(
     push_kind(query, "b.", K::Business, q);
     push_in(query, "b.org_unit_id", units);
     query.push(") GROUP BY 1");
-    // C06: clients who accessed each service; KH02: agencies.
-    for (measure, kind, key, condition) in [
-        (
-            M::ServiceClients,
-            K::Referral,
-            "fact_category",
-            " AND fact_date <= ",
-        ),
-        (M::Agencies, K::AgencyIntegration, "CAST(NULL AS TEXT)", ""),
+    // C06: clients whose access to each service falls in the period; KH02: agencies.
+    for (measure, kind, key) in [
+        (M::ServiceClients, K::Referral, "fact_category"),
+        (M::Agencies, K::AgencyIntegration, "CAST(NULL AS TEXT)"),
     ] {
         query
             .push(" UNION ALL SELECT group_id, '")
@@ -252,13 +363,62 @@ fn push_distinct_counts<'a, DB: Database>(
             .push(" AS group_id, ")
             .push(key)
             .push(" AS key, fact_subject FROM records WHERE ");
-        push_kind(query, "", kind, q);
-        push_in(query, "org_unit_id", units);
-        if !condition.is_empty() {
-            query.push(condition).push_bind(q.end);
+        if measure == M::ServiceClients {
+            push_kind_until(query, "", kind, q);
+            query
+                .push("fact_date >= ")
+                .push_bind(q.start)
+                .push(" AND fact_date <= ")
+                .push_bind(q.end)
+                .push(" AND ");
+        } else {
+            push_kind(query, "", kind, q);
         }
+        push_in(query, "org_unit_id", units);
         query.push(") s GROUP BY 1, 3");
     }
+    // TT03: per business of the register (same group), the workers reached, at most its
+    // workers; sessions naming no business of the register count in full.
+    query.push(" UNION ALL SELECT w.group_id, '").push(M::ReachedWorkers.as_str()).push(
+        "', NULL, CAST(SUM(CASE WHEN r.workers IS NULL OR w.reached < r.workers THEN w.reached \
+         ELSE r.workers END) AS BIGINT) FROM (",
+    );
+    push_select(query, "", groups);
+    query.push("fact_subject, SUM(fact_people) AS reached FROM records WHERE ");
+    push_kind(query, "", K::OutreachSession, q);
+    query.push("fact_category = 'business_workers' AND ");
+    push_in(query, "org_unit_id", units);
+    query.push(" GROUP BY 1, 2) w LEFT JOIN (");
+    push_select(query, "b.", groups);
+    query.push("b.id, b.fact_people AS workers FROM records b WHERE ");
+    push_kind(query, "b.", K::Business, q);
+    push_in(query, "b.org_unit_id", units);
+    query.push(
+        ") r ON r.id = w.fact_subject AND COALESCE(r.group_id, '') = COALESCE(w.group_id, '') \
+         GROUP BY 1",
+    );
+}
+
+/// `SELECT org_unit_id, '<measure>', <value> FROM records WHERE NOT voided AND <units>` (after a
+/// `UNION ALL` but for the first measure).
+fn push_unit_select<'a, DB: Database>(
+    query: &mut QueryBuilder<'a, DB>,
+    measure: UnitMeasure,
+    value: &str,
+    units: &'a [&'a str],
+) where
+    &'a str: Encode<'a, DB> + Type<DB>,
+{
+    if measure != UnitMeasure::LateTipOffs {
+        query.push(" UNION ALL ");
+    }
+    query
+        .push("SELECT org_unit_id, '")
+        .push(measure.as_str())
+        .push("' AS measure, CAST(")
+        .push(value)
+        .push(" AS BIGINT) AS value FROM records WHERE NOT voided AND ");
+    push_in(query, "org_unit_id", units);
 }
 
 /// `[prefix]kind = '…' AND [prefix]fact_category IN (…)` (or `IS NULL`), the period (for
@@ -268,6 +428,30 @@ fn push_kind<'a, DB: Database>(
     prefix: &str,
     kind: RecordKind,
     q: &CountQuery<'a>,
+) where
+    &'a str: Encode<'a, DB> + Type<DB>,
+{
+    push_kind_dated(query, prefix, kind, q, kind != RecordKind::Business);
+}
+
+/// As [`push_kind`], dated on or before the period's end only.
+fn push_kind_until<'a, DB: Database>(
+    query: &mut QueryBuilder<'a, DB>,
+    prefix: &str,
+    kind: RecordKind,
+    q: &CountQuery<'a>,
+) where
+    &'a str: Encode<'a, DB> + Type<DB>,
+{
+    push_kind_dated(query, prefix, kind, q, false);
+}
+
+fn push_kind_dated<'a, DB: Database>(
+    query: &mut QueryBuilder<'a, DB>,
+    prefix: &str,
+    kind: RecordKind,
+    q: &CountQuery<'a>,
+    from_start: bool,
 ) where
     &'a str: Encode<'a, DB> + Type<DB>,
 {
@@ -289,7 +473,7 @@ fn push_kind<'a, DB: Database>(
         }
         query.push(")");
     }
-    if kind != RecordKind::Business {
+    if from_start {
         query
             .push(" AND ")
             .push(prefix)

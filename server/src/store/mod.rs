@@ -50,6 +50,7 @@ mod postgres;
 mod records;
 mod sqlite;
 
+pub use indicators::DEADLINE_KEY;
 pub use records::SyncTx;
 pub use sqlite::connect_options as sqlite_connect_options;
 

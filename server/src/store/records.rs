@@ -127,7 +127,7 @@ impl SyncTx {
                 let mut query = QueryBuilder::new(format!(
                     "INSERT INTO records ({RECORD_COLUMNS}, change_seq, created_by, fact_people, \
                      fact_category, fact_subject, fact_eligible, fact_date, fact_days, \
-                     fact_female, fact_flag, fact_amount) "
+                     fact_female, fact_flag, fact_amount, fact_first) "
                 ));
                 query.push_values(chunk, |mut row, (seq, version)| {
                     let record = &version.row;
@@ -151,7 +151,8 @@ impl SyncTx {
                         .push_bind(facts.days)
                         .push_bind(facts.female)
                         .push_bind(facts.flag)
-                        .push_bind(facts.amount);
+                        .push_bind(facts.amount)
+                        .push_bind(facts.first);
                 });
                 query.push(
                     " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, \
@@ -165,7 +166,7 @@ impl SyncTx {
                      fact_eligible = excluded.fact_eligible, \
                      fact_date = excluded.fact_date, fact_days = excluded.fact_days, \
                      fact_female = excluded.fact_female, fact_flag = excluded.fact_flag, \
-                     fact_amount = excluded.fact_amount",
+                     fact_amount = excluded.fact_amount, fact_first = excluded.fact_first",
                 );
                 query.build().execute(conn).await?;
             });

@@ -5,6 +5,7 @@
 
 use super::Admin;
 use crate::auth::Caller;
+use crate::store::DEADLINE_KEY;
 use crate::error::{ApiError, ApiJson, FieldProblem};
 use crate::ApiContext;
 use axum::extract::State;
@@ -24,9 +25,9 @@ struct Setting {
     refusal: &'static str,
 }
 
-/// Read by the indicator engine; a deadline of days, not hours or years.
+/// Read by the indicator engine, per year; a deadline of days, not hours or years.
 const TIP_OFF_DEADLINE_DAYS: Setting = Setting {
-    key: "tip_off_deadline_days",
+    key: DEADLINE_KEY,
     default: 20,
     range: 1..=365,
     refusal: "The deadline must be a whole number of days from 1 to 365.",
@@ -51,13 +52,27 @@ pub fn officer_router() -> Router<ApiContext> {
 }
 
 impl Setting {
+    /// The value in force; the tip-off deadline is kept per year, so this year's.
     async fn read(&self, ctx: &ApiContext) -> Result<i64, ApiError> {
-        Ok(ctx
-            .store
-            .setting(self.key)
-            .await?
-            .and_then(|value| value.trim().parse().ok())
-            .unwrap_or(self.default))
+        let stored = if self.key == DEADLINE_KEY {
+            let year = crate::clock::domain_today().year();
+            ctx.store.tip_off_deadline(year).await?
+        } else {
+            let value = ctx.store.setting(self.key).await?;
+            value.and_then(|value| value.trim().parse().ok())
+        };
+        Ok(stored.unwrap_or(self.default))
+    }
+
+    /// Writes a new value; the tip-off deadline from this year on, so past years keep theirs.
+    async fn write(&self, ctx: &ApiContext, value: i64) -> Result<(), ApiError> {
+        if self.key == DEADLINE_KEY {
+            let year = crate::clock::domain_today().year();
+            ctx.store.set_tip_off_deadline(year, value).await?;
+        } else {
+            ctx.store.set_setting(self.key, &value.to_string()).await?;
+        }
+        Ok(())
     }
 
     /// As the answer shows it: a stored value out of every range (written by hand) as the default.
@@ -123,9 +138,7 @@ async fn set(
     }
     for (setting, value) in changes {
         let before = setting.read(&ctx).await?;
-        ctx.store
-            .set_setting(setting.key, &value.to_string())
-            .await?;
+        setting.write(&ctx, value).await?;
         let entry = admin.actor.did(
             "setting.set",
             setting.key,

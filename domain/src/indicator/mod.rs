@@ -1,6 +1,8 @@
 //! What the plan's indicators are measured over and against: reporting periods (year to date by
-//! quarter), targets, and how a numerator and denominator become a value and a status. The
-//! counting itself is the server's; this is the part every report must agree on.
+//! quarter), targets, and how a numerator and denominator become a value and a status. What
+//! each indicator counts is in [`definitions`], shared by the phone and the server.
+
+pub mod definitions;
 
 use serde::{Deserialize, Serialize};
 
@@ -116,6 +118,8 @@ pub enum Status {
     NotMet,
     NoData,
     NoTarget,
+    /// A district's indicator asked of a commune.
+    NotApplicable,
 }
 
 /// One indicator's result for one unit and period.
@@ -154,6 +158,33 @@ pub fn figure(unit: Unit, numerator: i64, denominator: i64, target: Option<Targe
     }
 }
 
+/// The figure of `code` from its measure and target. PCMD-TT02's target ("at least once a
+/// quarter") is met when every quarter so far had its posts, whatever number the plan writes.
+pub fn evaluate(code: IndicatorCode, measure: definitions::Measure, target: Option<Target>) -> Figure {
+    let unit = code.unit();
+    let definitions::Measure::Of {
+        numerator,
+        denominator,
+    } = measure
+    else {
+        return Figure {
+            numerator: 0,
+            denominator: 0,
+            value: None,
+            unit,
+            status: Status::NotApplicable,
+        };
+    };
+    let mut figure = figure(unit, numerator, denominator, target);
+    if code == IndicatorCode::Tt02 && matches!(figure.status, Status::Met | Status::NotMet) {
+        figure.status = match numerator >= denominator {
+            true => Status::Met,
+            false => Status::NotMet,
+        };
+    }
+    figure
+}
+
 /// One decimal, halves away from zero (69.25 → 69.3), as a report by hand would.
 pub fn round1(value: f64) -> f64 {
     (value * 10.0).round() / 10.0
@@ -183,7 +214,7 @@ coded! {
     /// number.
     pub enum Counted {
         Communes = "communes", "xã", "communes";
-        PostsPerSlot = "posts_per_slot", "tin bài mỗi kênh, mỗi quý (ít nhất)", "posts per channel each quarter (fewest)";
+        QuartersPosted = "quarters_posted", "quý có tin trên cả hai kênh", "quarters with a post on both channels";
         Workers = "workers", "người lao động", "workers";
         Students = "students", "học sinh", "students";
         Agencies = "agencies", "cơ quan", "agencies";
@@ -195,11 +226,19 @@ coded! {
 }
 
 impl IndicatorCode {
+    /// A share of a denominator, or a plain number (TT02's quarters, MH01's communes).
+    pub fn unit(self) -> Unit {
+        match self {
+            IndicatorCode::Tt02 | IndicatorCode::Mh01 => Unit::Count,
+            _ => Unit::Percent,
+        }
+    }
+
     pub fn counted(self) -> Counted {
         use IndicatorCode as I;
         match self {
             I::Tt01 | I::Kh01 | I::Mh01 => Counted::Communes,
-            I::Tt02 => Counted::PostsPerSlot,
+            I::Tt02 => Counted::QuartersPosted,
             I::Tt03 => Counted::Workers,
             I::Tt04 => Counted::Students,
             I::Kh02 => Counted::Agencies,
@@ -217,7 +256,7 @@ impl Counted {
     pub fn could_name_someone(self) -> bool {
         !matches!(
             self,
-            Counted::Communes | Counted::PostsPerSlot | Counted::Agencies
+            Counted::Communes | Counted::QuartersPosted | Counted::Agencies
         )
     }
 }
