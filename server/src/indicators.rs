@@ -134,7 +134,11 @@ pub async fn report<'a>(
         .await?
         .unwrap_or(DEFAULT_DEADLINE_DAYS);
     let today = crate::clock::domain_today();
-    let late_before = period.end().min(today).plus_days(-deadline_days).to_string();
+    let late_before = period
+        .end()
+        .min(today)
+        .plus_days(-deadline_days)
+        .to_string();
     let context = Context {
         units,
         by_id: units.iter().map(|unit| (unit.id.as_str(), unit)).collect(),
@@ -199,7 +203,10 @@ pub async fn report<'a>(
     let counts = counts(store, &query, &layers(&grouped)).await?;
 
     let all = Tally::new(&counts, None, |_| true, &commune_of);
-    let of_commune = context.by_id.get(unit_id).is_some_and(|unit| is_commune(unit));
+    let of_commune = context
+        .by_id
+        .get(unit_id)
+        .is_some_and(|unit| is_commune(unit));
     let indicators = context.figures(&all, communes.len() as i64, of_commune, &measured);
     let by_year = unmapped.is_some();
     let communes = rows.as_ref().map(|rows| {
@@ -709,11 +716,7 @@ impl<'a> Context<'a> {
         let rows: [(IndicatorCode, i64, i64); 12] = [
             (I::Tt01, c.communes_with(K::OutreachSession), communes),
             (I::Tt02, c.quarters_posted(&quarters), quarters.len() as i64),
-            (
-                I::Tt03,
-                c.distinct(D::ReachedWorkers).min(workers),
-                workers,
-            ),
+            (I::Tt03, c.distinct(D::ReachedWorkers).min(workers), workers),
             (
                 I::Tt04,
                 c.unit_count(U::StudentsFirstTime),

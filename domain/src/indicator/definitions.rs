@@ -52,7 +52,10 @@ pub struct Counting<'a> {
 /// One indicator's numbers, or why there are none.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Measure {
-    Of { numerator: i64, denominator: i64 },
+    Of {
+        numerator: i64,
+        denominator: i64,
+    },
     /// The indicator is of the district's own work (its portal, agencies, officials, pilot), not
     /// a commune's.
     NotApplicable,
@@ -227,7 +230,12 @@ pub fn measures(c: &Counting) -> Vec<(IndicatorCode, Measure)> {
     let (mut in_time, mut judged) = (0, 0);
     for (record, _) in in_period() {
         if let RecordData::TipOff(tip_off) = record.data() {
-            match tip_off_state(record.occurred_on(), tip_off.handled_on, as_of, c.deadline_days) {
+            match tip_off_state(
+                record.occurred_on(),
+                tip_off.handled_on,
+                as_of,
+                c.deadline_days,
+            ) {
                 TipOffState::InTime => (in_time, judged) = (in_time + 1, judged + 1),
                 TipOffState::Late => judged += 1,
                 TipOffState::Pending => {}
@@ -321,10 +329,12 @@ pub fn measures(c: &Counting) -> Vec<(IndicatorCode, Measure)> {
         ),
     ];
     all.into_iter()
-        .map(|(code, measure)| match c.of_commune && code.district_only() {
-            true => (code, Measure::NotApplicable),
-            false => (code, measure),
-        })
+        .map(
+            |(code, measure)| match c.of_commune && code.district_only() {
+                true => (code, Measure::NotApplicable),
+                false => (code, measure),
+            },
+        )
         .collect()
 }
 
@@ -429,7 +439,10 @@ mod tests {
             None,
         );
         assert_eq!(figure.value, Some(100.0));
-        let fewer = [business(8), workplace_session(1, "2023-02-01", 3, Some(BUSINESS))];
+        let fewer = [
+            business(8),
+            workplace_session(1, "2023-02-01", 3, Some(BUSINESS)),
+        ];
         assert_eq!(measure(IndicatorCode::Tt03, &fewer, None), of(3, 8));
     }
 
@@ -463,7 +476,12 @@ mod tests {
             TipOffState::Late
         );
         assert_eq!(
-            tip_off_state(day("2023-03-25"), Some(day("2023-04-15")), day("2023-12-31"), 20),
+            tip_off_state(
+                day("2023-03-25"),
+                Some(day("2023-04-15")),
+                day("2023-12-31"),
+                20
+            ),
             TipOffState::Late
         );
     }
@@ -548,10 +566,7 @@ mod tests {
         use IndicatorCode as I;
         assert_eq!(not_applicable, [I::Tt02, I::Kh02, I::Mh01, I::Th01]);
         let figure = evaluate(I::Mh01, Measure::NotApplicable, None);
-        assert_eq!(
-            (figure.value, figure.status),
-            (None, Status::NotApplicable)
-        );
+        assert_eq!((figure.value, figure.status), (None, Status::NotApplicable));
     }
 
     #[test]

@@ -160,7 +160,11 @@ pub fn figure(unit: Unit, numerator: i64, denominator: i64, target: Option<Targe
 
 /// The figure of `code` from its measure and target. PCMD-TT02's target ("at least once a
 /// quarter") is met when every quarter so far had its posts, whatever number the plan writes.
-pub fn evaluate(code: IndicatorCode, measure: definitions::Measure, target: Option<Target>) -> Figure {
+pub fn evaluate(
+    code: IndicatorCode,
+    measure: definitions::Measure,
+    target: Option<Target>,
+) -> Figure {
     let unit = code.unit();
     let definitions::Measure::Of {
         numerator,

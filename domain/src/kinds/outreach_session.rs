@@ -95,7 +95,8 @@ pub(super) fn read(r: &mut Reader) -> Option<OutreachSession> {
     let language = r.optional("language", coded);
     let organising_unit = r.optional("organising_unit", text(MAX_TEXT));
     let notes = r.optional("notes", text(MAX_LONG_TEXT));
-    if let (Some(male), Some(female), Some(Some(first))) = (reached_male, reached_female, first_time)
+    if let (Some(male), Some(female), Some(Some(first))) =
+        (reached_male, reached_female, first_time)
     {
         if u64::from(first) > u64::from(male) + u64::from(female) {
             r.report("reached_first_time", ErrorCode::ExceedsTotal);
@@ -200,7 +201,11 @@ mod tests {
         let RecordData::OutreachSession(old) = valid_data(RecordKind::OutreachSession) else {
             panic!("wrong kind");
         };
-        assert_eq!(old.reached_first_time(), 42, "a record from before counts all");
+        assert_eq!(
+            old.reached_first_time(),
+            42,
+            "a record from before counts all"
+        );
         let mut bad = example();
         bad["business_id"] = "Karaoke A".into();
         assert_eq!(

@@ -153,9 +153,14 @@ mod tests {
         );
         assert_eq!(first(json!({"level": "district", "trainees": 7})), Ok(7));
         assert_eq!(
-            first(json!({"level": "district", "trainees_male": 2, "trainees_female": 2,
-                         "trainees_first_time": 5})),
-            Err(vec![error("data.trainees_first_time", ErrorCode::ExceedsTotal)])
+            first(
+                json!({"level": "district", "trainees_male": 2, "trainees_female": 2,
+                         "trainees_first_time": 5})
+            ),
+            Err(vec![error(
+                "data.trainees_first_time",
+                ErrorCode::ExceedsTotal
+            )])
         );
     }
 

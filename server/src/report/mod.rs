@@ -408,7 +408,11 @@ pub fn status_text(status: Status, lang: Lang) -> &'static str {
         Status::NotMet => tr(lang, "Chưa đạt", "Not met"),
         Status::NoData => tr(lang, "Chưa có số liệu", "No data"),
         Status::NoTarget => tr(lang, "Chưa có mục tiêu", "No target"),
-        Status::NotApplicable => tr(lang, "Không áp dụng cho cấp xã", "Not applicable to a commune"),
+        Status::NotApplicable => tr(
+            lang,
+            "Không áp dụng cho cấp xã",
+            "Not applicable to a commune",
+        ),
     }
 }
 

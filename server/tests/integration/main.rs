@@ -7,6 +7,7 @@ mod common;
 
 mod admin;
 mod auth;
+mod definitions;
 mod demo;
 mod device_keys;
 mod fault;

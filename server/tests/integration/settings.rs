@@ -11,7 +11,7 @@ on_both_stores!(
     only_admins_change_settings,
     impossible_deadlines_are_refused_and_change_nothing,
     the_change_is_audited,
-    the_indicator_counts_with_the_new_deadline,
+    the_indicator_counts_with_the_new_deadline_from_its_year_on,
     the_lock_is_10_minutes_until_an_admin_changes_it,
     impossible_lock_times_are_refused_and_change_nothing,
     the_lock_time_change_is_audited,
@@ -189,15 +189,28 @@ async fn the_change_is_audited(backend: Backend) {
 }
 
 /// A tip-off received on 2 May 2023 and handled 25 days later is late at 20 days, in time at 30.
-async fn the_indicator_counts_with_the_new_deadline(backend: Backend) {
+async fn the_indicator_counts_with_the_new_deadline_from_its_year_on(backend: Backend) {
     let app = demo_app(backend).await;
-    let officer = app.token("binhlu", "demo-binhlu").await;
-    let tip_off = json!({
-        "id": uuid::Uuid::new_v4().to_string(), "kind": "tip_off", "org_unit_id": "ou-03412",
-        "occurred_on": "2023-05-02", "base_version": 0, "voided": false,
-        "data": {"channel": "hotline", "handled_on": "2023-05-27"}
-    });
-    let body = json!({"device_id": uuid::Uuid::new_v4().to_string(), "records": [tip_off]});
+    app.add_officer("tinh", "province_officer", "ou-12").await;
+    let officer = app.token("tinh", "demo-tinh").await;
+    let year = server::clock::domain_today().year();
+    // Handled after 25 days: late with 20, in time with 30; one in 2023, one this year.
+    let tip_off = |unit: &str, received: String, handled: String| {
+        json!({
+            "id": uuid::Uuid::new_v4().to_string(), "kind": "tip_off", "org_unit_id": unit,
+            "occurred_on": received, "base_version": 0, "voided": false,
+            "data": {"channel": "hotline", "handled_on": handled}
+        })
+    };
+    let records = [
+        tip_off("ou-03412", "2023-05-02".into(), "2023-05-27".into()),
+        tip_off(
+            "ou-03390-20250701",
+            format!("{year}-01-02"),
+            format!("{year}-01-27"),
+        ),
+    ];
+    let body = json!({"device_id": uuid::Uuid::new_v4().to_string(), "records": records});
     let (status, answer) = call(
         &app,
         Method::POST,
@@ -208,23 +221,36 @@ async fn the_indicator_counts_with_the_new_deadline(backend: Backend) {
     .await;
     assert_eq!(status, 200);
     assert_eq!(answer["results"][0]["status"], "applied");
+    assert_eq!(answer["results"][1]["status"], "applied", "{answer}");
 
-    assert_eq!(handled_in_time(&app, &officer).await, (json!(0), json!(1)));
+    let this_year = format!("year={year}&org_unit=ou-03390-20250701");
+    let in_2023 = "year=2023&org_unit=ou-03412";
+    assert_eq!(
+        handled_in_time(&app, &officer, in_2023).await,
+        (json!(0), json!(1))
+    );
+    assert_eq!(
+        handled_in_time(&app, &officer, &this_year).await,
+        (json!(0), json!(1))
+    );
     let admin = app.token("admin", "demo-admin").await;
     assert_eq!(put_days(&app, &admin, json!(30)).await.0, 200);
-    assert_eq!(handled_in_time(&app, &officer).await, (json!(1), json!(1)));
+    assert_eq!(
+        handled_in_time(&app, &officer, &this_year).await,
+        (json!(1), json!(1)),
+        "this year's figures take the new deadline"
+    );
+    assert_eq!(
+        handled_in_time(&app, &officer, in_2023).await,
+        (json!(0), json!(1)),
+        "a past year keeps the deadline it had"
+    );
 }
 
-/// PCMD-TG01 of Bình Lư for 2023: tip-offs handled in time, and received.
-async fn handled_in_time(app: &TestApp, token: &str) -> (Value, Value) {
-    let (status, report) = call(
-        app,
-        Method::GET,
-        "/api/v1/indicators?year=2023&org_unit=ou-03412",
-        Some(token),
-        None,
-    )
-    .await;
+/// PCMD-TG01 for `query` (`year=…&org_unit=…`): tip-offs handled in time, and judged.
+async fn handled_in_time(app: &TestApp, token: &str, query: &str) -> (Value, Value) {
+    let path = format!("/api/v1/indicators?{query}");
+    let (status, report) = call(app, Method::GET, &path, Some(token), None).await;
     assert_eq!(status, 200, "{report}");
     let tg01 = report["indicators"]
         .as_array()

@@ -5,8 +5,8 @@
 
 use super::Admin;
 use crate::auth::Caller;
-use crate::store::DEADLINE_KEY;
 use crate::error::{ApiError, ApiJson, FieldProblem};
+use crate::store::DEADLINE_KEY;
 use crate::ApiContext;
 use axum::extract::State;
 use axum::routing::get;
