@@ -359,16 +359,13 @@ fn CommuneFigureTable(
                 .collect()
         })
         .collect();
-    let cell = move |code: &str, shown: Option<(ShownFigure, Unit)>| {
-        let code = code.to_string();
+    // A district's indicator in a commune's row does not apply: a dash, as for no figure.
+    let cell = move |shown: Option<(ShownFigure, Unit)>| {
+        let shown = shown.filter(|(shown, _)| shown.status != Some(Status::NotApplicable));
         move || match shown {
             Some((shown, unit)) => {
                 let p = printed(&shown, unit, i18n.lang.get());
-                let parts = if code == "PCMD-TT02" {
-                    p.numerator
-                } else {
-                    format!("{}/{}", p.numerator, p.denominator)
-                };
+                let parts = format!("{}/{}", p.numerator, p.denominator);
                 view! { <td class="num">{parts}<br />{p.value}</td> }.into_any()
             }
             None => view! { <td class="num">"—"</td> }.into_any(),
@@ -378,17 +375,13 @@ fn CommuneFigureTable(
         .iter()
         .enumerate()
         .map(|(row, commune)| {
-            let cells = codes
-                .iter()
-                .zip(&columns)
-                .map(|(code, column)| cell(code, column[row]))
-                .collect_view();
+            let cells = columns.iter().map(|column| cell(column[row])).collect_view();
             view! { <tr data-testid="report-commune-row"><th scope="row">{commune.name.clone()}</th>{cells}</tr> }
         })
         .collect_view();
     let total = whole
         .iter()
-        .map(|i| cell(&i.code, Some(shown(i))))
+        .map(|i| cell(Some(shown(i))))
         .collect_view();
     let head = codes
         .iter()
