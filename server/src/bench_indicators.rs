@@ -231,7 +231,7 @@ fn generated_record(n: usize, unit: &str, ids: &[String]) -> Value {
                                   "reached_male": n % 40, "reached_female": n % 35,
                                   "reached_first_time": n % 35});
             // Sessions for business workers at a registered business, one in two.
-            if let Some(business) = ids.get(20 * (n / 40) + 11).filter(|_| n % 2 == 0) {
+            if let Some(business) = ids.get(20 * (n / 40) + 11).filter(|_| n.is_multiple_of(2)) {
                 data["business_id"] = json!(business);
             }
             ("outreach_session", data)
@@ -279,7 +279,7 @@ fn generated_record(n: usize, unit: &str, ids: &[String]) -> Value {
             "agency_integration",
             json!({"agency": format!("Cơ quan {}", n % 12)}),
         ),
-        _ if n % 2 == 0 => ("commune_plan", json!({"adopted_on": occurred_on})),
+        _ if n.is_multiple_of(2) => ("commune_plan", json!({"adopted_on": occurred_on})),
         _ => ("pilot_model", json!({})),
     };
     json!({"id": uuid::Uuid::new_v4().to_string(), "kind": kind, "org_unit_id": unit,

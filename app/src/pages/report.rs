@@ -379,10 +379,7 @@ fn CommuneFigureTable(
             view! { <tr data-testid="report-commune-row"><th scope="row">{commune.name.clone()}</th>{cells}</tr> }
         })
         .collect_view();
-    let total = whole
-        .iter()
-        .map(|i| cell(Some(shown(i))))
-        .collect_view();
+    let total = whole.iter().map(|i| cell(Some(shown(i)))).collect_view();
     let head = codes
         .iter()
         .map(|code| view! { <th scope="col">{short_code(code).to_string()}</th> })
