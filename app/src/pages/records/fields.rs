@@ -103,8 +103,10 @@ pub fn TextField(
 #[component]
 pub fn Asked(fields: Fields, name: &'static str, children: ChildrenFn) -> impl IntoView {
     let form = use_form();
-    let asked = move || form.draft.with(|draft| asks(fields, name, draft));
-    move || asked().then(|| children())
+    // A memo, so the fields are built again only when they appear, not at each keystroke (which
+    // would take the focus from the field being typed in).
+    let asked = Memo::new(move |_| form.draft.with(|draft| asks(fields, name, draft)));
+    move || asked.get().then(|| children())
 }
 
 /// Free text over several lines.
