@@ -272,6 +272,17 @@ messages! {
     FieldIntegrationDate => "Ngày ghi nhận", "Date recorded";
     FieldAgency => "Cơ quan, đơn vị", "Agency";
     FieldProgramme => "Chương trình, kế hoạch được lồng ghép", "Programme it was integrated into";
+    // The fields the indicators' definitions read (issue 16): the business of a workplace
+    // session, first-time counts, a pilot model's end, a plan's adoption
+    FieldSessionBusiness => "Cơ sở kinh doanh nơi tuyên truyền", "Business where the session was held";
+    SessionBusinessHint => "Không bắt buộc. Khi chọn cơ sở, chỉ tiêu PCMD-TT03 không tính quá số người lao động của cơ sở đó.", "Optional. With the business named, PCMD-TT03 never counts more than its workers.";
+    FieldReachedFirstTime => "Số người được tuyên truyền lần đầu trong năm", "People reached for the first time this year";
+    ReachedFirstTimeHint => "Người đã được tuyên truyền trước đó trong năm không tính lại: một lớp được tuyên truyền hai lần chỉ tính một lần. Để trống nếu tất cả là lần đầu.", "People already reached earlier this year are not counted again: a class met twice counts once. Leave empty if all were reached for the first time.";
+    FieldTraineesFirstTime => "Số người được tập huấn lần đầu trong năm", "Officials trained for the first time this year";
+    TraineesFirstTimeHint => "Cán bộ đã được tập huấn trước đó trong năm không tính lại: một lớp tập huấn lại cho cùng cán bộ chỉ tính một lần. Để trống nếu tất cả là lần đầu.", "Officials already trained earlier this year are not counted again: a course repeated for the same officials counts them once. Leave empty if all were trained for the first time.";
+    FieldModelEndedOn => "Ngày kết thúc (để trống nếu còn hoạt động)", "Date ended (leave empty while it runs)";
+    ModelEndedOnHint => "Chỉ tiêu PCMD-MH01 tính mô hình trong mọi kỳ mô hình hoạt động, từ ngày triển khai đến ngày kết thúc.", "PCMD-MH01 counts the model in every period it runs, from the day it started to the day it ended.";
+    AdoptedOnHint => "Chỉ tiêu PCMD-KH01 tính kế hoạch theo ngày thông qua, không theo ngày ban hành. Để trống nếu chưa thông qua.", "PCMD-KH01 counts a plan by the date it was adopted, not the date issued. Leave empty until it is adopted.";
     AdminSettings => "Cài đặt chung", "General settings";
     TipOffDeadlineDays => "Thời hạn xử lý tin tố giác, tin báo (ngày)", "Deadline for handling a tip-off (days)";
     TipOffDeadlineHint => "Từ 1 đến 365 ngày, tính từ ngày tiếp nhận; dùng cho chỉ tiêu PCMD-TG01.", "1 to 365 days after receipt; used by indicator PCMD-TG01.";

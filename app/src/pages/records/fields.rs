@@ -4,7 +4,7 @@
 use domain::{Coded, Date, Lang};
 use leptos::prelude::*;
 
-use super::form::Issue;
+use super::form::{asks, Fields, Issue};
 use crate::i18n::{tr, use_i18n, Key};
 use crate::offline::clock;
 use crate::offline::outbox::Draft;
@@ -70,9 +70,19 @@ fn invalid(form: FormCtx, path: &'static str) -> impl Fn() -> bool + Copy {
     }
 }
 
+/// What a field is for, under its input, when its label alone may be misread.
+pub fn hint_of(hint: Option<Key>) -> impl IntoView {
+    hint.map(|key| view! { <span class="hint">{tr(key)}</span> })
+}
+
 /// A line of text, or a whole number with the numeric keyboard.
 #[component]
-pub fn TextField(path: &'static str, label: Key, #[prop(optional)] numeric: bool) -> impl IntoView {
+pub fn TextField(
+    path: &'static str,
+    label: Key,
+    #[prop(optional)] numeric: bool,
+    #[prop(optional)] hint: Option<Key>,
+) -> impl IntoView {
     let form = use_form();
     view! {
         <label class="field" class:invalid=invalid(form, path)>
@@ -80,9 +90,23 @@ pub fn TextField(path: &'static str, label: Key, #[prop(optional)] numeric: bool
             <input name=path type="text" autocomplete="off" inputmode=numeric.then_some("numeric")
                 prop:value=move || form.value(path)
                 on:input=move |ev| form.set(path, event_target_value(&ev)) />
+            {hint_of(hint)}
             <FieldError path />
         </label>
     }
+}
+
+/// Fields shown only while the form asks `name` of the draft (an [`Input::Only`] of `fields`),
+/// such as the business of a session for its workers.
+///
+/// [`Input::Only`]: super::form::Input::Only
+#[component]
+pub fn Asked(fields: Fields, name: &'static str, children: ChildrenFn) -> impl IntoView {
+    let form = use_form();
+    // A memo, so the fields are built again only when they appear, not at each keystroke (which
+    // would take the focus from the field being typed in).
+    let asked = Memo::new(move |_| form.draft.with(|draft| asks(fields, name, draft)));
+    move || asked.get().then(|| children())
 }
 
 /// Free text over several lines.
@@ -101,9 +125,15 @@ pub fn NotesField(path: &'static str, label: Key) -> impl IntoView {
 }
 
 /// A date: the browser's date picker, with the date written dd/mm/yyyy beside it. `future` allows
-/// days after today (a planned follow-up).
+/// days after today (a planned follow-up). Left empty, it is left out of the record, so it serves
+/// required and optional dates alike (the domain says which).
 #[component]
-pub fn DateField(path: &'static str, label: Key, #[prop(optional)] future: bool) -> impl IntoView {
+pub fn DateField(
+    path: &'static str,
+    label: Key,
+    #[prop(optional)] future: bool,
+    #[prop(optional)] hint: Option<Key>,
+) -> impl IntoView {
     let form = use_form();
     let max = (!future).then(|| clock::today().to_string());
     let written = move || {
@@ -121,6 +151,7 @@ pub fn DateField(path: &'static str, label: Key, #[prop(optional)] future: bool)
                     on:input=move |ev| form.set(path, event_target_value(&ev)) />
                 <span class="date-vn" data-for=path>{written}</span>
             </span>
+            {hint_of(hint)}
             <FieldError path />
         </label>
     }

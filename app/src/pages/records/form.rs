@@ -24,6 +24,31 @@ pub enum Input {
     /// An amount of money: a whole number, perhaps written with `.`, `,` or spaces between
     /// thousands (`7.500.000`).
     Amount,
+    /// A field the form asks only while another field has one value (`audience` is `students`),
+    /// travelling as the inner input. Otherwise it is hidden and not sent, even if the draft still
+    /// holds what was typed before the other field changed: a record never carries an answer its
+    /// officer could not see. The draft keeps it, so changing the other field back restores it.
+    Only {
+        field: &'static str,
+        value: &'static str,
+        input: &'static Input,
+    },
+}
+
+impl Input {
+    /// How the field travels with this draft; `None` while the form hides it.
+    fn with(self, draft: &Draft) -> Option<Input> {
+        match self {
+            Input::Only {
+                field,
+                value,
+                input,
+            } => (text(draft, &format!("data.{field}")) == value)
+                .then_some(*input)?
+                .with(draft),
+            input => Some(input),
+        }
+    }
 }
 
 /// The `data` fields of a kind's form, and how each travels.
@@ -32,6 +57,14 @@ pub type Fields = &'static [(&'static str, Input)];
 /// The `data` fields of a kind's form.
 fn data_fields(kind: RecordKind) -> Fields {
     form_of(kind).fields
+}
+
+/// Whether the form asks `data.{name}` of this draft (see [`Input::Only`]).
+pub fn asks(fields: Fields, name: &str, draft: &Draft) -> bool {
+    fields
+        .iter()
+        .find(|&&(field, _)| field == name)
+        .is_some_and(|&(_, input)| input.with(draft).is_some())
 }
 
 /// Whether `name` is a `data` field of this kind's form (a link may fill it in a new form).
@@ -181,13 +214,17 @@ fn amount(text: &str) -> Value {
 fn record_json(kind: RecordKind, id: &str, draft: &Draft) -> Value {
     let mut data = Map::new();
     for &(name, input) in data_fields(kind) {
+        let Some(input) = input.with(draft) else {
+            continue;
+        };
         let value = text(draft, &format!("data.{name}"));
         let value = match input {
             Input::Flag => Value::Bool(value == "true"),
             _ if value.is_empty() => continue,
             Input::Count => number(value),
             Input::Amount => amount(value),
-            Input::Text => Value::from(value),
+            // `with` has resolved `Only` to its inner input.
+            Input::Text | Input::Only { .. } => Value::from(value),
         };
         data.insert(name.to_string(), value);
     }
@@ -504,6 +541,113 @@ mod tests {
         assert_eq!(again.unwrap(), record);
     }
 
+    /// A session for `audience`, with a business and a first-time count typed in.
+    fn session_for(audience: &str) -> Draft {
+        let mut form = session();
+        form.insert("data.audience".into(), audience.into());
+        form.insert("data.business_id".into(), BUSINESS_ID.into());
+        form.insert("data.reached_first_time".into(), "40".into());
+        form
+    }
+
+    fn session_data(form: &Draft) -> Value {
+        check(RecordKind::OutreachSession, ID, form, today(), None)
+            .unwrap()
+            .data
+    }
+
+    #[test]
+    fn a_workplace_session_names_its_business_and_a_school_session_its_first_timers() {
+        let workplace = session_data(&session_for("business_workers"));
+        assert_eq!(workplace["business_id"], BUSINESS_ID);
+        assert_eq!(workplace.get("reached_first_time"), None);
+        let school = session_data(&session_for("students"));
+        assert_eq!(school["reached_first_time"], 40);
+        assert_eq!(school.get("business_id"), None);
+        // Saved and opened again, each comes back to its field.
+        let record = check(
+            RecordKind::OutreachSession,
+            ID,
+            &session_for("students"),
+            today(),
+            None,
+        )
+        .unwrap();
+        assert_eq!(text(&draft_of(&record), "data.reached_first_time"), "40");
+        let fields = form_of(RecordKind::OutreachSession).fields;
+        assert!(asks(fields, "reached_first_time", &draft_of(&record)));
+        assert!(!asks(fields, "business_id", &draft_of(&record)));
+        // Not given, both are left out: an old phone's record and a new one read alike.
+        let form = draft_without(session_for("students"), "data.reached_first_time");
+        assert_eq!(session_data(&form).get("reached_first_time"), None);
+    }
+
+    #[test]
+    fn a_field_hidden_by_the_audience_does_not_travel_but_comes_back_with_it() {
+        let fields = form_of(RecordKind::OutreachSession).fields;
+        // A business picked, then the audience changed: the business is not sent.
+        let mut form = session_for("business_workers");
+        form.insert("data.audience".into(), "women".into());
+        assert!(!asks(fields, "business_id", &form) && !asks(fields, "reached_first_time", &form));
+        let data = session_data(&form);
+        assert_eq!(data.get("business_id"), None);
+        assert_eq!(data.get("reached_first_time"), None);
+        // Even a value the domain would refuse: the officer cannot see it to fix it.
+        form.insert("data.reached_first_time".into(), "999".into());
+        form.insert("data.business_id".into(), "Karaoke Hoa Mai".into());
+        assert!(check(RecordKind::OutreachSession, ID, &form, today(), None).is_ok());
+        // No audience chosen yet: neither is asked.
+        form.remove("data.audience");
+        assert!(!asks(fields, "business_id", &form));
+        // The draft still holds the choice: changing the audience back shows and sends it.
+        form.insert("data.audience".into(), "business_workers".into());
+        form.insert("data.business_id".into(), BUSINESS_ID.into());
+        assert!(asks(fields, "business_id", &form));
+        assert_eq!(session_data(&form)["business_id"], BUSINESS_ID);
+        // Fields without a condition are always asked; unknown ones never.
+        assert!(asks(fields, "village", &Draft::new()));
+        assert!(!asks(fields, "client_code", &form));
+    }
+
+    #[test]
+    fn a_first_time_count_above_those_reached_is_refused_at_its_field() {
+        let mut form = session_for("students");
+        form.insert("data.reached_first_time".into(), "43".into());
+        let found = check(RecordKind::OutreachSession, ID, &form, today(), None).unwrap_err();
+        assert_eq!(
+            found,
+            [Issue {
+                field: "data.reached_first_time".into(),
+                why: Why::Invalid(ErrorCode::ExceedsTotal),
+            }]
+        );
+        assert!(is_form_field(&found[0].field));
+        assert_eq!(found[0].message(Lang::Vi), "Không được lớn hơn tổng số");
+        assert_eq!(found[0].message(Lang::En), "Must not exceed the total");
+        // All 42 for the first time is fine; the business's id is checked as the inspection's.
+        form.insert("data.reached_first_time".into(), "42".into());
+        assert_eq!(session_data(&form)["reached_first_time"], 42);
+        let mut form = session_for("business_workers");
+        form.insert("data.business_id".into(), "Karaoke Hoa Mai".into());
+        assert_eq!(
+            fields(check(RecordKind::OutreachSession, ID, &form, today(), None)),
+            [(
+                "data.business_id".into(),
+                Why::Invalid(ErrorCode::InvalidFormat)
+            )]
+        );
+    }
+
+    #[test]
+    fn the_audiences_that_ask_more_are_codes_of_the_list() {
+        for &(_, input) in form_of(RecordKind::OutreachSession).fields {
+            if let Input::Only { field, value, .. } = input {
+                assert_eq!(field, "audience");
+                assert!(domain::Audience::parse(value).is_some(), "{value}");
+            }
+        }
+    }
+
     #[test]
     fn a_negative_number_a_future_date_and_a_word_for_a_number_are_refused() {
         let mut form = session();
@@ -676,9 +820,11 @@ mod tests {
                     ("data.level", "district"),
                     ("data.trainees_male", "9"),
                     ("data.trainees_female", "14"),
+                    ("data.trainees_first_time", "20"),
                 ],
                 json!({"course": "Kỹ năng hỗ trợ giảm hại", "level": "district",
-                    "trainees": 23, "trainees_male": 9, "trainees_female": 14}),
+                    "trainees": 23, "trainees_male": 9, "trainees_female": 14,
+                    "trainees_first_time": 20}),
             ),
             RecordKind::MediaPost => (
                 &[
@@ -695,8 +841,11 @@ mod tests {
                 json!({"title": "Kế hoạch PCMD xã Bình Lư", "adopted_on": "2023-03-15"}),
             ),
             RecordKind::PilotModel => (
-                &[("data.name", "Mô hình hỗ trợ giảm hại")],
-                json!({"name": "Mô hình hỗ trợ giảm hại"}),
+                &[
+                    ("data.name", "Mô hình hỗ trợ giảm hại"),
+                    ("data.ended_on", "2023-03-18"),
+                ],
+                json!({"name": "Mô hình hỗ trợ giảm hại", "ended_on": "2023-03-18"}),
             ),
             RecordKind::AgencyIntegration => (
                 &[
@@ -888,6 +1037,40 @@ mod tests {
             refused(RecordKind::Training, &[("data.trainees_female", "")]),
             [invalid("data.trainees_female", ErrorCode::Required)]
         );
+        assert_eq!(
+            refused(RecordKind::Training, &[("data.trainees_first_time", "24")]),
+            [invalid("data.trainees_first_time", ErrorCode::ExceedsTotal)]
+        );
+        // Left empty, all were trained for the first time: nothing is sent.
+        let record = check(
+            RecordKind::Training,
+            ID,
+            &draft_without(filled(RecordKind::Training).0, "data.trainees_first_time"),
+            today(),
+            None,
+        )
+        .unwrap();
+        assert_eq!(record.data.get("trainees_first_time"), None);
+    }
+
+    fn draft_without(mut form: Draft, path: &str) -> Draft {
+        form.remove(path);
+        form
+    }
+
+    #[test]
+    fn a_pilot_model_ends_after_it_started_or_runs_on() {
+        assert_eq!(
+            refused(RecordKind::PilotModel, &[("data.ended_on", "2023-03-13")]),
+            [invalid("data.ended_on", ErrorCode::BeforeOccurredOn)]
+        );
+        assert_eq!(
+            refused(RecordKind::PilotModel, &[("data.ended_on", "2023-03-21")]),
+            [invalid("data.ended_on", ErrorCode::InFuture)]
+        );
+        let running = draft_without(filled(RecordKind::PilotModel).0, "data.ended_on");
+        let record = check(RecordKind::PilotModel, ID, &running, today(), None).unwrap();
+        assert_eq!(record.data, json!({"name": "Mô hình hỗ trợ giảm hại"}));
     }
 
     #[test]

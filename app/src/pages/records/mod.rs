@@ -6,6 +6,7 @@
 
 pub(super) mod agency;
 pub(super) mod business;
+mod business_field;
 mod client_code;
 mod commune;
 mod editor;

@@ -1,4 +1,5 @@
-//! The form of a pilot model (mô hình thí điểm) started in a commune.
+//! The form of a pilot model (mô hình thí điểm) a commune runs: the day it started (the record's
+//! date) and, once it stops, the day it ended. PCMD-MH01 counts it in every period it runs in.
 
 use domain::RecordKind;
 use leptos::prelude::*;
@@ -17,6 +18,7 @@ pub fn PilotModelPage() -> impl IntoView {
         <DateField path="occurred_on" label=Key::FieldModelDate />
         <CommuneField />
         <TextField path="data.name" label=Key::FieldModelName />
+        <DateField path="data.ended_on" label=Key::FieldModelEndedOn hint=Key::ModelEndedOnHint />
     }
     .into_any();
     view! { <RecordForm editor>{fields}</RecordForm> }
@@ -27,7 +29,7 @@ pub const FORM: KindForm = KindForm {
     kind: RecordKind::PilotModel,
     path: "/records/pilot-model",
     page: || PilotModelPage().into_any(),
-    fields: &[("name", Input::Text)],
+    fields: &[("name", Input::Text), ("ended_on", Input::Text)],
     district: false,
     summary,
 };

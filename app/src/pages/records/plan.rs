@@ -17,7 +17,7 @@ pub fn CommunePlanPage() -> impl IntoView {
         <DateField path="occurred_on" label=Key::FieldPlanDate />
         <CommuneField />
         <TextField path="data.title" label=Key::FieldPlanTitle />
-        <DateField path="data.adopted_on" label=Key::FieldAdoptedOn />
+        <DateField path="data.adopted_on" label=Key::FieldAdoptedOn hint=Key::AdoptedOnHint />
     }
     .into_any();
     view! { <RecordForm editor>{fields}</RecordForm> }

@@ -1,5 +1,7 @@
 //! The form of a training of officials (đào tạo, tập huấn, bồi dưỡng): trainees by sex, their
-//! level, and the unit: a commune, or the district for the district's own officials.
+//! level, and the unit: a commune, or the district for the district's own officials. It asks how
+//! many were trained for the first time this year: PCMD-TH01 and TH02 count officials, not
+//! attendances, so a course repeated for the same officials counts them once.
 
 use domain::{Coded, RecordKind, TrainingLevel};
 use leptos::prelude::*;
@@ -23,6 +25,8 @@ pub fn TrainingPage() -> impl IntoView {
             <TextField path="data.trainees_male" label=Key::FieldTraineesMale numeric=true />
             <TextField path="data.trainees_female" label=Key::FieldTraineesFemale numeric=true />
         </div>
+        <TextField path="data.trainees_first_time" label=Key::FieldTraineesFirstTime numeric=true
+            hint=Key::TraineesFirstTimeHint />
     }
     .into_any();
     view! { <RecordForm editor>{fields}</RecordForm> }
@@ -39,6 +43,7 @@ pub const FORM: KindForm = KindForm {
         ("level", Input::Text),
         ("trainees_male", Input::Count),
         ("trainees_female", Input::Count),
+        ("trainees_first_time", Input::Count),
     ],
     // Recorded for the district itself too (`API.md`).
     district: true,
