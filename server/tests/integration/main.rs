@@ -13,6 +13,7 @@ mod fault;
 mod indicators;
 mod own_account;
 mod plans;
+mod quarters;
 mod reports;
 mod retention;
 mod settings;
