@@ -142,10 +142,14 @@ fn communes(
             _ => groups.push(vec![quarter]),
         }
     }
+    // The quarter just acted on stays in sight, reopened (open again) or not. Read untracked: the
+    // step sets it before fetching the list again, and the rows must not be made anew meanwhile.
+    let acted = outcome.with_untracked(|outcome| outcome.as_ref().map(|(id, _)| id.clone()));
+    let shown = move |q: &Quarter| {
+        side == Side::Commune || q.state != QuarterState::Open || acted.as_ref() == Some(&row_id(q))
+    };
     let total = groups.len();
-    if side != Side::Commune {
-        groups.retain(|group| group.iter().any(|q| q.state != QuarterState::Open));
-    }
+    groups.retain(|group| group.iter().any(&shown));
     let untouched = total - groups.len();
     let none = (side != Side::Commune && groups.is_empty()).then(
         || view! { <p class="muted" data-testid="quarters-none">{i18n.t(Key::QuartersNone)}</p> },
@@ -159,7 +163,7 @@ fn communes(
             let unit = group[0].org_unit.clone();
             let quarters = group
                 .into_iter()
-                .filter(|q| side == Side::Commune || q.state != QuarterState::Open)
+                .filter(|q| shown(q))
                 .map(|quarter| view! { <QuarterRow quarter side outcome reload /> })
                 .collect_view();
             view! {
