@@ -541,6 +541,48 @@ mod tests {
     }
 
     #[test]
+    fn an_approved_report_is_a_report_to_older_phones() {
+        let report = IndicatorReport {
+            year: 2023,
+            quarter: Some(1),
+            org_unit_id: "ou-1".into(),
+            plan: None,
+            indicators: Vec::new(),
+            counts: Vec::new(),
+            communes: None,
+            mapped_from: None,
+            unmapped: None,
+            suppressed: false,
+        };
+        let approval = QuarterApproval {
+            state: QuarterState::Approved,
+            approved_by: "Cán bộ tỉnh".into(),
+            approved_at: "2023-04-03T02:00:00.000Z".into(),
+        };
+        let answer = IndicatorAnswer {
+            report: report.clone(),
+            approval: Some(approval),
+        };
+        let json = serde_json::to_value(&answer).unwrap();
+        assert_eq!(json["year"], 2023, "flat, as a report");
+        assert_eq!(json["approval"]["state"], "approved");
+        assert_eq!(
+            serde_json::from_value::<IndicatorReport>(json.clone()).unwrap(),
+            report
+        );
+        assert_eq!(
+            serde_json::from_value::<IndicatorAnswer>(json).unwrap(),
+            answer
+        );
+        let live = serde_json::to_value(IndicatorAnswer {
+            report,
+            approval: None,
+        })
+        .unwrap();
+        assert!(live.get("approval").is_none());
+    }
+
+    #[test]
     fn an_officer_reads_as_the_server_writes_it() {
         let officer = Officer {
             id: "o1".into(),

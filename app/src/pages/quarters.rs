@@ -384,3 +384,17 @@ fn LateList(path: String) -> impl IntoView {
         }}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_time_shows_as_its_day_in_vietnam() {
+        assert_eq!(day_of("2026-10-02T03:00:00.000Z"), "02/10/2026");
+        // 17:00 UTC is midnight in Hà Nội.
+        assert_eq!(day_of("2026-09-30T16:59:59.999Z"), "30/09/2026");
+        assert_eq!(day_of("2026-09-30T17:00:00.000Z"), "01/10/2026");
+        assert_eq!(day_of("soon"), "soon");
+    }
+}
