@@ -390,6 +390,31 @@ messages! {
     Unmapped => "Số liệu của các đơn vị sau có trong tổng nhưng không thuộc xã, phường nào của năm đã chọn: {units}.", "The figures of these units are in the total but belong to no commune of the year chosen: {units}.";
     Including => "gồm {units}", "made of {units}";
     MovedNone => "Đơn vị này không còn tài khoản nào.", "This unit has no accounts left.";
+    QuartersTitle => "Duyệt quý", "Quarters";
+    QuartersIntroCommune => "Gửi số liệu từng quý của xã lên cấp trên duyệt. Quý đã duyệt được khoá; hồ sơ gửi lên sau đó vẫn được lưu, và cấp trên duyệt lại để tính vào.", "Send each quarter of your commune for approval. An approved quarter is locked; records sent after that are still stored, and the approver approves again to take them in.";
+    QuartersIntroLead => "Duyệt số liệu quý các xã gửi lên, hoặc trả lại kèm lý do. Hồ sơ đến sau khi duyệt được liệt kê để duyệt lại.", "Approve the quarters the communes send, or return them with a comment. Records that arrive after approval are listed so that you approve again.";
+    QuartersNotForRole => "Trang này dành cho cán bộ xã và cán bộ cấp trên duyệt số liệu quý.", "This page is for commune officers and the officers who approve their quarters.";
+    QuartersNeedNetwork => "Cần có mạng để xem, gửi, duyệt hay mở lại quý. Hãy thử lại khi có mạng; hồ sơ trên máy vẫn được giữ.", "Seeing, submitting, approving or reopening a quarter needs a network. Try again when there is signal; records on this phone are kept.";
+    QuartersYear => "Năm", "Year";
+    QuartersNone => "Chưa có xã nào gửi quý của năm này.", "No commune has submitted a quarter of this year.";
+    QuartersUntouched => "Số xã chưa gửi quý nào:", "Communes that have sent no quarter:";
+    QuarterName => "Quý {q}/{y}", "Quarter {q} of {y}";
+    QuarterSubmit => "Gửi duyệt", "Submit";
+    QuarterApprove => "Duyệt", "Approve";
+    QuarterReturn => "Trả lại", "Return";
+    QuarterReturnWhy => "Lý do trả lại", "Why it goes back";
+    QuarterRequestReopen => "Xin mở lại", "Ask to reopen";
+    QuarterReopenWhy => "Lý do xin mở lại", "Why it should be reopened";
+    QuarterReopen => "Mở lại", "Reopen";
+    QuarterReapprove => "Duyệt lại", "Approve again";
+    QuarterLate => "Hồ sơ đến sau khi duyệt", "Records that arrived after approval";
+    QuarterLateCount => "hồ sơ đến sau khi duyệt", "records arrived after approval";
+    QuarterApprovedBy => "Đã duyệt bởi {name} ngày {date}", "Approved by {name} on {date}";
+    QuarterSubmittedBy => "Gửi bởi {name} ngày {date}", "Submitted by {name} on {date}";
+    QuarterOccurredOn => "ngày {date}", "dated {date}";
+    QuarterWhyNeeded => "Hãy ghi lý do.", "Write the reason.";
+    QuarterWrongState => "Quý này vừa được người khác xử lý; danh sách đã được tải lại.", "Someone has just acted on this quarter; the list has been reloaded.";
+    QuarterDone => "Đã cập nhật quý.", "The quarter was updated.";
 }
 
 /// The role as users name it, by the level of the officer's unit: the lead officer of a province

@@ -432,6 +432,81 @@ pub struct IndicatorReport {
     pub suppressed: bool,
 }
 
+coded! {
+    /// Where a commune's quarter stands on its way to approval (`/api/v1/quarters`). A reopened
+    /// quarter is `open` again.
+    pub enum QuarterState {
+        Open = "open", "Chưa gửi duyệt", "Not submitted";
+        Submitted = "submitted", "Đã gửi, chờ duyệt", "Submitted, awaiting approval";
+        Returned = "returned", "Bị trả lại", "Returned";
+        Approved = "approved", "Đã duyệt", "Approved";
+        ReopenRequested = "reopen_requested", "Đang xin mở lại", "Reopening requested";
+    }
+}
+
+/// The approval of a commune's quarter, beside its figures in `GET /api/v1/indicators`: the
+/// figures are then those frozen when it was approved (`approved`, or `reopen_requested` until it
+/// is reopened).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct QuarterApproval {
+    pub state: QuarterState,
+    /// The approver's display name.
+    pub approved_by: String,
+    /// RFC 3339.
+    pub approved_at: String,
+}
+
+/// `GET /api/v1/indicators`: the report, and for an approved quarter of a commune its approval
+/// (absent otherwise, so older phones read it as a plain report).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct IndicatorAnswer {
+    #[serde(flatten)]
+    pub report: IndicatorReport,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub approval: Option<QuarterApproval>,
+}
+
+/// One commune's quarter as `GET /api/v1/quarters` lists it and each step answers it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Quarter {
+    pub org_unit: UnitRef,
+    pub year: i32,
+    pub quarter: u32,
+    pub state: QuarterState,
+    /// The comment it was returned with, or the reason its reopening was asked for.
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// Display name and RFC 3339 time of the last submission (while submitted or later).
+    #[serde(default)]
+    pub submitted_by: Option<String>,
+    #[serde(default)]
+    pub submitted_at: Option<String>,
+    /// Display name and RFC 3339 time of the approval whose figures stand.
+    #[serde(default)]
+    pub approved_by: Option<String>,
+    #[serde(default)]
+    pub approved_at: Option<String>,
+    /// Records of the quarter stored after its approval, which its approved figures leave out
+    /// (`GET …/late` lists them); 0 when not approved.
+    #[serde(default)]
+    pub late_records: u64,
+}
+
+/// A record that arrived after its quarter was approved, as the approver sees it: what and when,
+/// nothing of its content.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct LateRecord {
+    pub kind: crate::RecordKind,
+    /// `YYYY-MM-DD`.
+    pub occurred_on: String,
+    /// RFC 3339: when its latest version was stored.
+    pub arrived_at: String,
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -445,6 +520,7 @@ mod tests {
         assert_coded_list::<Level>();
         assert_coded_list::<IndicatorKind>();
         assert_coded_list::<BaselineName>();
+        assert_coded_list::<QuarterState>();
         assert_eq!(Level::try_from("ward".to_string()), Ok(Level::Ward));
         assert_eq!(
             Role::try_from("superuser".to_string()),
@@ -462,6 +538,48 @@ mod tests {
         assert_eq!(read.len(), 1);
         assert_eq!(read[0].id, "a");
         assert!(readable_list::<OrgUnit>(json!({"not": "a list"})).is_err());
+    }
+
+    #[test]
+    fn an_approved_report_is_a_report_to_older_phones() {
+        let report = IndicatorReport {
+            year: 2023,
+            quarter: Some(1),
+            org_unit_id: "ou-1".into(),
+            plan: None,
+            indicators: Vec::new(),
+            counts: Vec::new(),
+            communes: None,
+            mapped_from: None,
+            unmapped: None,
+            suppressed: false,
+        };
+        let approval = QuarterApproval {
+            state: QuarterState::Approved,
+            approved_by: "Cán bộ tỉnh".into(),
+            approved_at: "2023-04-03T02:00:00.000Z".into(),
+        };
+        let answer = IndicatorAnswer {
+            report: report.clone(),
+            approval: Some(approval),
+        };
+        let json = serde_json::to_value(&answer).unwrap();
+        assert_eq!(json["year"], 2023, "flat, as a report");
+        assert_eq!(json["approval"]["state"], "approved");
+        assert_eq!(
+            serde_json::from_value::<IndicatorReport>(json.clone()).unwrap(),
+            report
+        );
+        assert_eq!(
+            serde_json::from_value::<IndicatorAnswer>(json).unwrap(),
+            answer
+        );
+        let live = serde_json::to_value(IndicatorAnswer {
+            report,
+            approval: None,
+        })
+        .unwrap();
+        assert!(live.get("approval").is_none());
     }
 
     #[test]

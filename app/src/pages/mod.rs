@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod counts;
 mod dashboard;
+mod quarters;
 mod records;
 mod report;
 pub mod routes;
@@ -12,6 +13,7 @@ mod sync;
 
 pub use admin::{AdminAuditPage, AdminPage, AdminTargetsPage, AdminUnitsPage, AdminUsersPage};
 pub use dashboard::DashboardPage;
+pub use quarters::QuartersPage;
 pub use report::ReportPrintPage;
 pub use signin::{Gate, SignInPage};
 pub use sync::SyncPage;
@@ -52,6 +54,13 @@ pub fn SettingsPage() -> impl IntoView {
         auth.officer
             .with(|o| o.as_ref().is_some_and(|o| o.role == Role::Admin))
     };
+    // The commune's officers and its lead officers take the steps of its quarters.
+    let takes_quarters = move || {
+        auth.officer.with(|o| {
+            o.as_ref()
+                .is_some_and(|o| o.role == Role::CommuneOfficer || o.role.leads())
+        })
+    };
     let persistence = RwSignal::new(StoragePersistence::Unknown);
     Effect::new(move |_| offline::request_persistent_storage(move |p| persistence.set(p)));
     let lang_button = move |lang: Lang, key: Key| {
@@ -78,6 +87,9 @@ pub fn SettingsPage() -> impl IntoView {
                 })}
                 <Show when=is_admin>
                     <A href=routes::ADMIN attr:class="button wide link">{tr(Key::AdminTitle)}</A>
+                </Show>
+                <Show when=takes_quarters>
+                    <A href=routes::QUARTERS attr:class="button wide link" attr:data-testid="open-quarters">{tr(Key::QuartersTitle)}</A>
                 </Show>
                 <button class="button wide secondary" data-testid="lock-now" on:click=lock>{tr(Key::LockNow)}</button>
                 <button class="button wide secondary" data-testid="sign-out" on:click=ask_sign_out.clone()>{tr(Key::SignOut)}</button>

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use super::records::{self, form::Fields, form::Line, FORMS};
 use super::{
     AdminAuditPage, AdminPage, AdminTargetsPage, AdminUnitsPage, AdminUsersPage, DashboardPage,
-    ReportPrintPage, SettingsPage, SignInPage, SyncPage,
+    QuartersPage, ReportPrintPage, SettingsPage, SignInPage, SyncPage,
 };
 use crate::i18n::Key;
 
@@ -42,6 +42,7 @@ pub const RECORDS: &str = "/";
 pub const SYNC: &str = "/sync";
 pub const INDICATORS: &str = "/indicators";
 pub const PRINT: &str = "/indicators/print";
+pub const QUARTERS: &str = "/quarters";
 pub const SETTINGS: &str = "/settings";
 pub const SIGN_IN: &str = "/signin";
 pub const ADMIN: &str = "/admin";
@@ -57,7 +58,7 @@ pub struct Page {
 }
 
 /// The records list first, as the precache list always had it.
-const PAGES: [Page; 11] = [
+const PAGES: [Page; 12] = [
     Page {
         path: RECORDS,
         view: || records::RecordsPage().into_any(),
@@ -73,6 +74,10 @@ const PAGES: [Page; 11] = [
     Page {
         path: PRINT,
         view: || ReportPrintPage().into_any(),
+    },
+    Page {
+        path: QUARTERS,
+        view: || QuartersPage().into_any(),
     },
     Page {
         path: SETTINGS,

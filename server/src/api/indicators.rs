@@ -11,11 +11,15 @@
 //! shown to the unit's own by default (their dashboard, inside the district), hidden when they ask
 //! `suppress=true` (a printed report that leaves it). An explicit `suppress=false` is an export of
 //! full figures and is written to the audit log, as a report file is.
+//!
+//! A commune's quarter whose approval stands (`super::quarters`) answers the figures frozen at
+//! approval, with `approval` saying who approved them and when.
 
 use super::check_year;
+use super::quarters::approved_report;
 use crate::auth::{Caller, ClientIp};
 use crate::error::{ApiError, ApiQuery};
-use crate::indicators::{report, Breakdown, Report};
+use crate::indicators::{report, Breakdown};
 use crate::model::{Actor, OrgUnit};
 use crate::suppression::{self, below_commune};
 use crate::ApiContext;
@@ -23,6 +27,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
+use domain::api::IndicatorAnswer;
 use domain::indicator::Period;
 use serde::Deserialize;
 use serde_json::json;
@@ -47,7 +52,7 @@ async fn indicators(
     caller: Caller,
     ClientIp(ip): ClientIp,
     ApiQuery(query): ApiQuery<IndicatorQuery>,
-) -> Result<Json<Report>, ApiError> {
+) -> Result<Json<IndicatorAnswer>, ApiError> {
     let period = period_of(query.year.as_deref(), query.quarter.as_deref())?;
     let asked = suppress_of(query.suppress.as_deref())?;
     let units_of = match query.units_of.as_deref() {
@@ -99,17 +104,36 @@ async fn indicators(
     let units = ctx.store.org_units().await?;
     check_suppression(&caller, &units, &unit_id, suppress)?;
     let store = ctx.store.as_ref();
-    let mut report = report(store, &units, &unit_id, period, breakdown).await?;
-    if suppress {
-        suppression::apply(store, &units, &mut report, &unit_id, period).await?;
-    }
+    // An approved quarter of a commune answers its frozen figures; by the units of another year
+    // the figures are always counted now.
+    let frozen = match breakdown {
+        None | Some(Breakdown::Period) => {
+            approved_report(store, &units, &unit_id, period, suppress).await?
+        }
+        Some(Breakdown::UnitsOf { .. }) => None,
+    };
+    let (report, approval) = match frozen {
+        Some((mut report, approval)) => {
+            if breakdown.is_none() {
+                report.communes = None;
+            }
+            (report, Some(approval))
+        }
+        None => {
+            let mut report = report(store, &units, &unit_id, period, breakdown).await?;
+            if suppress {
+                suppression::apply(store, &units, &mut report, &unit_id, period).await?;
+            }
+            (report, None)
+        }
+    };
     if asked == Some(false) {
         let detail = json!({"year": period.year(), "quarter": period.quarter(), "format": "json",
                             "suppress": false});
         let entry = Actor::officer(&caller.officer, &ip).did("report.export", &unit_id, detail);
         store.append_audit(&entry).await?;
     }
-    Ok(Json(report))
+    Ok(Json(IndicatorAnswer { report, approval }))
 }
 
 /// `suppress=true|false`, or none when not given.

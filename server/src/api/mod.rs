@@ -9,6 +9,7 @@ mod me;
 mod openapi;
 mod org_units;
 mod plans;
+mod quarters;
 mod records;
 mod reports;
 mod sync;
@@ -32,6 +33,7 @@ pub fn router() -> Router<ApiContext> {
         .merge(records::router())
         .merge(indicators::router())
         .merge(plans::router())
+        .merge(quarters::router())
         .merge(reports::router())
         .merge(admin::settings_router())
         .nest("/admin", admin::router())

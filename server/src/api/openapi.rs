@@ -119,6 +119,7 @@ mod tests {
         "SettingsChange",
         "NewPlan",
         "PlanChange",
+        "QuarterStepBody",
     ];
 
     #[test]
@@ -168,6 +169,11 @@ mod tests {
             (at("PlanTarget"), generated::<api::PlanTarget>()),
             (at("Plan"), generated::<api::Plan>()),
             (at("HiddenMark"), generated::<api::Cell>()),
+            (at("QuarterState"), generated::<api::QuarterState>()),
+            (at("QuarterApproval"), generated::<api::QuarterApproval>()),
+            (at("IndicatorAnswer"), generated::<api::IndicatorAnswer>()),
+            (at("Quarter"), generated::<api::Quarter>()),
+            (at("LateRecord"), generated::<api::LateRecord>()),
             (at("HiddenParts"), generated::<api::HiddenParts>()),
             (
                 "/paths/~1health/get/responses/200/content/application~1json/schema".into(),

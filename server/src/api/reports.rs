@@ -4,9 +4,11 @@
 //! those of `GET /api/v1/indicators`. `suppress` (default `true`, so that a file sent on by
 //! mistake carries no small counts) hides small counts by the rule of `crate::suppression`;
 //! `suppress=false` only for the unit's own (`Scope::reads_full_figures`), 403 for others. Each
-//! download is written to the audit log, with whether its small counts were hidden.
+//! download is written to the audit log, with whether its small counts were hidden. A commune's
+//! approved quarter gives the figures frozen at approval, and says who approved them and when.
 
 use super::indicators::{check_suppression, period_of, suppress_of};
+use super::quarters::approved_report;
 use crate::auth::{Caller, ClientIp};
 use crate::error::{ApiError, ApiQuery};
 use crate::indicators::{report, Breakdown};
@@ -94,10 +96,20 @@ async fn quarterly(
     check_suppression(&caller, &units, &unit_id, suppress)?;
     let breakdown = Some(Breakdown::Period);
     let store = ctx.store.as_ref();
-    let mut report = report(store, &units, &unit_id, period, breakdown).await?;
-    if suppress {
-        suppression::apply(store, &units, &mut report, &unit_id, period).await?;
-    }
+    let (report, approval) =
+        match approved_report(store, &units, &unit_id, period, suppress).await? {
+            Some((report, approval)) => (report, Some(approval)),
+            None => {
+                let mut report = report(store, &units, &unit_id, period, breakdown).await?;
+                if suppress {
+                    suppression::apply(store, &units, &mut report, &unit_id, period).await?;
+                }
+                (report, None)
+            }
+        };
+    let approved_on = approval
+        .as_ref()
+        .map(|approval| local_day(&approval.approved_at));
     let labels = ctx
         .store
         .indicators()
@@ -112,6 +124,10 @@ async fn quarterly(
         labels: &labels,
         lang,
         today: &today,
+        approved: approval
+            .as_ref()
+            .zip(approved_on.as_deref())
+            .map(|(approval, on)| (approval.approved_by.as_str(), on)),
     };
     let document = document(&report, &info);
     let (body, content_type, extension) = match format {
@@ -145,4 +161,15 @@ async fn quarterly(
         body,
     )
         .into_response())
+}
+
+/// The day in the district of an RFC 3339 time, `YYYY-MM-DD`.
+fn local_day(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|at| {
+            at.with_timezone(&crate::clock::vietnam())
+                .format("%Y-%m-%d")
+                .to_string()
+        })
+        .unwrap_or_else(|_| at.chars().take(10).collect())
 }

@@ -3,6 +3,9 @@
 //! ([`crate::indicators::report`]), with the small counts already hidden when the report leaves the
 //! district (`crate::suppression`, the domain's rule, the same for the JSON and the print page).
 //!
+//! The figures of a commune's approved quarter are those frozen at approval, and a title line says
+//! who approved them and when.
+//!
 //! Layout, the same in both formats: the title lines, then the tables "Chỉ tiêu" (the unit's
 //! twelve indicators), "Theo xã" (each commune × indicator: numerator, denominator, value) and
 //! "Số liệu" (the plain counts PCMD-C01..C07, one row per figure of each breakdown, for the unit
@@ -60,6 +63,9 @@ pub struct ReportInfo<'a> {
     pub lang: Lang,
     /// The day the report is made, `YYYY-MM-DD`.
     pub today: &'a str,
+    /// For a commune's approved quarter, whose figures these are: the approver (display name)
+    /// and the day of approval in the district, `YYYY-MM-DD`.
+    pub approved: Option<(&'a str, &'a str)>,
 }
 
 /// Vietnamese or English; every visible string of the report goes through here.
@@ -146,6 +152,14 @@ fn title(report: &Report, info: &ReportInfo) -> Vec<String> {
         (Lang::Vi, [y, m, d]) => format!("Ngày lập: {d}/{m}/{y}"),
         _ => format!("{}: {}", tr(lang, "Ngày lập", "Prepared on"), info.today),
     };
+    let approved = info.approved.map(|(by, on)| {
+        let parts: Vec<&str> = on.split('-').collect();
+        match (lang, parts.as_slice()) {
+            (Lang::Vi, [y, m, d]) => format!("Đã duyệt bởi {by} ngày {d}/{m}/{y}"),
+            (Lang::Vi, _) => format!("Đã duyệt bởi {by} ngày {on}"),
+            (Lang::En, _) => format!("Approved by {by} on {on}"),
+        }
+    });
     let use_line = if report.suppressed {
         tr(
             lang,
@@ -170,7 +184,9 @@ fn title(report: &Report, info: &ReportInfo) -> Vec<String> {
             .to_string(),
         );
     }
-    lines.extend([unit_line, date, use_line.to_string()]);
+    lines.push(unit_line);
+    lines.extend(approved);
+    lines.extend([date, use_line.to_string()]);
     lines
 }
 

@@ -7,6 +7,8 @@
 //! - `org_units.rs`: the unit tree and its successor links;
 //! - `plans.rs`: the units' yearly plans, their targets, and baselines;
 //! - `indicators.rs`: indicators, settings, and what the indicators count over the records;
+//! - `quarters.rs`: communes' quarters on their way to approval, their frozen figures, and the
+//!   records that arrived after an approval;
 //! - `audit.rs`: the audit log, and retention's pruning.
 //!
 //! `sqlite.rs` and `postgres.rs` keep only each database's connection set-up and migrations.
@@ -47,10 +49,12 @@ mod indicators;
 mod org_units;
 mod plans;
 mod postgres;
+mod quarters;
 mod records;
 mod sqlite;
 
 pub use indicators::DEADLINE_KEY;
+pub use quarters::{QuarterKey, QuarterStep, StoredQuarter};
 pub use records::SyncTx;
 pub use sqlite::connect_options as sqlite_connect_options;
 

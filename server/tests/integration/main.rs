@@ -14,6 +14,7 @@ mod fault;
 mod indicators;
 mod own_account;
 mod plans;
+mod quarters;
 mod reports;
 mod retention;
 mod settings;
