@@ -97,7 +97,7 @@ test("a commune officer offline sees the commune's figures made on the phone, eq
   await tab(page, "Đồng bộ").click();
   await page.getByTestId("sync-now").click();
   const readable = (await serverRecords(page.request)).length;
-  await expect(page.getByTestId("count-synced")).toHaveText(String(readable));
+  await expect(page.getByTestId("count-synced")).toHaveText(String(readable), { timeout: 30_000 });
 
   // Online: the server's figures.
   const query = `year=${year}&quarter=${quarter}&org_unit=${unit}`;

@@ -131,14 +131,10 @@ impl Basis {
     }
 }
 
-/// A commune's figures as the phone made them.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PhoneFigures {
-    /// The twelve indicators, in report order.
-    pub indicators: Vec<IndicatorValue>,
-    /// Records counted (latest version as on the phone, voided ones included as the
-    /// definitions leave them out).
-    pub records: usize,
+/// A commune's records as the phone holds them, read once for all the periods figured.
+pub struct PhoneRecords {
+    /// The latest version of each, voided ones included (the definitions leave them out).
+    pub records: Vec<ValidRecord>,
     /// Of those, saved on the phone and not yet on the server.
     pub unsent: usize,
 }
@@ -159,18 +155,11 @@ pub fn units_under<'a>(commune: &'a str, units: &'a [OrgUnit]) -> HashSet<&'a st
     }
 }
 
-/// The figures of `commune` (with the units below it, `units`) for `period` from the records on
-/// the phone, judged on `today`. A record counts as the phone holds it: synced, or saved and
-/// waiting (a conflict: the officer's version, which is the one to be sent). A draft was never
-/// saved and a rejected record was refused by the server, so neither counts.
-pub fn phone_figures(
-    entries: &[Entry],
-    commune: &str,
-    units: &HashSet<&str>,
-    period: Period,
-    today: Date,
-    basis: &Basis,
-) -> PhoneFigures {
+/// The records of `units` (a commune and the units below it) on the phone. A record counts as
+/// the phone holds it: synced, or saved and waiting (a conflict: the officer's version, which is
+/// the one to be sent). A draft was never saved and a rejected record was refused by the server,
+/// so neither counts.
+pub fn phone_records(entries: &[Entry], units: &HashSet<&str>, today: Date) -> PhoneRecords {
     let mut unsent = 0;
     let records: Vec<ValidRecord> = entries
         .iter()
@@ -194,7 +183,20 @@ pub fn phone_figures(
             Some(valid)
         })
         .collect();
+    PhoneRecords { records, unsent }
+}
+
+/// The figures of `commune` for `period` from its records on the phone, judged on `today`, in
+/// report order.
+pub fn phone_figures(
+    records: &PhoneRecords,
+    commune: &str,
+    period: Period,
+    today: Date,
+    basis: &Basis,
+) -> Vec<IndicatorValue> {
     let counted: Vec<Counted> = records
+        .records
         .iter()
         .map(|record| Counted {
             record,
@@ -210,7 +212,7 @@ pub fn phone_figures(
         baselines: basis.baselines,
         deadline_days: basis.deadline_days,
     };
-    let indicators = measures(&counting)
+    measures(&counting)
         .into_iter()
         .map(|(code, measure)| {
             let (target, to_confirm) = basis
@@ -228,12 +230,7 @@ pub fn phone_figures(
                 suppressed: None,
             }
         })
-        .collect();
-    PhoneFigures {
-        indicators,
-        records: records.len(),
-        unsent,
-    }
+        .collect()
 }
 
 /// Whether the officer closed the note on the figures whose counting changed.
@@ -393,12 +390,8 @@ mod phone_tests {
         }
     }
 
-    fn find(figures: &PhoneFigures, code: IndicatorCode) -> &IndicatorValue {
-        figures
-            .indicators
-            .iter()
-            .find(|i| i.code == code.as_str())
-            .unwrap()
+    fn find(figures: &[IndicatorValue], code: IndicatorCode) -> &IndicatorValue {
+        figures.iter().find(|i| i.code == code.as_str()).unwrap()
     }
 
     #[test]
@@ -514,8 +507,10 @@ mod phone_tests {
             20,
         );
         let period = Period::new(2023, Some(2)).unwrap();
-        let figures = phone_figures(&entries, "ou-c1", &under, period, day("2023-12-31"), &basis);
-        assert_eq!((figures.records, figures.unsent), (3, 1));
+        let today = day("2023-12-31");
+        let records = phone_records(&entries, &under, today);
+        assert_eq!((records.records.len(), records.unsent), (3, 1));
+        let figures = phone_figures(&records, "ou-c1", period, today, &basis);
 
         let tt04 = find(&figures, I::Tt04);
         assert_eq!((tt04.figure.numerator, tt04.figure.denominator), (30, 60));
@@ -542,14 +537,9 @@ mod phone_tests {
     fn without_an_answer_there_is_no_target_and_no_baseline() {
         let basis = Basis::unknown(20);
         let period = Period::new(2023, Some(1)).unwrap();
-        let figures = phone_figures(
-            &[],
-            "ou-c1",
-            &HashSet::from(["ou-c1"]),
-            period,
-            day("2023-03-31"),
-            &basis,
-        );
+        let today = day("2023-03-31");
+        let records = phone_records(&[], &HashSet::from(["ou-c1"]), today);
+        let figures = phone_figures(&records, "ou-c1", period, today, &basis);
         let tt04 = find(&figures, IndicatorCode::Tt04);
         assert_eq!(tt04.figure.status, Status::NoData);
         let tt01 = find(&figures, IndicatorCode::Tt01);

@@ -23,7 +23,7 @@ use crate::auth::{kept_settings, use_auth};
 use crate::i18n::{failure_text, tr, use_i18n, Key, Lang};
 use crate::offline::figures::{
     close_counting_note, counting_note_closed, keep_figures, kept_figures, phone_figures,
-    units_under, Basis, Kept,
+    phone_records, units_under, Basis, Kept,
 };
 use crate::offline::{self, clock, OfficerStorage, PhoneStorage};
 use crate::state::use_app_state;
@@ -123,28 +123,20 @@ fn on_phone(officer: &Officer, (year, quarter): (i32, u32)) -> Option<OnPhone> {
     let known = outbox.org_units();
     let units = units_under(&officer.org_unit.id, &known);
     let today = clock::today();
+    let records = phone_records(&entries, &units, today);
     let mut quarters = Vec::new();
-    let mut last = None;
     for q in 1..=quarter {
         let period = Period::new(year, Some(q))?;
-        let figures = phone_figures(
-            &entries,
-            &officer.org_unit.id,
-            &units,
-            period,
-            today,
-            &basis,
-        );
-        quarters.push((q, figures.indicators.clone()));
-        last = Some(figures);
+        let figures = phone_figures(&records, &officer.org_unit.id, period, today, &basis);
+        quarters.push((q, figures));
     }
-    let figures = last?;
+    let indicators = quarters.last()?.1.clone();
     let report = IndicatorReport {
         year,
         quarter: Some(quarter),
         org_unit_id: officer.org_unit.id.clone(),
         plan: kept.as_ref().and_then(|k| k.figures.report.plan.clone()),
-        indicators: figures.indicators,
+        indicators,
         counts: Vec::new(),
         communes: None,
         mapped_from: None,
@@ -153,8 +145,8 @@ fn on_phone(officer: &Officer, (year, quarter): (i32, u32)) -> Option<OnPhone> {
     };
     Some(OnPhone {
         snapshot: Snapshot { report, quarters },
-        records: figures.records,
-        unsent: figures.unsent,
+        records: records.records.len(),
+        unsent: records.unsent,
         synced_at: outbox.last_synced(),
         basis_at: kept.map(|k| k.at),
     })
@@ -648,7 +640,7 @@ fn PhoneFigures(phone: OnPhone, loading: bool) -> impl IntoView {
             <p data-testid="on-phone-records">{counted}</p>
             <p data-testid="on-phone-others">{others}</p>
             <p data-testid="on-phone-basis">{basis}</p>
-            {loading.then(|| view! { <p class="muted" data-testid="on-phone-loading">{tr(Key::FiguresOnPhoneLoading)}</p> })}
+            {loading.then(|| view! { <p data-testid="on-phone-loading">{tr(Key::FiguresOnPhoneLoading)}</p> })}
         </section>
         <div class="from-phone" data-testid="phone-figures">
             <Figures snapshot />
@@ -1058,5 +1050,71 @@ fn Downloads(period: (i32, u32), suppress: RwSignal<bool>) -> impl IntoView {
             </Show>
             <a class="button wide secondary" href=print data-testid="open-print">{tr(Key::OpenPrint)}</a>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(code: &str, status: Status) -> IndicatorValue {
+        IndicatorValue {
+            code: code.into(),
+            figure: Figure {
+                numerator: 0,
+                denominator: 0,
+                value: None,
+                unit: Unit::Percent,
+                status,
+            },
+            target: None,
+            target_to_confirm: false,
+            suppressed: None,
+        }
+    }
+
+    fn commune(indicators: Vec<IndicatorValue>) -> CommuneFigures {
+        CommuneFigures {
+            org_unit_id: "ou-c".into(),
+            name: "Xã".into(),
+            indicators,
+            counts: Vec::new(),
+            mapped_from: None,
+        }
+    }
+
+    #[test]
+    fn columns_of_the_districts_own_indicators_leave_the_commune_table() {
+        let row = || {
+            commune(vec![
+                value("PCMD-TT01", Status::Met),
+                value("PCMD-TT02", Status::NotApplicable),
+            ])
+        };
+        let codes = vec![
+            value("PCMD-TT01", Status::Met),
+            value("PCMD-TT02", Status::Met),
+        ];
+        let (shown, hidden) = applicable_columns(&[row(), row()], codes.clone());
+        assert_eq!(shown, vec!["PCMD-TT01".to_string()]);
+        assert_eq!(hidden, vec!["TT02".to_string()]);
+        // One commune for which it applies keeps the column.
+        let other = commune(vec![value("PCMD-TT02", Status::NoData)]);
+        let (shown, hidden) = applicable_columns(&[row(), other], codes.clone());
+        assert_eq!(shown.len(), 2);
+        assert!(hidden.is_empty());
+        let (shown, _) = applicable_columns(&[], codes);
+        assert_eq!(shown.len(), 2);
+    }
+
+    #[test]
+    fn not_applicable_has_its_own_words_and_no_progress() {
+        assert_eq!(status_key(Status::NotApplicable), Key::StatusNotApplicable);
+        assert_eq!(
+            Key::StatusNotApplicable.text(Lang::Vi),
+            "Không áp dụng cho cấp xã"
+        );
+        let figure = value("PCMD-TT02", Status::NotApplicable).figure;
+        assert_eq!(progress_class(&figure, None), "p-none");
     }
 }
