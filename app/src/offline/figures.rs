@@ -528,7 +528,7 @@ mod phone_tests {
             );
         }
         assert_eq!(find(&figures, I::Kt01).figure.unit, Unit::Percent);
-        let codes: Vec<&str> = figures.indicators.iter().map(|i| i.code.as_str()).collect();
+        let codes: Vec<&str> = figures.iter().map(|i| i.code.as_str()).collect();
         let all: Vec<&str> = I::ALL.iter().map(|c| c.as_str()).collect();
         assert_eq!(codes, all, "report order");
     }
