@@ -415,6 +415,26 @@ messages! {
     QuarterWhyNeeded => "Hãy ghi lý do.", "Write the reason.";
     QuarterWrongState => "Quý này vừa được người khác xử lý; danh sách đã được tải lại.", "Someone has just acted on this quarter; the list has been reloaded.";
     QuarterDone => "Đã cập nhật quý.", "The quarter was updated.";
+    // Dashboard: a commune's figures made on the phone, and the figures counted anew (issue 16)
+    FiguresOnPhone => "Tính trên máy này", "From this phone";
+    FiguresOnPhoneRecords => "Tính từ {n} hồ sơ của xã có trên máy này ({w} hồ sơ chưa gửi lên máy chủ), theo đúng cách tính của máy chủ.", "Counted from the commune's {n} records on this phone ({w} not yet sent to the server), the same way the server counts.";
+    FiguresOnPhoneSince => "Chưa gồm hồ sơ cán bộ khác ghi sau lần đồng bộ gần nhất ({t}).", "Records other officers made after the last sync ({t}) are not included.";
+    FiguresOnPhoneNeverSynced => "Máy này chưa đồng bộ lần nào: chưa gồm hồ sơ của cán bộ khác.", "This phone has never synced: other officers' records are not included.";
+    FiguresOnPhoneBasis => "Mục tiêu và mẫu số (số học sinh, số cán bộ) lấy từ số liệu máy chủ lúc {t}.", "Targets and denominators (students, officials) are from the server's figures of {t}.";
+    FiguresOnPhoneNoBasis => "Máy chưa có mục tiêu và mẫu số của năm này: hãy mở trang này khi có mạng để tải về.", "This phone has no targets or denominators for this year yet: open this page with signal to download them.";
+    FiguresOnPhoneLoading => "Đang tải số liệu của máy chủ…", "Loading the server's figures…";
+    NotApplicableColumns => "{codes}: không áp dụng cho cấp xã.", "{codes}: not applicable to a commune.";
+    CountingChangedTitle => "Cách tính đã thay đổi", "How some figures are counted changed";
+    CountingChangedIntro => "Các chỉ tiêu sau nay được tính đúng theo câu chữ của kế hoạch, nên số liệu có thể khác trước:", "These indicators are now counted as the plan's sentences say, so their figures may differ from before:";
+    ChangedTt02 => "TT02: số quý đến nay có tin bài trên cả hai kênh, trên số quý đến nay; quý chưa đến không tính.", "TT02: quarters so far with a post on both channels, over the quarters so far; quarters not begun do not count.";
+    ChangedTt03 => "TT03: mỗi cơ sở tính tối đa bằng số người lao động của cơ sở, nên không bao giờ quá 100 %.", "TT03: each business counts at most its workers, so it never passes 100 %.";
+    ChangedTt04 => "TT04: học sinh được tuyên truyền lần đầu trong năm, nên buổi lặp lại chỉ tính một lần.", "TT04: students reached for the first time this year, so a repeated session counts them once.";
+    ChangedKh01 => "KH01: theo ngày ban hành kế hoạch, không theo ngày ghi hồ sơ.", "KH01: by the plan's adoption date, not the record's date.";
+    ChangedMh01 => "MH01: các mô hình thí điểm đang hoạt động trong kỳ, kể cả mô hình bắt đầu từ năm trước.", "MH01: pilot models running in the period, including those started in earlier years.";
+    ChangedTg01 => "TG01: tin chưa xử lý và chưa đến hạn là “đang chờ”, không tính vào tử số và mẫu số; thời hạn xử lý giữ theo từng năm.", "TG01: tip-offs not handled and not yet due are pending, in neither numerator nor denominator; the deadline is kept per year.";
+    ChangedHt01 => "HT01: gồm cả người được chuyển gửi từ trước mà tiếp cận dịch vụ trong kỳ.", "HT01: includes people referred earlier whose access falls in the period.";
+    ChangedTh => "TH01, TH02: cán bộ được tập huấn lần đầu trong năm, nên lớp lặp lại chỉ tính một lần.", "TH01, TH02: officials trained for the first time this year, so a repeated course counts them once.";
+    CountingNoteClose => "Đã hiểu, ẩn ghi chú này", "Got it, hide this note";
 }
 
 /// The role as users name it, by the level of the officer's unit: the lead officer of a province

@@ -12,6 +12,10 @@ pub const LEGACY_OFFICER: &str = "pcmd.officer";
 /// The tip-off deadline of an earlier version, kept outside any outbox; removed at sign-in.
 pub const LEGACY_TIP_OFF_DAYS: &str = "pcmd.settings.tip_off_deadline_days";
 
+/// Set once the officer closed the dashboard's note on the figures whose counting changed (issue
+/// 16), readable while locked: it says nothing about anyone.
+pub const COUNTING_NOTE_CLOSED: &str = "pcmd.note.counting_changed";
+
 /// Everything of one officer's outbox starts with this (see `outbox`), encrypted while locked.
 pub fn outbox_prefix(officer_id: &str) -> String {
     format!("pcmd.outbox.{officer_id}.")
@@ -52,13 +56,21 @@ mod tests {
     #[test]
     fn the_stored_names_never_change() {
         assert_eq!(
-            [LANG, DEVICE, OFFICERS, LEGACY_OFFICER, LEGACY_TIP_OFF_DAYS],
+            [
+                LANG,
+                DEVICE,
+                OFFICERS,
+                LEGACY_OFFICER,
+                LEGACY_TIP_OFF_DAYS,
+                COUNTING_NOTE_CLOSED
+            ],
             [
                 "pcmd.lang",
                 "pcmd.device",
                 "pcmd.officers",
                 "pcmd.officer",
-                "pcmd.settings.tip_off_deadline_days"
+                "pcmd.settings.tip_off_deadline_days",
+                "pcmd.note.counting_changed"
             ]
         );
         assert_eq!(outbox_prefix("o-1"), "pcmd.outbox.o-1.");

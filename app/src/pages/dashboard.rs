@@ -2,7 +2,10 @@
 //! date by quarter, each as a card with its value, target, status and a bar drawn against the
 //! target, a line of the year's quarters, a commune-by-indicator table for the district, and the
 //! quarterly report's downloads. The last figures fetched for each period stay on the phone
-//! (`offline::figures`) and are shown with their time when the server cannot be reached.
+//! (`offline::figures`) and are shown with their time when the server cannot be reached. A
+//! commune officer's phone makes the commune's own figures from the records it holds, by the
+//! domain's definitions, offline and until the server answers, marked "from this phone". A note,
+//! until closed, says which figures are counted differently since issue 16.
 
 use domain::indicator::{Figure, IndicatorCode, Op, Status, Target, Unit};
 use domain::report::{received, Cell, ShownFigure, ShownValue};
@@ -16,11 +19,16 @@ use super::routes::PRINT;
 use crate::api::{
     ApiFailure, CommuneFigures, IndicatorReport, IndicatorValue, Officer, PlanHeader, Role,
 };
-use crate::auth::use_auth;
+use crate::auth::{kept_settings, use_auth};
 use crate::i18n::{failure_text, tr, use_i18n, Key, Lang};
-use crate::offline::figures::{keep_figures, kept_figures};
-use crate::offline::{self, clock, OfficerStorage};
+use crate::offline::figures::{
+    close_counting_note, counting_note_closed, keep_figures, kept_figures, phone_figures,
+    phone_records, units_under, Basis, Kept,
+};
+use crate::offline::{self, clock, OfficerStorage, PhoneStorage};
 use crate::state::use_app_state;
+use domain::indicator::definitions::DEFAULT_DEADLINE_DAYS;
+use domain::indicator::Period;
 
 /// The first year of the plan; the year picker starts there.
 const FIRST_YEAR: i32 = 2023;
@@ -60,9 +68,88 @@ pub(super) enum Shown {
     Fresh(Snapshot),
     /// Kept on the phone at that time (ms since 1970): the server could not be reached.
     Kept(u64, Snapshot),
+    /// Made on this phone from its records (a commune officer's), while the server cannot be
+    /// reached or has not answered yet (then `true`).
+    Phone(OnPhone, bool),
     /// No signal and nothing kept for this period.
     Nothing,
     Failed(ApiFailure),
+}
+
+/// A commune's figures made on the phone, and what they rest on.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct OnPhone {
+    pub snapshot: Snapshot,
+    /// Records counted, and of those not yet sent.
+    pub records: usize,
+    pub unsent: usize,
+    /// When the phone last synced (ms since 1970): colleagues' records after that are missing.
+    pub synced_at: Option<u64>,
+    /// When the server answer the targets and denominators come from was fetched.
+    pub basis_at: Option<u64>,
+}
+
+/// The figures of the officer's commune for the period from the records on this phone, for a
+/// commune officer only (a district's are many communes' records, which no phone holds). Targets
+/// and denominators come from the server's last answer of the year the phone kept; none for a
+/// commune that did not exist yet in the period (the server maps it to its predecessors).
+fn on_phone(officer: &Officer, (year, quarter): (i32, u32)) -> Option<OnPhone> {
+    if sees_communes(officer) {
+        return None;
+    }
+    let kept: Option<Kept<Snapshot>> = std::iter::once(quarter)
+        .chain((1..=4).rev().filter(|q| *q != quarter))
+        .find_map(|q| kept_figures::<_, Snapshot>(&OfficerStorage, &officer.id, year, q));
+    if kept.as_ref().is_some_and(|k| {
+        k.figures
+            .report
+            .mapped_from
+            .as_ref()
+            .is_some_and(|m| !m.is_empty())
+    }) {
+        return None;
+    }
+    // The deadline as last fetched: the server keeps one per year, and the phone only the one in
+    // force now, which is the year's for this year's figures.
+    let deadline = kept_settings(&officer.id).map_or(DEFAULT_DEADLINE_DAYS, |s| {
+        i64::from(s.tip_off_deadline_days)
+    });
+    let basis = kept.as_ref().map_or_else(
+        || Basis::unknown(deadline),
+        |k| Basis::from_report(&k.figures.report, deadline),
+    );
+    let outbox = offline::outbox(&officer.id);
+    let entries = offline::timed("pcmd.outbox.load", || outbox.entries());
+    let known = outbox.org_units();
+    let units = units_under(&officer.org_unit.id, &known);
+    let today = clock::today();
+    let records = phone_records(&entries, &units, today);
+    let mut quarters = Vec::new();
+    for q in 1..=quarter {
+        let period = Period::new(year, Some(q))?;
+        let figures = phone_figures(&records, &officer.org_unit.id, period, today, &basis);
+        quarters.push((q, figures));
+    }
+    let indicators = quarters.last()?.1.clone();
+    let report = IndicatorReport {
+        year,
+        quarter: Some(quarter),
+        org_unit_id: officer.org_unit.id.clone(),
+        plan: kept.as_ref().and_then(|k| k.figures.report.plan.clone()),
+        indicators,
+        counts: Vec::new(),
+        communes: None,
+        mapped_from: None,
+        unmapped: None,
+        suppressed: false,
+    };
+    Some(OnPhone {
+        snapshot: Snapshot { report, quarters },
+        records: records.records.len(),
+        unsent: records.unsent,
+        synced_at: outbox.last_synced(),
+        basis_at: kept.map(|k| k.at),
+    })
 }
 
 /// The current quarter in Vietnam.
@@ -131,6 +218,24 @@ fn quarters_so_far(year: i32) -> u32 {
 #[allow(clippy::too_many_arguments)]
 pub(super) fn load_period(
     officer: Officer,
+    period: (i32, u32),
+    units_of: Option<i32>,
+    suppress: Option<bool>,
+    online: bool,
+    trend: bool,
+    shown: RwSignal<Shown>,
+    generation: StoredValue<u32>,
+) {
+    load(
+        officer, period, units_of, suppress, online, trend, shown, generation, None,
+    );
+}
+
+/// [`load_period`], and with `phone` (the dashboard's own figures of a commune officer) the
+/// commune's figures made on the phone shown offline and until the server answers.
+#[allow(clippy::too_many_arguments)]
+fn load(
+    officer: Officer,
     (year, quarter): (i32, u32),
     units_of: Option<i32>,
     suppress: Option<bool>,
@@ -138,6 +243,7 @@ pub(super) fn load_period(
     trend: bool,
     shown: RwSignal<Shown>,
     generation: StoredValue<u32>,
+    phone: Option<OnPhone>,
 ) {
     let auth = use_auth();
     let token = generation.get_value().wrapping_add(1);
@@ -152,11 +258,20 @@ pub(super) fn load_period(
                 .filter(|k| suppress.is_none_or(|s| k.figures.report.suppressed == s))
         }
     };
+    // Without the server: the phone's own figures, else the last ones fetched.
+    let fallback = {
+        let kept = kept.clone();
+        let phone = phone.clone();
+        move || match phone.clone() {
+            Some(phone) => Shown::Phone(phone, false),
+            None => kept().map_or(Shown::Nothing, |k| Shown::Kept(k.at, k.figures)),
+        }
+    };
     if !online {
-        shown.set(kept().map_or(Shown::Nothing, |k| Shown::Kept(k.at, k.figures)));
+        shown.set(fallback());
         return;
     }
-    shown.set(Shown::Loading);
+    shown.set(phone.map_or(Shown::Loading, |phone| Shown::Phone(phone, true)));
     spawn_local(async move {
         let by_commune = sees_communes(&officer);
         let path = indicators_path(&officer, year, quarter, by_commune, units_of, suppress);
@@ -168,9 +283,7 @@ pub(super) fn load_period(
                     return;
                 }
                 shown.set(match failure {
-                    ApiFailure::Offline | ApiFailure::Unauthenticated => {
-                        kept().map_or(Shown::Nothing, |k| Shown::Kept(k.at, k.figures))
-                    }
+                    ApiFailure::Offline | ApiFailure::Unauthenticated => fallback(),
                     failure => Shown::Failed(failure),
                 });
                 return;
@@ -434,7 +547,11 @@ pub fn DashboardPage() -> impl IntoView {
         };
         let this_year = current_period().0;
         let units_of = (today_units.get() && period.0 < this_year).then_some(this_year);
-        load_period(
+        let phone = units_of
+            .is_none()
+            .then(|| on_phone(&officer, period))
+            .flatten();
+        load(
             officer,
             period,
             units_of,
@@ -443,6 +560,7 @@ pub fn DashboardPage() -> impl IntoView {
             true,
             shown,
             generation,
+            phone,
         );
     });
     let offers_today_units = move || {
@@ -455,6 +573,7 @@ pub fn DashboardPage() -> impl IntoView {
     view! {
         <h1>{tr(Key::NavIndicators)}</h1>
         <p class="muted">{tr(Key::DashboardIntro)}</p>
+        <CountingNote />
         {move || period.get().map(|p| view! { <PeriodPicker period=p set=period /> })}
         <Show when=offers_today_units>
             <label class="check-row" data-testid="today-units">
@@ -472,6 +591,7 @@ pub fn DashboardPage() -> impl IntoView {
                 <p class="error" role="alert">{failure_text(i18n, &failure)}</p>
             }.into_any(),
             Shown::Fresh(snapshot) => view! { <Figures snapshot /> }.into_any(),
+            Shown::Phone(phone, loading) => view! { <PhoneFigures phone loading /> }.into_any(),
             Shown::Kept(at, snapshot) => view! {
                 <p class="notice" role="status" data-testid="figures-as-of">
                     {tr(Key::FiguresKeptNote)}<br />
@@ -481,6 +601,83 @@ pub fn DashboardPage() -> impl IntoView {
             }.into_any(),
         }}
         {move || period.get().map(|p| view! { <Downloads period=p suppress /> })}
+    }
+}
+
+/// The commune's figures made on this phone, under what they include and leave out.
+#[component]
+fn PhoneFigures(phone: OnPhone, loading: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let OnPhone {
+        snapshot,
+        records,
+        unsent,
+        synced_at,
+        basis_at,
+    } = phone;
+    let counted = move || {
+        i18n.t(Key::FiguresOnPhoneRecords)
+            .replace("{n}", &records.to_string())
+            .replace("{w}", &unsent.to_string())
+    };
+    let others = move || match synced_at {
+        Some(at) => i18n
+            .t(Key::FiguresOnPhoneSince)
+            .replace("{t}", &clock::vietnam_time(at)),
+        None => i18n.t(Key::FiguresOnPhoneNeverSynced).to_string(),
+    };
+    let basis = move || match basis_at {
+        Some(at) => i18n
+            .t(Key::FiguresOnPhoneBasis)
+            .replace("{t}", &clock::vietnam_time(at)),
+        None => i18n.t(Key::FiguresOnPhoneNoBasis).to_string(),
+    };
+    view! {
+        <section class="notice on-phone" role="status" data-testid="figures-on-phone">
+            <h2 class="on-phone-title">
+                <span aria-hidden="true">"📱 "</span>{tr(Key::FiguresOnPhone)}
+            </h2>
+            <p data-testid="on-phone-records">{counted}</p>
+            <p data-testid="on-phone-others">{others}</p>
+            <p data-testid="on-phone-basis">{basis}</p>
+            {loading.then(|| view! { <p data-testid="on-phone-loading">{tr(Key::FiguresOnPhoneLoading)}</p> })}
+        </section>
+        <div class="from-phone" data-testid="phone-figures">
+            <Figures snapshot />
+        </div>
+    }
+}
+
+/// Which figures are counted differently since the definitions followed the plan's sentences
+/// (issue 16), until the officer closes it on this phone.
+#[component]
+fn CountingNote() -> impl IntoView {
+    // Read after hydration: the server's render has the note closed, as a first visit would not.
+    let open = RwSignal::new(false);
+    Effect::new(move |_| open.set(!counting_note_closed(&PhoneStorage)));
+    let lines = [
+        Key::ChangedTt02,
+        Key::ChangedTt03,
+        Key::ChangedTt04,
+        Key::ChangedKh01,
+        Key::ChangedMh01,
+        Key::ChangedTg01,
+        Key::ChangedHt01,
+        Key::ChangedTh,
+    ];
+    view! {
+        <Show when=move || open.get()>
+            <aside class="counting-note" data-testid="counting-note" aria-labelledby="counting-note-title">
+                <h2 id="counting-note-title">{tr(Key::CountingChangedTitle)}</h2>
+                <p>{tr(Key::CountingChangedIntro)}</p>
+                <ul>{lines.map(|key| view! { <li>{tr(key)}</li> }).collect_view()}</ul>
+                <button type="button" class="button secondary" data-testid="close-counting-note"
+                    on:click=move |_| {
+                        close_counting_note(&PhoneStorage);
+                        open.set(false);
+                    }>{tr(Key::CountingNoteClose)}</button>
+            </aside>
+        </Show>
     }
 }
 
@@ -615,6 +812,8 @@ fn IndicatorCard(
         }
     };
     let trend_code = code.clone();
+    // A district's indicator asked of a commune has no value to draw or judge.
+    let applies = figure.status != Status::NotApplicable;
     view! {
         <article class=format!("ind-card {class}") data-testid="indicator" data-code=code.clone()>
             <div class="ind-head">
@@ -625,6 +824,7 @@ fn IndicatorCard(
                 </span>
             </div>
             <h2 class="ind-name">{name}</h2>
+            {applies.then(|| view! {
             <p class="ind-value">
                 <strong data-testid="value">{move || value_text(&shown, figure.unit, i18n.lang.get())}</strong>
                 <span class="ind-fraction" data-testid="fraction">{fraction}</span>
@@ -642,14 +842,41 @@ fn IndicatorCard(
                 <span class="muted">{tr(Key::ProgressByQuarter)}</span>
                 {move || trend(&trend_code, &quarters, figure.unit, target, i18n.lang.get())}
             </div>
+            })}
         </article>
     }
+}
+
+/// The table's columns: the indicators that apply to some commune, and the short codes of those
+/// that apply to none (the district's own work), which get a line under the table instead.
+fn applicable_columns(
+    communes: &[CommuneFigures],
+    codes: Vec<IndicatorValue>,
+) -> (Vec<String>, Vec<String>) {
+    let nowhere = |code: &str| {
+        communes.iter().all(|commune| {
+            commune
+                .indicators
+                .iter()
+                .find(|i| i.code == code)
+                .is_some_and(|i| i.figure.status == Status::NotApplicable)
+        })
+    };
+    let (hidden, shown): (Vec<String>, Vec<String>) = codes
+        .into_iter()
+        .map(|i| i.code)
+        .partition(|code| !communes.is_empty() && nowhere(code));
+    let hidden = hidden
+        .iter()
+        .map(|code| short_code(code).to_string())
+        .collect();
+    (shown, hidden)
 }
 
 #[component]
 fn CommuneTable(communes: Vec<CommuneFigures>, codes: Vec<IndicatorValue>) -> impl IntoView {
     let i18n = use_i18n();
-    let codes: Vec<String> = codes.into_iter().map(|i| i.code).collect();
+    let (codes, not_applicable) = applicable_columns(&communes, codes);
     let head = codes
         .iter()
         .map(|code| {
@@ -668,6 +895,17 @@ fn CommuneTable(communes: Vec<CommuneFigures>, codes: Vec<IndicatorValue>) -> im
                 .map(|code| {
                     let found = commune.indicators.iter().find(|i| &i.code == code).cloned();
                     match found {
+                        Some(IndicatorValue { figure, .. })
+                            if figure.status == Status::NotApplicable =>
+                        {
+                            view! {
+                                <td class="cell p-none not-applicable" title=tr(Key::StatusNotApplicable)>
+                                    <span aria-hidden="true">"·"</span>
+                                    <span class="visually-hidden">{tr(Key::StatusNotApplicable)}</span>
+                                </td>
+                            }
+                            .into_any()
+                        }
                         Some(IndicatorValue {
                             figure,
                             target,
@@ -739,6 +977,14 @@ fn CommuneTable(communes: Vec<CommuneFigures>, codes: Vec<IndicatorValue>) -> im
                 </table>
             </div>
             <ul class="legend">{legend}</ul>
+            {(!not_applicable.is_empty()).then(|| {
+                let list = not_applicable.join(", ");
+                view! {
+                    <p class="hint" data-testid="not-applicable-columns">
+                        {move || i18n.t(Key::NotApplicableColumns).replace("{codes}", &list)}
+                    </p>
+                }
+            })}
         </section>
     }
 }
@@ -804,5 +1050,71 @@ fn Downloads(period: (i32, u32), suppress: RwSignal<bool>) -> impl IntoView {
             </Show>
             <a class="button wide secondary" href=print data-testid="open-print">{tr(Key::OpenPrint)}</a>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(code: &str, status: Status) -> IndicatorValue {
+        IndicatorValue {
+            code: code.into(),
+            figure: Figure {
+                numerator: 0,
+                denominator: 0,
+                value: None,
+                unit: Unit::Percent,
+                status,
+            },
+            target: None,
+            target_to_confirm: false,
+            suppressed: None,
+        }
+    }
+
+    fn commune(indicators: Vec<IndicatorValue>) -> CommuneFigures {
+        CommuneFigures {
+            org_unit_id: "ou-c".into(),
+            name: "Xã".into(),
+            indicators,
+            counts: Vec::new(),
+            mapped_from: None,
+        }
+    }
+
+    #[test]
+    fn columns_of_the_districts_own_indicators_leave_the_commune_table() {
+        let row = || {
+            commune(vec![
+                value("PCMD-TT01", Status::Met),
+                value("PCMD-TT02", Status::NotApplicable),
+            ])
+        };
+        let codes = vec![
+            value("PCMD-TT01", Status::Met),
+            value("PCMD-TT02", Status::Met),
+        ];
+        let (shown, hidden) = applicable_columns(&[row(), row()], codes.clone());
+        assert_eq!(shown, vec!["PCMD-TT01".to_string()]);
+        assert_eq!(hidden, vec!["TT02".to_string()]);
+        // One commune for which it applies keeps the column.
+        let other = commune(vec![value("PCMD-TT02", Status::NoData)]);
+        let (shown, hidden) = applicable_columns(&[row(), other], codes.clone());
+        assert_eq!(shown.len(), 2);
+        assert!(hidden.is_empty());
+        let (shown, _) = applicable_columns(&[], codes);
+        assert_eq!(shown.len(), 2);
+    }
+
+    #[test]
+    fn not_applicable_has_its_own_words_and_no_progress() {
+        assert_eq!(status_key(Status::NotApplicable), Key::StatusNotApplicable);
+        assert_eq!(
+            Key::StatusNotApplicable.text(Lang::Vi),
+            "Không áp dụng cho cấp xã"
+        );
+        let figure = value("PCMD-TT02", Status::NotApplicable).figure;
+        assert_eq!(progress_class(&figure, None), "p-none");
     }
 }
