@@ -367,13 +367,14 @@ mod tests {
         validate_value(&raw, day("2024-12-31")).unwrap()
     }
 
-    /// The measure of `code` over `records` for `quarter` of 2023, made on `today`.
-    fn measure_on(
-        code: IndicatorCode,
+    /// The measures over `records` (all in commune `ou-c1`) for `quarter` of 2023, made on
+    /// `today`, of the district or (`of_commune`) of the commune.
+    fn measures_on(
         records: &[ValidRecord],
         quarter: Option<u32>,
         today: &str,
-    ) -> Measure {
+        of_commune: bool,
+    ) -> Vec<(IndicatorCode, Measure)> {
         let counted: Vec<Counted> = records
             .iter()
             .map(|record| Counted {
@@ -381,12 +382,12 @@ mod tests {
                 commune: Some("ou-c1"),
             })
             .collect();
-        let counting = Counting {
+        measures(&Counting {
             period: Period::new(2023, quarter).unwrap(),
             today: day(today),
             records: &counted,
             communes: 1,
-            of_commune: false,
+            of_commune,
             baselines: Baselines {
                 students_enrolled: 100,
                 relevant_agencies: 4,
@@ -394,12 +395,18 @@ mod tests {
                 commune_officials: 20,
             },
             deadline_days: DEFAULT_DEADLINE_DAYS,
-        };
-        measures(&counting)
-            .into_iter()
-            .find(|(c, _)| *c == code)
-            .unwrap()
-            .1
+        })
+    }
+
+    /// The measure of `code` over `records` for `quarter` of 2023, made on `today`.
+    fn measure_on(
+        code: IndicatorCode,
+        records: &[ValidRecord],
+        quarter: Option<u32>,
+        today: &str,
+    ) -> Measure {
+        let all = measures_on(records, quarter, today, false);
+        all.into_iter().find(|(c, _)| *c == code).unwrap().1
     }
 
     fn measure(code: IndicatorCode, records: &[ValidRecord], quarter: Option<u32>) -> Measure {
@@ -542,23 +549,7 @@ mod tests {
     #[test]
     fn district_indicators_do_not_apply_to_a_commune() {
         let records = [post(1, "2023-01-10", "portal")];
-        let counted: Vec<Counted> = records
-            .iter()
-            .map(|record| Counted {
-                record,
-                commune: Some("ou-c1"),
-            })
-            .collect();
-        let counting = Counting {
-            period: Period::new(2023, None).unwrap(),
-            today: day("2024-01-01"),
-            records: &counted,
-            communes: 1,
-            of_commune: true,
-            baselines: Baselines::default(),
-            deadline_days: 20,
-        };
-        let not_applicable: Vec<IndicatorCode> = measures(&counting)
+        let not_applicable: Vec<IndicatorCode> = measures_on(&records, None, "2024-01-01", true)
             .into_iter()
             .filter(|(_, m)| *m == Measure::NotApplicable)
             .map(|(code, _)| code)
