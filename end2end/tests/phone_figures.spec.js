@@ -66,7 +66,10 @@ test("a commune officer offline sees the commune's figures made on the phone, eq
   await swControls(page);
   const me = (await (await page.request.get("/api/v1/me")).json()).officer;
   const unit = me.org_unit.id;
-  const { year, quarter } = vietnamToday();
+  // The first quarter holds this spec's January records; a later tip-off of another officer,
+  // which this phone may not read (tip-offs are the recorder's), stays out of the comparison.
+  const { year } = vietnamToday();
+  const quarter = 1;
   const on = (month, day) => `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 
   // January's records, whatever today is: repeats that the new definitions count once.
