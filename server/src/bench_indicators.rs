@@ -272,7 +272,8 @@ fn generated_record(n: usize, unit: &str, ids: &[String]) -> Value {
         ),
         16 => (
             "training",
-            json!({"level": LEVELS[n % 2], "trainees": n % 25, "trainees_first_time": n % 13}),
+            json!({"level": LEVELS[n % 2], "trainees": n % 25,
+                   "trainees_first_time": (n % 13).min(n % 25)}),
         ),
         17 => ("media_post", json!({"channel": CHANNELS[n % 2]})),
         18 => (
