@@ -271,6 +271,15 @@ messages! {
     FieldModelName => "Tên mô hình", "Name of the model";
     FieldIntegrationDate => "Ngày ghi nhận", "Date recorded";
     FieldAgency => "Cơ quan, đơn vị", "Agency";
+    AdminAgencies => "Cơ quan, đơn vị lồng ghép (PCMD-KH02)", "Agencies integrating the task (PCMD-KH02)";
+    AdminAgenciesHint => "Cán bộ chọn cơ quan trong danh sách này khi ghi lồng ghép nhiệm vụ. Cơ quan thôi theo dõi không còn để chọn nhưng vẫn được tính cho các bản ghi đã có.", "Officers choose from this list when they record an integration. A retired agency is no longer offered, and still counts for the records that name it.";
+    AddAgency => "Thêm cơ quan", "Add an agency";
+    AgencyNameVi => "Tên (tiếng Việt)", "Name (Vietnamese)";
+    AgencyNameEn => "Tên (tiếng Anh)", "Name (English)";
+    AgencyRetired => "Đã thôi theo dõi", "Retired";
+    RetireAgency => "Thôi theo dõi", "Retire";
+    RestoreAgency => "Theo dõi lại", "Bring back";
+    AgencyExists => "Đã có cơ quan tên này trong danh sách.", "An agency of that name is on the list already.";
     FieldProgramme => "Chương trình, kế hoạch được lồng ghép", "Programme it was integrated into";
     // The fields the indicators' definitions read (issue 16): the business of a workplace
     // session, first-time counts, a pilot model's end, a plan's adoption
@@ -430,6 +439,7 @@ messages! {
     ChangedTt03 => "TT03: mỗi cơ sở tính tối đa bằng số người lao động của cơ sở, nên không bao giờ quá 100 %.", "TT03: each business counts at most its workers, so it never passes 100 %.";
     ChangedTt04 => "TT04: học sinh được tuyên truyền lần đầu trong năm, nên buổi lặp lại chỉ tính một lần.", "TT04: students reached for the first time this year, so a repeated session counts them once.";
     ChangedKh01 => "KH01: theo ngày ban hành kế hoạch, không theo ngày ghi hồ sơ.", "KH01: by the plan's adoption date, not the record's date.";
+    ChangedKh02 => "KH02: cơ quan chọn trong danh sách do quản trị viên quản lý, nên một cơ quan viết khác nhau chỉ tính một lần.", "KH02: agencies chosen from the list the admin keeps, so one agency written two ways counts once.";
     ChangedMh01 => "MH01: các mô hình thí điểm đang hoạt động trong kỳ, kể cả mô hình bắt đầu từ năm trước.", "MH01: pilot models running in the period, including those started in earlier years.";
     ChangedTg01 => "TG01: tin chưa xử lý và chưa đến hạn là “đang chờ”, không tính vào tử số và mẫu số; thời hạn xử lý giữ theo từng năm.", "TG01: tip-offs not handled and not yet due are pending, in neither numerator nor denominator; the deadline is kept per year.";
     ChangedHt01 => "HT01: gồm cả người được chuyển gửi từ trước mà tiếp cận dịch vụ trong kỳ.", "HT01: includes people referred earlier whose access falls in the period.";
@@ -455,6 +465,7 @@ pub fn failure_text(i18n: I18n, failure: &ApiFailure) -> String {
         ApiFailure::Rejected { code, .. } => match code.as_str() {
             "forbidden" => Key::ErrorForbidden,
             "username_taken" => Key::UsernameTaken,
+            "agency_exists" => Key::AgencyExists,
             "negative" => Key::ErrorNegativeNumber,
             "invalid_value" => Key::ErrorNumber,
             "invalid" => Key::ErrorInvalid,

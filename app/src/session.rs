@@ -3,7 +3,7 @@
 
 use leptos::task::spawn_local;
 
-use crate::api::{Officer, OrgUnit, Settings};
+use crate::api::{Agency, Officer, OrgUnit, Settings};
 use crate::offline;
 use crate::state::use_app_state;
 
@@ -16,6 +16,7 @@ pub fn officer_changed(officer: Option<Officer>) {
     };
     spawn_local(async move {
         fetch_settings(&officer.id).await;
+        fetch_agencies(&officer.id).await;
         fetch_org_units(officer.id).await;
     });
 }
@@ -26,6 +27,14 @@ pub async fn fetch_org_units(officer_id: String) -> Option<Vec<OrgUnit>> {
     // Without the copy the officer keeps the last list; nothing else depends on it.
     let _ = offline::outbox(&officer_id).keep_org_units(&units);
     Some(units)
+}
+
+/// Fetches the admin's list of agencies and keeps it for the agency integration form offline.
+pub async fn fetch_agencies(officer_id: &str) {
+    if let Ok(agencies) = offline::api_list::<Agency>("/api/v1/agencies").await {
+        // Without the copy the phone keeps the last list; nothing else depends on it.
+        let _ = offline::outbox(officer_id).keep_agencies(&agencies);
+    }
 }
 
 /// Fetches the settings every officer reads and keeps them (see `auth::kept_settings`).

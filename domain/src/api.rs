@@ -301,6 +301,18 @@ fn default_lock_minutes() -> u32 {
     10
 }
 
+/// An agency PCMD-KH02 counts, from the admin's list (`GET /api/v1/agencies`); the phone keeps a
+/// copy for the agency integration form. A retired agency is no longer offered, and still counts
+/// for the records that name it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Agency {
+    pub id: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub retired: bool,
+}
+
 /// One of the plan's indicators, as the store lists them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -1,5 +1,7 @@
 // Accounts in the browser: an expired session asks only for the password again; an admin makes an
-// account on the phone and the new officer can sign in with it.
+// account on the phone and the new officer can sign in with it; an admin keeps the list of
+// agencies (PCMD-KH02) that officers choose from.
+const path = require("path");
 const { test, expect } = require("@playwright/test");
 const { endSessions, hydrated, signIn, open, reload } = require("./support");
 
@@ -39,6 +41,27 @@ test("an admin creates an account on the phone and the new officer signs in with
   await signIn(phone, username, "mat-khau-moi-1");
   await expect(phone.getByTestId("place")).toHaveText("Xã Bản Bo");
   await other.close();
+});
+
+test("an admin adds an agency, refuses a second spelling of it, and retires it", async ({ page }) => {
+  await signIn(page, "admin");
+  await open(page, "/admin", "admin");
+  const card = page.getByTestId("agencies");
+  await expect(card.getByRole("heading", { name: "Cơ quan, đơn vị lồng ghép (PCMD-KH02)" })).toBeVisible();
+  await expect(card.locator('input[name="name_vi"]').first()).toHaveValue("Phòng Lao động - Thương binh và Xã hội");
+  const name = `Hội Liên hiệp Phụ nữ huyện ${Date.now().toString(36)}`;
+  await card.locator('input[name="agency-name-vi"]').fill(name);
+  await card.getByRole("button", { name: "Thêm cơ quan" }).click();
+  const added = card.locator("form.agency").last();
+  await expect(added.locator('input[name="name_vi"]')).toHaveValue(name);
+  // The same name in capitals is the spelling variant the list is there to end.
+  await card.locator('input[name="agency-name-vi"]').fill(name.toUpperCase());
+  await card.getByRole("button", { name: "Thêm cơ quan" }).click();
+  await expect(card.getByRole("alert")).toHaveText("Đã có cơ quan tên này trong danh sách.");
+  await added.getByRole("button", { name: "Thôi theo dõi" }).click();
+  await expect(card.locator("form.agency").last()).toContainText("Đã thôi theo dõi");
+  await card.locator("form.agency").last().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(__dirname, "..", "screenshots", "admin-agencies-390.png") });
 });
 
 test("a commune officer is refused the admin pages by the server", async ({ page }) => {

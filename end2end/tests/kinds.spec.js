@@ -57,7 +57,7 @@ test("a commune officer records every other kind offline and they sync", async (
   // Signing in fetches the officer's units and the settings for the forms to use offline.
   await page.waitForFunction(() => {
     const keys = Object.keys(localStorage);
-    return keys.some((key) => key.endsWith(".settings")) && keys.some((key) => key.endsWith(".units"));
+    return ["settings", "units", "agencies"].every((name) => keys.some((key) => key.endsWith(`.${name}`)));
   });
   await context.setOffline(true);
 
@@ -128,9 +128,12 @@ test("a commune officer records every other kind offline and they sync", async (
   await page.fill('input[name="data.name"]', `Mô hình ${tag}`);
   await saveAndBack(page);
 
+  // The agency is chosen from the admin's list kept on the phone (PCMD-KH02 counts it by id).
   await openNew(page, "agency_integration");
-  await page.fill('input[name="data.agency"]', `Phòng Tư pháp ${tag}`);
-  await page.fill('input[name="data.programme"]', "Phổ biến pháp luật");
+  const agency = page.locator('select[name="data.agency_id"]');
+  await expect(agency.locator("option", { hasText: "Công an huyện" })).toHaveCount(1);
+  await agency.selectOption({ label: "Phòng Tư pháp" });
+  await page.fill('input[name="data.programme"]', `Phổ biến pháp luật ${tag}`);
   await saveAndBack(page);
 
   await expect(page.getByTestId("waiting-count")).toHaveText("8");
@@ -199,7 +202,7 @@ test("a commune officer records every other kind offline and they sync", async (
   expect(byKind.commune_plan.data).toEqual({ title: `Kế hoạch ${tag}`, adopted_on: day });
   expect(byKind.pilot_model.data).toEqual({ name: `Mô hình ${tag}` });
   expect(byKind.agency_integration.data).toEqual({
-    agency: `Phòng Tư pháp ${tag}`, programme: "Phổ biến pháp luật",
+    agency_id: "ag-tu-phap", agency: "Phòng Tư pháp", programme: `Phổ biến pháp luật ${tag}`,
   });
 });
 

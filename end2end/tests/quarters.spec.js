@@ -115,6 +115,12 @@ test("a commune's quarter is submitted, approved, takes in a late record, and is
   const taken = await (await communePhone.request.get(figures)).json();
   expect(taken.counts).not.toEqual(approved.counts);
 
+  // The commune's printed report is the approved figures, with who approved them and when.
+  await open(communePhone, `/indicators/print?year=${YEAR}&quarter=${QUARTER}&suppress=true`, "binhlu");
+  await expect(communePhone.getByTestId("approval")).toContainText("Đã duyệt bởi Cán bộ Sở Y tế tỉnh Lai Châu ngày");
+  await communePhone.screenshot({ path: path.join(SHOTS, "quarters-print-approved-390.png") });
+  await open(communePhone, "/quarters", "binhlu");
+
   // The commune asks, in English, for the quarter to be reopened.
   await communePhone.getByRole("link", { name: "Cài đặt" }).click();
   await communePhone.getByRole("button", { name: "English" }).click();

@@ -243,8 +243,11 @@ fn generated_record(n: usize, unit: &str, ids: &[String]) -> Value {
                 "consent": true, "service": SERVICES[n / 20 % 3],
                 "status": if accessed { "accessed" } else { "referred" }
             });
+            // Some accessed a month or two after they were referred.
             if accessed {
-                data["accessed_on"] = json!(occurred_on);
+                let month = (1 + n / 3 % 12 + n / 7 % 3).min(12);
+                data["accessed_on"] =
+                    json!(format!("{}-{month:02}-{:02}", 2022 + n % 3, 1 + n % 28));
             }
             ("referral", data)
         }
@@ -362,9 +365,13 @@ macro_rules! hand_written {
                   AND NOT voided AND fact_eligible \
                   AND fact_date BETWEEN '2023-01-01' AND '2023-12-31' \
                   AND occurred_on <= '2023-12-31'), \
-                 (SELECT COUNT(DISTINCT fact_subject) FROM records WHERE kind = 'referral' \
-                  AND NOT voided AND fact_eligible AND occurred_on <= '2023-12-31' \
-                  AND (occurred_on >= '2023-01-01' OR fact_date >= '2023-01-01'))",
+                 (SELECT COUNT(DISTINCT fact_subject) FROM (\
+                  SELECT fact_subject FROM records WHERE kind = 'referral' AND NOT voided \
+                  AND fact_eligible AND occurred_on BETWEEN '2023-01-01' AND '2023-12-31' \
+                  UNION ALL SELECT fact_subject FROM records WHERE kind = 'referral' \
+                  AND NOT voided AND fact_eligible \
+                  AND fact_date BETWEEN '2023-01-01' AND '2023-12-31' \
+                  AND occurred_on < '2023-01-01') cohort)",
             );
             let row: (i64, i64, i64, i64, i64) = query.build_query_as().fetch_one(pool).await?;
             Ok([row.0, row.1, row.2, row.3, row.4])

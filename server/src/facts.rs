@@ -68,7 +68,7 @@ pub fn facts_of(record: &ValidRecord) -> RecordFacts {
             ..facts
         },
         RecordData::AgencyIntegration(integration) => RecordFacts {
-            subject: Some(integration.agency.clone()),
+            subject: Some(integration.counted_as().into()),
             ..facts
         },
         RecordData::TipOff(tip_off) => RecordFacts {

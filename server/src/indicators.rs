@@ -56,7 +56,9 @@ use crate::scope::Scope;
 use crate::store::{Store, StoreError};
 use domain::indicator::definitions::{quarters_so_far, Measure, DEFAULT_DEADLINE_DAYS};
 use domain::indicator::{evaluate, CountCode, IndicatorCode, Period};
-use domain::{BusinessType, Coded, Date, MediaChannel, RecordKind, ReferralService};
+use domain::{
+    Audience, BusinessType, Coded, Date, MediaChannel, RecordKind, ReferralService, TrainingLevel,
+};
 use std::collections::{HashMap, HashSet};
 
 use domain::api::UnitRef;
@@ -397,6 +399,10 @@ impl<'a> Tally<'a> {
         self.rows(kind, category).map(|row| row.people).sum()
     }
 
+    fn first_time(&self, kind: RecordKind, category: Option<&str>) -> i64 {
+        self.rows(kind, category).map(|row| row.first_time).sum()
+    }
+
     fn sum(&self, kind: RecordKind, field: fn(&UnitSums) -> i64) -> i64 {
         self.rows(kind, None).map(field).sum()
     }
@@ -719,7 +725,7 @@ impl<'a> Context<'a> {
             (I::Tt03, c.distinct(D::ReachedWorkers).min(workers), workers),
             (
                 I::Tt04,
-                c.unit_count(U::StudentsFirstTime),
+                c.first_time(K::OutreachSession, Some(Audience::Students.as_str())),
                 baseline(BaselineName::StudentsEnrolled),
             ),
             (I::Kh01, c.communes_counting(U::PlansAdopted), communes),
@@ -742,12 +748,12 @@ impl<'a> Context<'a> {
             ),
             (
                 I::Th01,
-                c.unit_count(U::DistrictTrained),
+                c.first_time(K::Training, Some(TrainingLevel::District.as_str())),
                 baseline(BaselineName::DistrictOfficials),
             ),
             (
                 I::Th02,
-                c.unit_count(U::CommuneTrained),
+                c.first_time(K::Training, Some(TrainingLevel::Commune.as_str())),
                 baseline(BaselineName::CommuneOfficials),
             ),
         ];

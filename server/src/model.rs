@@ -374,6 +374,8 @@ pub struct UnitSums {
     /// Records with a `fact_date` (handled tip-offs), and with `fact_days` within the deadline.
     pub dated: i64,
     pub in_time: i64,
+    /// The sum of `fact_first` (people reached or trained for the first time).
+    pub first_time: i64,
 }
 
 vocabulary!(
@@ -401,16 +403,11 @@ vocabulary!(
 
 vocabulary!(
     /// What a per-unit count read from the records themselves counts: the rules that need a
-    /// record's own dates or first-time numbers, which the monthly sums do not keep.
+    /// record's own dates, which the monthly sums do not keep.
     UnitMeasure {
         /// Tip-offs of the period not handled in time and received before `late_before`
         /// (PCMD-TG01: with those in time, the denominator).
         LateTipOffs => "late_tip_offs",
-        /// Students reached for the first time this year (PCMD-TT04).
-        StudentsFirstTime => "students_first_time",
-        /// District (province) and commune officials trained for the first time (TH01, TH02).
-        DistrictTrained => "district_trained",
-        CommuneTrained => "commune_trained",
         /// Commune plans adopted in the period (PCMD-KH01).
         PlansAdopted => "plans_adopted",
         /// Pilot models running during the period (PCMD-MH01).

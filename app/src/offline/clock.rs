@@ -24,6 +24,18 @@ pub fn vietnam_time(ms: u64) -> String {
     format!("{:02}:{:02} {date}", minutes / 60, minutes % 60)
 }
 
+/// The day in Vietnam of an RFC 3339 time in UTC, as `dd/mm/yyyy` (else the text as it is).
+pub fn vietnam_day(at: &str) -> String {
+    let date = at.get(..10).and_then(|day| Date::parse(day).ok());
+    let hour = at.get(11..13).and_then(|hour| hour.parse::<u32>().ok());
+    match date {
+        // UTC+7: from 17:00 UTC it is the next day.
+        Some(date) if hour.is_some_and(|hour| hour >= 17) => date.plus_days(1).format_vn(),
+        Some(date) => date.format_vn(),
+        None => at.to_string(),
+    }
+}
+
 /// Today in Vietnam, by the phone's clock.
 pub fn today() -> Date {
     vietnam_date(super::now_ms())
@@ -37,6 +49,15 @@ fn civil_from_days(days: i64) -> Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_server_time_shows_as_its_day_in_vietnam() {
+        assert_eq!(vietnam_day("2026-10-02T03:00:00.000Z"), "02/10/2026");
+        // 17:00 UTC is midnight in Hà Nội.
+        assert_eq!(vietnam_day("2026-09-30T16:59:59.999Z"), "30/09/2026");
+        assert_eq!(vietnam_day("2026-09-30T17:00:00.000Z"), "01/10/2026");
+        assert_eq!(vietnam_day("soon"), "soon");
+    }
 
     #[test]
     fn times_are_shown_in_vietnam() {

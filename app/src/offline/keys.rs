@@ -47,6 +47,8 @@ pub const OUTBOX_SYNCED_AT: &str = "synced_at";
 pub const OUTBOX_SESSION: &str = "session";
 /// The settings as last fetched, as JSON.
 pub const OUTBOX_SETTINGS: &str = "settings";
+/// The agencies of the admin's list as last fetched, for the agency integration form offline.
+pub const OUTBOX_AGENCIES: &str = "agencies";
 
 #[cfg(test)]
 mod tests {
@@ -83,7 +85,8 @@ mod tests {
                 OUTBOX_CURSOR,
                 OUTBOX_SYNCED_AT,
                 OUTBOX_SESSION,
-                OUTBOX_SETTINGS
+                OUTBOX_SETTINGS,
+                OUTBOX_AGENCIES
             ],
             [
                 "index",
@@ -92,7 +95,8 @@ mod tests {
                 "cursor",
                 "synced_at",
                 "session",
-                "settings"
+                "settings",
+                "agencies"
             ]
         );
     }

@@ -25,7 +25,7 @@ use domain::{Coded, Date, Record, RecordKind};
 use serde::{Deserialize, Serialize};
 
 use super::keys;
-use crate::api::OrgUnit;
+use crate::api::{Agency, OrgUnit};
 
 /// A string store with the semantics of localStorage.
 pub trait KeyValue {
@@ -841,6 +841,19 @@ impl<S: KeyValue> Outbox<S> {
         self.store.set(&self.key(keys::OUTBOX_SETTINGS), json)
     }
 
+    /// The agencies of the admin's list (`GET /api/v1/agencies`), as last fetched.
+    pub fn agencies(&self) -> Vec<Agency> {
+        self.store
+            .get(&self.key(keys::OUTBOX_AGENCIES))
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default()
+    }
+
+    pub fn keep_agencies(&self, agencies: &[Agency]) -> Result<(), StoreError> {
+        let json = serde_json::to_string(agencies).map_err(|_| StoreError::Unavailable)?;
+        self.store.set(&self.key(keys::OUTBOX_AGENCIES), &json)
+    }
+
     /// Records the server does not have yet: drafts, waiting, in conflict, rejected.
     pub fn unsent(&self) -> usize {
         let counts = self.counts();
@@ -862,6 +875,7 @@ impl<S: KeyValue> Outbox<S> {
             keys::OUTBOX_SESSION,
             keys::OUTBOX_UNITS,
             keys::OUTBOX_SETTINGS,
+            keys::OUTBOX_AGENCIES,
         ] {
             self.store.remove(&self.key(name));
         }

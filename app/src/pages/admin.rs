@@ -1,10 +1,10 @@
 //! Administration on the phone: accounts, the org-unit tree, targets and baselines, the district's
-//! settings, the audit log.
+//! settings, the agencies of PCMD-KH02, the audit log.
 //! Every change goes to the server at once (these pages need a network) and is audited there.
 
 use super::routes;
 use crate::api::{
-    ApiFailure, AuditLine, Baseline, BaselineName, IndicatorKind, IndicatorTarget, Level,
+    Agency, ApiFailure, AuditLine, Baseline, BaselineName, IndicatorKind, IndicatorTarget, Level,
     OfficersMoved, OrgUnit, Plan, PlanHeader, PlanTarget, Role, User, Verb,
 };
 use crate::auth::use_auth;
@@ -103,6 +103,108 @@ pub fn AdminPage() -> impl IntoView {
             <A href=routes::ADMIN_AUDIT>{tr(Key::AdminAudit)}</A>
         </nav>
         <SettingsForm />
+        <Agencies />
+    }
+}
+
+/// The agencies PCMD-KH02 counts, which officers choose from (`/api/v1/admin/agencies`): added,
+/// renamed, retired or brought back.
+#[component]
+fn Agencies() -> impl IntoView {
+    let agencies = LocalResource::new(|| offline::api_list::<Agency>("/api/v1/admin/agencies"));
+    let (name_vi, name_en) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let outcome = Outcome::new();
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        outcome.0.set(None);
+        let english = name_en.get_untracked();
+        let mut body = json!({"name_vi": name_vi.get_untracked()});
+        if !english.trim().is_empty() {
+            body["name_en"] = json!(english);
+        }
+        send(
+            Verb::Post,
+            "/api/v1/admin/agencies".into(),
+            body,
+            outcome,
+            move || {
+                name_vi.set(String::new());
+                name_en.set(String::new());
+                agencies.refetch();
+            },
+        );
+    };
+    view! {
+        <section class="card" data-testid="agencies">
+            <h2>{tr(Key::AdminAgencies)}</h2>
+            <p class="hint">{tr(Key::AdminAgenciesHint)}</p>
+            <ListState resource=agencies render={move |list: Vec<Agency>| {
+                list.into_iter()
+                    .map(|agency| view! { <AgencyRow agency on_saved=move || agencies.refetch() /> })
+                    .collect_view()
+            }} />
+            <form class="form" novalidate on:submit=add>
+                <h3>{tr(Key::AddAgency)}</h3>
+                <label><span>{tr(Key::AgencyNameVi)}</span>
+                    <input name="agency-name-vi" required prop:value=name_vi on:input=move |ev| name_vi.set(event_target_value(&ev)) />
+                </label>
+                <label><span>{tr(Key::AgencyNameEn)}</span>
+                    <input name="agency-name-en" prop:value=name_en on:input=move |ev| name_en.set(event_target_value(&ev)) />
+                </label>
+                {outcome.view()}
+                <button class="button wide" type="submit">{tr(Key::AddAgency)}</button>
+            </form>
+        </section>
+    }
+}
+
+/// One agency: its names to correct, and retiring it (or bringing it back).
+#[component]
+fn AgencyRow(agency: Agency, on_saved: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
+    let outcome = Outcome::new();
+    let path = format!("/api/v1/admin/agencies/{}", agency.id);
+    let (name_vi, name_en) = (
+        RwSignal::new(agency.name_vi.clone()),
+        RwSignal::new(agency.name_en.clone()),
+    );
+    let retired = agency.retired;
+    let save = {
+        let (path, on_saved) = (path.clone(), on_saved.clone());
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            outcome.0.set(None);
+            let body =
+                json!({"name_vi": name_vi.get_untracked(), "name_en": name_en.get_untracked()});
+            send(Verb::Put, path.clone(), body, outcome, on_saved.clone());
+        }
+    };
+    let toggle = move |_| {
+        outcome.0.set(None);
+        send(
+            Verb::Put,
+            path.clone(),
+            json!({"retired": !retired}),
+            outcome,
+            on_saved.clone(),
+        );
+    };
+    view! {
+        <form class="form agency" class:retired=retired novalidate data-agency=agency.id.clone() on:submit=save>
+            <label><span>{tr(Key::AgencyNameVi)}</span>
+                <input name="name_vi" required prop:value=name_vi on:input=move |ev| name_vi.set(event_target_value(&ev)) />
+            </label>
+            <label><span>{tr(Key::AgencyNameEn)}</span>
+                <input name="name_en" prop:value=name_en on:input=move |ev| name_en.set(event_target_value(&ev)) />
+            </label>
+            {retired.then(|| view! { <p class="muted">{tr(Key::AgencyRetired)}</p> })}
+            {outcome.view()}
+            <div class="actions">
+                <button class="button" type="submit">{tr(Key::Save)}</button>
+                <button class="button secondary" type="button" on:click=toggle>
+                    {tr(if retired { Key::RestoreAgency } else { Key::RetireAgency })}
+                </button>
+            </div>
+        </form>
     }
 }
 

@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 
 use super::routes::PRINT;
 use crate::api::{
-    ApiFailure, CommuneFigures, IndicatorReport, IndicatorValue, Officer, PlanHeader, Role,
+    ApiFailure, CommuneFigures, IndicatorAnswer, IndicatorReport, IndicatorValue, Officer,
+    PlanHeader, QuarterApproval, Role,
 };
 use crate::auth::{kept_settings, use_auth};
 use crate::i18n::{failure_text, tr, use_i18n, Key, Lang};
@@ -58,6 +59,23 @@ pub(super) fn short_code(code: &str) -> &str {
 pub(super) struct Snapshot {
     pub report: IndicatorReport,
     pub quarters: Vec<(u32, Vec<IndicatorValue>)>,
+    /// A commune's approved quarter: its figures are those frozen at approval.
+    #[serde(default)]
+    pub approval: Option<QuarterApproval>,
+}
+
+/// "Approved by … on …" beside figures frozen at a quarter's approval.
+#[component]
+pub(super) fn ApprovalLine(approval: Option<QuarterApproval>) -> impl IntoView {
+    let i18n = use_i18n();
+    approval.map(|approval| {
+        let text = move || {
+            i18n.t(Key::QuarterApprovedBy)
+                .replace("{name}", &approval.approved_by)
+                .replace("{date}", &clock::vietnam_day(&approval.approved_at))
+        };
+        view! { <p class="notice ok" data-testid="approval">{text}</p> }
+    })
 }
 
 /// Where the figures on screen come from.
@@ -144,7 +162,11 @@ fn on_phone(officer: &Officer, (year, quarter): (i32, u32)) -> Option<OnPhone> {
         suppressed: false,
     };
     Some(OnPhone {
-        snapshot: Snapshot { report, quarters },
+        snapshot: Snapshot {
+            report,
+            quarters,
+            approval: None,
+        },
         records: records.records.len(),
         unsent: records.unsent,
         synced_at: outbox.last_synced(),
@@ -275,8 +297,8 @@ fn load(
     spawn_local(async move {
         let by_commune = sees_communes(&officer);
         let path = indicators_path(&officer, year, quarter, by_commune, units_of, suppress);
-        let report = match offline::api_get::<IndicatorReport>(&path).await {
-            Ok(report) => report,
+        let IndicatorAnswer { report, approval } = match offline::api_get(&path).await {
+            Ok(answer) => answer,
             Err(failure) => {
                 auth.note(&failure);
                 if !current() {
@@ -295,7 +317,11 @@ fn load(
         quarters.retain(|(q, _)| *q != quarter);
         quarters.push((quarter, report.indicators.clone()));
         quarters.sort_by_key(|(q, _)| *q);
-        let mut snapshot = Snapshot { report, quarters };
+        let mut snapshot = Snapshot {
+            report,
+            quarters,
+            approval,
+        };
         let keep = |snapshot: &Snapshot| {
             if units_of.is_some() || suppress.is_some() {
                 return;
@@ -660,6 +686,7 @@ fn CountingNote() -> impl IntoView {
         Key::ChangedTt03,
         Key::ChangedTt04,
         Key::ChangedKh01,
+        Key::ChangedKh02,
         Key::ChangedMh01,
         Key::ChangedTg01,
         Key::ChangedHt01,
@@ -729,7 +756,11 @@ fn names(units: &[crate::api::UnitRef]) -> String {
 #[component]
 fn Figures(snapshot: Snapshot) -> impl IntoView {
     let i18n = use_i18n();
-    let Snapshot { report, quarters } = snapshot;
+    let Snapshot {
+        report,
+        quarters,
+        approval,
+    } = snapshot;
     let cards = report
         .indicators
         .iter()
@@ -747,6 +778,7 @@ fn Figures(snapshot: Snapshot) -> impl IntoView {
     let year = report.year;
     view! {
         <PlanLine plan=report.plan year=report.year />
+        <ApprovalLine approval />
         {report.suppressed.then(|| view! {
             <p class="notice" data-testid="figures-suppressed">{tr(Key::FiguresSuppressed)}</p>
         })}

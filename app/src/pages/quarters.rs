@@ -47,18 +47,6 @@ fn row_id(quarter: &Quarter) -> String {
     )
 }
 
-/// The day in Vietnam of a server time (RFC 3339 in UTC), as `dd/mm/yyyy`.
-fn day_of(at: &str) -> String {
-    let date = at.get(..10).and_then(|day| Date::parse(day).ok());
-    let hour = at.get(11..13).and_then(|hour| hour.parse::<u32>().ok());
-    match date {
-        // UTC+7: from 17:00 UTC it is the next day.
-        Some(date) if hour.is_some_and(|hour| hour >= 17) => date.plus_days(1).format_vn(),
-        Some(date) => date.format_vn(),
-        None => at.to_string(),
-    }
-}
-
 #[component]
 pub fn QuartersPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -285,7 +273,7 @@ fn QuarterRow(
             move || {
                 i18n.t(key)
                     .replace("{name}", &who)
-                    .replace("{date}", &day_of(&at))
+                    .replace("{date}", &offline::clock::vietnam_day(&at))
             }
         })
     };
@@ -382,19 +370,5 @@ fn LateList(path: String) -> impl IntoView {
             }
             .into_any(),
         }}
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_server_time_shows_as_its_day_in_vietnam() {
-        assert_eq!(day_of("2026-10-02T03:00:00.000Z"), "02/10/2026");
-        // 17:00 UTC is midnight in Hà Nội.
-        assert_eq!(day_of("2026-09-30T16:59:59.999Z"), "30/09/2026");
-        assert_eq!(day_of("2026-09-30T17:00:00.000Z"), "01/10/2026");
-        assert_eq!(day_of("soon"), "soon");
     }
 }

@@ -14,7 +14,7 @@ use leptos_router::hooks::use_query_map;
 use super::counts::{code_label, key_label};
 use super::dashboard::{
     fraction_text, indicator_name, load_period, period_from_query, sees_communes, short_code,
-    status_key, target_text, value_text, Shown, Snapshot,
+    status_key, target_text, value_text, ApprovalLine, Shown, Snapshot,
 };
 use super::routes::INDICATORS;
 use crate::api::{IndicatorValue, Officer};
@@ -227,7 +227,9 @@ fn Report(snapshot: Snapshot, officer: Officer, period: (i32, u32)) -> impl Into
         (Some(agency), true) if agency.starts_with("Phòng ") => Key::RptSignerDistrict,
         _ => Key::RptSignerHead,
     };
-    let Snapshot { report, .. } = snapshot;
+    let Snapshot {
+        report, approval, ..
+    } = snapshot;
     let suppress = report.suppressed;
     let communes = report
         .communes
@@ -250,6 +252,7 @@ fn Report(snapshot: Snapshot, officer: Officer, period: (i32, u32)) -> impl Into
         <h1 class="report-title" data-testid="report-title">{tr(Key::RptTitle)}</h1>
         <p class="report-subtitle">{tr(Key::RptSubtitle)}</p>
         <p class="report-period" data-testid="report-period">{period_text}</p>
+        <ApprovalLine approval />
         <p class="report-note">{tr(Key::RptYearToDate)}</p>
     }
     .into_any();

@@ -215,10 +215,11 @@ pub fn measures(c: &Counting) -> Vec<(IndicatorCode, Measure)> {
         .collect();
 
     // KH02 "at least 50 % of relevant agencies integrate the task": distinct agencies with an
-    // integration in the period, over the relevant agencies.
+    // integration in the period, over the relevant agencies; an agency of the admin's list by
+    // its id, so spellings of one name do not count twice.
     let agencies: HashSet<&str> = in_period()
         .filter_map(|(record, _)| match record.data() {
-            RecordData::AgencyIntegration(integration) => Some(integration.agency.as_str()),
+            RecordData::AgencyIntegration(integration) => Some(integration.counted_as()),
             _ => None,
         })
         .collect();

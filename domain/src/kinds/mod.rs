@@ -26,7 +26,7 @@ mod referral;
 mod tip_off;
 mod training;
 
-pub use agency_integration::AgencyIntegration;
+pub use agency_integration::{agency_id, AgencyIntegration, MAX_AGENCY_ID};
 pub use business::{Business, BusinessType};
 pub use commune_plan::CommunePlan;
 pub use inspection::Inspection;

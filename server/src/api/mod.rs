@@ -36,6 +36,7 @@ pub fn router() -> Router<ApiContext> {
         .merge(quarters::router())
         .merge(reports::router())
         .merge(admin::settings_router())
+        .merge(admin::agencies_router())
         .nest("/admin", admin::router())
         .fallback(api_not_found)
 }

@@ -132,7 +132,6 @@ impl Store {
 
     /// The [`UnitMeasure`]s per unit, from the records of the few kinds they read.
     async fn unit_counts(&self, q: &CountQuery<'_>) -> Result<Vec<UnitCount>, StoreError> {
-        use RecordKind as K;
         use UnitMeasure as M;
         Ok(on_db!(&self.db, pool => {
             let mut query = QueryBuilder::new("");
@@ -148,23 +147,6 @@ impl Store {
                 .push(" AND (fact_days IS NULL OR fact_days < 0 OR fact_days > ")
                 .push_bind(q.deadline_days)
                 .push(") GROUP BY org_unit_id");
-            for (measure, kind, category) in [
-                (M::StudentsFirstTime, K::OutreachSession, "students"),
-                (M::DistrictTrained, K::Training, "district"),
-                (M::CommuneTrained, K::Training, "commune"),
-            ] {
-                push_unit_select(&mut query, measure, "SUM(fact_first)", q.units);
-                query
-                    .push(" AND kind = '")
-                    .push(kind.as_str())
-                    .push("' AND fact_category = '")
-                    .push(category)
-                    .push("' AND occurred_on >= ")
-                    .push_bind(q.start)
-                    .push(" AND occurred_on <= ")
-                    .push_bind(q.end)
-                    .push(" GROUP BY org_unit_id");
-            }
             // KH01 by the adoption date, whatever the record's date.
             push_unit_select(&mut query, M::PlansAdopted, "COUNT(*)", q.units);
             query
@@ -198,6 +180,7 @@ impl Store {
                  CAST(SUM(female) AS BIGINT) AS female, \
                  CAST(SUM(amount) AS BIGINT) AS amount, \
                  CAST(SUM(dated) AS BIGINT) AS dated, \
+                 CAST(SUM(first_time) AS BIGINT) AS first_time, \
                  CAST(SUM(CASE WHEN days >= 0 AND days <= ",
             );
             query.push_bind(q.deadline_days).push(
@@ -247,9 +230,8 @@ impl Store {
     }
 }
 
-/// The query of [`Store::distinct_counts`] over `units`. Each kind is read once: referrals and
-/// inspections are first reduced to one row per (group, client or business) with flags, which
-/// the measures then count.
+/// The query of [`Store::distinct_counts`] over `units`. Referrals and inspections are first
+/// reduced to one row per (group, client or business) with flags, which the measures then count.
 fn push_distinct_counts<'a, DB: Database>(
     query: &mut QueryBuilder<'a, DB>,
     q: &CountQuery<'a>,
@@ -261,30 +243,30 @@ fn push_distinct_counts<'a, DB: Database>(
     use DistinctMeasure as M;
     use RecordKind as K;
     // Referrals of the period, and earlier ones whose access falls in it (PCMD-HT01's cohort):
-    // `referred` in the period, `eligible` in the cohort, `accessed` in the period.
-    query.push("WITH clients AS (");
+    // `referred` in the period, `eligible` in the cohort, `accessed` in the period. Two ranges,
+    // each read from an index: referrals by their day, accessed referrals by their day of access.
+    query.push(
+        "WITH clients AS (SELECT group_id, fact_subject, MAX(referred) AS referred, \
+         MAX(eligible) AS eligible, MAX(accessed) AS accessed FROM (",
+    );
     push_select(query, "", groups);
     query
-        .push("fact_subject, MAX(CASE WHEN occurred_on >= ")
-        .push_bind(q.start)
-        .push(" THEN 1 ELSE 0 END) AS referred, MAX(CASE WHEN fact_eligible AND (occurred_on >= ")
-        .push_bind(q.start)
-        .push(" OR fact_date >= ")
-        .push_bind(q.start)
-        .push(") THEN 1 ELSE 0 END) AS eligible, MAX(CASE WHEN fact_eligible AND fact_date >= ")
+        .push(
+            "fact_subject, 1 AS referred, CASE WHEN fact_eligible THEN 1 ELSE 0 END AS eligible, \
+             CASE WHEN fact_eligible AND fact_date >= ",
+        )
         .push_bind(q.start)
         .push(" AND fact_date <= ")
         .push_bind(q.end)
-        .push(" THEN 1 ELSE 0 END) AS accessed FROM records WHERE ");
-    push_kind_until(query, "", K::Referral, q);
-    query
-        .push("(occurred_on >= ")
-        .push_bind(q.start)
-        .push(" OR fact_date >= ")
-        .push_bind(q.start)
-        .push(") AND ");
+        .push(" THEN 1 ELSE 0 END AS accessed FROM records WHERE ");
+    push_kind(query, "", K::Referral, q);
     push_in(query, "org_unit_id", units);
-    query.push(" GROUP BY 1, 2), businesses AS (");
+    query.push(" UNION ALL ");
+    push_select(query, "", groups);
+    // Those referred in the period come again here, with the flags they have above.
+    query.push("fact_subject, 0, 1, 1 FROM records WHERE ");
+    push_accessed(query, q, units);
+    query.push(" AND fact_eligible) cohort GROUP BY 1, 2), businesses AS (");
     push_select(query, "", groups);
     query.push(
         "fact_subject, MAX(CASE WHEN fact_flag THEN 1 ELSE 0 END) AS violation \
@@ -364,17 +346,11 @@ fn push_distinct_counts<'a, DB: Database>(
             .push(key)
             .push(" AS key, fact_subject FROM records WHERE ");
         if measure == M::ServiceClients {
-            push_kind_until(query, "", kind, q);
-            query
-                .push("fact_date >= ")
-                .push_bind(q.start)
-                .push(" AND fact_date <= ")
-                .push_bind(q.end)
-                .push(" AND ");
+            push_accessed(query, q, units);
         } else {
             push_kind(query, "", kind, q);
+            push_in(query, "org_unit_id", units);
         }
-        push_in(query, "org_unit_id", units);
         query.push(") s GROUP BY 1, 3");
     }
     // TT03: per business of the register (same group), the workers reached, at most its
@@ -431,49 +407,13 @@ fn push_kind<'a, DB: Database>(
 ) where
     &'a str: Encode<'a, DB> + Type<DB>,
 {
-    push_kind_dated(query, prefix, kind, q, kind != RecordKind::Business);
-}
-
-/// As [`push_kind`], dated on or before the period's end only.
-fn push_kind_until<'a, DB: Database>(
-    query: &mut QueryBuilder<'a, DB>,
-    prefix: &str,
-    kind: RecordKind,
-    q: &CountQuery<'a>,
-) where
-    &'a str: Encode<'a, DB> + Type<DB>,
-{
-    push_kind_dated(query, prefix, kind, q, false);
-}
-
-fn push_kind_dated<'a, DB: Database>(
-    query: &mut QueryBuilder<'a, DB>,
-    prefix: &str,
-    kind: RecordKind,
-    q: &CountQuery<'a>,
-    from_start: bool,
-) where
-    &'a str: Encode<'a, DB> + Type<DB>,
-{
     query
         .push(prefix)
         .push("kind = '")
         .push(kind.as_str())
-        .push("' AND ")
-        .push(prefix)
-        .push("fact_category");
-    let categories = crate::facts::categories(kind);
-    if categories.is_empty() {
-        query.push(" IS NULL");
-    } else {
-        query.push(" IN (");
-        for (n, category) in categories.iter().enumerate() {
-            query.push(if n == 0 { "'" } else { ", '" });
-            query.push(*category).push("'");
-        }
-        query.push(")");
-    }
-    if from_start {
+        .push("' AND ");
+    push_categories(query, prefix, kind);
+    if kind != RecordKind::Business {
         query
             .push(" AND ")
             .push(prefix)
@@ -488,6 +428,44 @@ fn push_kind_dated<'a, DB: Database>(
         .push(" AND NOT ")
         .push(prefix)
         .push("voided AND ");
+}
+
+/// Referrals of `units` accessed in the period (from the index `records_access`). Each was
+/// recorded by then: a referral's `accessed_on` is never before its `occurred_on` (the domain
+/// refuses it), and a bound on `occurred_on` here would lead SQLite's planner to read every
+/// earlier referral by `records_kind_date` instead.
+fn push_accessed<'a, DB: Database>(
+    query: &mut QueryBuilder<'a, DB>,
+    q: &CountQuery<'a>,
+    units: &'a [&'a str],
+) where
+    &'a str: Encode<'a, DB> + Type<DB>,
+{
+    query.push("kind = 'referral' AND ");
+    push_categories(query, "", RecordKind::Referral);
+    query
+        .push(" AND fact_date >= ")
+        .push_bind(q.start)
+        .push(" AND fact_date <= ")
+        .push_bind(q.end)
+        .push(" AND NOT voided AND ");
+    push_in(query, "org_unit_id", units);
+}
+
+/// `[prefix]fact_category IN (…)` of `kind`'s categories, or `IS NULL` for a kind without.
+fn push_categories<DB: Database>(query: &mut QueryBuilder<'_, DB>, prefix: &str, kind: RecordKind) {
+    query.push(prefix).push("fact_category");
+    let categories = crate::facts::categories(kind);
+    if categories.is_empty() {
+        query.push(" IS NULL");
+    } else {
+        query.push(" IN (");
+        for (n, category) in categories.iter().enumerate() {
+            query.push(if n == 0 { "'" } else { ", '" });
+            query.push(*category).push("'");
+        }
+        query.push(")");
+    }
 }
 
 /// The group of `[prefix]org_unit_id`: the unit itself unless `groups` maps it.

@@ -44,6 +44,7 @@ macro_rules! on_conn {
 }
 
 mod accounts;
+mod agencies;
 mod audit;
 mod indicators;
 mod org_units;

@@ -278,9 +278,11 @@ impl Store {
         Ok(Ok(quarter))
     }
 
-    /// The records of `units` dated from `from` to `to` (inclusive, `YYYY-MM-DD`; `business`
-    /// records, a register, on any day up to `to`) whose latest version has a change number above
-    /// `after_seq`: `(kind, occurred_on, updated_at)`, by date and kind.
+    /// The records of `units` that count in the period `from` to `to` (inclusive, `YYYY-MM-DD`)
+    /// whose latest version has a change number above `after_seq`: those dated in it, `business`
+    /// records (a register) dated up to `to`, and referrals accessed and commune plans adopted in
+    /// it whatever their date (PCMD-HT01, KH01). `(kind, occurred_on, updated_at)`, by date and
+    /// kind.
     pub async fn records_changed_after(
         &self,
         units: &[&str],
@@ -294,11 +296,15 @@ impl Store {
             );
             query
                 .push_bind(after_seq)
-                .push(" AND occurred_on <= ")
-                .push_bind(to)
-                .push(" AND (occurred_on >= ")
+                .push(" AND ((occurred_on >= ")
                 .push_bind(from)
-                .push(" OR kind = 'business') AND ");
+                .push(" OR kind = 'business') AND occurred_on <= ")
+                .push_bind(to)
+                .push(" OR kind IN ('referral', 'commune_plan') AND fact_date >= ")
+                .push_bind(from)
+                .push(" AND fact_date <= ")
+                .push_bind(to)
+                .push(") AND ");
             push_in(&mut query, "org_unit_id", units);
             query.push(" ORDER BY occurred_on, kind, id");
             query.build_query_as().fetch_all(pool).await?

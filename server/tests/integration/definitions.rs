@@ -314,18 +314,25 @@ async fn ht01_takes_in_people_referred_last_year_who_reach_a_service_this_year(b
         referral("2022-11-20", "AB12CD", Some("2023-01-15")),
         referral("2023-02-01", "AB12CE", None),
         referral("2022-05-01", "AB12CF", Some("2022-06-01")),
+        referral("2022-12-10", "AB12CG", Some("2023-08-01")),
     ];
     store(&app, &token, &records).await;
     let ht01 = figure(&app, &token, BINH_LU, "year=2023", "PCMD-HT01").await;
     assert_eq!(
         fraction(ht01),
+        (2, 3),
+        "two referred in 2022 reached the service in 2023"
+    );
+    let q2 = figure(&app, &token, BINH_LU, "year=2023&quarter=2", "PCMD-HT01").await;
+    assert_eq!(
+        fraction(q2),
         (1, 2),
-        "referred in 2022, reached the service in 2023"
+        "to June: the one who reached it in August is not yet of the cohort"
     );
     let ht01_2022 = figure(&app, &token, BINH_LU, "year=2022", "PCMD-HT01").await;
     assert_eq!(
         fraction(ht01_2022),
-        (1, 2),
+        (1, 3),
         "in 2022 only the third had reached it"
     );
 }

@@ -19,7 +19,7 @@ on_both_stores!(
     the_api_example_and_its_shape,
     records_of_a_village_count_for_its_commune,
     a_commune_officer_reads_only_their_commune_and_bad_periods_are_refused,
-    migrations_0004_0005_and_0010_backfill_the_facts_of_records_stored_before_them,
+    migrations_backfill_the_facts_and_sums_of_records_stored_before_them,
     the_communes_of_2025_show_2023_as_the_sums_of_their_predecessors,
     a_commune_made_in_2025_reports_2023_over_its_predecessors,
     units_of_is_checked_and_counts_nothing_out_of_reach,
@@ -960,21 +960,31 @@ fn backfill(migration: &str) -> &str {
     &migration[start..start + migration[start..].find(';').unwrap()]
 }
 
+/// The `DELETE` and `INSERT` of migration 0011 that make the monthly sums anew.
+fn rebuild(migration: &str) -> [&str; 2] {
+    let start = migration.find("DELETE FROM indicator_sums;").unwrap();
+    let mut statements = migration[start..].split(';');
+    [statements.next().unwrap(), statements.next().unwrap()]
+}
+
 /// Runs the backfill `UPDATE`s of migrations 0004, 0005 and 0010 on a store whose fact columns
-/// were emptied.
+/// were emptied, then makes the monthly sums anew as migration 0011 does.
 async fn rerun_backfill(app: &TestApp, backend: Backend) {
     let migrations = match backend {
         Backend::Sqlite => [
             include_str!("../../migrations/sqlite/0004_indicator_facts.sql"),
             include_str!("../../migrations/sqlite/0005_plain_counts.sql"),
             include_str!("../../migrations/sqlite/0010_plan_definitions.sql"),
+            include_str!("../../migrations/sqlite/0011_first_time_sums.sql"),
         ],
         Backend::Postgres => [
             include_str!("../../migrations/postgres/0004_indicator_facts.sql"),
             include_str!("../../migrations/postgres/0005_plain_counts.sql"),
             include_str!("../../migrations/postgres/0010_plan_definitions.sql"),
+            include_str!("../../migrations/postgres/0011_first_time_sums.sql"),
         ],
     };
+    let [delete, insert] = rebuild(migrations[3]);
     let empty = "UPDATE records SET created_by = NULL, fact_people = NULL, fact_category = NULL, \
                  fact_subject = NULL, fact_eligible = NULL, fact_date = NULL, fact_days = NULL, \
                  fact_female = NULL, fact_flag = NULL, fact_amount = NULL, fact_first = NULL";
@@ -983,6 +993,8 @@ async fn rerun_backfill(app: &TestApp, backend: Backend) {
         backfill(migrations[0]),
         backfill(migrations[1]),
         backfill(migrations[2]),
+        delete,
+        insert,
     ];
     match backend {
         Backend::Sqlite => {
@@ -1000,9 +1012,7 @@ async fn rerun_backfill(app: &TestApp, backend: Backend) {
     }
 }
 
-async fn migrations_0004_0005_and_0010_backfill_the_facts_of_records_stored_before_them(
-    backend: Backend,
-) {
+async fn migrations_backfill_the_facts_and_sums_of_records_stored_before_them(backend: Backend) {
     let app = demo_app(backend).await;
     let district = app.token("huyen", "demo-huyen").await;
     let commune = app.token("binhlu", "demo-binhlu").await;

@@ -6,6 +6,7 @@
 mod common;
 
 mod admin;
+mod agencies;
 mod auth;
 mod definitions;
 mod demo;

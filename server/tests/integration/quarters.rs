@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 on_both_stores!(
     a_quarter_is_submitted_approved_and_its_figures_frozen,
     a_record_arriving_after_approval_is_stored_listed_and_taken_in_by_approving_again,
+    an_earlier_referral_accessed_and_a_plan_adopted_in_the_quarter_arrive_late_too,
     a_commune_asks_for_reopening_and_the_approver_reopens,
     only_the_communes_officers_and_its_lead_officer_take_their_steps,
     a_step_from_the_wrong_state_is_a_conflict_and_a_return_needs_a_comment,
@@ -242,6 +243,54 @@ async fn a_record_arriving_after_approval_is_stored_listed_and_taken_in_by_appro
     );
     assert_eq!(get_ok(&app, &late_path, &who.lead).await, json!([]));
     assert_eq!(listed(&app, &who.lead).await["late_records"], 0);
+}
+
+async fn an_earlier_referral_accessed_and_a_plan_adopted_in_the_quarter_arrive_late_too(
+    backend: Backend,
+) {
+    let app = demo_app(backend).await;
+    let who = officers(&app).await;
+    stored(&app, &who.commune, &[session("2023-02-10")]).await;
+    step_ok(&app, &who.commune, "submit", None).await;
+    step_ok(&app, &who.lead, "approve", None).await;
+    let record = |kind: &str, date: &str, data: Value| {
+        json!({"id": uuid::Uuid::new_v4().to_string(), "kind": kind, "org_unit_id": BINH_LU,
+               "occurred_on": date, "base_version": 0, "voided": false, "data": data})
+    };
+    let referral = |date: &str, accessed: &str| {
+        let data = json!({"client_code": "AB12CD", "in_need_eligible": true, "consent": true,
+                          "service": "LEGAL", "status": "accessed", "accessed_on": accessed});
+        record("referral", date, data)
+    };
+    // Each changes a figure of the approved first quarter (PCMD-HT01, KH01) from outside its days.
+    let records = [
+        referral("2022-11-20", "2023-02-01"),
+        record(
+            "commune_plan",
+            "2023-05-10",
+            json!({"adopted_on": "2023-03-01"}),
+        ),
+        // Accessed in the second quarter: not the first's.
+        referral("2022-12-01", "2023-05-01"),
+    ];
+    stored(&app, &who.commune, &records).await;
+    let late = get_ok(&app, &format!("{Q1}/late"), &who.lead).await;
+    let kinds: Vec<(&str, &str)> = late
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["kind"].as_str().unwrap(),
+                r["occurred_on"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [("referral", "2022-11-20"), ("commune_plan", "2023-05-10")]
+    );
+    assert_eq!(listed(&app, &who.lead).await["late_records"], 2);
 }
 
 async fn a_commune_asks_for_reopening_and_the_approver_reopens(backend: Backend) {
