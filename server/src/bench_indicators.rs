@@ -363,15 +363,13 @@ macro_rules! hand_written {
                   AND occurred_on <= '2023-12-31'), \
                  (SELECT COUNT(DISTINCT fact_subject) FROM records WHERE kind = 'referral' \
                   AND NOT voided AND fact_eligible \
-                  AND fact_date BETWEEN '2023-01-01' AND '2023-12-31' \
-                  AND occurred_on <= '2023-12-31'), \
+                  AND fact_date BETWEEN '2023-01-01' AND '2023-12-31'), \
                  (SELECT COUNT(DISTINCT fact_subject) FROM (\
                   SELECT fact_subject FROM records WHERE kind = 'referral' AND NOT voided \
                   AND fact_eligible AND occurred_on BETWEEN '2023-01-01' AND '2023-12-31' \
                   UNION ALL SELECT fact_subject FROM records WHERE kind = 'referral' \
                   AND NOT voided AND fact_eligible \
-                  AND fact_date BETWEEN '2023-01-01' AND '2023-12-31' \
-                  AND occurred_on < '2023-01-01') cohort)",
+                  AND fact_date BETWEEN '2023-01-01' AND '2023-12-31') cohort)",
             );
             let row: (i64, i64, i64, i64, i64) = query.build_query_as().fetch_one(pool).await?;
             Ok([row.0, row.1, row.2, row.3, row.4])

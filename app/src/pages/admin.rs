@@ -198,7 +198,7 @@ fn AgencyRow(agency: Agency, on_saved: impl Fn() + Clone + Send + Sync + 'static
             </label>
             {retired.then(|| view! { <p class="muted">{tr(Key::AgencyRetired)}</p> })}
             {outcome.view()}
-            <div class="actions">
+            <div class="row">
                 <button class="button" type="submit">{tr(Key::Save)}</button>
                 <button class="button secondary" type="button" on:click=toggle>
                     {tr(if retired { Key::RestoreAgency } else { Key::RetireAgency })}

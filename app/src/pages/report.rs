@@ -308,15 +308,21 @@ fn IndicatorTable(indicators: Vec<IndicatorValue>) -> impl IntoView {
             move || {
                 let lang = i18n.lang.get();
                 let shown = printed(&received(&figure, suppressed.as_ref()), figure.unit, lang);
-                let status = shown
-                    .status
-                    .map_or_else(|| Cell::Hidden.to_string(), |s| i18n.t(status_key(s)).into());
+                let status = shown.status.map_or_else(
+                    || Cell::Hidden.to_string(),
+                    |s| i18n.t(status_key(s)).into(),
+                );
+                // A district indicator in a commune's report: no "0/0" beside "not applicable".
+                let applies = figure.status != Status::NotApplicable;
+                let result = applies
+                    .then(|| fraction_text(&code, &shown.numerator, &shown.denominator, lang));
+                let value = applies.then_some(shown.value);
                 view! {
                     <tr data-code=code.clone()>
                         <td class="num">{i + 1}</td>
                         <td>{indicator_name(&code, lang)}<br /><small>{code.clone()}</small></td>
-                        <td class="num">{fraction_text(&code, &shown.numerator, &shown.denominator, lang)}</td>
-                        <td class="num">{shown.value}</td>
+                        <td class="num">{result.unwrap_or_else(|| "—".into())}</td>
+                        <td class="num">{value.unwrap_or_else(|| "—".into())}</td>
                         <td class="num">{target_text(target, figure.unit, lang)}</td>
                         <td>{status}</td>
                     </tr>

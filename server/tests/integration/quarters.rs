@@ -94,6 +94,16 @@ async fn officers(app: &TestApp) -> Officers {
     }
 }
 
+/// The demo with Bình Lư's first quarter of 2023 (one session) submitted and approved.
+async fn approved_q1(backend: Backend) -> (TestApp, Officers) {
+    let app = demo_app(backend).await;
+    let who = officers(&app).await;
+    stored(&app, &who.commune, &[session("2023-02-10")]).await;
+    step_ok(&app, &who.commune, "submit", None).await;
+    step_ok(&app, &who.lead, "approve", None).await;
+    (app, who)
+}
+
 async fn a_quarter_is_submitted_approved_and_its_figures_frozen(backend: Backend) {
     let app = demo_app(backend).await;
     let who = officers(&app).await;
@@ -176,11 +186,7 @@ async fn a_quarter_is_submitted_approved_and_its_figures_frozen(backend: Backend
 async fn a_record_arriving_after_approval_is_stored_listed_and_taken_in_by_approving_again(
     backend: Backend,
 ) {
-    let app = demo_app(backend).await;
-    let who = officers(&app).await;
-    stored(&app, &who.commune, &[session("2023-02-10")]).await;
-    step_ok(&app, &who.commune, "submit", None).await;
-    step_ok(&app, &who.lead, "approve", None).await;
+    let (app, who) = approved_q1(backend).await;
     let approved = figures(&app, &who.commune, 1).await;
     let late_path = format!("{Q1}/late");
     assert_eq!(get_ok(&app, &late_path, &who.lead).await, json!([]));
@@ -248,11 +254,7 @@ async fn a_record_arriving_after_approval_is_stored_listed_and_taken_in_by_appro
 async fn an_earlier_referral_accessed_and_a_plan_adopted_in_the_quarter_arrive_late_too(
     backend: Backend,
 ) {
-    let app = demo_app(backend).await;
-    let who = officers(&app).await;
-    stored(&app, &who.commune, &[session("2023-02-10")]).await;
-    step_ok(&app, &who.commune, "submit", None).await;
-    step_ok(&app, &who.lead, "approve", None).await;
+    let (app, who) = approved_q1(backend).await;
     let record = |kind: &str, date: &str, data: Value| {
         json!({"id": uuid::Uuid::new_v4().to_string(), "kind": kind, "org_unit_id": BINH_LU,
                "occurred_on": date, "base_version": 0, "voided": false, "data": data})
@@ -294,11 +296,7 @@ async fn an_earlier_referral_accessed_and_a_plan_adopted_in_the_quarter_arrive_l
 }
 
 async fn a_commune_asks_for_reopening_and_the_approver_reopens(backend: Backend) {
-    let app = demo_app(backend).await;
-    let who = officers(&app).await;
-    stored(&app, &who.commune, &[session("2023-02-10")]).await;
-    step_ok(&app, &who.commune, "submit", None).await;
-    step_ok(&app, &who.lead, "approve", None).await;
+    let (app, who) = approved_q1(backend).await;
 
     let (status, body) = step(&app, &who.commune, "request-reopen", Some("  ")).await;
     assert_eq!(status, 422, "a reason is needed: {body}");
