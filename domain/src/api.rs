@@ -313,6 +313,15 @@ pub struct Agency {
     pub retired: bool,
 }
 
+impl Agency {
+    pub fn name(&self, lang: crate::Lang) -> &str {
+        match lang {
+            crate::Lang::Vi => &self.name_vi,
+            crate::Lang::En => &self.name_en,
+        }
+    }
+}
+
 /// One of the plan's indicators, as the store lists them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

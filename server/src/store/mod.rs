@@ -54,6 +54,7 @@ mod quarters;
 mod records;
 mod sqlite;
 
+pub use agencies::name_key;
 pub use indicators::DEADLINE_KEY;
 pub use quarters::{QuarterKey, QuarterStep, StoredQuarter};
 pub use records::SyncTx;

@@ -6,10 +6,12 @@ use crate::common::api::{get_ok, json_of, sync};
 use crate::common::{audit_entries, demo_app, Backend, BINH_LU, DISTRICT};
 use reqwest::Method;
 use serde_json::{json, Value};
+use server::store::name_key;
 
 on_both_stores!(
     the_list_holds_the_plan_s_agencies_and_only_the_admin_changes_it,
     kh02_counts_an_agency_of_the_list_once_whatever_it_was_called,
+    one_name_added_at_once_from_many_phones_is_listed_once,
 );
 
 const AGENCIES: &str = "/api/v1/admin/agencies";
@@ -160,4 +162,47 @@ async fn kh02_counts_an_agency_of_the_list_once_whatever_it_was_called(backend: 
         .iter()
         .find(|v| v["code"] == "PCMD-KH02");
     assert_eq!(kh02.unwrap()["status"], "not_applicable");
+}
+
+async fn one_name_added_at_once_from_many_phones_is_listed_once(backend: Backend) {
+    let app = demo_app(backend).await;
+    let admin = app.token("admin", "demo-admin").await;
+    // The seeded names carry the key the server makes of them.
+    for agency in app.store.agencies().await.unwrap() {
+        let same = json!({"name_vi": format!(" {} ", agency.name_vi.to_uppercase())});
+        let path = format!("{AGENCIES}/ag-mttq");
+        let response = app.call(Method::PUT, &path, Some(&admin), Some(same)).await;
+        let expected = if agency.id == "ag-mttq" { 200 } else { 409 };
+        assert_eq!(response.status(), expected, "{}", agency.name_vi);
+    }
+    let spellings = [
+        "Đoàn Thanh niên huyện",
+        "đoàn thanh niên huyện",
+        "ĐOÀN THANH NIÊN HUYỆN",
+        "Đoàn  Thanh niên  huyện",
+    ];
+    let sent: Vec<_> = spellings
+        .iter()
+        .cycle()
+        .take(12)
+        .map(|name| {
+            let request = app
+                .client
+                .post(app.url(AGENCIES))
+                .bearer_auth(&admin)
+                .json(&json!({"name_vi": name}));
+            tokio::spawn(async move { request.send().await.unwrap().status().as_u16() })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for request in sent {
+        statuses.push(request.await.unwrap());
+    }
+    statuses.sort_unstable();
+    assert_eq!(statuses, [[201].as_slice(), &[409; 11]].concat());
+    let listed = app.store.agencies().await.unwrap();
+    let youth = listed
+        .iter()
+        .filter(|a| name_key(&a.name_vi) == "đoàn thanh niên huyện");
+    assert_eq!(youth.count(), 1);
 }

@@ -3,7 +3,6 @@
 //! phone (PCMD-KH02 counts it by its id); a phone that never fetched the list, and a record made
 //! before it, name the agency in words.
 
-use domain::api::Agency;
 use domain::RecordKind;
 use leptos::prelude::*;
 
@@ -12,7 +11,7 @@ use super::editor::{Editor, RecordForm};
 use super::fields::{use_form, DateField, FieldError, TextField};
 use super::form::{Input, Line};
 use crate::auth::use_auth;
-use crate::i18n::{tr, use_i18n, Key, Lang};
+use crate::i18n::{tr, use_i18n, Key};
 use crate::offline;
 use crate::pages::routes::KindForm;
 
@@ -32,13 +31,6 @@ pub fn AgencyIntegrationPage() -> impl IntoView {
     }
     .into_any();
     view! { <RecordForm editor>{fields}</RecordForm> }
-}
-
-fn name(agency: &Agency, lang: Lang) -> &str {
-    match lang {
-        Lang::Vi => &agency.name_vi,
-        Lang::En => &agency.name_en,
-    }
 }
 
 /// The agency, from the list on this phone: choosing one writes its id and its name.
@@ -84,7 +76,7 @@ fn AgencyField() -> impl IntoView {
                     let selected = agency.id == chosen;
                     view! {
                         <option value=agency.id.clone() prop:selected=selected>
-                            {name(agency, lang).to_string()}
+                            {agency.name(lang).to_string()}
                         </option>
                     }
                 })

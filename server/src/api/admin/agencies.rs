@@ -7,6 +7,7 @@
 use super::Admin;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiJson, ApiPath, FieldProblem};
+use crate::store::StoreError;
 use crate::ApiContext;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -62,23 +63,14 @@ fn name(field: &'static str, value: &str) -> Result<String, FieldProblem> {
 }
 
 /// Two agencies of one name would be the spelling variants the list is there to end.
-fn same_name(agencies: &[Agency], candidate: &Agency) -> bool {
-    let folded = |name: &str| {
-        name.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
-    };
-    agencies.iter().any(|other| {
-        other.id != candidate.id && folded(&other.name_vi) == folded(&candidate.name_vi)
-    })
-}
-
-fn agency_exists() -> ApiError {
-    ApiError::conflict(
-        "agency_exists",
-        "An agency of that name is on the list already.",
-    )
+fn agency_exists(error: StoreError) -> ApiError {
+    match error {
+        StoreError::Duplicate => ApiError::conflict(
+            "agency_exists",
+            "An agency of that name is on the list already.",
+        ),
+        other => other.into(),
+    }
 }
 
 async fn add(
@@ -105,10 +97,7 @@ async fn add(
         name_vi,
         retired: body.retired.unwrap_or(false),
     };
-    if same_name(&ctx.store.agencies().await?, &agency) {
-        return Err(agency_exists());
-    }
-    ctx.store.add_agency(&agency).await?;
+    ctx.store.add_agency(&agency).await.map_err(agency_exists)?;
     let entry = admin.actor.did("agency.create", &agency.id, json!(agency));
     ctx.store.append_audit(&entry).await?;
     Ok((StatusCode::CREATED, Json(agency)))
@@ -141,10 +130,12 @@ async fn change(
         return Err(ApiError::invalid(errors));
     }
     changed.retired = body.retired.unwrap_or(before.retired);
-    if same_name(&agencies, &changed) {
-        return Err(agency_exists());
-    }
-    if !ctx.store.change_agency(&changed).await? {
+    if !ctx
+        .store
+        .change_agency(&changed)
+        .await
+        .map_err(agency_exists)?
+    {
         return Err(ApiError::not_found());
     }
     let entry = admin.actor.did(
