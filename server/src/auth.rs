@@ -4,7 +4,7 @@
 
 use crate::clock::now_ms;
 use crate::error::ApiError;
-use crate::model::Officer;
+use crate::model::{Officer, OrgUnit};
 use crate::scope::Scope;
 use crate::ApiContext;
 use axum::extract::{ConnectInfo, FromRequestParts};
@@ -80,6 +80,8 @@ fn presented_token(headers: &HeaderMap) -> Option<&str> {
 pub struct Caller {
     pub officer: Officer,
     pub scope: Scope,
+    /// The unit tree as this call read it (the scope was made from it).
+    pub units: Vec<OrgUnit>,
     pub token_hash: String,
 }
 
@@ -102,6 +104,7 @@ impl FromRequestParts<ApiContext> for Caller {
         Ok(Caller {
             officer,
             scope,
+            units,
             token_hash,
         })
     }

@@ -2,8 +2,8 @@
 //! seven plain counts) for the district's year and each quarter over generated records of every
 //! kind, beside one hand-written SQL query computing PCMD-TT01, PCMD-KT01 and PCMD-HT01 alone
 //! (goal: ≤ 0.3 s and ≤ 2× that query), whose figures the engine's must equal. The records are
-//! written straight into `records` with the facts the sync path would write (the triggers of
-//! migration 0005 keep the monthly sums as they would), over 2022–2024. On SQLite in a scratch
+//! written straight into `records` with the facts the sync path would write, over 2022–2024, and
+//! the monthly sums are then made from them as the sync path would keep them. On SQLite in a scratch
 //! folder, and on PostgreSQL in a scratch database when `TEST_POSTGRES_URL` (or a `postgres://`
 //! `DATABASE_URL`) names a server.
 
@@ -82,6 +82,7 @@ async fn measure(name: &str, url: &str, records: usize) -> anyhow::Result<()> {
         store::StoreKind::Sqlite => {
             let pool = sqlx::SqlitePool::connect_with(store::sqlite_connect_options(url)?).await?;
             insert_sqlite(&pool, &rows).await?;
+            store.rebuild_indicator_sums().await?;
             println!(
                 "{name}: {records} records written in {:.1?}",
                 started.elapsed()
@@ -94,6 +95,7 @@ async fn measure(name: &str, url: &str, records: usize) -> anyhow::Result<()> {
         store::StoreKind::Postgres => {
             let pool = sqlx::PgPool::connect(url).await?;
             insert_postgres(&pool, &rows).await?;
+            store.rebuild_indicator_sums().await?;
             // What autovacuum does after a bulk load: statistics, and the visibility map that
             // lets index-only scans skip the table.
             sqlx::query("VACUUM ANALYZE records").execute(&pool).await?;

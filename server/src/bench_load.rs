@@ -14,6 +14,7 @@ use domain::sync::{SyncResponse, SyncStatus};
 use domain::{Coded, RecordKind};
 use serde_json::json;
 use sqlx::Connection;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Barrier;
@@ -118,7 +119,7 @@ async fn round(name: &str, url: &str, devices: usize, records: usize) -> anyhow:
         .filter(|unit| unit.valid_during("2023-01-01", "2023-12-31"))
         .map(|unit| unit.id)
         .collect();
-    let server = Server::start(url).await?;
+    let server = Server::start(&std::env::current_exe()?, url).await?;
     let client = reqwest::Client::new();
     let mut latencies = Vec::new();
     let mut errors = 0;
@@ -201,19 +202,20 @@ async fn stored_once(store: &Store, count: usize) -> anyhow::Result<bool> {
     Ok(rows.len() == count && ids.len() == count && rows.iter().all(|r| r.row.version == 1))
 }
 
-/// `server serve` on the store, in a child process (killed if this is dropped before `stop`).
-struct Server {
-    address: String,
+/// `server serve` of `binary` on the store, in a child process (killed if this is dropped before
+/// `stop`).
+pub(crate) struct Server {
+    pub(crate) address: String,
     child: tokio::process::Child,
 }
 
 impl Server {
-    async fn start(database_url: &str) -> anyhow::Result<Server> {
+    pub(crate) async fn start(binary: &Path, database_url: &str) -> anyhow::Result<Server> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
         let address = format!("http://127.0.0.1:{port}");
-        let child = tokio::process::Command::new(std::env::current_exe()?)
+        let child = tokio::process::Command::new(binary)
             .arg("serve")
             .env("DATABASE_URL", database_url)
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
@@ -235,7 +237,7 @@ impl Server {
     }
 
     /// Ends the server and waits for it, so that its connections are closed.
-    async fn stop(mut self) {
+    pub(crate) async fn stop(mut self) {
         let _ = self.child.kill().await;
     }
 }

@@ -32,11 +32,15 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
-    /// Print records per second through the sync path beside a raw bulk insert, on scratch
-    /// stores: SQLite, and PostgreSQL when TEST_POSTGRES_URL (or DATABASE_URL) names a server.
+    /// Print records per second through the sync path over HTTP beside a plain bulk insert, on
+    /// scratch stores: SQLite, and PostgreSQL when TEST_POSTGRES_URL (or DATABASE_URL) names a
+    /// server.
     BenchSync {
         #[arg(long, default_value_t = 20_000)]
         records: usize,
+        /// Another build's server binary, measured beside this one (figures before a change).
+        #[arg(long)]
+        baseline: Option<std::path::PathBuf>,
     },
     /// Print the time of the district's indicators for 2023 and each quarter over generated
     /// records, beside one hand-written query, on scratch stores (as bench-sync).
@@ -133,7 +137,7 @@ impl Cli {
                 Ok(())
             }
             // Scratch stores of its own: the configured store is never opened.
-            Command::BenchSync { records } => crate::bench::run(records).await,
+            Command::BenchSync { records, baseline } => crate::bench::run(records, baseline).await,
             Command::BenchIndicators { records } => crate::bench_indicators::run(records).await,
             Command::BenchLoad { devices, records } => {
                 crate::bench_load::run(devices, records).await

@@ -199,7 +199,7 @@ async fn send(store: &Store, officer: &Officer, records: &[Value]) -> Result<(),
         device_id: "00000000-0000-4000-8000-00000000de70",
     };
     for batch in records.chunks(500) {
-        let results = sync(store, &sender, batch, Lang::Vi).await?;
+        let results = sync(store, &sender, &units, batch, Lang::Vi).await?;
         if let Some(refused) = results.iter().find(|r| r.errors.is_some()) {
             tracing::warn!(id = %refused.id, errors = ?refused.errors, "a demo record was refused");
         }

@@ -15,6 +15,7 @@ use domain::{
     ErrorCode, Lang, RecordKind, ValidRecord,
 };
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
@@ -31,18 +32,17 @@ pub struct Sender<'a> {
 }
 
 /// Syncs `records` (raw JSON, as sent) and gives one result per record, in order, once the batch
-/// is committed.
+/// is committed; `units` is the unit tree the sender's scope was made from.
 pub async fn sync(
     store: &Store,
     sender: &Sender<'_>,
+    units: &[OrgUnit],
     records: &[Value],
     lang: Lang,
 ) -> Result<Vec<SyncResult>, StoreError> {
-    let units: HashMap<String, OrgUnit> = store
-        .org_units()
-        .await?
-        .into_iter()
-        .map(|unit| (unit.id.clone(), unit))
+    let units: HashMap<String, OrgUnit> = units
+        .iter()
+        .map(|unit| (unit.id.clone(), unit.clone()))
         .collect();
     let today = domain_today();
     let checked = check_all(records, today, &units, sender.scope, lang);
@@ -167,17 +167,34 @@ fn check(
 /// The record with every text in Unicode NFC (composed): some keyboards type Vietnamese
 /// decomposed, and `Nguyễn` must be one stored text however it was typed, for comparisons,
 /// `unchanged` retries and the personal-data checks. (The phone composes typed text too, with the
-/// browser's tables.)
-fn nfc(value: &Value) -> Value {
+/// browser's tables.) Nearly every record already is, and is then read as sent, without a copy.
+fn nfc(value: &Value) -> Cow<'_, Value> {
+    if is_nfc_throughout(value) {
+        Cow::Borrowed(value)
+    } else {
+        Cow::Owned(composed(value))
+    }
+}
+
+fn is_nfc_throughout(value: &Value) -> bool {
+    match value {
+        Value::String(text) => is_nfc_quick(text.chars()) == IsNormalized::Yes,
+        Value::Array(items) => items.iter().all(is_nfc_throughout),
+        Value::Object(fields) => fields.values().all(is_nfc_throughout),
+        _ => true,
+    }
+}
+
+fn composed(value: &Value) -> Value {
     match value {
         Value::String(text) if is_nfc_quick(text.chars()) != IsNormalized::Yes => {
             Value::String(text.nfc().collect())
         }
-        Value::Array(items) => Value::Array(items.iter().map(nfc).collect()),
+        Value::Array(items) => Value::Array(items.iter().map(composed).collect()),
         Value::Object(fields) => Value::Object(
             fields
                 .iter()
-                .map(|(name, value)| (name.clone(), nfc(value)))
+                .map(|(name, value)| (name.clone(), composed(value)))
                 .collect(),
         ),
         other => other.clone(),

@@ -48,6 +48,7 @@ async fn sync_batch(
     let results = sync(
         ctx.store.as_ref(),
         &sender,
+        &caller.units,
         &request.records,
         lang(&headers),
     )

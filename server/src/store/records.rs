@@ -1,9 +1,12 @@
-//! Field records: the write transaction of a sync batch, and the changes phones pull.
+//! Field records: the write transaction of a sync batch with the monthly sums it changes, and the
+//! changes phones pull.
 
-use super::{audit, Db, Store, StoreError, Tx, ROWS_PER_STATEMENT};
-use crate::model::{AuditEntry, ChangedRecord, HeldRecord, RecordFilter, RecordVersion};
+use super::{audit, Conn, Db, Store, StoreError, Tx, ROWS_PER_STATEMENT};
+use crate::model::{
+    AuditEntry, ChangedRecord, HeldRecord, RecordFacts, RecordFilter, RecordRow, RecordVersion,
+};
 use sqlx::QueryBuilder;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The columns of a `model::RecordRow`, in `records` and `record_versions` alike.
 const RECORD_COLUMNS: &str =
@@ -14,6 +17,8 @@ pub struct SyncTx {
     tx: Tx,
     /// The change counter as this transaction found it.
     last_seq: i64,
+    /// What each stored record read by [`SyncTx::records`] adds to the monthly sums.
+    stored_sums: HashMap<String, Option<(SumKey, Sums)>>,
 }
 
 impl Store {
@@ -34,7 +39,11 @@ impl Store {
             .fetch_one(conn)
             .await?
         });
-        Ok(SyncTx { tx, last_seq })
+        Ok(SyncTx {
+            tx,
+            last_seq,
+            stored_sums: HashMap::new(),
+        })
     }
 
     /// Up to `filter.limit` records changed after `filter.after`, oldest change first.
@@ -75,6 +84,28 @@ impl Store {
         }))
     }
 
+    /// Makes the monthly sums again from every record: after records were written by other means
+    /// than a sync batch (a bulk load).
+    pub async fn rebuild_indicator_sums(&self) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        on_conn!(tx.conn(), conn => {
+            sqlx::query("DELETE FROM indicator_sums").execute(conn).await?;
+        });
+        on_conn!(tx.conn(), conn => {
+            sqlx::query(
+                "INSERT INTO indicator_sums (kind, org_unit_id, category, month, days, records, \
+                 people, female, amount, dated, first_time) \
+                 SELECT kind, org_unit_id, COALESCE(fact_category, ''), SUBSTR(occurred_on, 1, 7), \
+                 COALESCE(fact_days, -1), COUNT(*), COALESCE(SUM(fact_people), 0), \
+                 COALESCE(SUM(fact_female), 0), COALESCE(SUM(fact_amount), 0), COUNT(fact_date), \
+                 COALESCE(SUM(fact_first), 0) FROM records WHERE NOT voided GROUP BY 1, 2, 3, 4, 5",
+            )
+            .execute(conn)
+            .await?;
+        });
+        tx.commit().await
+    }
+
     /// The newest change number given; 0 before any record.
     pub async fn last_change(&self) -> Result<i64, StoreError> {
         Ok(on_db!(&self.db, pool => {
@@ -86,22 +117,48 @@ impl Store {
 }
 
 impl SyncTx {
-    /// The stored records with these ids.
+    /// The stored records with these ids: every id the batch may write, so that what their
+    /// stored rows add to the monthly sums is known at [`SyncTx::commit`].
     pub async fn records(&mut self, ids: &[&str]) -> Result<Vec<HeldRecord>, StoreError> {
         let mut rows = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(ROWS_PER_STATEMENT) {
-            let found: Vec<HeldRecord> = on_conn!(self.tx.conn(), conn => {
-                let mut query = QueryBuilder::new(format!(
-                    "SELECT {RECORD_COLUMNS}, created_by FROM records WHERE id IN ("
-                ));
-                let mut list = query.separated(", ");
-                for id in chunk {
-                    list.push_bind(*id);
+            let select = format!(
+                "SELECT {RECORD_COLUMNS}, created_by, fact_category, fact_days, fact_people, \
+                 fact_female, fact_amount, fact_date, fact_first FROM records WHERE id "
+            );
+            let found: Vec<Held> = match self.tx.conn() {
+                Conn::Sqlite(conn) => {
+                    let mut query = QueryBuilder::new(select);
+                    query.push("IN (");
+                    let mut list = query.separated(", ");
+                    for id in chunk {
+                        list.push_bind(*id);
+                    }
+                    query.push(")");
+                    query.build_query_as().fetch_all(conn).await?
                 }
-                query.push(")");
-                query.build_query_as().fetch_all(conn).await?
-            });
-            rows.extend(found);
+                // One array parameter: PostgreSQL plans 500 separate ones slowly.
+                Conn::Postgres(conn) => {
+                    let mut query = QueryBuilder::new(select);
+                    query.push("= ANY(").push_bind(chunk).push(")");
+                    query.build_query_as().fetch_all(conn).await?
+                }
+            };
+            for held in found {
+                let facts = RecordFacts {
+                    category: held.fact_category,
+                    days: held.fact_days,
+                    people: held.fact_people,
+                    female: held.fact_female,
+                    amount: held.fact_amount,
+                    date: held.fact_date,
+                    first: held.fact_first,
+                    ..RecordFacts::default()
+                };
+                let sums = sums_of(&held.record.row, &facts);
+                self.stored_sums.insert(held.record.row.id.clone(), sums);
+                rows.push(held.record);
+            }
         }
         Ok(rows)
     }
@@ -201,7 +258,133 @@ impl SyncTx {
                     .await?;
             });
         }
+        self.add_to_sums(&newest).await?;
         audit::insert_audit(self.tx.conn(), audit).await?;
         self.tx.commit().await
     }
+
+    /// Changes the monthly sums by what the batch changed: each written record's stored row taken
+    /// out, its newest row put in. One statement for the batch's few keys, not a write per record.
+    async fn add_to_sums(&mut self, newest: &[(i64, &RecordVersion)]) -> Result<(), StoreError> {
+        let mut changes: BTreeMap<SumKey, Sums> = BTreeMap::new();
+        for (_, version) in newest {
+            if let Some(Some((key, sums))) = self.stored_sums.get(&version.row.id) {
+                changes.entry(key.clone()).or_default().add(sums, -1);
+            }
+            if let Some((key, sums)) = sums_of(&version.row, &version.facts) {
+                changes.entry(key).or_default().add(&sums, 1);
+            }
+        }
+        changes.retain(|_, sums| *sums != Sums::default());
+        let changes: Vec<(SumKey, Sums)> = changes.into_iter().collect();
+        for chunk in changes.chunks(ROWS_PER_STATEMENT) {
+            on_conn!(self.tx.conn(), conn => {
+                let mut query = QueryBuilder::new(
+                    "INSERT INTO indicator_sums (kind, org_unit_id, category, month, days, \
+                     records, people, female, amount, dated, first_time) ",
+                );
+                query.push_values(chunk, |mut row, (key, sums)| {
+                    row.push_bind(&key.kind)
+                        .push_bind(&key.org_unit_id)
+                        .push_bind(&key.category)
+                        .push_bind(&key.month)
+                        .push_bind(key.days)
+                        .push_bind(sums.records)
+                        .push_bind(sums.people)
+                        .push_bind(sums.female)
+                        .push_bind(sums.amount)
+                        .push_bind(sums.dated)
+                        .push_bind(sums.first_time);
+                });
+                query.push(
+                    " ON CONFLICT (kind, org_unit_id, category, month, days) DO UPDATE SET \
+                     records = indicator_sums.records + excluded.records, \
+                     people = indicator_sums.people + excluded.people, \
+                     female = indicator_sums.female + excluded.female, \
+                     amount = indicator_sums.amount + excluded.amount, \
+                     dated = indicator_sums.dated + excluded.dated, \
+                     first_time = indicator_sums.first_time + excluded.first_time",
+                );
+                query.build().execute(conn).await?;
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A stored record with the facts its sums need.
+#[derive(sqlx::FromRow)]
+struct Held {
+    #[sqlx(flatten)]
+    record: HeldRecord,
+    fact_category: Option<String>,
+    fact_days: Option<i64>,
+    fact_people: Option<i64>,
+    fact_female: Option<i64>,
+    fact_amount: Option<i64>,
+    fact_date: Option<String>,
+    fact_first: Option<i64>,
+}
+
+/// A row of the monthly sums of the non-voided records (`indicator_sums`, migration 0005): by
+/// kind, unit, category ('' for none), month ('YYYY-MM' of `occurred_on`) and handling delay
+/// (-1 for none).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct SumKey {
+    kind: String,
+    org_unit_id: String,
+    category: String,
+    month: String,
+    days: i64,
+}
+
+/// The sums of one key: records, their people, women, amounts, dated records (handled tip-offs)
+/// and people reached for the first time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Sums {
+    records: i64,
+    people: i64,
+    female: i64,
+    amount: i64,
+    dated: i64,
+    first_time: i64,
+}
+
+impl Sums {
+    fn add(&mut self, other: &Sums, sign: i64) {
+        self.records += sign * other.records;
+        self.people += sign * other.people;
+        self.female += sign * other.female;
+        self.amount += sign * other.amount;
+        self.dated += sign * other.dated;
+        self.first_time += sign * other.first_time;
+    }
+}
+
+/// What a record adds to the monthly sums: nothing once voided. The same rule as the rebuild in
+/// [`Store::rebuild_indicator_sums`] and migration 0011 (a test holds them equal).
+fn sums_of(row: &RecordRow, facts: &RecordFacts) -> Option<(SumKey, Sums)> {
+    if row.voided {
+        return None;
+    }
+    let key = SumKey {
+        kind: row.kind.clone(),
+        org_unit_id: row.org_unit_id.clone(),
+        category: facts.category.clone().unwrap_or_default(),
+        month: row
+            .occurred_on
+            .get(..7)
+            .unwrap_or(&row.occurred_on)
+            .to_string(),
+        days: facts.days.unwrap_or(-1),
+    };
+    let sums = Sums {
+        records: 1,
+        people: facts.people.unwrap_or(0),
+        female: facts.female.unwrap_or(0),
+        amount: facts.amount.unwrap_or(0),
+        dated: i64::from(facts.date.is_some()),
+        first_time: facts.first.unwrap_or(0),
+    };
+    Some((key, sums))
 }
