@@ -1,13 +1,14 @@
 //! One sync batch (`API.md`, "Sync"): each record checked by the domain's validation, then against
 //! the caller's scope and the life of its unit, then decided against what the store holds by
-//! `domain::sync::decide`, the whole batch in one write transaction. The API handler and the
+//! `domain::sync::decide`, the whole batch in one write transaction (which the batches arriving
+//! meanwhile share: `Store::sync_turn`). The API handler and the
 //! benchmark both run [`sync`].
 
 use crate::clock::{domain_today, now_ms, to_rfc3339};
 use crate::facts::facts_of;
 use crate::model::{Actor, AuditEntry, HeldRecord, Officer, OrgUnit, RecordRow, RecordVersion};
 use crate::scope::Scope;
-use crate::store::{Store, StoreError};
+use crate::store::{Grouping, Store, StoreError};
 use domain::api::FieldProblem;
 use domain::sync::{content_of, decide, Decision, StoredRecord, SyncResult, SyncStatus};
 use domain::{
@@ -18,10 +19,6 @@ use serde_json::{json, Value};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
-
-/// Writers take turns, so two batches never race for one id; should one ever slip past (a
-/// primary key refusing a version stored twice), the batch is decided again from what is stored.
-const ATTEMPTS: usize = 3;
 
 /// Who sends the batch, from where and which device (a normalised UUID).
 pub struct Sender<'a> {
@@ -53,28 +50,29 @@ pub async fn sync(
             Checked::Rejected(_) => None,
         })
         .collect();
-    let mut attempt = 1;
+    // Should the group the batch is decided in fail to commit (a write it breaks, or a version
+    // stored meanwhile), the batch is decided again from what is stored, in a transaction alone.
+    let mut grouping = Grouping::Shared;
     loop {
-        let mut tx = store.begin_sync().await?;
-        let stored = tx.records(&ids).await?;
+        let mut turn = store.sync_turn(grouping).await?;
+        let stored = turn.records(&ids).await?;
         let plan = plan(&checked, stored, sender, now_ms(), lang)?;
         let audit = audit_entry(sender, &plan.results);
-        match tx.commit(&plan.versions, &audit).await {
+        let detail = audit.detail.clone();
+        turn.add(plan.versions, audit);
+        match turn.finish().await {
             Ok(()) => {
                 tracing::info!(
                     officer = %sender.officer.username,
                     device = sender.device_id,
-                    detail = audit.detail.as_deref(),
+                    detail = detail.as_deref(),
                     "sync"
                 );
                 return Ok(plan.results);
             }
-            Err(StoreError::Duplicate) if attempt < ATTEMPTS => {
-                tracing::warn!(
-                    attempt,
-                    "sync batch met a version stored meanwhile; deciding again"
-                );
-                attempt += 1;
+            Err(error) if grouping == Grouping::Shared => {
+                tracing::warn!(%error, "a sync batch's group did not commit; deciding it alone");
+                grouping = Grouping::Alone;
             }
             Err(error) => return Err(error),
         }

@@ -110,20 +110,30 @@ impl Store {
 
 /// Appends `entry` to the audit log on `conn`: in the caller's transaction, or on its own.
 pub(super) async fn insert_audit(conn: Conn<'_>, entry: &AuditEntry) -> Result<(), StoreError> {
-    on_conn!(conn, conn => {
-        sqlx::query(
-            "INSERT INTO audit_log (at, officer_id, username, action, target, detail, ip) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(entry.at)
-        .bind(&entry.officer_id)
-        .bind(&entry.username)
-        .bind(&entry.action)
-        .bind(&entry.target)
-        .bind(&entry.detail)
-        .bind(&entry.ip)
-        .execute(conn)
-        .await?;
-    });
+    insert_audits(conn, std::slice::from_ref(entry)).await
+}
+
+/// Appends the lines in order, a few hundred a statement.
+pub(super) async fn insert_audits(
+    mut conn: Conn<'_>,
+    entries: &[AuditEntry],
+) -> Result<(), StoreError> {
+    for chunk in entries.chunks(super::ROWS_PER_STATEMENT) {
+        on_conn!(conn.reborrow(), conn => {
+            let mut query = QueryBuilder::new(
+                "INSERT INTO audit_log (at, officer_id, username, action, target, detail, ip) ",
+            );
+            query.push_values(chunk, |mut row, entry| {
+                row.push_bind(entry.at)
+                    .push_bind(&entry.officer_id)
+                    .push_bind(&entry.username)
+                    .push_bind(&entry.action)
+                    .push_bind(&entry.target)
+                    .push_bind(&entry.detail)
+                    .push_bind(&entry.ip);
+            });
+            query.build().execute(conn).await?;
+        });
+    }
     Ok(())
 }

@@ -57,7 +57,7 @@ mod sqlite;
 pub use agencies::name_key;
 pub use indicators::DEADLINE_KEY;
 pub use quarters::{QuarterKey, QuarterStep, StoredQuarter};
-pub use records::SyncTx;
+pub use records::{Grouping, SyncTurn};
 pub use sqlite::connect_options as sqlite_connect_options;
 
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +67,9 @@ pub enum StoreError {
     /// A unique key (username, org unit id, …) is already taken.
     #[error("duplicate key")]
     Duplicate,
+    /// The transaction a sync batch was decided in did not commit: nothing of it is stored.
+    #[error("commit: {0}")]
+    Commit(String),
     #[error("migration: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("reference data: {0}")]
@@ -129,6 +132,7 @@ where
 /// decide what "now" is.
 pub struct Store {
     db: Db,
+    sync_groups: records::SyncGroups,
 }
 
 /// The pool of the database the URL named.
@@ -147,6 +151,16 @@ enum Tx {
 enum Conn<'c> {
     Sqlite(&'c mut SqliteConnection),
     Postgres(&'c mut PgConnection),
+}
+
+impl Conn<'_> {
+    /// The same connection for one more statement.
+    fn reborrow(&mut self) -> Conn<'_> {
+        match self {
+            Conn::Sqlite(conn) => Conn::Sqlite(conn),
+            Conn::Postgres(conn) => Conn::Postgres(conn),
+        }
+    }
 }
 
 impl Tx {
@@ -178,7 +192,10 @@ pub async fn open(url: &str) -> Result<Arc<Store>, StoreError> {
             url.split('@').next_back().unwrap_or_default().into(),
         ));
     };
-    let store = Store { db };
+    let store = Store {
+        db,
+        sync_groups: Default::default(),
+    };
     if store.seed(&crate::seed::reference_data()?).await? {
         tracing::info!("loaded the reference org units, indicators and the 2023 plan");
     }

@@ -1,5 +1,5 @@
-//! Field records: the write transaction of a sync batch with the monthly sums it changes, and the
-//! changes phones pull.
+//! Field records: the write transaction sync batches share (group commit), with the monthly sums
+//! they change, and the changes phones pull.
 
 use super::{audit, Conn, Db, Store, StoreError, Tx, ROWS_PER_STATEMENT};
 use crate::model::{
@@ -7,31 +7,83 @@ use crate::model::{
 };
 use sqlx::QueryBuilder;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use tokio::sync::{watch, Mutex, OwnedMutexGuard};
 
 /// The columns of a `model::RecordRow`, in `records` and `record_versions` alike.
 const RECORD_COLUMNS: &str =
     "id, kind, org_unit_id, occurred_on, voided, data, version, updated_at, updated_by";
 
-/// The write transaction of one sync batch; dropped without [`SyncTx::commit`], it rolls back.
-pub struct SyncTx {
+/// A group is written and committed once it holds this many versions.
+const GROUP_VERSIONS: usize = 5_000;
+
+/// The open write transaction of sync batches. The batches that arrive while one is decided take
+/// their turns in it one after another, each decided against the store and everything the group
+/// holds before it; the group's versions are then written together and committed once, so a
+/// burst of phones pays one write and one commit, not one each. A batch's versions join the group
+/// whole (in one step, after every read), and its answer waits for the group's commit.
+pub(super) struct SyncGroup {
     tx: Tx,
-    /// The change counter as this transaction found it.
+    /// The last change number given, in the store or in the group.
     last_seq: i64,
-    /// What each stored record read by [`SyncTx::records`] adds to the monthly sums.
-    stored_sums: HashMap<String, Option<(SumKey, Sums)>>,
+    /// The versions of the group's batches, in order, each with its change number.
+    versions: Vec<(i64, RecordVersion)>,
+    audits: Vec<AuditEntry>,
+    /// Each record the group writes: where its newest version is in `versions`, and its creator.
+    written: HashMap<String, (usize, String)>,
+    /// Each stored record the group read: its creator, and what it adds to the monthly sums.
+    stored: HashMap<String, (String, Option<(SumKey, Sums)>)>,
+    /// Tells the group's batches the outcome of its commit.
+    outcome: watch::Sender<Option<Result<(), String>>>,
+    /// Full after this many versions: written and committed without waiting for more.
+    capacity: usize,
+}
+
+/// Where the open group waits for its next batch; the lock is a batch's turn, granted in order.
+pub(super) type SyncGroups = Arc<Mutex<Option<SyncGroup>>>;
+
+/// Whether a batch may share its transaction with others, or takes one of its own (after the
+/// group it was in failed to commit: a batch that breaks a write breaks only its own).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grouping {
+    Shared,
+    Alone,
+}
+
+/// One batch's turn in the open group: read, then [`SyncTurn::add`] the versions. Dropped before
+/// `add`, the batch leaves nothing in the group.
+pub struct SyncTurn {
+    group: OwnedMutexGuard<Option<SyncGroup>>,
 }
 
 impl Store {
-    /// Starts the write transaction of one sync batch. Writers take turns (the change counter is
-    /// locked first, and SQLite starts `IMMEDIATE`), so change numbers commit in order.
-    pub async fn begin_sync(&self) -> Result<SyncTx, StoreError> {
+    /// The next turn to decide a sync batch: in the open group, else in a new one, which is
+    /// written and committed behind every batch already waiting. One group at a time writes (the
+    /// change counter's row is locked first, and SQLite starts `IMMEDIATE`), so change numbers
+    /// commit in order.
+    pub async fn sync_turn(&self, grouping: Grouping) -> Result<SyncTurn, StoreError> {
+        let (groups, capacity) = match grouping {
+            Grouping::Shared => (self.sync_groups.clone(), GROUP_VERSIONS),
+            Grouping::Alone => (SyncGroups::default(), 0),
+        };
+        let mut slot = groups.clone().lock_owned().await;
+        if slot.is_none() {
+            *slot = Some(self.begin_group(capacity).await?);
+            if grouping == Grouping::Shared {
+                tokio::spawn(async move { commit_group(groups.lock_owned().await).await });
+            }
+        }
+        Ok(SyncTurn { group: slot })
+    }
+
+    async fn begin_group(&self, capacity: usize) -> Result<SyncGroup, StoreError> {
         // SQLite must take the write lock at `BEGIN`, else two writers that both read first
         // deadlock when they upgrade.
         let mut tx = match &self.db {
             Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         };
-        // In PostgreSQL this row lock is held until commit: the next writer waits here.
+        // In PostgreSQL this row lock is held until commit: another server's group waits here.
         let last_seq = on_conn!(tx.conn(), conn => {
             sqlx::query_scalar(
                 "UPDATE change_counter SET last_seq = last_seq WHERE id = 1 RETURNING last_seq",
@@ -39,10 +91,15 @@ impl Store {
             .fetch_one(conn)
             .await?
         });
-        Ok(SyncTx {
+        Ok(SyncGroup {
             tx,
             last_seq,
-            stored_sums: HashMap::new(),
+            versions: Vec::new(),
+            audits: Vec::new(),
+            written: HashMap::new(),
+            stored: HashMap::new(),
+            outcome: watch::channel(None).0,
+            capacity,
         })
     }
 
@@ -116,17 +173,32 @@ impl Store {
     }
 }
 
-impl SyncTx {
-    /// The stored records with these ids: every id the batch may write, so that what their
-    /// stored rows add to the monthly sums is known at [`SyncTx::commit`].
+impl SyncTurn {
+    fn group(&mut self) -> &mut SyncGroup {
+        self.group.as_mut().expect("a turn is in an open group")
+    }
+
+    /// The records with these ids as the group holds them: stored, or as an earlier batch of the
+    /// group left them.
     pub async fn records(&mut self, ids: &[&str]) -> Result<Vec<HeldRecord>, StoreError> {
+        let group = self.group();
         let mut rows = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        let mut unread = Vec::new();
+        for id in ids {
+            match group.written.get(*id) {
+                Some((at, created_by)) => rows.push(HeldRecord {
+                    row: group.versions[*at].1.row.clone(),
+                    created_by: created_by.clone(),
+                }),
+                None => unread.push(*id),
+            }
+        }
+        for chunk in unread.chunks(ROWS_PER_STATEMENT) {
             let select = format!(
                 "SELECT {RECORD_COLUMNS}, created_by, fact_category, fact_days, fact_people, \
                  fact_female, fact_amount, fact_date, fact_first FROM records WHERE id "
             );
-            let found: Vec<Held> = match self.tx.conn() {
+            let found: Vec<Held> = match group.tx.conn() {
                 Conn::Sqlite(conn) => {
                     let mut query = QueryBuilder::new(select);
                     query.push("IN (");
@@ -156,31 +228,91 @@ impl SyncTx {
                     ..RecordFacts::default()
                 };
                 let sums = sums_of(&held.record.row, &facts);
-                self.stored_sums.insert(held.record.row.id.clone(), sums);
+                let creator = held.record.created_by.clone();
+                group
+                    .stored
+                    .insert(held.record.row.id.clone(), (creator, sums));
                 rows.push(held.record);
             }
         }
         Ok(rows)
     }
 
-    /// Stores the versions in order, each with the next change number (a record may change more
-    /// than once in a batch; its row keeps the last), appends the audit line, and commits.
-    pub async fn commit(
-        mut self,
-        versions: &[RecordVersion],
-        audit: &AuditEntry,
-    ) -> Result<(), StoreError> {
-        let numbered: Vec<(i64, &RecordVersion)> = (self.last_seq + 1..).zip(versions).collect();
-        // The record row takes each record's last version in the batch.
-        let mut newest = HashMap::new();
-        for (seq, version) in &numbered {
-            newest.insert(version.row.id.as_str(), (*seq, *version));
+    /// Adds the batch's versions, in order, each with the next change number, and its audit line
+    /// to the group: at once, so that the batch is in the group whole or not at all.
+    pub fn add(&mut self, versions: Vec<RecordVersion>, audit: AuditEntry) {
+        let group = self.group();
+        for version in versions {
+            // A new record's creator is its first sender; a stored one keeps its own.
+            let id = &version.row.id;
+            let created_by = match (group.written.get(id), group.stored.get(id)) {
+                (Some((_, creator)), _) | (None, Some((creator, _))) => creator.clone(),
+                (None, None) => version.row.updated_by.clone(),
+            };
+            group
+                .written
+                .insert(id.clone(), (group.versions.len(), created_by));
+            group.last_seq += 1;
+            group.versions.push((group.last_seq, version));
         }
-        let mut newest: Vec<_> = newest.into_values().collect();
+        group.audits.push(audit);
+    }
+
+    /// Ends the turn, and waits until the group holding the batch has committed.
+    pub async fn finish(mut self) -> Result<(), StoreError> {
+        let group = self.group();
+        let mut outcome = group.outcome.subscribe();
+        if group.versions.len() >= group.capacity {
+            tokio::spawn(commit_group(self.group));
+        } else {
+            drop(self);
+        }
+        let outcome = outcome
+            .wait_for(Option::is_some)
+            .await
+            .map_err(|_| StoreError::Commit("the group ended without committing".into()))?;
+        match outcome.as_ref().expect("waited for an outcome") {
+            Ok(()) => Ok(()),
+            Err(error) => Err(StoreError::Commit(error.clone())),
+        }
+    }
+}
+
+/// Writes and commits the open group once it is this task's turn, and tells its batches the
+/// outcome. Its own task, so that a batch whose request ends cannot leave the others waiting; the
+/// turn is held until the commit, so the next group begins after it.
+async fn commit_group(mut slot: OwnedMutexGuard<Option<SyncGroup>>) {
+    let Some(mut group) = slot.take() else {
+        return;
+    };
+    let committed = match group.write().await {
+        Ok(()) => group.tx.commit().await,
+        Err(error) => Err(error),
+    };
+    if let Err(error) = &committed {
+        tracing::error!(%error, "a group of sync batches did not commit");
+    }
+    group
+        .outcome
+        .send_replace(Some(committed.map_err(|error| error.to_string())));
+}
+
+impl SyncGroup {
+    /// Stores the group's versions (a record may change more than once; its row keeps the last),
+    /// the change counter, the sums and the audit lines.
+    async fn write(&mut self) -> Result<(), StoreError> {
+        let numbered = std::mem::take(&mut self.versions);
+        let versions: Vec<&RecordVersion> = numbered.iter().map(|(_, version)| version).collect();
+        // The record row takes each record's last version in the group.
+        let mut newest: Vec<(i64, &RecordVersion)> = self
+            .written
+            .values()
+            .map(|(at, _)| (numbered[*at].0, &numbered[*at].1))
+            .collect();
         newest.sort_by_key(|(seq, _)| *seq);
         for chunk in newest.chunks(ROWS_PER_STATEMENT) {
             on_conn!(self.tx.conn(), conn => {
-                // A new row's creator is this batch's sender; an existing row keeps its own.
+                // A new row's creator is its first version's sender; an existing row keeps its own.
                 let mut query = QueryBuilder::new(format!(
                     "INSERT INTO records ({RECORD_COLUMNS}, change_seq, created_by, fact_people, \
                      fact_category, fact_subject, fact_eligible, fact_date, fact_days, \
@@ -259,16 +391,16 @@ impl SyncTx {
             });
         }
         self.add_to_sums(&newest).await?;
-        audit::insert_audit(self.tx.conn(), audit).await?;
-        self.tx.commit().await
+        let audits = std::mem::take(&mut self.audits);
+        audit::insert_audits(self.tx.conn(), &audits).await
     }
 
-    /// Changes the monthly sums by what the batch changed: each written record's stored row taken
+    /// Changes the monthly sums by what the group changed: each written record's stored row taken
     /// out, its newest row put in. One statement for the batch's few keys, not a write per record.
     async fn add_to_sums(&mut self, newest: &[(i64, &RecordVersion)]) -> Result<(), StoreError> {
         let mut changes: BTreeMap<SumKey, Sums> = BTreeMap::new();
         for (_, version) in newest {
-            if let Some(Some((key, sums))) = self.stored_sums.get(&version.row.id) {
+            if let Some((_, Some((key, sums)))) = self.stored.get(&version.row.id) {
                 changes.entry(key.clone()).or_default().add(sums, -1);
             }
             if let Some((key, sums)) = sums_of(&version.row, &version.facts) {

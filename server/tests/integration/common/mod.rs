@@ -351,7 +351,7 @@ pub async fn spawn_app_with(
 pub async fn audit_entries(app: &TestApp, action: &str) -> Vec<server::model::AuditEntry> {
     let filter = server::model::AuditFilter {
         action: Some(action.into()),
-        limit: 100,
+        limit: 1_000,
         ..Default::default()
     };
     let logged = app.store.audit_log(&filter).await.unwrap();
