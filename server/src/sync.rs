@@ -1,8 +1,7 @@
 //! One sync batch (`API.md`, "Sync"): each record checked by the domain's validation, then against
 //! the caller's scope and the life of its unit, then decided against what the store holds by
 //! `domain::sync::decide`, the whole batch in one write transaction (which the batches arriving
-//! meanwhile share: `Store::sync_turn`). The API handler and the
-//! benchmark both run [`sync`].
+//! meanwhile share: `Store::sync_turn`). The API handler and the benchmark both run [`sync`].
 
 use crate::clock::{domain_today, now_ms, to_rfc3339};
 use crate::facts::facts_of;

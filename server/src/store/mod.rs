@@ -2,7 +2,8 @@
 //! number on both, so each operation is one SQL text, which `on_db!` (on the pool) or
 //! `on_conn!` (on a transaction's connection) compiles for both databases and runs on the live
 //! one. The operations are methods of [`Store`], one file a resource:
-//! - `records.rs`: the sync transaction ([`SyncTx`]), changed records, the change counter;
+//! - `records.rs`: the transaction sync batches share ([`SyncTurn`]), changed records, the change
+//!   counter;
 //! - `accounts.rs`: officers, sessions, device keys, sign-in attempts, passwords;
 //! - `org_units.rs`: the unit tree and its successor links;
 //! - `plans.rs`: the units' yearly plans, their targets, and baselines;
