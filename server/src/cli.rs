@@ -27,6 +27,12 @@ enum Command {
     },
     /// Create or upgrade the store's schema, then exit.
     Migrate,
+    /// Write a consistent copy of the store to FILE while the server runs (SQLite: the file
+    /// itself; PostgreSQL: a pg_dump custom archive).
+    Backup { file: std::path::PathBuf },
+    /// Check a copy made by `backup` and restore it into the store of DATABASE_URL, which must
+    /// hold no records (a new SQLite file, or a new PostgreSQL database).
+    Restore { file: std::path::PathBuf },
     /// Officer accounts.
     User {
         #[command(subcommand)]
@@ -106,6 +112,13 @@ impl Cli {
                 let (_, store) = open().await?;
                 tracing::info!(store = store.kind().as_str(), "store is up to date");
                 Ok(())
+            }
+            // The store only: no site, no Leptos configuration.
+            Command::Backup { file } => {
+                crate::backup::backup(&crate::config::database_url()?, &file).await
+            }
+            Command::Restore { file } => {
+                crate::backup::restore(&crate::config::database_url()?, &file).await
             }
             Command::User {
                 command:

@@ -73,6 +73,18 @@ pub fn parse_audit_retention_days(value: Option<&str>) -> anyhow::Result<u32> {
     }
 }
 
+/// `DATABASE_URL`, else the SQLite file in `DATA_DIR` (the folder made if missing).
+pub fn database_url() -> anyhow::Result<String> {
+    Ok(match std::env::var("DATABASE_URL") {
+        Ok(url) if !url.trim().is_empty() => url,
+        _ => {
+            let dir = PathBuf::from(std::env::var("DATA_DIR").unwrap_or_else(|_| "data".into()));
+            std::fs::create_dir_all(&dir)?;
+            format!("sqlite://{}", dir.join("pcmd.sqlite3").display())
+        }
+    })
+}
+
 impl Config {
     pub fn from_env() -> anyhow::Result<Config> {
         let mut leptos = leptos::config::get_configuration(None)?.leptos_options;
@@ -81,15 +93,7 @@ impl Config {
         if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
             leptos.hash_files = crate::web::hash_file_path(&leptos).exists();
         }
-        let database_url = match std::env::var("DATABASE_URL") {
-            Ok(url) if !url.trim().is_empty() => url,
-            _ => {
-                let dir =
-                    PathBuf::from(std::env::var("DATA_DIR").unwrap_or_else(|_| "data".into()));
-                std::fs::create_dir_all(&dir)?;
-                format!("sqlite://{}", dir.join("pcmd.sqlite3").display())
-            }
-        };
+        let database_url = database_url()?;
         let retention = std::env::var("AUDIT_RETENTION_DAYS").ok();
         Ok(Config {
             database_url,

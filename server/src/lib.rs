@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod api;
 pub mod auth;
+pub mod backup;
 pub mod bench;
 pub mod bench_indicators;
 pub mod bench_load;

@@ -3,12 +3,14 @@
 //! "Sync"). It restores a new or wiped device and feeds other systems. `scope` says which; every
 //! tip-off read is logged by id.
 //!
-//! The cursor is the change number of the last record of a page, as a decimal string; clients
-//! must treat it as opaque. An empty page gives back the cursor it was asked with.
+//! The cursor is the change number of the last record of a page, as a decimal string, followed by
+//! `.` and the store's epoch once it was restored from a backup; clients must treat it as opaque.
+//! An empty page gives back the cursor it was asked with.
 
 use crate::auth::{Caller, ClientIp};
 use crate::error::{ApiError, ApiQuery};
 use crate::model::{Actor, RecordFilter};
+use crate::store::ChangePoint;
 use crate::ApiContext;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -46,15 +48,11 @@ async fn list(
             format!("The limit must be from 1 to {MAX_LIMIT}."),
         ));
     }
+    let point = ctx.store.change_point().await?;
     let after = match query.since.as_deref() {
         None | Some("") => 0,
-        Some(cursor) => cursor.parse().map_err(|_| invalid_cursor())?,
+        Some(cursor) => change_after(cursor, &point).ok_or_else(invalid_cursor)?,
     };
-    // A cursor beyond what this store ever gave (another server's, or a store restored from an
-    // older backup) would silently skip records: the device must start again.
-    if after < 0 || after > ctx.store.last_change().await? {
-        return Err(invalid_cursor());
-    }
     let scope = &caller.scope;
     let units = scope.unit_ids();
     let kinds: Vec<&str> = scope
@@ -98,8 +96,25 @@ async fn list(
     }
     Ok(Json(RecordsPage {
         records,
-        next_cursor: next.to_string(),
+        next_cursor: cursor_of(next, &point),
     }))
+}
+
+/// `<change number>`, or `<change number>.<epoch>` once the store was restored.
+fn cursor_of(seq: i64, point: &ChangePoint) -> String {
+    if point.epoch.is_empty() {
+        seq.to_string()
+    } else {
+        format!("{seq}.{}", point.epoch)
+    }
+}
+
+/// The change number a cursor of this store stands for. One of another epoch (given before a
+/// restore), another server's, or beyond what this store gave would skip records: none.
+fn change_after(cursor: &str, point: &ChangePoint) -> Option<i64> {
+    let (seq, epoch) = cursor.split_once('.').unwrap_or((cursor, ""));
+    let seq: i64 = seq.parse().ok()?;
+    (epoch == point.epoch && (0..=point.last_seq).contains(&seq)).then_some(seq)
 }
 
 fn invalid_cursor() -> ApiError {
@@ -108,4 +123,31 @@ fn invalid_cursor() -> ApiError {
         "invalid_cursor",
         "Unknown cursor: read again from the start, without `since`.",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cursor_counts_only_in_the_epoch_that_gave_it() {
+        let first = ChangePoint {
+            last_seq: 900,
+            epoch: String::new(),
+        };
+        let restored = ChangePoint {
+            last_seq: 700,
+            epoch: "a1b2c3d4e5f6".into(),
+        };
+        assert_eq!(change_after(&cursor_of(500, &first), &first), Some(500));
+        assert_eq!(
+            change_after(&cursor_of(500, &restored), &restored),
+            Some(500)
+        );
+        assert_eq!(change_after(&cursor_of(500, &first), &restored), None);
+        assert_eq!(change_after(&cursor_of(500, &restored), &first), None);
+        assert_eq!(change_after("901", &first), None);
+        assert_eq!(change_after("-1", &first), None);
+        assert_eq!(change_after("x.a1b2c3d4e5f6", &restored), None);
+    }
 }

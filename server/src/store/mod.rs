@@ -58,7 +58,7 @@ mod sqlite;
 pub use agencies::name_key;
 pub use indicators::DEADLINE_KEY;
 pub use quarters::{QuarterKey, QuarterStep, StoredQuarter};
-pub use records::{Grouping, SyncTurn};
+pub use records::{ChangePoint, Grouping, SyncTurn};
 pub use sqlite::connect_options as sqlite_connect_options;
 
 #[derive(Debug, thiserror::Error)]
@@ -209,6 +209,11 @@ impl Store {
             Db::Sqlite(_) => StoreKind::Sqlite,
             Db::Postgres(_) => StoreKind::Postgres,
         }
+    }
+
+    /// Closes every connection (SQLite folds its write-ahead log into the file).
+    pub async fn close(&self) {
+        on_db!(&self.db, pool => pool.close().await);
     }
 
     /// Answers when the database does; used by the health check.

@@ -14,6 +14,26 @@ use tokio::sync::{watch, Mutex, OwnedMutexGuard};
 const RECORD_COLUMNS: &str =
     "id, kind, org_unit_id, occurred_on, voided, data, version, updated_at, updated_by";
 
+/// The columns `records` has beyond a version's, in the order the writes bind them.
+const FACT_COLUMNS: &str = "change_seq, created_by, fact_people, fact_category, fact_subject, \
+     fact_eligible, fact_date, fact_days, fact_female, fact_flag, fact_amount, fact_first";
+
+/// A new row's creator is its first version's sender; an existing row keeps its own.
+const RECORD_UPSERT: &str = " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, \
+     org_unit_id = excluded.org_unit_id, occurred_on = excluded.occurred_on, \
+     voided = excluded.voided, data = excluded.data, version = excluded.version, \
+     updated_at = excluded.updated_at, updated_by = excluded.updated_by, \
+     change_seq = excluded.change_seq, fact_people = excluded.fact_people, \
+     fact_category = excluded.fact_category, fact_subject = excluded.fact_subject, \
+     fact_eligible = excluded.fact_eligible, fact_date = excluded.fact_date, \
+     fact_days = excluded.fact_days, fact_female = excluded.fact_female, \
+     fact_flag = excluded.fact_flag, fact_amount = excluded.fact_amount, \
+     fact_first = excluded.fact_first";
+
+/// `RECORD_COLUMNS` as PostgreSQL arrays, bound by [`RowArrays::bind`] as `$1` to `$9`.
+const ROW_ARRAYS: &str = "$1::text[], $2::text[], $3::text[], $4::text[], $5::bool[], \
+     $6::text[], $7::int8[], $8::int8[], $9::text[]";
+
 /// A group is written and committed once it holds this many versions.
 const GROUP_VERSIONS: usize = 5_000;
 
@@ -163,6 +183,37 @@ impl Store {
         tx.commit().await
     }
 
+    /// Where the change sequence stands, for the cursors of a pull.
+    pub async fn change_point(&self) -> Result<ChangePoint, StoreError> {
+        Ok(on_db!(&self.db, pool => {
+            sqlx::query_as("SELECT last_seq, epoch FROM change_counter WHERE id = 1")
+                .fetch_one(pool)
+                .await?
+        }))
+    }
+
+    /// Gives the store a new epoch (after a restore): every cursor given before is refused.
+    pub async fn begin_epoch(&self) -> Result<ChangePoint, StoreError> {
+        let epoch = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
+        Ok(on_db!(&self.db, pool => {
+            sqlx::query_as(
+                "UPDATE change_counter SET epoch = $1 WHERE id = 1 RETURNING last_seq, epoch",
+            )
+            .bind(epoch)
+            .fetch_one(pool)
+            .await?
+        }))
+    }
+
+    /// How many records the store holds, voided ones included.
+    pub async fn record_count(&self) -> Result<i64, StoreError> {
+        Ok(on_db!(&self.db, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM records")
+                .fetch_one(pool)
+                .await?
+        }))
+    }
+
     /// The newest change number given; 0 before any record.
     pub async fn last_change(&self) -> Result<i64, StoreError> {
         Ok(on_db!(&self.db, pool => {
@@ -171,6 +222,14 @@ impl Store {
                 .await?
         }))
     }
+}
+
+/// The store's place in its change sequence: the last number given, and its epoch (empty until a
+/// restore; migration 0014).
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct ChangePoint {
+    pub last_seq: i64,
+    pub epoch: String,
 }
 
 impl SyncTurn {
@@ -310,77 +369,119 @@ impl SyncGroup {
             .map(|(at, _)| (numbered[*at].0, &numbered[*at].1))
             .collect();
         newest.sort_by_key(|(seq, _)| *seq);
-        for chunk in newest.chunks(ROWS_PER_STATEMENT) {
-            on_conn!(self.tx.conn(), conn => {
-                // A new row's creator is its first version's sender; an existing row keeps its own.
-                let mut query = QueryBuilder::new(format!(
-                    "INSERT INTO records ({RECORD_COLUMNS}, change_seq, created_by, fact_people, \
-                     fact_category, fact_subject, fact_eligible, fact_date, fact_days, \
-                     fact_female, fact_flag, fact_amount, fact_first) "
-                ));
-                query.push_values(chunk, |mut row, (seq, version)| {
-                    let record = &version.row;
-                    let facts = &version.facts;
-                    row.push_bind(&record.id)
-                        .push_bind(&record.kind)
-                        .push_bind(&record.org_unit_id)
-                        .push_bind(&record.occurred_on)
-                        .push_bind(record.voided)
-                        .push_bind(&record.data)
-                        .push_bind(record.version)
-                        .push_bind(record.updated_at)
-                        .push_bind(&record.updated_by)
-                        .push_bind(*seq)
-                        .push_bind(&record.updated_by)
-                        .push_bind(facts.people)
-                        .push_bind(&facts.category)
-                        .push_bind(&facts.subject)
-                        .push_bind(facts.eligible)
-                        .push_bind(&facts.date)
-                        .push_bind(facts.days)
-                        .push_bind(facts.female)
-                        .push_bind(facts.flag)
-                        .push_bind(facts.amount)
-                        .push_bind(facts.first);
-                });
-                query.push(
-                    " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, \
-                     org_unit_id = excluded.org_unit_id, occurred_on = excluded.occurred_on, \
-                     voided = excluded.voided, data = excluded.data, \
-                     version = excluded.version, updated_at = excluded.updated_at, \
-                     updated_by = excluded.updated_by, change_seq = excluded.change_seq, \
-                     fact_people = excluded.fact_people, \
-                     fact_category = excluded.fact_category, \
-                     fact_subject = excluded.fact_subject, \
-                     fact_eligible = excluded.fact_eligible, \
-                     fact_date = excluded.fact_date, fact_days = excluded.fact_days, \
-                     fact_female = excluded.fact_female, fact_flag = excluded.fact_flag, \
-                     fact_amount = excluded.fact_amount, fact_first = excluded.fact_first",
+        match self.tx.conn() {
+            Conn::Sqlite(conn) => {
+                for chunk in newest.chunks(ROWS_PER_STATEMENT) {
+                    let mut query = QueryBuilder::new(format!(
+                        "INSERT INTO records ({RECORD_COLUMNS}, {FACT_COLUMNS}) "
+                    ));
+                    query.push_values(chunk, |mut row, (seq, version)| {
+                        let record = &version.row;
+                        let facts = &version.facts;
+                        row.push_bind(&record.id)
+                            .push_bind(&record.kind)
+                            .push_bind(&record.org_unit_id)
+                            .push_bind(&record.occurred_on)
+                            .push_bind(record.voided)
+                            .push_bind(&record.data)
+                            .push_bind(record.version)
+                            .push_bind(record.updated_at)
+                            .push_bind(&record.updated_by)
+                            .push_bind(*seq)
+                            .push_bind(&record.updated_by)
+                            .push_bind(facts.people)
+                            .push_bind(&facts.category)
+                            .push_bind(&facts.subject)
+                            .push_bind(facts.eligible)
+                            .push_bind(&facts.date)
+                            .push_bind(facts.days)
+                            .push_bind(facts.female)
+                            .push_bind(facts.flag)
+                            .push_bind(facts.amount)
+                            .push_bind(facts.first);
+                    });
+                    query.push(RECORD_UPSERT);
+                    query.build().execute(&mut *conn).await?;
+                }
+                // The primary key (id, version) is what refuses a version stored twice.
+                for chunk in versions.chunks(ROWS_PER_STATEMENT) {
+                    let mut query = QueryBuilder::new(format!(
+                        "INSERT INTO record_versions ({RECORD_COLUMNS}, device_id) "
+                    ));
+                    query.push_values(chunk, |mut row, version| {
+                        let record = &version.row;
+                        row.push_bind(&record.id)
+                            .push_bind(&record.kind)
+                            .push_bind(&record.org_unit_id)
+                            .push_bind(&record.occurred_on)
+                            .push_bind(record.voided)
+                            .push_bind(&record.data)
+                            .push_bind(record.version)
+                            .push_bind(record.updated_at)
+                            .push_bind(&record.updated_by)
+                            .push_bind(&version.device_id);
+                    });
+                    query.build().execute(&mut *conn).await?;
+                }
+            }
+            // One statement per table whatever the group's size, each column one array: thousands
+            // of bound values cost PostgreSQL more to parse and plan than the rows cost to write.
+            Conn::Postgres(conn) => {
+                let rows = newest.iter().map(|(_, version)| &version.row);
+                let facts: Vec<&RecordFacts> =
+                    newest.iter().map(|(_, version)| &version.facts).collect();
+                let query = format!(
+                    "INSERT INTO records ({RECORD_COLUMNS}, {FACT_COLUMNS}) SELECT * FROM \
+                     UNNEST({ROW_ARRAYS}, $10::int8[], $11::text[], $12::int8[], $13::text[], \
+                     $14::text[], $15::bool[], $16::text[], $17::int8[], $18::int8[], \
+                     $19::bool[], $20::int8[], $21::int8[]){RECORD_UPSERT}"
                 );
-                query.build().execute(conn).await?;
-            });
-        }
-        // The primary key (id, version) is what refuses a version stored twice.
-        for chunk in versions.chunks(ROWS_PER_STATEMENT) {
-            on_conn!(self.tx.conn(), conn => {
-                let mut query = QueryBuilder::new(format!(
-                    "INSERT INTO record_versions ({RECORD_COLUMNS}, device_id) "
-                ));
-                query.push_values(chunk, |mut row, version| {
-                    let record = &version.row;
-                    row.push_bind(&record.id)
-                        .push_bind(&record.kind)
-                        .push_bind(&record.org_unit_id)
-                        .push_bind(&record.occurred_on)
-                        .push_bind(record.voided)
-                        .push_bind(&record.data)
-                        .push_bind(record.version)
-                        .push_bind(record.updated_at)
-                        .push_bind(&record.updated_by)
-                        .push_bind(&version.device_id);
-                });
-                query.build().execute(conn).await?;
-            });
+                RowArrays::of(rows)
+                    .bind(sqlx::query(&query))
+                    .bind(newest.iter().map(|(seq, _)| *seq).collect::<Vec<_>>())
+                    .bind(
+                        newest
+                            .iter()
+                            .map(|(_, v)| v.row.updated_by.as_str())
+                            .collect::<Vec<_>>(),
+                    )
+                    .bind(facts.iter().map(|f| f.people).collect::<Vec<_>>())
+                    .bind(
+                        facts
+                            .iter()
+                            .map(|f| f.category.as_deref())
+                            .collect::<Vec<_>>(),
+                    )
+                    .bind(
+                        facts
+                            .iter()
+                            .map(|f| f.subject.as_deref())
+                            .collect::<Vec<_>>(),
+                    )
+                    .bind(facts.iter().map(|f| f.eligible).collect::<Vec<_>>())
+                    .bind(facts.iter().map(|f| f.date.as_deref()).collect::<Vec<_>>())
+                    .bind(facts.iter().map(|f| f.days).collect::<Vec<_>>())
+                    .bind(facts.iter().map(|f| f.female).collect::<Vec<_>>())
+                    .bind(facts.iter().map(|f| f.flag).collect::<Vec<_>>())
+                    .bind(facts.iter().map(|f| f.amount).collect::<Vec<_>>())
+                    .bind(facts.iter().map(|f| f.first).collect::<Vec<_>>())
+                    .execute(&mut *conn)
+                    .await?;
+                let query = format!(
+                    "INSERT INTO record_versions ({RECORD_COLUMNS}, device_id) SELECT * FROM \
+                     UNNEST({ROW_ARRAYS}, $10::text[])"
+                );
+                RowArrays::of(versions.iter().map(|version| &version.row))
+                    .bind(sqlx::query(&query))
+                    .bind(
+                        versions
+                            .iter()
+                            .map(|v| v.device_id.as_str())
+                            .collect::<Vec<_>>(),
+                    )
+                    .execute(&mut *conn)
+                    .await?;
+            }
         }
         if let Some((last_seq, _)) = numbered.last() {
             on_conn!(self.tx.conn(), conn => {
@@ -443,6 +544,62 @@ impl SyncGroup {
         Ok(())
     }
 }
+
+/// Rows as one array per column of `RECORD_COLUMNS`, for PostgreSQL's `UNNEST`.
+struct RowArrays<'a> {
+    id: Vec<&'a str>,
+    kind: Vec<&'a str>,
+    org_unit_id: Vec<&'a str>,
+    occurred_on: Vec<&'a str>,
+    voided: Vec<bool>,
+    data: Vec<&'a str>,
+    version: Vec<i64>,
+    updated_at: Vec<i64>,
+    updated_by: Vec<&'a str>,
+}
+
+impl<'a> RowArrays<'a> {
+    fn of(rows: impl Iterator<Item = &'a RecordRow>) -> Self {
+        let mut arrays = RowArrays {
+            id: Vec::new(),
+            kind: Vec::new(),
+            org_unit_id: Vec::new(),
+            occurred_on: Vec::new(),
+            voided: Vec::new(),
+            data: Vec::new(),
+            version: Vec::new(),
+            updated_at: Vec::new(),
+            updated_by: Vec::new(),
+        };
+        for row in rows {
+            arrays.id.push(&row.id);
+            arrays.kind.push(&row.kind);
+            arrays.org_unit_id.push(&row.org_unit_id);
+            arrays.occurred_on.push(&row.occurred_on);
+            arrays.voided.push(row.voided);
+            arrays.data.push(&row.data);
+            arrays.version.push(row.version);
+            arrays.updated_at.push(row.updated_at);
+            arrays.updated_by.push(&row.updated_by);
+        }
+        arrays
+    }
+
+    fn bind(self, query: PgQuery<'a>) -> PgQuery<'a> {
+        query
+            .bind(self.id)
+            .bind(self.kind)
+            .bind(self.org_unit_id)
+            .bind(self.occurred_on)
+            .bind(self.voided)
+            .bind(self.data)
+            .bind(self.version)
+            .bind(self.updated_at)
+            .bind(self.updated_by)
+    }
+}
+
+type PgQuery<'q> = sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>;
 
 /// A stored record with the facts its sums need.
 #[derive(sqlx::FromRow)]

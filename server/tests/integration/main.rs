@@ -8,6 +8,7 @@ mod common;
 mod admin;
 mod agencies;
 mod auth;
+mod backup;
 mod definitions;
 mod demo;
 mod device_keys;
