@@ -393,8 +393,11 @@ impl SyncEngine {
     }
 
     /// Pulls what changed on the server since this officer's cursor, page by page. The cursor
-    /// moves only after its page is stored, so a page that did not fit is pulled again.
+    /// moves only after its page is stored, so a page that did not fit is pulled again. A cursor
+    /// the server no longer knows (a store restored from a backup) means pulling from the start.
     async fn pull<S: KeyValue>(self, officer_id: &str, outbox: &Outbox<S>) -> Result<(), Stop> {
+        // Once a pull: a server that refuses its own cursors is retried later, not looped on.
+        let mut restarted = false;
         loop {
             let since = outbox
                 .cursor()
@@ -402,7 +405,18 @@ impl SyncEngine {
                 .unwrap_or_default();
             let path = format!("/api/v1/records?limit={MAX_BATCH}{since}");
             still_open(officer_id)?;
-            let page: RecordsPage = offline::api_get(&path).await.map_err(stop_of)?;
+            let page: RecordsPage = match offline::api_get(&path).await {
+                Ok(page) => page,
+                Err(failure) if failure.code() == "invalid_cursor" && !since.is_empty() => {
+                    if restarted {
+                        return Err(Stop::Retry);
+                    }
+                    restarted = true;
+                    outbox.forget_cursor();
+                    continue;
+                }
+                Err(failure) => return Err(stop_of(failure)),
+            };
             if page.records.is_empty() {
                 return Ok(());
             }

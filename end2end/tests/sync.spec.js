@@ -228,6 +228,35 @@ test("a full phone stops restoring with a message, then finishes once there is r
   await context.close();
 });
 
+test("a phone whose cursor the server no longer knows (a restored backup) pulls again from the start, doubling nothing", async ({ browser }) => {
+  const { context, page } = await newPhone(browser);
+  await signIn(page, "binhlu");
+  const held = String((await serverRecords(page.request)).length);
+  await tab(page, "Đồng bộ").click();
+  await expect(page.getByTestId("count-synced")).toHaveText(held);
+  // The server was restored: it refuses the cursor the phone kept, as `server restore` makes it do.
+  const pulls = [];
+  await page.route("**/api/v1/records?*", (route) => {
+    const since = new URL(route.request().url()).searchParams.get("since");
+    pulls.push(since);
+    if (since && pulls.length === 1) {
+      return route.fulfill({
+        status: 400,
+        contentType: "application/json",
+        body: JSON.stringify({ error: { code: "invalid_cursor", message: "Unknown cursor" } }),
+      });
+    }
+    return route.continue();
+  });
+  await page.getByTestId("sync-now").click();
+  await expect.poll(() => pulls.length).toBeGreaterThan(1);
+  expect(pulls[0]).toBeTruthy();
+  expect(pulls[1]).toBeNull();
+  await expect(page.getByTestId("sync-problem")).toHaveCount(0);
+  await expect(page.getByTestId("count-synced")).toHaveText(held);
+  await context.close();
+});
+
 test("an expired session stops the sync without touching the outbox, which goes after sign-in", async ({ page, context }) => {
   const village = "Tổ Phố Hết Hạn";
   await signIn(page, "taleng");

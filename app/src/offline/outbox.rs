@@ -809,6 +809,12 @@ impl<S: KeyValue> Outbox<S> {
         }
     }
 
+    /// The server refused the cursor (restored from a backup, or another server): the next pull
+    /// starts from the beginning, over the records already here.
+    pub fn forget_cursor(&self) {
+        self.store.remove(&self.key(keys::OUTBOX_CURSOR));
+    }
+
     /// When the server last acknowledged a sync from this phone (ms since 1970).
     pub fn last_synced(&self) -> Option<u64> {
         self.store
