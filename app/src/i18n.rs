@@ -131,6 +131,7 @@ messages! {
     Save => "Lưu", "Save";
     Create => "Tạo mới", "Create";
     Filter => "Lọc", "Filter";
+    Search => "Tìm (thôn bản, tên cơ sở, mã khách hàng, tiêu đề, ghi chú)", "Search (village, business name, client code, title, notes)";
     AdminTitle => "Quản trị", "Administration";
     AdminUsers => "Tài khoản cán bộ", "Officer accounts";
     AdminUnits => "Đơn vị hành chính", "Administrative units";

@@ -23,6 +23,7 @@ pub use domain::api::FieldProblem;
 pub use domain::sync::{StoredRecord, SyncResult, SyncStatus};
 use domain::{Coded, Date, Record, RecordKind};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::keys;
 use crate::api::{Agency, OrgUnit};
@@ -363,13 +364,15 @@ impl Counts {
     }
 }
 
-/// What the records list shows; `None` lets everything through.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// What the records list shows; `None` (or no words) lets everything through.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter {
     pub kind: Option<RecordKind>,
     pub state: Option<StateTag>,
     pub from: Option<Date>,
     pub to: Option<Date>,
+    /// Typed words, folded (see [`fold`]): each must be in one of the record's texts.
+    pub words: Vec<String>,
 }
 
 impl Filter {
@@ -379,7 +382,65 @@ impl Filter {
             && self.state.is_none_or(|state| state == entry.state.tag())
             && self.from.is_none_or(|from| date.is_some_and(|d| d >= from))
             && self.to.is_none_or(|to| date.is_some_and(|d| d <= to))
+            && (self.words.is_empty() || {
+                let text = searchable_text(entry);
+                self.words.iter().all(|word| text.contains(word.as_str()))
+            })
     }
+
+    /// What the officer typed in the search box, as words to look for.
+    pub fn search(&mut self, typed: &str) {
+        self.words = fold(typed).split_whitespace().map(str::to_string).collect();
+    }
+}
+
+/// Every text the officer typed into the record (village, business name, client code, title,
+/// notes, findings, …), as saved and as in an unsaved edit, folded and joined.
+fn searchable_text(entry: &Entry) -> String {
+    let mut text = String::new();
+    let mut add = |value: &str| {
+        text.push_str(&fold(value));
+        text.push('\n');
+    };
+    if let Some(Value::Object(data)) = entry.record.as_ref().map(|record| &record.data) {
+        for value in data.values() {
+            if let Value::String(value) = value {
+                add(value);
+            }
+        }
+    }
+    for (path, value) in entry.draft.iter().flatten() {
+        if path.starts_with("data.") {
+            add(value);
+        }
+    }
+    text
+}
+
+/// Lower case without Vietnamese tone and vowel marks, so that "ban moi" finds "Bản Mới": officers
+/// often type without them on a phone keyboard. Decomposed input (a base letter, then combining
+/// marks) folds the same.
+pub fn fold(text: &str) -> String {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .filter_map(|c| match c {
+            '\u{0300}'..='\u{036f}' => None,
+            'à' | 'á' | 'ả' | 'ã' | 'ạ' | 'ă' | 'ằ' | 'ắ' | 'ẳ' | 'ẵ' | 'ặ' | 'â' | 'ầ' | 'ấ'
+            | 'ẩ' | 'ẫ' | 'ậ' => Some('a'),
+            'è' | 'é' | 'ẻ' | 'ẽ' | 'ẹ' | 'ê' | 'ề' | 'ế' | 'ể' | 'ễ' | 'ệ' => {
+                Some('e')
+            }
+            'ì' | 'í' | 'ỉ' | 'ĩ' | 'ị' => Some('i'),
+            'ò' | 'ó' | 'ỏ' | 'õ' | 'ọ' | 'ô' | 'ồ' | 'ố' | 'ổ' | 'ỗ' | 'ộ' | 'ơ' | 'ờ' | 'ớ'
+            | 'ở' | 'ỡ' | 'ợ' => Some('o'),
+            'ù' | 'ú' | 'ủ' | 'ũ' | 'ụ' | 'ư' | 'ừ' | 'ứ' | 'ử' | 'ữ' | 'ự' => {
+                Some('u')
+            }
+            'ỳ' | 'ý' | 'ỷ' | 'ỹ' | 'ỵ' => Some('y'),
+            'đ' => Some('d'),
+            c => Some(c),
+        })
+        .collect()
 }
 
 /// Newest first: by the record's date, then by the last change on the phone.
@@ -1465,6 +1526,43 @@ pub(crate) mod tests {
         assert!(outbox.oldest_waiting(10).is_empty());
         assert_eq!(outbox.entries().len(), 1);
         assert_eq!(tags(&outbox), vec![(record.id, StateTag::Synced)]);
+    }
+
+    #[test]
+    fn search_finds_typed_words_in_any_text_with_or_without_marks() {
+        let mut saved = Entry::new_draft(&id(1), RecordKind::OutreachSession, Draft::new(), 1);
+        let mut record = session(1, 2);
+        record.data["village"] = json!("Bản Nà Khum");
+        record.data["notes"] = json!("Phát tờ rơi ở chợ phiên");
+        saved.save(record, 1);
+        let typing = Entry::new_draft(
+            &id(2),
+            RecordKind::Business,
+            draft(&[
+                ("data.name", "Karaoke Hoa Mai"),
+                ("occurred_on", "2023-03-02"),
+            ]),
+            2,
+        );
+        let entries = [saved, typing];
+        let found = |typed: &str| {
+            let mut filter = Filter::default();
+            filter.search(typed);
+            entries
+                .iter()
+                .filter(|e| filter.matches(e))
+                .map(|e| e.id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(found("  "), [id(1), id(2)]);
+        assert_eq!(found("chợ"), [id(1)]);
+        assert_eq!(found("CHO PHIEN"), [id(1)]);
+        assert_eq!(found("na khum"), [id(1)]);
+        // Decomposed marks (some keyboards) fold the same.
+        assert_eq!(found("Ba\u{0309}n"), [id(1)]);
+        assert_eq!(found("hoa mai"), [id(2)]);
+        assert_eq!(found("hoa khum"), Vec::<String>::new());
+        assert_eq!(fold("Đường ĐỒNG"), "duong dong");
     }
 
     #[test]

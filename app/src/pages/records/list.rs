@@ -1,6 +1,6 @@
 //! The records list at `/`: a new record of any kind, the officer's records on this phone, newest
-//! first, with counts per state (which also filter), filters by kind and date, and a tap on a row
-//! to open it.
+//! first, with a search as the officer types (offline: the phone's records), counts per state
+//! (which also filter), filters by kind and date, and a tap on a row to open it.
 
 use domain::{Coded, Date, RecordKind};
 use leptos::prelude::*;
@@ -129,6 +129,14 @@ pub fn RecordsPage() -> impl IntoView {
                 }).collect_view()}
             </div>
         </details>
+        <label class="field search">
+            <span class="label">{tr(Key::Search)}</span>
+            <input type="search" name="search" autocomplete="off" data-testid="search"
+                on:input=move |ev| {
+                    let typed = event_target_value(&ev);
+                    set_filter(&|f| f.search(&typed));
+                } />
+        </label>
         <div class="chips" role="group" data-testid="state-counts">
             {chip(None)}
             {StateTag::ALL.into_iter().map(|tag| chip(Some(tag))).collect_view()}
