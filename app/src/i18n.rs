@@ -38,6 +38,14 @@ messages! {
     SyncNow => "Đồng bộ ngay", "Sync now";
     Syncing => "Đang đồng bộ…", "Syncing…";
     LastSynced => "Lần đồng bộ gần nhất", "Last synced";
+    LastExchange => "Lần gửi gần nhất", "Last sent";
+    ExchangeSent => "đã gửi", "sent";
+    ExchangeRecords => "hồ sơ", "records";
+    ExchangeStored => "máy chủ đã lưu", "the server stored";
+    ExchangeRefused => "bị từ chối", "refused";
+    ExchangeConflicts => "xung đột", "in conflict";
+    Receipt => "Máy chủ đã lưu phiên bản", "The server stored version";
+    ReceiptAt => "lúc", "at";
     NeverSynced => "Chưa đồng bộ lần nào trên máy này.", "Never synced on this phone.";
     SyncFailed => "Chưa đồng bộ được (không có mạng hoặc máy chủ bận). Ứng dụng sẽ tự thử lại; hồ sơ vẫn được giữ trên máy.", "Could not sync (no signal or the server is busy). The app will try again by itself; records stay on this phone.";
     SyncStorageFull => "Bộ nhớ trên máy đã đầy nên chưa tải về hết hồ sơ từ máy chủ. Các hồ sơ đã có trên máy vẫn còn nguyên. Hãy giải phóng bộ nhớ rồi bấm Đồng bộ ngay.", "This phone's storage is full, so not all records could be downloaded from the server. Records already on the phone are intact. Free some space, then tap Sync now.";
@@ -131,6 +139,9 @@ messages! {
     Save => "Lưu", "Save";
     Create => "Tạo mới", "Create";
     Filter => "Lọc", "Filter";
+    InstallWhy => "Cài ứng dụng lên màn hình chính để mở nhanh và dùng cả khi không có mạng.", "Install the app to the home screen to open it quickly, even without signal.";
+    Install => "Cài ứng dụng", "Install the app";
+    InstallIphone => "Để cài lên iPhone: bấm Chia sẻ → Thêm vào MH chính.", "To install on an iPhone: tap Share → Add to Home Screen.";
     Search => "Tìm (thôn bản, tên cơ sở, mã khách hàng, tiêu đề, ghi chú)", "Search (village, business name, client code, title, notes)";
     AdminTitle => "Quản trị", "Administration";
     AdminUsers => "Tài khoản cán bộ", "Officer accounts";

@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
         state.online.set(offline::is_online());
         offline::on_connectivity_change(move |online| state.online.set(online));
         offline::register_service_worker(move || state.update_ready.set(true));
+        offline::on_install_offer(move |offer| state.install_offered.set(offer));
         engine.start();
         auth.load();
         offline::mark_hydrated();

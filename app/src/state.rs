@@ -13,6 +13,8 @@ pub struct AppState {
     waiting: RwSignal<usize>,
     pub online: RwSignal<bool>,
     pub update_ready: RwSignal<bool>,
+    /// The browser offers to install the app (until it is installed).
+    pub install_offered: RwSignal<bool>,
 }
 
 impl AppState {
@@ -21,6 +23,7 @@ impl AppState {
             waiting: RwSignal::new(0),
             online: RwSignal::new(true),
             update_ready: RwSignal::new(false),
+            install_offered: RwSignal::new(false),
         };
         provide_context(state);
         state

@@ -24,7 +24,8 @@ use crate::auth::Auth;
 use crate::i18n::{I18n, Key};
 use crate::offline;
 use crate::offline::outbox::{
-    FieldProblem, KeyValue, Outbox, SendFailure, StateTag, StoreError, SyncResult, SyncStatus,
+    Exchange, FieldProblem, KeyValue, Outbox, SendFailure, StateTag, StoreError, SyncResult,
+    SyncStatus,
 };
 use crate::state::AppState;
 
@@ -138,6 +139,8 @@ pub struct SyncEngine {
     /// Records answered and records to send, during a sync.
     pub progress: RwSignal<(usize, usize)>,
     pub last_synced: RwSignal<Option<u64>>,
+    /// What the last sync that sent records sent, and what the server made of them.
+    pub last_exchange: RwSignal<Option<Exchange>>,
     /// Why the last sync stopped, when it did.
     pub problem: RwSignal<Option<Key>>,
     /// Bumped whenever a sync changed the outbox, so that lists read it again.
@@ -159,6 +162,7 @@ impl SyncEngine {
             running: RwSignal::new(false),
             progress: RwSignal::new((0, 0)),
             last_synced: RwSignal::new(None),
+            last_exchange: RwSignal::new(None),
             problem: RwSignal::new(None),
             revision: RwSignal::new(0),
             failures: StoredValue::new(0),
@@ -178,9 +182,9 @@ impl SyncEngine {
         });
         Effect::new(move |_| {
             if let Some(officer_id) = signed_in.get() {
-                engine
-                    .last_synced
-                    .set(offline::outbox(&officer_id).last_synced());
+                let outbox = offline::outbox(&officer_id);
+                engine.last_synced.set(outbox.last_synced());
+                engine.last_exchange.set(outbox.last_exchange());
                 engine.problem.set(None);
                 engine.sync_now();
             }
@@ -295,9 +299,27 @@ impl SyncEngine {
         self.revision.update(|n| *n += 1);
     }
 
-    /// Sends every waiting record, oldest first, in batches the server takes. Gives how many
-    /// records the server failed on, which wait for a later sync.
+    /// Sends every waiting record, oldest first, in batches the server takes, and keeps what the
+    /// server made of them for the Sync page. Gives how many records the server failed on, which
+    /// wait for a later sync.
     async fn push<S: KeyValue>(self, officer_id: &str, outbox: &Outbox<S>) -> Result<usize, Stop> {
+        let mut exchange = Exchange::default();
+        let sent = self.send_waiting(officer_id, outbox, &mut exchange).await;
+        if exchange.sent > 0 {
+            exchange.at = offline::now_ms();
+            // Shown even if it cannot be kept.
+            let _ = outbox.keep_exchange(&exchange);
+            self.last_exchange.set(Some(exchange));
+        }
+        sent
+    }
+
+    async fn send_waiting<S: KeyValue>(
+        self,
+        officer_id: &str,
+        outbox: &Outbox<S>,
+        exchange: &mut Exchange,
+    ) -> Result<usize, Stop> {
         let total = outbox.counts().get(StateTag::Waiting);
         let mut done = 0;
         self.progress.set((0, total));
@@ -343,8 +365,8 @@ impl SyncEngine {
                     }
                     None => {
                         failures = 0;
-                        let results = match answer {
-                            Ok(response) => response.results,
+                        let (results, server_time) = match answer {
+                            Ok(response) => (response.results, response.server_time),
                             Err(ApiFailure::Rejected { status: 413, .. }) if batch.len() > 1 => {
                                 halve(&mut pending, batch);
                                 continue;
@@ -352,12 +374,13 @@ impl SyncEngine {
                             // One record too large for any request: refused on its own, never
                             // retried.
                             Err(ApiFailure::Rejected { status: 413, .. }) => {
-                                vec![self.too_large(&batch[0].id)]
+                                (vec![self.too_large(&batch[0].id)], String::new())
                             }
                             Err(failure) => return Err(stop_of(failure)),
                         };
+                        exchange.count(&results);
                         changed += outbox
-                            .apply_results(&batch, &results, offline::now_ms())
+                            .apply_results(&batch, &results, &server_time, offline::now_ms())
                             .map_err(Stop::Storage)?;
                         done += batch.len();
                     }

@@ -64,6 +64,74 @@ pub fn on_connectivity_change(on_change: impl Fn(bool) + 'static) {
     }
 }
 
+thread_local! {
+    /// The browser's `beforeinstallprompt` event, kept until the officer taps "install".
+    static INSTALL_OFFER: std::cell::RefCell<Option<web_sys::Event>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Whether the app runs from the home screen (installed), not in a browser tab.
+pub fn installed() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let standalone = window
+        .match_media("(display-mode: standalone)")
+        .ok()
+        .flatten()
+        .is_some_and(|query| query.matches());
+    // Safari on iOS says it its own way.
+    let ios = js_sys::Reflect::get(&window.navigator(), &"standalone".into())
+        .ok()
+        .and_then(|value| value.as_bool())
+        .unwrap_or(false);
+    standalone || ios
+}
+
+/// An iPhone or iPad: no browser there offers to install; the officer adds the app from Share.
+pub fn adds_from_share_menu() -> bool {
+    web_sys::window()
+        .and_then(|window| window.navigator().user_agent().ok())
+        .is_some_and(|agent| ["iPhone", "iPad", "iPod"].iter().any(|d| agent.contains(d)))
+}
+
+/// Calls `on_offer(true)` when the browser offers to install the app, `on_offer(false)` once it
+/// is installed.
+pub fn on_install_offer(on_offer: impl Fn(bool) + 'static) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let on_offer = Rc::new(on_offer);
+    let offered = on_offer.clone();
+    let listener = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+        // Ours to show when the officer asks, not the browser's own bar.
+        event.prevent_default();
+        INSTALL_OFFER.with(|offer| *offer.borrow_mut() = Some(event));
+        offered(true);
+    });
+    let _ = window
+        .add_event_listener_with_callback("beforeinstallprompt", listener.as_ref().unchecked_ref());
+    listener.forget();
+    let listener = Closure::<dyn Fn()>::new(move || {
+        INSTALL_OFFER.with(|offer| *offer.borrow_mut() = None);
+        on_offer(false);
+    });
+    let _ =
+        window.add_event_listener_with_callback("appinstalled", listener.as_ref().unchecked_ref());
+    listener.forget();
+}
+
+/// Shows the browser's install dialog, once per offer.
+pub fn install() {
+    let Some(event) = INSTALL_OFFER.with(|offer| offer.borrow_mut().take()) else {
+        return;
+    };
+    if let Ok(prompt) = js_sys::Reflect::get(&event, &"prompt".into()) {
+        if let Some(prompt) = prompt.dyn_ref::<js_sys::Function>() {
+            let _ = prompt.call0(&event);
+        }
+    }
+}
+
 /// Calls `on_activity` on every tap or key press, for the idle lock.
 pub fn on_activity(on_activity: impl Fn() + 'static) {
     let Some(window) = web_sys::window() else {

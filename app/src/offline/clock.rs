@@ -36,6 +36,21 @@ pub fn vietnam_day(at: &str) -> String {
     }
 }
 
+/// An RFC 3339 time in UTC (as the server writes them) as [`vietnam_time`] shows it, else the text
+/// as it is.
+pub fn vietnam_time_of(at: &str) -> String {
+    let date = at.get(..10).and_then(|day| Date::parse(day).ok());
+    let part = |range: std::ops::Range<usize>| at.get(range)?.parse::<i64>().ok();
+    match (date, part(11..13), part(14..16), part(17..19)) {
+        (Some(date), Some(hour), Some(minute), Some(second)) if at.ends_with('Z') => {
+            let days = EPOCH.days_until(date);
+            let ms = ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000;
+            vietnam_time(u64::try_from(ms).unwrap_or(0))
+        }
+        _ => at.to_string(),
+    }
+}
+
 /// Today in Vietnam, by the phone's clock.
 pub fn today() -> Date {
     vietnam_date(super::now_ms())
@@ -57,6 +72,19 @@ mod tests {
         assert_eq!(vietnam_day("2026-09-30T16:59:59.999Z"), "30/09/2026");
         assert_eq!(vietnam_day("2026-09-30T17:00:00.000Z"), "01/10/2026");
         assert_eq!(vietnam_day("soon"), "soon");
+    }
+
+    #[test]
+    fn a_server_time_shows_in_vietnam() {
+        assert_eq!(
+            vietnam_time_of("2023-03-04T17:05:00.000Z"),
+            "00:05 05/03/2023"
+        );
+        assert_eq!(
+            vietnam_time_of("2026-12-03T08:45:59.999Z"),
+            "15:45 03/12/2026"
+        );
+        assert_eq!(vietnam_time_of("later"), "later");
     }
 
     #[test]

@@ -346,6 +346,7 @@ mod phone_tests {
             record: Some(record),
             draft: None,
             failed: None,
+            stored_at: None,
             created_at: 0,
             updated_at: 0,
         }

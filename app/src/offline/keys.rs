@@ -43,6 +43,8 @@ pub const OUTBOX_UNITS: &str = "units";
 pub const OUTBOX_CURSOR: &str = "cursor";
 /// When the server last acknowledged a sync (ms since 1970).
 pub const OUTBOX_SYNCED_AT: &str = "synced_at";
+/// What the last sync that sent records sent and the server made of them, as JSON.
+pub const OUTBOX_EXCHANGE: &str = "exchange";
 /// The officer's server session token.
 pub const OUTBOX_SESSION: &str = "session";
 /// The settings as last fetched, as JSON.
@@ -86,7 +88,8 @@ mod tests {
                 OUTBOX_SYNCED_AT,
                 OUTBOX_SESSION,
                 OUTBOX_SETTINGS,
-                OUTBOX_AGENCIES
+                OUTBOX_AGENCIES,
+                OUTBOX_EXCHANGE
             ],
             [
                 "index",
@@ -96,7 +99,8 @@ mod tests {
                 "synced_at",
                 "session",
                 "settings",
-                "agencies"
+                "agencies",
+                "exchange"
             ]
         );
     }

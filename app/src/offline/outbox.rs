@@ -166,6 +166,10 @@ pub struct Entry {
     /// again later, after the others.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<SendFailure>,
+    /// While synced: when the server stored the version this phone holds (RFC 3339, the server's
+    /// clock), the officer's receipt. Absent on records synced before receipts were kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stored_at: Option<String>,
     pub created_at: u64,
     pub updated_at: u64,
 }
@@ -188,6 +192,7 @@ impl Entry {
             record: None,
             draft: Some(draft),
             failed: None,
+            stored_at: None,
             created_at: now,
             updated_at: now,
         }
@@ -241,9 +246,16 @@ impl Entry {
         true
     }
 
-    /// Takes the server's answer for `sent`, the content sent. When the officer changed the record
-    /// since, their change stays waiting, now on top of the server's version.
-    pub fn apply(&mut self, sent: &Record, result: &SyncResult, now: u64) -> bool {
+    /// Takes the server's answer for `sent`, the content sent, given at `server_time`. When the
+    /// officer changed the record since, their change stays waiting, now on top of the server's
+    /// version.
+    pub fn apply(
+        &mut self,
+        sent: &Record,
+        result: &SyncResult,
+        server_time: &str,
+        now: u64,
+    ) -> bool {
         if self.state != LocalState::Waiting {
             return false;
         }
@@ -256,6 +268,10 @@ impl Entry {
                 record.base_version = version;
                 if untouched {
                     self.state = LocalState::Synced { version };
+                    // The answer comes after the commit; a retry (unchanged) was stored earlier.
+                    if result.status == SyncStatus::Applied || self.stored_at.is_none() {
+                        self.stored_at = Some(server_time.to_string());
+                    }
                 }
             }
             (SyncStatus::Conflict, _, Some(current)) => {
@@ -297,6 +313,7 @@ impl Entry {
                 self.state = LocalState::Synced {
                     version: current.version,
                 };
+                self.stored_at = Some(current.updated_at.clone());
                 self.draft = None;
             }
         }
@@ -318,6 +335,7 @@ impl Entry {
                 record: Some(record),
                 draft: None,
                 failed: None,
+                stored_at: Some(pulled.updated_at.clone()),
                 created_at: now,
                 updated_at: now,
             });
@@ -329,6 +347,7 @@ impl Entry {
                     version: pulled.version,
                 };
                 entry.record = Some(record);
+                entry.stored_at = Some(pulled.updated_at.clone());
             }
             LocalState::Conflict { current } if pulled.version > current.version => {
                 entry.state = LocalState::Conflict {
@@ -339,6 +358,30 @@ impl Entry {
         }
         entry.updated_at = now;
         Some(entry)
+    }
+}
+
+/// One sync's sending, in the server's answers: records sent, stored (applied, or already there),
+/// refused, and found changed by someone else.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exchange {
+    pub at: u64,
+    pub sent: usize,
+    pub stored: usize,
+    pub refused: usize,
+    pub conflicts: usize,
+}
+
+impl Exchange {
+    pub fn count(&mut self, results: &[SyncResult]) {
+        for result in results {
+            self.sent += 1;
+            match result.status {
+                SyncStatus::Applied | SyncStatus::Unchanged => self.stored += 1,
+                SyncStatus::Rejected => self.refused += 1,
+                SyncStatus::Conflict => self.conflicts += 1,
+            }
+        }
     }
 }
 
@@ -761,6 +804,7 @@ impl<S: KeyValue> Outbox<S> {
         &self,
         sent: &[Record],
         results: &[SyncResult],
+        server_time: &str,
         now: u64,
     ) -> Result<usize, StoreError> {
         let mut index = self.index();
@@ -773,7 +817,7 @@ impl<S: KeyValue> Outbox<S> {
             let Some(mut entry) = self.read(&record.id) else {
                 continue;
             };
-            if !entry.apply(record, result, now) {
+            if !entry.apply(record, result, server_time, now) {
                 continue;
             }
             // Item first: these changes only take records out of the waiting queue.
@@ -889,6 +933,16 @@ impl<S: KeyValue> Outbox<S> {
             .set(&self.key(keys::OUTBOX_SYNCED_AT), &at.to_string())
     }
 
+    /// What the last sync that sent records sent, and what the server made of them.
+    pub fn last_exchange(&self) -> Option<Exchange> {
+        serde_json::from_str(&self.store.get(&self.key(keys::OUTBOX_EXCHANGE))?).ok()
+    }
+
+    pub fn keep_exchange(&self, exchange: &Exchange) -> Result<(), StoreError> {
+        let text = serde_json::to_string(exchange).map_err(|_| StoreError::Unavailable)?;
+        self.store.set(&self.key(keys::OUTBOX_EXCHANGE), &text)
+    }
+
     /// The officer's server session token, sent as `Authorization: Bearer`, so that officers
     /// sharing a phone each sync as themselves.
     pub fn session_token(&self) -> Option<String> {
@@ -943,6 +997,7 @@ impl<S: KeyValue> Outbox<S> {
             keys::OUTBOX_UNITS,
             keys::OUTBOX_SETTINGS,
             keys::OUTBOX_AGENCIES,
+            keys::OUTBOX_EXCHANGE,
         ] {
             self.store.remove(&self.key(name));
         }
@@ -965,6 +1020,9 @@ pub(crate) mod tests {
     use serde_json::json;
 
     use super::*;
+
+    /// When the tests' server answers.
+    const AT: &str = "2023-03-05T02:00:00.000Z";
 
     /// localStorage in memory, with an optional quota in characters (keys and values).
     #[derive(Clone, Default)]
@@ -1117,15 +1175,52 @@ pub(crate) mod tests {
             .apply_results(
                 std::slice::from_ref(&record),
                 &[result(&record, "applied", Some(1))],
+                AT,
                 30,
             )
             .unwrap();
         assert_eq!(changed, 1);
         let entry = outbox.entry(&record.id).unwrap();
         assert_eq!(entry.state, LocalState::Synced { version: 1 });
+        assert_eq!(entry.stored_at.as_deref(), Some(AT), "the receipt");
         assert_eq!(entry.record.unwrap().base_version, 1);
         assert_eq!(outbox.counts().get(StateTag::Synced), 1);
         assert!(outbox.oldest_waiting(10).is_empty());
+    }
+
+    #[test]
+    fn a_receipt_says_when_the_server_stored_the_version_the_phone_holds() {
+        let (_, outbox) = outbox();
+        let record = session(1, 5);
+        outbox.save(record.clone(), 1).unwrap();
+        // A retry the server had already stored keeps the first receipt.
+        let answer = [result(&record, "applied", Some(1))];
+        outbox
+            .apply_results(std::slice::from_ref(&record), &answer, AT, 2)
+            .unwrap();
+        let again = [result(&record, "unchanged", Some(1))];
+        let mut entry = outbox.entry(&record.id).unwrap();
+        entry.state = LocalState::Waiting;
+        assert!(entry.apply(&record, &again[0], "2023-03-06T00:00:00.000Z", 3));
+        assert_eq!(entry.stored_at.as_deref(), Some(AT));
+        // A newer version pulled from the server brings its own time.
+        let mut pulled: StoredRecord = serde_json::from_value(json!({
+            "id": record.id, "kind": "outreach_session", "org_unit_id": record.org_unit_id,
+            "occurred_on": "2023-03-01", "voided": false, "data": record.data, "version": 2,
+            "updated_at": "2023-03-07T01:02:03.000Z", "updated_by": "o-2"
+        }))
+        .unwrap();
+        let restored = Entry::restored(Some(&entry), &pulled, 4);
+        assert_eq!(restored, None, "a waiting record keeps its change");
+        entry.state = LocalState::Synced { version: 1 };
+        let restored = Entry::restored(Some(&entry), &pulled, 4).unwrap();
+        assert_eq!(restored.state, LocalState::Synced { version: 2 });
+        assert_eq!(
+            restored.stored_at.as_deref(),
+            Some("2023-03-07T01:02:03.000Z")
+        );
+        pulled.version = 1;
+        assert_eq!(Entry::restored(Some(&restored), &pulled, 5), None);
     }
 
     #[test]
@@ -1137,6 +1232,7 @@ pub(crate) mod tests {
             .apply_results(
                 std::slice::from_ref(&record),
                 &[result(&record, "applied", Some(3))],
+                AT,
                 2,
             )
             .unwrap();
@@ -1195,6 +1291,7 @@ pub(crate) mod tests {
             .apply_results(
                 std::slice::from_ref(&record),
                 &[result(&record, "applied", Some(1))],
+                AT,
                 2,
             )
             .unwrap();
@@ -1228,7 +1325,7 @@ pub(crate) mod tests {
         // …while a synced record edited again joins the back.
         let first = outbox.oldest_waiting(1);
         outbox
-            .apply_results(&first, &[result(&first[0], "applied", Some(1))], 11)
+            .apply_results(&first, &[result(&first[0], "applied", Some(1))], AT, 11)
             .unwrap();
         outbox.save(session(1, 10), 12).unwrap();
         let ids: Vec<String> = outbox.oldest_waiting(3).into_iter().map(|r| r.id).collect();
@@ -1260,7 +1357,7 @@ pub(crate) mod tests {
                 "errors": [{"field": "org_unit_id", "code": "forbidden", "message": "no"}]}))
             .unwrap(),
         ];
-        assert_eq!(outbox.apply_results(&records, &results, 2).unwrap(), 4);
+        assert_eq!(outbox.apply_results(&records, &results, AT, 2).unwrap(), 4);
         let states: Vec<LocalState> = records
             .iter()
             .map(|r| outbox.entry(&r.id).unwrap().state)
@@ -1299,7 +1396,7 @@ pub(crate) mod tests {
         let sent = outbox.oldest_waiting(500);
         outbox.save(session(1, 6), 2).unwrap();
         outbox
-            .apply_results(&sent, &[result(&record, "applied", Some(1))], 3)
+            .apply_results(&sent, &[result(&record, "applied", Some(1))], AT, 3)
             .unwrap();
         let entry = outbox.entry(&record.id).unwrap();
         assert_eq!(entry.state, LocalState::Waiting);
@@ -1308,7 +1405,7 @@ pub(crate) mod tests {
         assert_eq!(again[0].data["reached_male"], 6);
         // A rejection of the old content does not stick to the new one either.
         outbox
-            .apply_results(&sent, &[result(&record, "rejected", None)], 4)
+            .apply_results(&sent, &[result(&record, "rejected", None)], AT, 4)
             .unwrap();
         assert_eq!(outbox.entry(&record.id).unwrap().state, LocalState::Waiting);
     }
@@ -1322,14 +1419,14 @@ pub(crate) mod tests {
         let results = [result(&b, "applied", Some(1)), result(&b, "applied", None)];
         assert_eq!(
             outbox
-                .apply_results(&[a.clone(), b.clone()], &results, 2)
+                .apply_results(&[a.clone(), b.clone()], &results, AT, 2)
                 .unwrap(),
             0
         );
         let conflict_without_current = result(&a, "conflict", Some(2));
         assert_eq!(
             outbox
-                .apply_results(&[a], &[conflict_without_current], 2)
+                .apply_results(&[a], &[conflict_without_current], AT, 2)
                 .unwrap(),
             0
         );
@@ -1347,7 +1444,7 @@ pub(crate) mod tests {
                 ..result(&mine, "conflict", Some(4))
             };
             outbox
-                .apply_results(std::slice::from_ref(&mine), &[conflict], 2)
+                .apply_results(std::slice::from_ref(&mine), &[conflict], AT, 2)
                 .unwrap();
             // An edit in conflict stays in conflict, keeping the edit.
             let entry = outbox.save(edited.clone(), 3).unwrap();
@@ -1484,7 +1581,12 @@ pub(crate) mod tests {
 
         // Its own answer, when it comes, settles it like any other.
         outbox
-            .apply_results(&records[..1], &[result(&records[0], "applied", Some(1))], 2)
+            .apply_results(
+                &records[..1],
+                &[result(&records[0], "applied", Some(1))],
+                AT,
+                2,
+            )
             .unwrap();
         let entry = outbox.entry(&records[0].id).unwrap();
         assert_eq!(
@@ -1511,6 +1613,7 @@ pub(crate) mod tests {
             .apply_results(
                 std::slice::from_ref(&record),
                 &[result(&record, "applied", Some(1))],
+                AT,
                 2,
             )
             .unwrap();
@@ -1713,6 +1816,7 @@ pub(crate) mod tests {
             .apply_results(
                 std::slice::from_ref(&a),
                 &[result(&a, "applied", Some(1))],
+                AT,
                 2,
             )
             .unwrap();
@@ -1741,6 +1845,7 @@ pub(crate) mod tests {
             .apply_results(
                 std::slice::from_ref(&a),
                 &[result(&a, "applied", Some(1))],
+                AT,
                 2,
             )
             .unwrap();

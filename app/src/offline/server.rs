@@ -24,6 +24,18 @@ pub fn on_connectivity_change(_on_change: impl Fn(bool) + 'static) {}
 
 pub fn on_activity(_on_activity: impl Fn() + 'static) {}
 
+pub fn installed() -> bool {
+    false
+}
+
+pub fn adds_from_share_menu() -> bool {
+    false
+}
+
+pub fn on_install_offer(_on_offer: impl Fn(bool) + 'static) {}
+
+pub fn install() {}
+
 pub fn on_shown(_on_shown: impl Fn() + 'static) {}
 
 pub fn register_service_worker(_on_update_ready: impl Fn() + 'static) {}

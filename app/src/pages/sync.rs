@@ -60,11 +60,37 @@ pub fn SyncPage() -> impl IntoView {
         Some(ms) => format!("{}: {}", i18n.t(Key::LastSynced), clock::vietnam_time(ms)),
         None => i18n.t(Key::NeverSynced).to_string(),
     };
+    // In words: "sent 12 records: the server stored 11, refused 1."
+    let exchange = move || {
+        engine.last_exchange.get().map(|exchange| {
+            let mut text = format!(
+                "{} ({}): {} {} {}",
+                i18n.t(Key::LastExchange),
+                clock::vietnam_time(exchange.at),
+                i18n.t(Key::ExchangeSent),
+                exchange.sent,
+                i18n.t(Key::ExchangeRecords),
+            );
+            let parts = [
+                (Key::ExchangeStored, exchange.stored),
+                (Key::ExchangeRefused, exchange.refused),
+                (Key::ExchangeConflicts, exchange.conflicts),
+            ];
+            let said: Vec<String> = parts
+                .into_iter()
+                .filter(|(key, n)| *n > 0 || *key == Key::ExchangeStored)
+                .map(|(key, n)| format!("{} {n}", i18n.t(key)))
+                .collect();
+            text.push_str(&format!("; {}.", said.join(", ")));
+            view! { <p data-testid="last-exchange">{text}</p> }
+        })
+    };
     view! {
         <h1>{tr(Key::NavSync)}</h1>
         <p>{tr(Key::SyncIntro)}</p>
         <section class="card">
             <p data-testid="last-synced">{last}</p>
+            {exchange}
             <dl class="state-counts">
                 {[StateTag::Waiting, StateTag::Synced, StateTag::Conflict, StateTag::Rejected, StateTag::Draft]
                     .into_iter()

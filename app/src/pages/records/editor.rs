@@ -292,6 +292,17 @@ impl Editor {
             .with(|entry| entry.as_ref().is_some_and(|e| e.draft.is_some()))
     }
 
+    /// A synced record's receipt: the server's version of it and when the server stored it.
+    fn receipt(self) -> Option<(i64, String)> {
+        self.stored.with(|entry| {
+            let entry = entry.as_ref()?;
+            match (&entry.state, &entry.stored_at) {
+                (LocalState::Synced { version }, Some(at)) => Some((*version, at.clone())),
+                _ => None,
+            }
+        })
+    }
+
     /// What the officer should know about the record's state before editing it.
     fn note(self) -> Option<Key> {
         self.stored.with(
@@ -313,6 +324,11 @@ fn EditorTop(editor: Editor) -> impl IntoView {
         <h1>{move || editor.kind.label(i18n.lang.get())}</h1>
         {move || editor.not_found.get().then(|| view! { <p class="notice">{tr(Key::RecordNotFound)}</p> })}
         {move || editor.note().map(|key| view! { <p class="notice" role="status">{tr(key)}</p> })}
+        {move || editor.receipt().map(|(version, at)| view! {
+            <p class="receipt" data-testid="receipt">
+                {tr(Key::Receipt)}" "{version}" "{tr(Key::ReceiptAt)}" "{clock::vietnam_time_of(&at)}
+            </p>
+        })}
         {move || {
             let lang = i18n.lang.get();
             editor.issues.with(|issues| {

@@ -114,6 +114,7 @@ pub fn RecordsPage() -> impl IntoView {
 
     view! {
         <h1>{tr(Key::NavRecords)}</h1>
+        <InstallOffer />
         <div class="new-record">
             <a href=form_path(RecordKind::OutreachSession) class="button" data-testid="new-session">"+ "{tr(Key::NewSession)}</a>
             <a href=form_path(RecordKind::Referral) class="button" data-testid="new-referral">"+ "{tr(Key::NewReferral)}</a>
@@ -245,5 +246,29 @@ fn RecordRow(entry: Entry, units: RwSignal<Vec<OrgUnit>>) -> impl IntoView {
         <li class="record" class:voided=voided data-testid="record-row" data-state=tag.as_str() data-id=entry.id.clone()>
             <a class="record-link" href=href>{body}</a>
         </li>
+    }
+}
+
+/// Until the app is on the home screen: an install button where the browser offers one, else on
+/// an iPhone the way through Safari's Share menu (Safari has no install prompt).
+#[component]
+fn InstallOffer() -> impl IntoView {
+    let app = use_app_state();
+    let hint = RwSignal::new(false);
+    // Read once hydrated, so that the first render equals the server's.
+    Effect::new(move |_| hint.set(!offline::installed() && offline::adds_from_share_menu()));
+    view! {
+        {move || app.install_offered.get().then(|| view! {
+            <div class="card install" data-testid="install">
+                <p>{tr(Key::InstallWhy)}</p>
+                <button class="button wide" type="button" on:click=move |_| {
+                    offline::install();
+                    app.install_offered.set(false);
+                }>{tr(Key::Install)}</button>
+            </div>
+        })}
+        {move || (hint.get() && !app.install_offered.get()).then(|| view! {
+            <p class="card install" data-testid="install-hint">{tr(Key::InstallIphone)}</p>
+        })}
     }
 }
