@@ -1,7 +1,7 @@
 // What the officer can point to (issue 20): a synced record's receipt, the last exchange in words
 // on the Sync page; and the way to put the app on the home screen, in Chromium and on an iPhone.
 const { test, expect } = require("@playwright/test");
-const { signIn } = require("./support");
+const { recordSession, signIn } = require("./support");
 
 const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
 
@@ -13,15 +13,7 @@ async function newPhone(browser, options = {}) {
 
 test("a synced record shows the server's version and time, and the Sync page says what was sent", async ({ page }) => {
   await signIn(page, "taleng");
-  await page.getByTestId("new-session").click();
-  await page.fill('input[name="data.village"]', "Bản Biên Nhận");
-  await page.selectOption('select[name="data.format"]', "group_talk");
-  await page.selectOption('select[name="data.audience"]', "women");
-  await page.fill('input[name="data.reached_male"]', "1");
-  await page.fill('input[name="data.reached_female"]', "4");
-  await page.selectOption('select[name="data.language"]', "vi");
-  await page.getByRole("button", { name: "Lưu", exact: true }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await recordSession(page, { village: "Bản Biên Nhận" });
   const row = page.getByTestId("record-row").filter({ hasText: "Bản Biên Nhận" });
   await page.locator("nav.tabs").getByText("Đồng bộ").click();
   await page.getByTestId("sync-now").click();

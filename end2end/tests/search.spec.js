@@ -1,22 +1,13 @@
 // The records list searches the phone's records as the officer types, offline, with or without
 // Vietnamese marks, together with the other filters (issue 20).
 const { test, expect } = require("@playwright/test");
-const { signIn } = require("./support");
+const { recordSession, signIn } = require("./support");
 
 const rows = (page) => page.getByTestId("record-row");
 
 test("search finds a record offline by a word of its notes, typed without marks", async ({ page, context }) => {
   await signIn(page, "taleng");
-  await page.getByTestId("new-session").click();
-  await page.fill('input[name="data.village"]', "Bản Tìm Kiếm");
-  await page.selectOption('select[name="data.format"]', "group_talk");
-  await page.selectOption('select[name="data.audience"]', "women");
-  await page.fill('input[name="data.reached_male"]', "2");
-  await page.fill('input[name="data.reached_female"]', "7");
-  await page.selectOption('select[name="data.language"]', "vi");
-  await page.fill('textarea[name="data.notes"]', "Phát tờ rơi ở chợ phiên Sùng Phài");
-  await page.getByRole("button", { name: "Lưu", exact: true }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await recordSession(page, { village: "Bản Tìm Kiếm", male: 2, female: 7, notes: "Phát tờ rơi ở chợ phiên Sùng Phài" });
   const all = await rows(page).count();
   expect(all).toBeGreaterThan(1);
 

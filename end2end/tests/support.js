@@ -129,4 +129,23 @@ async function serverRecords(request, token) {
   }
 }
 
-module.exports = { serverRecords, foundInStorage, DEMO, PIN, endSessions, hydrated, locked, swControls, appOpen, signIn, passwordSignIn, choosePin, typePin, unlock, open, reload };
+/// From the records list: records an outreach session (a group talk for women, in Vietnamese)
+/// through its form and waits for the list again.
+async function recordSession(page, { village, male = 1, female = 4, notes, on, organisingUnit }) {
+  await page.getByTestId("new-session").click();
+  await expect(page).toHaveURL(/\/records\/session/);
+  await expect(page.locator('input[name="occurred_on"]')).toHaveValue(/^\d{4}-\d{2}-\d{2}$/);
+  if (on) await page.fill('input[name="occurred_on"]', on);
+  await page.fill('input[name="data.village"]', village);
+  await page.selectOption('select[name="data.format"]', "group_talk");
+  await page.selectOption('select[name="data.audience"]', "women");
+  await page.fill('input[name="data.reached_male"]', String(male));
+  await page.fill('input[name="data.reached_female"]', String(female));
+  await page.selectOption('select[name="data.language"]', "vi");
+  if (organisingUnit) await page.fill('input[name="data.organising_unit"]', organisingUnit);
+  if (notes) await page.fill('textarea[name="data.notes"]', notes);
+  await page.getByRole("button", { name: "Lưu", exact: true }).click();
+  await expect(page).toHaveURL(/\/$/);
+}
+
+module.exports = { recordSession, serverRecords, foundInStorage, DEMO, PIN, endSessions, hydrated, locked, swControls, appOpen, signIn, passwordSignIn, choosePin, typePin, unlock, open, reload };

@@ -5,7 +5,7 @@
 const { test, expect } = require("@playwright/test");
 const fs = require("fs");
 const path = require("path");
-const { endSessions, hydrated, swControls, signIn, serverRecords } = require("./support");
+const { endSessions, hydrated, swControls, signIn, serverRecords, recordSession: recordOne } = require("./support");
 
 async function openNew(page) {
   await page.getByTestId("new-session").click();
@@ -13,21 +13,9 @@ async function openNew(page) {
   await expect(page.locator('input[name="occurred_on"]')).toHaveValue(/^\d{4}-\d{2}-\d{2}$/);
 }
 
-/// Records an outreach session through the form (dated `on`, else the phone's today) and goes
-/// back to the list.
-async function recordSession(page, village, male, on) {
-  await openNew(page);
-  if (on) await page.fill('input[name="occurred_on"]', on);
-  await page.fill('input[name="data.village"]', village);
-  await page.selectOption('select[name="data.format"]', "group_talk");
-  await page.selectOption('select[name="data.audience"]', "women");
-  await page.fill('input[name="data.reached_male"]', String(male));
-  await page.fill('input[name="data.reached_female"]', "10");
-  await page.selectOption('select[name="data.language"]', "vi");
-  await page.fill('input[name="data.organising_unit"]', "Hội Phụ nữ xã");
-  await page.getByRole("button", { name: "Lưu", exact: true }).click();
-  await expect(page).toHaveURL(/\/$/);
-}
+/// An outreach session through the form (dated `on`, else the phone's today), back to the list.
+const recordSession = (page, village, male, on) =>
+  recordOne(page, { village, male, female: 10, on, organisingUnit: "Hội Phụ nữ xã" });
 
 /// What the server holds for the signed-in officer (the request carries the session cookie).
 const rowOf = (page, village) => page.getByTestId("record-row").filter({ hasText: village });

@@ -216,11 +216,7 @@ impl Store {
 
     /// The newest change number given; 0 before any record.
     pub async fn last_change(&self) -> Result<i64, StoreError> {
-        Ok(on_db!(&self.db, pool => {
-            sqlx::query_scalar("SELECT last_seq FROM change_counter WHERE id = 1")
-                .fetch_one(pool)
-                .await?
-        }))
+        Ok(self.change_point().await?.last_seq)
     }
 }
 

@@ -3,7 +3,7 @@
 //! before the backup began, each batch whole; the restored store refuses the cursors phones had,
 //! so they pull again from the start; a damaged copy or a store that holds records is refused.
 
-use crate::common::api::json_of;
+use crate::common::api::{json_of, new_sessions};
 use crate::common::{demo_app, fresh_database_url, scratch_dir, spawn_app_on, Backend, DEVICE};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -20,17 +20,7 @@ const BATCHES: usize = 40;
 const BATCH: usize = 500;
 
 fn batch() -> Vec<Value> {
-    (0..BATCH)
-        .map(|i| {
-            json!({
-                "id": uuid::Uuid::new_v4().to_string(), "kind": "outreach_session",
-                "org_unit_id": "ou-03412", "occurred_on": "2023-05-02", "base_version": 0,
-                "voided": false,
-                "data": {"format": "leaflets", "audience": "women", "reached_male": 0,
-                         "reached_female": i % 40}
-            })
-        })
-        .collect()
+    new_sessions(BATCH)
 }
 
 /// Runs `server <args>` on the store at `database_url`.

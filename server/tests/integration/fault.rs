@@ -2,6 +2,7 @@
 //! and the answer, then restarted on the same store; and a sync cut off halfway through its body.
 //! Either way the retry leaves every record stored exactly once.
 
+use crate::common::api::new_sessions;
 use crate::common::{demo_app, fake_site, fresh_database_url, stored_versions, Backend, DEVICE};
 use serde_json::{json, Value};
 use std::os::unix::process::ExitStatusExt;
@@ -16,18 +17,7 @@ on_both_stores!(
 );
 
 fn batch(n: usize) -> Value {
-    let records: Vec<Value> = (0..n)
-        .map(|i| {
-            json!({
-                "id": uuid::Uuid::new_v4().to_string(), "kind": "outreach_session",
-                "org_unit_id": "ou-03412", "occurred_on": "2023-05-02", "base_version": 0,
-                "voided": false,
-                "data": {"format": "leaflets", "audience": "women", "reached_male": 0,
-                         "reached_female": i}
-            })
-        })
-        .collect();
-    json!({"device_id": DEVICE, "records": records})
+    json!({"device_id": DEVICE, "records": new_sessions(n)})
 }
 
 fn statuses(answer: &Value) -> Vec<(&str, i64)> {

@@ -32,3 +32,18 @@ pub async fn sync(app: &TestApp, token: &str, records: &[Value]) -> Vec<Value> {
         .unwrap()
         .clone()
 }
+
+/// `n` new outreach sessions of Xã Bình Lư (2023), each with a fresh id.
+pub fn new_sessions(n: usize) -> Vec<Value> {
+    (0..n)
+        .map(|i| {
+            json!({
+                "id": uuid::Uuid::new_v4().to_string(), "kind": "outreach_session",
+                "org_unit_id": "ou-03412", "occurred_on": "2023-05-02", "base_version": 0,
+                "voided": false,
+                "data": {"format": "leaflets", "audience": "women", "reached_male": 0,
+                         "reached_female": i % 40}
+            })
+        })
+        .collect()
+}
