@@ -3,7 +3,7 @@
 use crate::auth::Auth;
 use crate::i18n::{provide_i18n, tr, use_i18n, Key};
 use crate::offline;
-use crate::pages::routes::{self, pages, TABS};
+use crate::pages::routes::{self, pages, SERVICE_TABS, TABS};
 use crate::pages::{Gate, NotFoundPage};
 use crate::session;
 use crate::state::{use_app_state, AppState};
@@ -212,11 +212,20 @@ fn BottomNav() -> impl IntoView {
             </A>
         }
     };
-    view! {
-        <nav class="tabs">
-            {TABS.map(|(href, icon, key)| item(href, icon, key))}
-        </nav>
-    }
+    let auth = crate::auth::use_auth();
+    // A receiving service has its page and the settings; officers the records' tabs.
+    let tabs = move || {
+        let service = auth.officer.with(|o| {
+            o.as_ref()
+                .is_some_and(|o| o.role == crate::api::Role::ServiceProvider)
+        });
+        let tabs: &[(&'static str, &'static str, Key)] =
+            if service { &SERVICE_TABS } else { &TABS };
+        tabs.iter()
+            .map(|&(href, icon, key)| item(href, icon, key))
+            .collect_view()
+    };
+    view! { <nav class="tabs">{tabs}</nav> }
 }
 
 /// Locked, every page is the lock screen; unlocked, the page asked for opens. Written without

@@ -25,6 +25,7 @@ coded! {
         ProvinceOfficer = "province_officer", "Cán bộ cấp tỉnh", "Province officer";
         DistrictOfficer = "district_officer", "Cán bộ cấp huyện (đến 30/6/2025)", "District officer (until 30 June 2025)";
         HealthOfficer = "health_officer", "Cán bộ y tế", "Health officer";
+        ServiceProvider = "service_provider", "Cơ sở tiếp nhận", "Receiving service";
         Admin = "admin", "Quản trị viên", "Administrator";
     }
 }
@@ -193,6 +194,54 @@ pub struct Officer {
     pub display_name: String,
     pub role: Role,
     pub org_unit: OfficerUnit,
+    /// A `service_provider` account's receiving service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receiving_service: Option<ServiceRef>,
+}
+
+/// A receiving service by its id and name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ServiceRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// A service that receives the people officers refer (a health centre, a legal-aid office, a
+/// vocational centre), as the admin keeps them (`/api/v1/admin/receiving-services`). Its accounts
+/// (role `service_provider`) confirm the slips of referrals to one of its `services` from a unit
+/// at or below its `org_unit_id`. Retired, never deleted: its confirmations keep its name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ReceivingService {
+    pub id: String,
+    pub name: String,
+    pub org_unit_id: String,
+    pub services: Vec<crate::ReferralService>,
+    pub retired: bool,
+}
+
+/// What a receiving service sees of a referral by its slip code (`GET /api/v1/slips/{code}`):
+/// the service asked for and the day of the referral, never the person, the commune or the
+/// officer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Slip {
+    /// As printed on the slip, in two groups.
+    pub slip_code: String,
+    pub service: crate::ReferralService,
+    pub referred_on: crate::Date,
+    /// The service's answer, once given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmation: Option<crate::Confirmation>,
+}
+
+/// `POST /api/v1/slips/{code}/confirmation`: the service's answer for a slip.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SlipAnswer {
+    pub outcome: crate::SlipOutcome,
+    pub on: crate::Date,
 }
 
 /// An officer as the admin pages show them (`/api/v1/admin/users`).

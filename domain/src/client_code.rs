@@ -331,8 +331,8 @@ fn combine(x: u8, y: u8) -> u8 {
     4 * high + low
 }
 
-/// Damm's running value over a normalised code (only `0-9A-Z`).
-fn running_value(code: &str) -> u8 {
+/// Damm's running value over a normalised code (only `0-9A-Z`); the slip code's check too.
+pub(crate) fn running_value(code: &str) -> u8 {
     code.bytes().fold(0, |value, symbol| {
         let symbol = if symbol.is_ascii_digit() {
             symbol - b'0'
@@ -344,7 +344,7 @@ fn running_value(code: &str) -> u8 {
 }
 
 /// The symbol `c` with `value ∘ c = 0`, solved per component.
-fn check_symbol(value: u8) -> char {
+pub(crate) fn check_symbol(value: u8) -> char {
     let low = TIMES_OMEGA[usize::from(value % 4)];
     let high = (9 - 2 * (value / 4) % 9) % 9;
     char::from(SYMBOLS[usize::from(4 * high + low)])

@@ -23,6 +23,8 @@ coded! {
         PersonalData = "personal_data", "Có số điện thoại, số CMND/CCCD, e-mail hoặc họ tên: đây là thông tin cá nhân, không được ghi vào hồ sơ", "This looks like a phone number, an ID number (CMND/CCCD), an e-mail address or a name: personal data must not be written in a record";
         UnknownField = "unknown_field", "Trường không được phép", "Unknown field";
         InvalidClientCode = "invalid_client_code", "Mã khách hàng không hợp lệ hoặc bị gõ sai", "Invalid client code, or a typo";
+        InvalidSlipCode = "invalid_slip_code", "Mã phiếu giới thiệu không hợp lệ hoặc bị gõ sai", "Invalid slip code, or a typo";
+        ConfirmedByService = "confirmed_by_service", "Cơ sở tiếp nhận đã xác nhận giới thiệu này: không sửa được tình trạng hay xác nhận", "The receiving service has confirmed this referral: its status and confirmation cannot be changed";
         ExceedsTotal = "exceeds_total", "Không được lớn hơn tổng số", "Must not exceed the total";
         SumMismatch = "sum_mismatch", "Không khớp với tổng số nam và nữ", "Does not match men plus women";
         Forbidden = "forbidden", "Không có quyền với đơn vị này", "Not allowed for this unit";

@@ -28,6 +28,7 @@ mod reader;
 mod record;
 mod referral_types;
 pub mod report;
+mod slip_code;
 pub mod sync;
 mod unit;
 mod validate;
@@ -42,6 +43,7 @@ pub use error::{ErrorCode, FieldError};
 pub use kinds::*;
 pub use record::Record;
 pub use referral_types::ReferralService;
+pub use slip_code::{SlipCode, SlipCodeError, SLIP_CODE_LEN};
 pub use unit::{unit_closed_message, unit_date_error, unit_not_yet_open_message};
 pub use validate::{
     validate, validate_value, ValidRecord, MAX_COUNT, MAX_FINE_VND, MAX_LONG_TEXT, MAX_TEXT,

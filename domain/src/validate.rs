@@ -217,7 +217,11 @@ impl Dates {
 
     /// A date field for something that happened after the record's date (accessed, handled).
     pub(crate) fn past_since_record(self, value: &Value) -> Result<Date, ErrorCode> {
-        self.in_past(self.not_before_record(date(value)?)?)
+        self.happened_since_record(date(value)?)
+    }
+
+    pub(crate) fn happened_since_record(self, day: Date) -> Result<Date, ErrorCode> {
+        self.in_past(self.not_before_record(day)?)
     }
 }
 

@@ -84,6 +84,9 @@ test("sessions and referrals are captured offline and survive a reload", async (
   await page.selectOption('select[name="data.service"]', "HIV_TEST");
   await page.fill('input[name="data.receiving_org"]', "Trung tâm Y tế huyện");
   await save(page);
+  // The new referral's slip, full screen, to hand over.
+  await expect(page.getByTestId("slip-code")).toHaveText(/^[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}$/);
+  await page.getByTestId("close-slip").click();
   await expect(page).toHaveURL(/\/$/);
 
   // A known code typed by hand: a typo is caught, the right code is accepted in any case.
@@ -99,6 +102,7 @@ test("sessions and referrals are captured offline and survive a reload", async (
   await expect(page).toHaveURL(/\/records\/referral/);
   await page.fill('input[name="data.client_code"]', "mt-1990-f7");
   await save(page);
+  await page.getByTestId("close-slip").click();
   await expect(page).toHaveURL(/\/$/);
 
   // Nothing of the answers reached the phone's storage.

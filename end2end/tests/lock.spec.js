@@ -50,6 +50,7 @@ async function recordReferral(page) {
   await page.check('input[name="data.consent"]');
   await page.selectOption('select[name="data.service"]', "HIV_TEST");
   await page.getByRole("button", { name: "Lưu", exact: true }).click();
+  await page.getByTestId("close-slip").click();
   await expect(page).toHaveURL(/\/$/);
   return code;
 }

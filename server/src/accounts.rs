@@ -3,7 +3,7 @@
 
 use crate::clock::now_ms;
 use crate::error::{ApiError, FieldProblem};
-use crate::model::{Actor, Officer, OrgUnit, Role, UnitRef};
+use crate::model::{Actor, Officer, OrgUnit, ReceivingService, Role, ServiceRef, UnitRef};
 use crate::password;
 use crate::store::{Store, StoreError};
 use domain::Coded;
@@ -15,6 +15,8 @@ pub struct NewOfficer {
     pub display_name: Option<String>,
     pub role: String,
     pub org_unit_id: String,
+    /// A `service_provider`'s receiving service; left out, the one service of the unit.
+    pub receiving_service_id: Option<String>,
     pub password: String,
 }
 
@@ -32,6 +34,19 @@ pub async fn create(store: &Store, new: NewOfficer, actor: &Actor) -> Result<Off
         .map_err(|error| errors.push(error))
         .ok();
     errors.extend(check_password(&new.password));
+    let services = store.receiving_services().await?;
+    let receiving_service = match (role, &unit) {
+        (Some(role), Some(unit)) => receiving_service_of(
+            role,
+            &unit.id,
+            new.receiving_service_id.as_deref(),
+            &services,
+        )
+        .map_err(|error| errors.push(error))
+        .ok()
+        .flatten(),
+        _ => None,
+    };
     let (Some(role), Some(unit), true) = (role, unit, errors.is_empty()) else {
         return Err(ApiError::invalid(errors));
     };
@@ -43,6 +58,7 @@ pub async fn create(store: &Store, new: NewOfficer, actor: &Actor) -> Result<Off
         display_name: display_name.trim().to_string(),
         role,
         org_unit: unit,
+        receiving_service,
         disabled: false,
         created_at: now,
         updated_at: now,
@@ -62,6 +78,7 @@ pub async fn create(store: &Store, new: NewOfficer, actor: &Actor) -> Result<Off
         "display_name": officer.display_name,
         "role": officer.role,
         "org_unit_id": officer.org_unit.id,
+        "receiving_service_id": officer.receiving_service.as_ref().map(|service| &service.id),
     });
     store
         .append_audit(&actor.did("user.create", &officer.id, detail))
@@ -121,6 +138,50 @@ pub fn parse_role(role: &str) -> Result<Role, FieldProblem> {
             format!("The role must be one of {}.", known.join(", ")),
         )
     })
+}
+
+/// The receiving service of an account of `role` at `unit_id`: a `service_provider` belongs to a
+/// live service of its own unit (`wanted`, or the unit's only one); no other role has one.
+pub fn receiving_service_of(
+    role: Role,
+    unit_id: &str,
+    wanted: Option<&str>,
+    services: &[ReceivingService],
+) -> Result<Option<ServiceRef>, FieldProblem> {
+    let problem = |message: &str| FieldProblem::new("receiving_service_id", "invalid", message);
+    if role != Role::ServiceProvider {
+        return match wanted {
+            Some(_) => Err(problem(
+                "Only a service_provider account belongs to a receiving service.",
+            )),
+            None => Ok(None),
+        };
+    }
+    let of_unit: Vec<&ReceivingService> = services
+        .iter()
+        .filter(|service| service.org_unit_id == unit_id && !service.retired)
+        .collect();
+    let found = match wanted {
+        Some(id) => of_unit.iter().find(|service| service.id == id),
+        None if of_unit.len() == 1 => of_unit.first(),
+        None => None,
+    };
+    match found {
+        Some(service) => Ok(Some(ServiceRef {
+            id: service.id.clone(),
+            name: service.name.clone(),
+        })),
+        None if of_unit.is_empty() => Err(problem(
+            "This unit has no receiving service: an admin adds one first.",
+        )),
+        None => {
+            let ids: Vec<&str> = of_unit.iter().map(|service| service.id.as_str()).collect();
+            Err(problem(&format!(
+                "Name one of this unit's receiving services: {}.",
+                ids.join(", ")
+            )))
+        }
+    }
 }
 
 /// The unit an account belongs to, by internal id.

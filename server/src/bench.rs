@@ -313,6 +313,7 @@ fn officer() -> Officer {
             code: "106".into(),
             name: "Huyện Tam Đường".into(),
         },
+        receiving_service: None,
         disabled: false,
         created_at: now,
         updated_at: now,

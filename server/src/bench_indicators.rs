@@ -62,6 +62,7 @@ pub async fn run(records: usize) -> anyhow::Result<()> {
 async fn measure(name: &str, url: &str, records: usize) -> anyhow::Result<()> {
     let store: Arc<Store> = store::open(url).await?;
     let new = NewOfficer {
+        receiving_service_id: None,
         username: "bench".into(),
         display_name: None,
         role: "district_officer".into(),

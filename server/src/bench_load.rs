@@ -87,6 +87,7 @@ async fn devices_of(store: &Store, devices: usize) -> anyhow::Result<Vec<(String
                 code: unit.code.clone(),
                 name: unit.name.clone(),
             },
+            receiving_service: None,
             disabled: false,
             created_at: now,
             updated_at: now,

@@ -78,7 +78,8 @@ enum UserCommand {
     Add {
         #[arg(long)]
         username: String,
-        /// commune_officer, district_officer, province_officer, health_officer or admin.
+        /// commune_officer, province_officer, health_officer, service_provider or admin
+        /// (district_officer for the districts' records until 30 June 2025).
         #[arg(long)]
         role: String,
         /// The unit's official code, e.g. 106 or 03412; a reused code means the unit valid today.
@@ -87,6 +88,9 @@ enum UserCommand {
         /// Defaults to the username.
         #[arg(long)]
         display_name: Option<String>,
+        /// A service_provider's receiving service (its id); left out, the unit's only one.
+        #[arg(long)]
+        service: Option<String>,
     },
 }
 
@@ -127,6 +131,7 @@ impl Cli {
                         role,
                         org_unit,
                         display_name,
+                        service,
                     },
             } => {
                 let (_, store) = open().await?;
@@ -139,6 +144,7 @@ impl Cli {
                     .read_line(&mut password)
                     .context("reading the password from standard input")?;
                 let new = NewOfficer {
+                    receiving_service_id: service,
                     username,
                     display_name,
                     role,

@@ -12,12 +12,12 @@
 use crate::accounts::{self, NewOfficer};
 use crate::dice::Dice;
 use crate::error::ApiError;
-use crate::model::{Actor, Baseline, BaselineName, Officer};
+use crate::model::{Actor, Baseline, BaselineName, Officer, ReceivingService};
 use crate::plans::{self, NewPlan};
 use crate::scope::Scope;
 use crate::store::Store;
 use crate::sync::{sync, Sender};
-use domain::{ClientAnswers, ClientCodeRecipe, Date, Lang, Sex};
+use domain::{ClientAnswers, ClientCodeRecipe, Date, Lang, ReferralService, Sex};
 use serde_json::{json, Value};
 
 pub struct DemoAccount {
@@ -34,7 +34,20 @@ const DISTRICT: &str = "ou-106";
 /// The day the two-level government began.
 const REFORM: &str = "2025-07-01";
 
-pub const ACCOUNTS: [DemoAccount; 5] = [
+/// The demo's receiving service: the province's regional health centre, which receives the
+/// people referred for health services from every commune (`ttyt` confirms its slips).
+const HEALTH_CENTRE_ID: &str = "rs-demo-ttyt";
+const HEALTH_CENTRE_NAME: &str = "Trung tâm Y tế khu vực Tam Đường";
+const HEALTH_CENTRE_SERVICES: [ReferralService; 6] = [
+    ReferralService::HivTest,
+    ReferralService::Prep,
+    ReferralService::Arv,
+    ReferralService::Sti,
+    ReferralService::Methadone,
+    ReferralService::Health,
+];
+
+pub const ACCOUNTS: [DemoAccount; 6] = [
     DemoAccount {
         username: "admin",
         display_name: "Quản trị viên Sở Y tế tỉnh Lai Châu",
@@ -70,15 +83,39 @@ pub const ACCOUNTS: [DemoAccount; 5] = [
         org_unit_id: DISTRICT,
         password: "demo-huyen",
     },
+    DemoAccount {
+        username: "ttyt",
+        display_name: "Khoa Xét nghiệm, Trung tâm Y tế khu vực Tam Đường",
+        role: "service_provider",
+        org_unit_id: PROVINCE,
+        password: "demo-ttyt",
+    },
 ];
 
 /// Creates the demo accounts that do not exist yet; existing ones are left as they are.
 pub async fn ensure_accounts(store: &Store) -> Result<(), ApiError> {
+    let services = store.receiving_services().await?;
+    if !services
+        .iter()
+        .any(|service| service.id == HEALTH_CENTRE_ID)
+    {
+        let centre = ReceivingService {
+            id: HEALTH_CENTRE_ID.into(),
+            name: HEALTH_CENTRE_NAME.into(),
+            org_unit_id: PROVINCE.into(),
+            services: HEALTH_CENTRE_SERVICES.to_vec(),
+            retired: false,
+        };
+        store
+            .add_receiving_service(&centre, crate::clock::now_ms())
+            .await?;
+    }
     for account in &ACCOUNTS {
         if store.credentials(account.username).await?.is_some() {
             continue;
         }
         let new = NewOfficer {
+            receiving_service_id: None,
             username: account.username.into(),
             display_name: Some(account.display_name.into()),
             role: account.role.into(),

@@ -359,6 +359,7 @@ fn officer(role: Role, unit: &str) -> Officer {
             code: unit.trim_start_matches("ou-").into(),
             name: unit.into(),
         },
+        receiving_service: None,
         disabled: false,
         created_at: 0,
         updated_at: 0,

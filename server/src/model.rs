@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 
 pub use domain::api::{
-    Baseline, BaselineName, Indicator, IndicatorKind, Level, OrgUnit, Role, UnitRef,
+    Baseline, BaselineName, Indicator, IndicatorKind, Level, OrgUnit, ReceivingService, Role,
+    ServiceRef, UnitRef,
 };
 
 /// A stored or requested value that is not one of the known words.
@@ -114,6 +115,8 @@ pub struct Officer {
     pub display_name: String,
     pub role: Role,
     pub org_unit: UnitRef,
+    /// A `service_provider` account's receiving service.
+    pub receiving_service: Option<ServiceRef>,
     pub disabled: bool,
     pub created_at: i64,
     pub updated_at: i64,

@@ -9,8 +9,10 @@
 //! district's admin manages that district's accounts, units, plans, baselines and audit entries,
 //! never another's); of field records, which are for the commune's officers and the district's
 //! lead agency, they read only tip-offs. Health officers read and write referrals only (they follow
-//! up the people referred to them), never the other kinds of record. Tip-offs come from police
-//! work: a commune officer reads only the tip-offs they recorded, district and province officers
+//! up the people referred to them), never the other kinds of record. Receiving services'
+//! accounts (`service_provider`) read no records and no figures: one referral at a time, by the
+//! code on its slip, if it asks for their service from a unit at or below theirs (`api::slips`).
+//! Tip-offs come from police work: a commune officer reads only the tip-offs they recorded, district and province officers
 //! and admins those of their units. Indicators are aggregates: anyone reads those of their unit and
 //! the units below it, with small counts shown only to the unit's own (`reads_full_figures`).
 //! Plans are public documents within the programme: anyone reads the plans of their unit, of the
@@ -101,7 +103,8 @@ impl Scope {
         match self.role {
             Role::CommuneOfficer | Role::DistrictOfficer | Role::ProvinceOfficer => RecordKind::ALL,
             Role::HealthOfficer => &[RecordKind::Referral],
-            Role::Admin => &[],
+            // A receiving service reads one referral at a time, by its slip (`api::slips`).
+            Role::Admin | Role::ServiceProvider => &[],
         }
     }
 
@@ -116,7 +119,13 @@ impl Scope {
 
     /// Whether the unit is the caller's or below it: whose aggregate figures they may read.
     pub fn covers_unit(&self, unit_id: &str) -> bool {
-        self.subtree.contains(unit_id)
+        self.role != Role::ServiceProvider && self.subtree.contains(unit_id)
+    }
+
+    /// Whether a referral from this unit may reach a receiving service of the caller's unit: a
+    /// unit at or below it. A receiving service's reach, kept apart from every other.
+    pub fn receives_from(&self, unit_id: &str) -> bool {
+        self.role == Role::ServiceProvider && self.subtree.contains(unit_id)
     }
 
     /// Whether the caller is of the unit's own, who may have its figures with small counts shown

@@ -382,6 +382,11 @@ fn plan(
                 current: stored.cloned(),
                 ..result(sent_id, SyncStatus::Conflict, stored_version)
             },
+            Decision::Apply(_) if changes_confirmation(content, stored) => {
+                let error =
+                    FieldProblem::coded("data.confirmation", ErrorCode::ConfirmedByService, lang);
+                rejected(sent_id.clone(), vec![error])
+            }
             Decision::Apply(version) => {
                 let (wire, row) = new_version(record, content, version, sender.officer, now);
                 plan.versions.push(RecordVersion {
@@ -399,6 +404,56 @@ fn plan(
         plan.results.push(result);
     }
     Ok(plan)
+}
+
+/// Whether a version from a phone would write a referral's confirmation, which only the receiving
+/// service gives (`api::slips`): make one, change or drop it, or change the slip it answers.
+fn changes_confirmation(content: &Value, stored: Option<&StoredRecord>) -> bool {
+    let sent = &content["data"];
+    let kept = stored.map(|stored| &stored.data);
+    let confirmation =
+        |data: Option<&Value>| data.and_then(|data| data.get("confirmation")).cloned();
+    let slip = |data: Option<&Value>| data.and_then(|data| data.get("slip_code")).cloned();
+    match confirmation(kept) {
+        None => confirmation(Some(sent)).is_some(),
+        Some(stored) => confirmation(Some(sent)) != Some(stored) || slip(Some(sent)) != slip(kept),
+    }
+}
+
+/// Writes one new version of the stored record `id` by `officer` (not a phone's sync: the server's
+/// own change, such as a receiving service's confirmation), in a sync turn of its own so that it
+/// is decided against the latest version. `change` makes the new record envelope from the stored
+/// record, or `None` when nothing is to change; the envelope is validated like any record. Gives
+/// the record as stored after.
+pub async fn write_one<E: From<StoreError>>(
+    store: &Store,
+    officer: &Officer,
+    device_id: &str,
+    id: &str,
+    change: impl Fn(&StoredRecord) -> Result<Option<Value>, E>,
+    audit: impl Fn(&StoredRecord) -> AuditEntry,
+) -> Result<StoredRecord, E> {
+    let mut turn = store.sync_turn(Grouping::Alone).await?;
+    let held = turn.records(&[id]).await?;
+    let stored = match held.first() {
+        Some(held) => held.row.to_stored()?,
+        None => return Err(StoreError::OwnVersion(format!("record {id} is not stored")).into()),
+    };
+    let Some(envelope) = change(&stored)? else {
+        return Ok(stored);
+    };
+    let record = validate_value(&envelope, domain_today())
+        .map_err(|errors| StoreError::OwnVersion(format!("{id} is invalid: {errors:?}")))?;
+    let content = content_of(&record);
+    let (wire, row) = new_version(&record, &content, stored.version + 1, officer, now_ms());
+    let version = RecordVersion {
+        row,
+        device_id: device_id.to_string(),
+        facts: facts_of(&record),
+    };
+    turn.add(vec![version], audit(&wire));
+    turn.finish().await?;
+    Ok(wire)
 }
 
 /// The stored form of a new version, as the API shows it and as the store writes it.
@@ -475,6 +530,7 @@ mod tests {
                 code: "03412".into(),
                 name: "Xã Bình Lư".into(),
             },
+            receiving_service: None,
             disabled: false,
             created_at: 0,
             updated_at: 0,

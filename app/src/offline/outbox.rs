@@ -302,6 +302,7 @@ impl Entry {
             Resolution::KeepMine => {
                 if let Some(record) = &mut self.record {
                     record.base_version = current.version;
+                    keep_confirmation(&mut record.data, &current.data);
                 }
                 self.state = LocalState::Waiting;
             }
@@ -489,6 +490,23 @@ pub fn fold(text: &str) -> String {
 /// Newest first: by the record's date, then by the last change on the phone.
 pub fn sort_for_list(entries: &mut [Entry]) {
     entries.sort_by_key(|entry| std::cmp::Reverse((entry.occurred_on(), entry.updated_at)));
+}
+
+/// The officer's version keeps what a receiving service confirmed meanwhile on the server (the
+/// confirmation decides the status; the server refuses a version without it).
+fn keep_confirmation(mine: &mut Value, server: &Value) {
+    let Some(confirmation) = server.get("confirmation") else {
+        return;
+    };
+    for field in ["confirmation", "status", "accessed_on", "slip_code"] {
+        match server.get(field) {
+            Some(value) => mine[field] = value.clone(),
+            None => {
+                mine.as_object_mut().map(|data| data.remove(field));
+            }
+        }
+    }
+    debug_assert!(mine.get("confirmation") == Some(confirmation));
 }
 
 /// A random (version 4) UUID in canonical form from 16 random bytes.

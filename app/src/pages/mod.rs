@@ -8,6 +8,7 @@ mod quarters;
 mod records;
 mod report;
 pub mod routes;
+mod service;
 mod signin;
 mod sync;
 
@@ -15,6 +16,7 @@ pub use admin::{AdminAuditPage, AdminPage, AdminTargetsPage, AdminUnitsPage, Adm
 pub use dashboard::DashboardPage;
 pub use quarters::QuartersPage;
 pub use report::ReportPrintPage;
+pub use service::ServicePage;
 pub use signin::{Gate, SignInPage};
 pub use sync::SyncPage;
 

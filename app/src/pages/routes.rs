@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use super::records::{self, form::Fields, form::Line, FORMS};
 use super::{
     AdminAuditPage, AdminPage, AdminTargetsPage, AdminUnitsPage, AdminUsersPage, DashboardPage,
-    QuartersPage, ReportPrintPage, SettingsPage, SignInPage, SyncPage,
+    QuartersPage, ReportPrintPage, ServicePage, SettingsPage, SignInPage, SyncPage,
 };
 use crate::i18n::Key;
 
@@ -50,6 +50,7 @@ pub const ADMIN_USERS: &str = "/admin/users";
 pub const ADMIN_UNITS: &str = "/admin/units";
 pub const ADMIN_TARGETS: &str = "/admin/targets";
 pub const ADMIN_AUDIT: &str = "/admin/audit";
+pub const SERVICE: &str = "/service";
 
 /// A page other than a record's form.
 pub struct Page {
@@ -58,7 +59,7 @@ pub struct Page {
 }
 
 /// The records list first, as the precache list always had it.
-const PAGES: [Page; 12] = [
+const PAGES: [Page; 13] = [
     Page {
         path: RECORDS,
         view: || records::RecordsPage().into_any(),
@@ -107,6 +108,10 @@ const PAGES: [Page; 12] = [
         path: ADMIN_AUDIT,
         view: || AdminAuditPage().into_any(),
     },
+    Page {
+        path: SERVICE,
+        view: || ServicePage().into_any(),
+    },
 ];
 
 /// The tabs of the bottom navigation: page, icon, name.
@@ -114,6 +119,12 @@ pub const TABS: [(&str, &str, Key); 4] = [
     (RECORDS, "▤", Key::NavRecords),
     (SYNC, "⇅", Key::NavSync),
     (INDICATORS, "◔", Key::NavIndicators),
+    (SETTINGS, "⚙", Key::NavSettings),
+];
+
+/// A receiving service's tabs: its page and the settings.
+pub const SERVICE_TABS: [(&str, &str, Key); 2] = [
+    (SERVICE, "✓", Key::NavService),
     (SETTINGS, "⚙", Key::NavSettings),
 ];
 

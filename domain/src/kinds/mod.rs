@@ -33,7 +33,7 @@ pub use inspection::Inspection;
 pub use media_post::{MediaChannel, MediaPost};
 pub use outreach_session::{Audience, Language, OutreachFormat, OutreachSession};
 pub use pilot_model::PilotModel;
-pub use referral::{AgeBand, Referral, ReferralStatus, Sex};
+pub use referral::{AgeBand, Confirmation, Referral, ReferralStatus, Sex, SlipOutcome};
 pub use tip_off::{TipOff, TipOffChannel, TipOffClass, Verification};
 pub use training::{Training, TrainingLevel};
 

@@ -1,11 +1,12 @@
 //! The `referral` record kind: its data, the closed lists its form offers, and its reader.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::coded::coded;
-use crate::reader::{boolean, coded, string, text, Reader};
+use crate::reader::{boolean, coded, string, text, trimmed, Reader};
 use crate::validate::{Dates, MAX_TEXT};
-use crate::{ClientCode, ClientCodeError, Date, ErrorCode, ReferralService};
+use crate::{ClientCode, ClientCodeError, Date, ErrorCode, ReferralService, SlipCode};
 
 coded! {
     /// Age band of a person supported: never a birth date.
@@ -37,6 +38,39 @@ coded! {
     }
 }
 
+coded! {
+    /// What the receiving service answered for a slip.
+    pub enum SlipOutcome {
+        Received = "received", "Đã tiếp nhận", "Received";
+        NoShow = "no_show", "Không đến", "Did not come";
+    }
+}
+
+/// The receiving service's answer to a referral's slip, written by the server when the service
+/// confirms (a version of the referral by the service's account); officers' phones keep it as
+/// it is. While present it decides the status: `received` is `accessed` on its day, `no_show` is
+/// `lost`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Confirmation {
+    pub service_id: String,
+    /// The service's name when it answered, for the phone to show offline.
+    pub service_name: String,
+    pub outcome: SlipOutcome,
+    pub on: Date,
+}
+
+impl Confirmation {
+    /// The status and access date the referral has while the confirmation stands.
+    pub fn status(&self) -> (ReferralStatus, Option<Date>) {
+        match self.outcome {
+            SlipOutcome::Received => (ReferralStatus::Accessed, Some(self.on)),
+            SlipOutcome::NoShow => (ReferralStatus::Lost, None),
+        }
+    }
+}
+
 /// Harm-reduction support and referral of one person to one service. Identifies the person only
 /// by a pseudonymous client code.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -62,6 +96,25 @@ pub struct Referral {
     pub accessed_on: Option<Date>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub follow_up_on: Option<Date>,
+    /// The slip the person hands to the service (`SlipCode`); made on the phone at saving.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slip_code: Option<SlipCode>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmation: Option<Confirmation>,
+}
+
+fn slip_code(value: &Value) -> Result<SlipCode, ErrorCode> {
+    SlipCode::parse(string(value)?).map_err(|_| ErrorCode::InvalidSlipCode)
+}
+
+fn confirmation(value: &Value) -> Result<Confirmation, ErrorCode> {
+    let confirmation: Confirmation =
+        serde_json::from_value(value.clone()).map_err(|_| ErrorCode::InvalidFormat)?;
+    Ok(Confirmation {
+        service_id: trimmed(&confirmation.service_id, MAX_TEXT)?,
+        service_name: trimmed(&confirmation.service_name, MAX_TEXT)?,
+        ..confirmation
+    })
 }
 
 pub(super) fn read(r: &mut Reader, dates: Dates) -> Option<Referral> {
@@ -84,6 +137,19 @@ pub(super) fn read(r: &mut Reader, dates: Dates) -> Option<Referral> {
     let status = r.required("status", coded);
     let accessed_on = r.optional("accessed_on", |value| dates.past_since_record(value));
     let follow_up_on = r.optional("follow_up_on", |value| dates.since_record(value));
+    let slip_code = r.optional("slip_code", slip_code);
+    let confirmation = r.optional("confirmation", confirmation);
+    if let Some(Some(confirmed)) = &confirmation {
+        if let Err(code) = dates.happened_since_record(confirmed.on) {
+            r.report("confirmation", code);
+        }
+        let (status_confirmed, accessed_confirmed) = confirmed.status();
+        let agrees = status == Some(status_confirmed)
+            && (accessed_confirmed.is_none() || accessed_on == Some(accessed_confirmed));
+        if !agrees {
+            r.report("status", ErrorCode::ConfirmedByService);
+        }
+    }
     let accessed_on = match (status, accessed_on) {
         (Some(ReferralStatus::Accessed), Some(None)) => {
             r.report("accessed_on", ErrorCode::Required);
@@ -103,6 +169,8 @@ pub(super) fn read(r: &mut Reader, dates: Dates) -> Option<Referral> {
         status: status?,
         accessed_on: accessed_on?,
         follow_up_on: follow_up_on?,
+        slip_code: slip_code?,
+        confirmation: confirmation?,
     })
 }
 
@@ -243,6 +311,67 @@ mod tests {
         );
         let planned = referral_with(json!({"follow_up_on": "2025-06-01"}));
         assert!(validate(&record(RecordKind::Referral, planned), today()).is_ok());
+    }
+
+    #[test]
+    fn a_confirmation_by_the_service_decides_the_status() {
+        let confirmed = |outcome: &str, on: &str| json!({"service_id": "rs-1", "service_name": "Trung tâm Y tế", "outcome": outcome, "on": on});
+        let received = referral_with(json!({
+            "slip_code": "k7qmx-3pd9a", "confirmation": confirmed("received", "2023-03-20")
+        }));
+        // A slip code is checked like any code: this one is a typo of none.
+        assert_eq!(
+            errors(RecordKind::Referral, received.clone()),
+            [error("data.slip_code", ErrorCode::InvalidSlipCode)]
+        );
+        let slip = SlipCode::from_random(&[7; 16]).unwrap();
+        let with_slip = |changes: Value| {
+            let mut data = referral_with(changes);
+            data["slip_code"] = json!(slip.to_string().to_lowercase());
+            data
+        };
+        let received = with_slip(json!({"confirmation": confirmed("received", "2023-03-20")}));
+        let valid = validate(&record(RecordKind::Referral, received), today()).unwrap();
+        let RecordData::Referral(referral) = valid.data() else {
+            panic!("wrong kind");
+        };
+        assert_eq!(referral.slip_code.as_ref(), Some(&slip));
+        assert_eq!(
+            referral.confirmation.as_ref().unwrap().outcome,
+            SlipOutcome::Received
+        );
+        // The officer cannot say otherwise while the confirmation stands.
+        for changes in [
+            json!({"confirmation": confirmed("received", "2023-03-21")}),
+            json!({"status": "lost", "accessed_on": null, "confirmation": confirmed("received", "2023-03-20")}),
+            json!({"confirmation": confirmed("no_show", "2023-03-20")}),
+        ] {
+            assert_eq!(
+                errors(RecordKind::Referral, with_slip(changes.clone())),
+                [error("data.status", ErrorCode::ConfirmedByService)],
+                "{changes}"
+            );
+        }
+        let no_show = with_slip(json!({
+            "status": "lost", "accessed_on": null, "confirmation": confirmed("no_show", "2023-04-30")
+        }));
+        assert!(validate(&record(RecordKind::Referral, no_show), today()).is_ok());
+        assert_eq!(
+            errors(
+                RecordKind::Referral,
+                with_slip(json!({"confirmation": {"service_id": "rs-1", "outcome": "received"}}))
+            ),
+            [error("data.confirmation", ErrorCode::InvalidFormat)]
+        );
+        assert_eq!(
+            errors(
+                RecordKind::Referral,
+                with_slip(
+                    json!({"status": "lost", "accessed_on": null, "confirmation": confirmed("no_show", "2023-03-01")})
+                )
+            ),
+            [error("data.confirmation", ErrorCode::BeforeOccurredOn)]
+        );
     }
 
     #[test]

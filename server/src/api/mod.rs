@@ -12,6 +12,7 @@ mod plans;
 mod quarters;
 mod records;
 mod reports;
+mod slips;
 mod sync;
 
 use crate::clock::to_rfc3339;
@@ -35,6 +36,8 @@ pub fn router() -> Router<ApiContext> {
         .merge(plans::router())
         .merge(quarters::router())
         .merge(reports::router())
+        .merge(slips::router())
+        .merge(admin::receiving_services_router())
         .merge(admin::settings_router())
         .merge(admin::agencies_router())
         .nest("/admin", admin::router())
@@ -67,6 +70,7 @@ fn officer_answer(officer: &Officer, units: &[OrgUnit]) -> api::Officer {
             valid_to: unit.and_then(|unit| unit.valid_to.clone()),
             successors,
         },
+        receiving_service: officer.receiving_service.clone(),
     }
 }
 

@@ -2,15 +2,19 @@
 //! passwords.
 
 use super::{audit, Store, StoreError};
-use crate::model::{AuditEntry, FailureBucket, LoginAttempt, Officer, Role, Session, UnitRef};
+use crate::model::{
+    AuditEntry, FailureBucket, LoginAttempt, Officer, Role, ServiceRef, Session, UnitRef,
+};
 use domain::Coded as _;
 use sqlx::{Database, Encode, QueryBuilder, Type};
 
 /// The columns `model::Officer` reads: an officer with their unit's code and name...
 const OFFICER_COLUMNS: &str = "o.id, o.username, o.display_name, o.role, o.disabled, \
-     o.created_at, o.updated_at, u.id AS unit_id, u.code AS unit_code, u.name AS unit_name";
+     o.created_at, o.updated_at, u.id AS unit_id, u.code AS unit_code, u.name AS unit_name, \
+     rs.id AS service_id, rs.name AS service_name";
 /// ... from these tables.
-const OFFICER_TABLES: &str = "officers o JOIN org_units u ON u.id = o.org_unit_id";
+const OFFICER_TABLES: &str = "officers o JOIN org_units u ON u.id = o.org_unit_id \
+     LEFT JOIN receiving_services rs ON rs.id = o.receiving_service_id";
 
 /// An officer as [`OFFICER_COLUMNS`] gives them.
 #[derive(sqlx::FromRow)]
@@ -26,6 +30,8 @@ struct OfficerRow {
     unit_id: String,
     unit_code: String,
     unit_name: String,
+    service_id: Option<String>,
+    service_name: Option<String>,
 }
 
 impl From<OfficerRow> for Officer {
@@ -40,6 +46,10 @@ impl From<OfficerRow> for Officer {
                 code: row.unit_code,
                 name: row.unit_name,
             },
+            receiving_service: row
+                .service_id
+                .zip(row.service_name)
+                .map(|(id, name)| ServiceRef { id, name }),
             disabled: row.disabled,
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -97,8 +107,8 @@ impl Store {
         on_db!(&self.db, pool => {
             sqlx::query(
                 "INSERT INTO officers (id, username, display_name, password_hash, role, \
-                 org_unit_id, disabled, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                 org_unit_id, disabled, created_at, updated_at, receiving_service_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             )
             .bind(&officer.id)
             .bind(&officer.username)
@@ -109,6 +119,7 @@ impl Store {
             .bind(officer.disabled)
             .bind(officer.created_at)
             .bind(officer.updated_at)
+            .bind(officer.receiving_service.as_ref().map(|service| &service.id))
             .execute(pool)
             .await?;
         });
@@ -124,8 +135,8 @@ impl Store {
         on_db!(&self.db, pool => {
             sqlx::query(
                 "UPDATE officers SET display_name = $2, role = $3, org_unit_id = $4, \
-                 disabled = $5, updated_at = $6, password_hash = COALESCE($7, password_hash) \
-                 WHERE id = $1",
+                 disabled = $5, updated_at = $6, password_hash = COALESCE($7, password_hash), \
+                 receiving_service_id = $8 WHERE id = $1",
             )
             .bind(&officer.id)
             .bind(&officer.display_name)
@@ -134,6 +145,7 @@ impl Store {
             .bind(officer.disabled)
             .bind(officer.updated_at)
             .bind(password_hash)
+            .bind(officer.receiving_service.as_ref().map(|service| &service.id))
             .execute(pool)
             .await?;
         });

@@ -10,6 +10,8 @@
 //! - `indicators.rs`: indicators, settings, and what the indicators count over the records;
 //! - `quarters.rs`: communes' quarters on their way to approval, their frozen figures, and the
 //!   records that arrived after an approval;
+//! - `receiving_services.rs`: the services that receive referred people, referrals by slip code,
+//!   and slip codes that matched nothing;
 //! - `audit.rs`: the audit log, and retention's pruning.
 //!
 //! `sqlite.rs` and `postgres.rs` keep only each database's connection set-up and migrations.
@@ -52,6 +54,7 @@ mod org_units;
 mod plans;
 mod postgres;
 mod quarters;
+mod receiving_services;
 mod records;
 mod sqlite;
 
@@ -75,6 +78,9 @@ pub enum StoreError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("reference data: {0}")]
     Seed(String),
+    /// A version the server makes itself (`sync::write_one`) could not be made: a bug.
+    #[error("server's own version: {0}")]
+    OwnVersion(String),
     #[error("unsupported DATABASE_URL (want sqlite:// or postgres://): {0}")]
     UnsupportedUrl(String),
 }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use tokio::sync::{watch, Mutex, OwnedMutexGuard};
 
 /// The columns of a `model::RecordRow`, in `records` and `record_versions` alike.
-const RECORD_COLUMNS: &str =
+pub(super) const RECORD_COLUMNS: &str =
     "id, kind, org_unit_id, occurred_on, voided, data, version, updated_at, updated_by";
 
 /// The columns `records` has beyond a version's, in the order the writes bind them.

@@ -25,13 +25,17 @@ async fn demo_accounts_are_created_once_on_today_s_units(backend: Backend) {
     }
     let officers = app.store.officers().await.unwrap();
     let names: Vec<&str> = officers.iter().map(|o| o.username.as_str()).collect();
-    assert_eq!(names, ["admin", "binhlu", "huyen", "taleng", "tinh"]);
+    assert_eq!(
+        names,
+        ["admin", "binhlu", "huyen", "taleng", "tinh", "ttyt"]
+    );
     for (username, role, unit) in [
         ("admin", "admin", "ou-12"),
         ("tinh", "province_officer", "ou-12"),
         ("binhlu", "commune_officer", "ou-03390-20250701"),
         ("taleng", "commune_officer", "ou-03405-20250701"),
         ("huyen", "district_officer", "ou-106"),
+        ("ttyt", "service_provider", "ou-12"),
     ] {
         let response = app.login(username, &format!("demo-{username}")).await;
         assert_eq!(response.status(), 200, "{username}");
@@ -39,6 +43,11 @@ async fn demo_accounts_are_created_once_on_today_s_units(backend: Backend) {
         assert_eq!(body["officer"]["role"], role);
         assert_eq!(body["officer"]["org_unit"]["id"], unit);
     }
+    // The province's health centre, made once, is the service account's.
+    let services = app.store.receiving_services().await.unwrap();
+    assert_eq!(services.len(), 1);
+    let ttyt = app.store.credentials("ttyt").await.unwrap().unwrap().0;
+    assert_eq!(ttyt.receiving_service.unwrap().id, services[0].id);
 }
 
 /// The indicators with a value above zero and a target.

@@ -21,6 +21,7 @@ mod reports;
 mod retention;
 mod settings;
 mod shell;
+mod slips;
 mod small_counts;
 mod sync;
 mod throttle;

@@ -212,6 +212,15 @@ impl Editor {
                 return;
             }
         };
+        // A business is often inspected at once, and a new referral's slip is shown at once:
+        // their forms stay open.
+        let stays = match self.kind {
+            RecordKind::Business => true,
+            RecordKind::Referral => self
+                .stored
+                .with_untracked(|e| e.as_ref().is_none_or(|e| e.record.is_none())),
+            _ => false,
+        };
         // Measured until the encrypted copy is stored: only then is the record kept.
         offline::mark("pcmd.outbox.save");
         let saved = outbox.save(record, offline::now_ms());
@@ -222,9 +231,7 @@ impl Editor {
             };
             offline::measure("pcmd.outbox.save");
             match saved {
-                // A business found in the field is often inspected at once: its form stays open
-                // with the way to do so.
-                Ok(entry) if self.kind == RecordKind::Business => {
+                Ok(entry) if stays => {
                     offline::replace_url(&format!("{}?id={id}", form_path(self.kind)));
                     self.stored.set(Some(entry));
                     self.problem.set(None);
@@ -245,6 +252,17 @@ impl Editor {
     /// Whether the record was saved just now, with the form still open.
     pub fn just_saved(self) -> bool {
         self.just_saved.get()
+    }
+
+    /// Back to the records list.
+    pub fn back_to_list(self) {
+        self.done.run(());
+    }
+
+    /// The draft's text at `path` (`data.slip_code`), if any.
+    pub fn text(self, path: &str) -> Option<String> {
+        self.draft
+            .with(|draft| draft.get(path).filter(|t| !t.is_empty()).cloned())
     }
 
     /// Back to the list once the change is stored encrypted; on failure the form stays.

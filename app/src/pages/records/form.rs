@@ -4,7 +4,7 @@
 
 use domain::{
     unit_closed_message, unit_date_error, unit_not_yet_open_message, validate_value, ClientCode,
-    ClientCodeError, Coded, Date, ErrorCode, Lang, Record, RecordKind,
+    ClientCodeError, Coded, Date, ErrorCode, Lang, Record, RecordKind, SlipCode,
 };
 use serde_json::{json, Map, Value};
 
@@ -24,6 +24,9 @@ pub enum Input {
     /// An amount of money: a whole number, perhaps written with `.`, `,` or spaces between
     /// thousands (`7.500.000`).
     Amount,
+    /// What the server wrote and the phone keeps as it is (a receiving service's confirmation):
+    /// JSON text in the draft, never typed.
+    Kept,
     /// A field the form asks only while another field has one value (`audience` is `students`),
     /// travelling as the inner input. Otherwise it is hidden and not sent, even if the draft still
     /// holds what was typed before the other field changed: a record never carries an answer its
@@ -223,6 +226,7 @@ fn record_json(kind: RecordKind, id: &str, draft: &Draft) -> Value {
             _ if value.is_empty() => continue,
             Input::Count => number(value),
             Input::Amount => amount(value),
+            Input::Kept => serde_json::from_str(value).unwrap_or_else(|_| Value::from(value)),
             // `with` has resolved `Only` to its inner input.
             Input::Text | Input::Only { .. } => Value::from(value),
         };
@@ -306,6 +310,7 @@ pub fn draft_of(record: &Record) -> Draft {
             Some(Value::String(text)) => text.clone(),
             Some(Value::Number(number)) => number.to_string(),
             Some(Value::Bool(flag)) => flag.to_string(),
+            Some(kept @ Value::Object(_)) => kept.to_string(),
             _ => continue,
         };
         draft.insert(format!("data.{name}"), text);
@@ -323,8 +328,18 @@ pub fn new_draft(kind: RecordKind, unit: Option<&str>, today: Date) -> Draft {
     if kind == RecordKind::Referral {
         draft.insert("data.consent_on".into(), today.to_string());
         draft.insert("data.status".into(), "referred".into());
+        draft.insert("data.slip_code".into(), new_slip_code().as_str().into());
     }
     draft
+}
+
+/// A referral's slip code, from the browser's random generator (offline).
+fn new_slip_code() -> SlipCode {
+    loop {
+        if let Some(code) = SlipCode::from_random(&offline::random_bytes()) {
+            return code;
+        }
+    }
 }
 
 /// The `data` of a draft as text, so that a draft is summed up like a record.

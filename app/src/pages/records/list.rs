@@ -28,6 +28,7 @@ pub fn RecordsPage() -> impl IntoView {
     let units = RwSignal::new(Vec::<OrgUnit>::new());
     let loaded = RwSignal::new(false);
     let engine = use_sync();
+    let navigate = leptos_router::hooks::use_navigate();
 
     Effect::new(move |_| {
         // Read again whenever a sync changed the outbox.
@@ -35,6 +36,11 @@ pub fn RecordsPage() -> impl IntoView {
         let Some(officer) = auth.officer.get() else {
             return;
         };
+        // A receiving service keeps no records: its page is the slips'.
+        if officer.role == crate::api::Role::ServiceProvider {
+            navigate(crate::pages::routes::SERVICE, Default::default());
+            return;
+        }
         let outbox = offline::outbox(&officer.id);
         let mut all = offline::timed("pcmd.outbox.load", || outbox.entries());
         sort_for_list(&mut all);

@@ -1,7 +1,13 @@
 //! The form of a harm-reduction support and referral (hỗ trợ giảm hại, giới thiệu dịch vụ). The
 //! person is known only by a client code; no name, phone, ID number, address or photo is asked.
+//! A new referral carries a slip code made on the phone (`domain::SlipCode`): the slip, shown full
+//! screen to hand over or photograph, holds the code, the service and the day, nothing about the
+//! person. The receiving service's answer comes back as `data.confirmation`, shown here.
 
-use domain::{AgeBand, Coded, RecordKind, ReferralService, ReferralStatus, Sex};
+use domain::{
+    AgeBand, Coded, Confirmation, RecordKind, ReferralService, ReferralStatus, Sex, SlipCode,
+    SlipOutcome,
+};
 use leptos::prelude::*;
 
 use super::client_code::ClientCodeField;
@@ -9,7 +15,7 @@ use super::commune::CommuneField;
 use super::editor::{Editor, RecordForm};
 use super::fields::{choices, CheckField, ChoiceField, DateField, TextField};
 use super::form::{Input, Line};
-use crate::i18n::Key;
+use crate::i18n::{tr, use_i18n, Key};
 use crate::pages::routes::KindForm;
 
 #[component]
@@ -33,7 +39,72 @@ pub fn ReferralPage() -> impl IntoView {
         <DateField path="data.follow_up_on" label=Key::FieldFollowUpOn future=true />
     }
     .into_any();
-    view! { <RecordForm editor>{fields}</RecordForm> }
+    let after = move || view! { <ConfirmationNote editor /><SlipCard editor /> };
+    view! { <RecordForm editor after>{fields}</RecordForm> }
+}
+
+/// What the receiving service answered, if it has.
+#[component]
+fn ConfirmationNote(editor: Editor) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        let confirmation: Confirmation =
+            serde_json::from_str(&editor.text("data.confirmation")?).ok()?;
+        let lang = i18n.lang.get();
+        let said = match confirmation.outcome {
+            SlipOutcome::Received => Key::ConfirmedReceived,
+            SlipOutcome::NoShow => Key::ConfirmedNoShow,
+        };
+        Some(view! {
+            <p class="notice confirmed" role="status" data-testid="confirmation">
+                {confirmation.service_name}" "{said.text(lang)}" "{confirmation.on.format_vn()}
+            </p>
+        })
+    }
+}
+
+/// The slip's code under the form, and the slip itself full screen: at once after a new referral
+/// is saved, and whenever the officer asks.
+#[component]
+fn SlipCard(editor: Editor) -> impl IntoView {
+    let i18n = use_i18n();
+    let shown = RwSignal::new(false);
+    Effect::new(move |_| {
+        if editor.just_saved() {
+            shown.set(true);
+        }
+    });
+    let slip = move || SlipCode::parse(&editor.text("data.slip_code")?).ok();
+    let service = move || {
+        let code = editor.text("data.service")?;
+        ReferralService::parse(&code).map(|service| service.label(i18n.lang.get()))
+    };
+    move || {
+        let code = slip()?.to_string();
+        let full = code.clone();
+        Some(view! {
+            <section class="card slip-card" data-testid="slip-card">
+                <h2>{tr(Key::SlipTitle)}</h2>
+                <p class="slip-code">{code}</p>
+                <p class="hint">{tr(Key::SlipHint)}</p>
+                <button class="button wide" type="button" data-testid="show-slip" on:click=move |_| shown.set(true)>
+                    {tr(Key::SlipShow)}
+                </button>
+            </section>
+            <div class="slip" role="dialog" aria-modal="true" aria-labelledby="slip-title" data-testid="slip" hidden=move || !shown.get()>
+                <h2 id="slip-title">{tr(Key::SlipTitle)}</h2>
+                <p class="slip-code big" data-testid="slip-code">{full}</p>
+                <p class="slip-service">{service}</p>
+                <p>{tr(Key::SlipDate)}" "{move || editor.text("occurred_on").and_then(|d| domain::Date::parse(&d).ok()).map(|d| d.format_vn())}</p>
+                <p class="hint">{tr(Key::SlipNothingPersonal)}</p>
+                // Just saved, the slip was the last step: back to the list.
+                <button class="button wide secondary" type="button" data-testid="close-slip"
+                    on:click=move |_| if editor.just_saved() { editor.back_to_list() } else { shown.set(false) }>
+                    {move || tr(if editor.just_saved() { Key::SlipDone } else { Key::Close })}
+                </button>
+            </div>
+        })
+    }
 }
 
 /// The kind's form, in the app's catalogue (`pages::routes`).
@@ -53,6 +124,8 @@ pub const FORM: KindForm = KindForm {
         ("status", Input::Text),
         ("accessed_on", Input::Text),
         ("follow_up_on", Input::Text),
+        ("slip_code", Input::Text),
+        ("confirmation", Input::Kept),
     ],
     district: false,
     summary,

@@ -1,4 +1,4 @@
-//! `/api/v1/admin/…`: accounts, the org-unit tree, the agencies, plans and their targets, baselines, settings
+//! `/api/v1/admin/…`: accounts, the org-unit tree, the agencies, the receiving services, plans and their targets, baselines, settings
 //! and the audit log, for the admin role only (403 `forbidden` for others), each admin over their
 //! unit's subtree (`Scope::administers`): lists hold only what is theirs, and acting on another
 //! district's account, unit, plan or baseline is 403. Every change is written to the audit log.
@@ -8,11 +8,13 @@ mod audit;
 mod baselines;
 mod org_units;
 mod plans;
+mod receiving_services;
 mod settings;
 mod targets;
 mod users;
 
 pub use agencies::officer_router as agencies_router;
+pub use receiving_services::officer_router as receiving_services_router;
 pub use settings::officer_router as settings_router;
 
 use crate::auth::{Caller, ClientIp};
@@ -42,6 +44,7 @@ pub fn router() -> Router<ApiContext> {
     Router::new()
         .merge(users::router())
         .merge(agencies::router())
+        .merge(receiving_services::router())
         .merge(org_units::router())
         .merge(plans::router())
         .merge(targets::router())

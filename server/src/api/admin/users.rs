@@ -4,11 +4,13 @@
 
 use super::Admin;
 use crate::accounts::{
-    self, check_display_name, check_password, find_unit, parse_role, NewOfficer,
+    self, check_display_name, check_password, find_unit, parse_role, receiving_service_of,
+    NewOfficer,
 };
 use crate::api::user_answer;
 use crate::clock::now_ms;
 use crate::error::{ApiError, ApiJson, ApiPath};
+use crate::model::Role;
 use crate::{password, ApiContext};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -43,6 +45,7 @@ struct NewUser {
     role: String,
     org_unit_id: String,
     display_name: Option<String>,
+    receiving_service_id: Option<String>,
 }
 
 async fn create(
@@ -52,6 +55,7 @@ async fn create(
 ) -> Result<(StatusCode, Json<User>), ApiError> {
     admin.check(&ctx.store.org_units().await?, &user.org_unit_id)?;
     let new = NewOfficer {
+        receiving_service_id: user.receiving_service_id,
         username: user.username,
         display_name: user.display_name,
         role: user.role,
@@ -71,6 +75,7 @@ struct UserChange {
     org_unit_id: Option<String>,
     disabled: Option<bool>,
     password: Option<String>,
+    receiving_service_id: Option<String>,
 }
 
 async fn update(
@@ -109,6 +114,25 @@ async fn update(
             Err(error) => errors.push(error),
         }
         detail.insert("org_unit_id".into(), json!(unit_id));
+    }
+    let moves_service = change.receiving_service_id.is_some();
+    if moves_service || detail.contains_key("role") || detail.contains_key("org_unit_id") {
+        let kept = match officer.role {
+            Role::ServiceProvider => officer.receiving_service.as_ref().map(|s| s.id.as_str()),
+            _ => None,
+        };
+        let wanted = change.receiving_service_id.as_deref().or(kept);
+        let services = store.receiving_services().await?;
+        match receiving_service_of(officer.role, &officer.org_unit.id, wanted, &services) {
+            Ok(service) => officer.receiving_service = service,
+            Err(error) => errors.push(error),
+        }
+        if moves_service {
+            detail.insert(
+                "receiving_service_id".into(),
+                json!(change.receiving_service_id),
+            );
+        }
     }
     if let Some(disabled) = change.disabled {
         officer.disabled = disabled;

@@ -107,6 +107,7 @@ impl TestApp {
             return;
         }
         let new = server::accounts::NewOfficer {
+            receiving_service_id: None,
             username: username.into(),
             display_name: None,
             role: role.into(),
