@@ -53,6 +53,14 @@ messages! {
     SlipDate => "Ngày giới thiệu:", "Referred on:";
     SlipNothingPersonal => "Phiếu không ghi tên hay thông tin cá nhân.", "The slip carries no name or personal data.";
     Close => "Đóng", "Close";
+    FollowUpTitle => "Theo dõi giới thiệu (trên máy này)", "Referral follow-up (on this phone)";
+    FollowUpSent => "Đã giới thiệu", "Sent";
+    FollowUpConfirmed => "Cơ sở xác nhận", "Confirmed";
+    FollowUpOpen => "Chưa có kết quả", "Open";
+    FollowUpDue => "Giới thiệu từ 30 ngày trở lên chưa có kết quả", "Open referrals 30 days old or more";
+    FollowUpNone => "Chưa có giới thiệu nào trong kỳ này.", "No referrals in this period.";
+    FollowUpNoneDue => "Không có giới thiệu nào cần theo dõi.", "No referrals to follow up.";
+    Days => "ngày", "days";
     SlipDone => "Xong, về danh sách", "Done, back to the list";
     NavService => "Tiếp nhận", "Receive";
     ServiceTitle => "Xác nhận phiếu giới thiệu", "Confirm a referral slip";

@@ -667,8 +667,13 @@ mod tests {
                 valid_to: None,
                 successors: Vec::new(),
             },
+            receiving_service: None,
         };
         let json = serde_json::to_value(&officer).unwrap();
+        assert!(
+            json.get("receiving_service").is_none(),
+            "only a service's account has one"
+        );
         assert_eq!(
             json["org_unit"],
             json!({"id": "ou-1", "code": "03390", "name": "Xã Bình Lư", "level": "commune",

@@ -20,6 +20,7 @@ mod client_code;
 mod coded;
 mod date;
 mod error;
+pub mod follow_up;
 pub mod indicator;
 mod kinds;
 mod personal;

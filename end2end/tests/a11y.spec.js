@@ -1,14 +1,8 @@
 // Accessibility: axe-core (WCAG 2.1 A and AA rules) finds nothing on any page of the app, for each
 // role of the demo, at 390×844, including the lock screen. The pages are opened inside the app (as
 // its links do), so each role unlocks once.
-const fs = require("fs");
 const { test, expect } = require("@playwright/test");
-const { hydrated, signIn, locked } = require("./support");
-
-/// Evaluated, not added as a script tag: the page's Content-Security-Policy refuses inline scripts
-/// without its nonce, and it should.
-const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+const { hydrated, signIn, locked, violations } = require("./support");
 
 /// The app's pages, as the service worker precaches them (`shell::ROUTES`): its entries without a
 /// file extension, but the sign-in page, which opens only while signed out.
@@ -16,16 +10,6 @@ async function appPages(request) {
   const script = await (await request.get("/sw.js")).text();
   const precache = JSON.parse(script.match(/const PRECACHE = (\[.*?\]);/s)[1]);
   return precache.filter((url) => !/\.[a-z0-9]+$/i.test(url) && url !== "/signin");
-}
-
-/// The violations axe finds on the page as it stands, one line each.
-async function violations(page) {
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE);
-  const found = await page.evaluate(async (tags) => {
-    const result = await window.axe.run(document, { runOnly: { type: "tag", values: tags } });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  }, TAGS);
-  return found;
 }
 
 /// Goes to `path` inside the app, as a link does, and waits until nothing is loading.

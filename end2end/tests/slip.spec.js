@@ -4,7 +4,7 @@
 const { test, expect } = require("@playwright/test");
 const fs = require("fs");
 const path = require("path");
-const { DEMO, signIn } = require("./support");
+const { DEMO, signIn, violations } = require("./support");
 
 test.use({ viewport: { width: 390, height: 844 } });
 
@@ -30,7 +30,7 @@ test("a slip made offline is confirmed by the service and counted in HT01", asyn
   fs.mkdirSync(shots, { recursive: true });
   await signIn(page, "binhlu");
   const me = await (await page.request.get("/api/v1/me")).json();
-  const unit = me.org_unit.id;
+  const unit = (me.officer || me).org_unit.id;
   const before = await ht01(page.request, unit);
 
   // Offline in the village: the referral, then its slip full screen.
@@ -59,6 +59,7 @@ test("a slip made offline is confirmed by the service and counted in HT01", asyn
   await expect(slip).toContainText("Xét nghiệm HIV (kể cả tự xét nghiệm)");
   await expect(slip).not.toContainText(client);
   await page.screenshot({ path: path.join(shots, "slip-390x844.png") });
+  expect(await violations(page)).toEqual([]);
   await page.getByTestId("close-slip").click();
   await expect(page).toHaveURL(/\/$/);
 
@@ -87,6 +88,7 @@ test("a slip made offline is confirmed by the service and counted in HT01", asyn
   await expect(desk.getByTestId("slip-saved")).toHaveText("Đã ghi xác nhận.");
   await expect(found.getByTestId("slip-state")).toContainText("Đã tiếp nhận");
   await desk.screenshot({ path: path.join(shots, "service-confirmed-390x844.png") });
+  expect(await violations(desk)).toEqual([]);
   await centre.close();
 
   // The officer's phone learns it at the next sync.
@@ -103,4 +105,12 @@ test("a slip made offline is confirmed by the service and counted in HT01", asyn
   await tab(page, "Chỉ tiêu").click();
   const card = page.locator('[data-testid="indicator"][data-code="PCMD-HT01"]');
   await expect(card.getByTestId("fraction")).toContainText(`${after.numerator}/${after.denominator}`);
+  // The follow-up, from the phone's records: the HIV tests sent this quarter include a confirmed one.
+  const line = page.getByTestId("follow-up-row").filter({ hasText: "Xét nghiệm HIV" });
+  await expect(line).toHaveCount(1);
+  const [sent, confirmed] = (await line.locator("td").allTextContents()).map(Number);
+  expect(sent).toBeGreaterThanOrEqual(1);
+  expect(confirmed).toBeGreaterThanOrEqual(1);
+  await page.getByTestId("follow-up").screenshot({ path: path.join(shots, "follow-up-390x844.png") });
+  expect(await violations(page)).toEqual([]);
 });

@@ -1,5 +1,21 @@
 // Shared steps of the browser tests. The e2e server runs with demo accounts (PCMD_DEMO=true).
+const fs = require("fs");
 const { expect } = require("@playwright/test");
+
+/// Evaluated, not added as a script tag: the page's Content-Security-Policy refuses inline scripts
+/// without its nonce, and it should.
+const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+/// The violations axe finds on the page as it stands, one line each.
+async function violations(page) {
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE);
+  const found = await page.evaluate(async (tags) => {
+    const result = await window.axe.run(document, { runOnly: { type: "tag", values: tags } });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  }, TAGS);
+  return found;
+}
 
 const DEMO = {
   admin: "demo-admin",
@@ -150,4 +166,4 @@ async function recordSession(page, { village, male = 1, female = 4, notes, on, o
   await expect(page).toHaveURL(/\/$/);
 }
 
-module.exports = { recordSession, serverRecords, foundInStorage, DEMO, PIN, endSessions, hydrated, locked, swControls, appOpen, signIn, passwordSignIn, choosePin, typePin, unlock, open, reload };
+module.exports = { violations, recordSession, serverRecords, foundInStorage, DEMO, PIN, endSessions, hydrated, locked, swControls, appOpen, signIn, passwordSignIn, choosePin, typePin, unlock, open, reload };

@@ -627,6 +627,7 @@ pub fn DashboardPage() -> impl IntoView {
             }.into_any(),
         }}
         {move || period.get().map(|p| view! { <Downloads period=p suppress /> })}
+        {move || period.get().map(|p| view! { <super::follow_up::FollowUp period=p /> })}
     }
 }
 

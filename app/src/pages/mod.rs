@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod counts;
 mod dashboard;
+mod follow_up;
 mod quarters;
 mod records;
 mod report;

@@ -157,8 +157,15 @@ pub fn ServicePage() -> impl IntoView {
             }
         })
     };
+    let is_service = move || {
+        auth.officer.with(|o| {
+            o.as_ref()
+                .is_some_and(|o| o.role == crate::api::Role::ServiceProvider)
+        })
+    };
     view! {
         <h1>{tr(Key::ServiceTitle)}</h1>
+        <Show when=is_service fallback=|| view! { <p class="notice">{tr(Key::ServiceOnly)}</p> }>
         <p class="hint">{service_name}</p>
         <form class="form card" on:submit=look_up>
             <label for="slip-code">{tr(Key::SlipCodeLabel)}</label>
@@ -173,5 +180,6 @@ pub fn ServicePage() -> impl IntoView {
         {problem_view}
         {move || saved.get().then(|| view! { <p class="ok" role="status" data-testid="slip-saved">{tr(Key::SlipSaved)}</p> })}
         {slip_view}
+        </Show>
     }
 }
