@@ -326,6 +326,13 @@ messages! {
     AgencyNameEn => "Tên (tiếng Anh)", "Name (English)";
     AgencyRetired => "Đã thôi theo dõi", "Retired";
     RetireAgency => "Thôi theo dõi", "Retire";
+    AdminServices => "Cơ sở tiếp nhận", "Receiving services";
+    AdminServicesHint => "Các cơ sở nhận người được giới thiệu (trung tâm y tế, trợ giúp pháp lý, dạy nghề…). Tài khoản của cơ sở (vai trò Cơ sở tiếp nhận) nhập mã phiếu để xác nhận người đã đến.", "The services that receive referred people (health centres, legal aid, vocational training…). Their accounts (role Receiving service) type a slip's code to confirm the person came.";
+    AddService => "Thêm cơ sở tiếp nhận", "Add a receiving service";
+    ServiceName => "Tên cơ sở", "Name";
+    ServiceProvides => "Dịch vụ cơ sở cung cấp", "Services it provides";
+    ServiceRetired => "Đã thôi theo dõi: không nhận xác nhận mới.", "Retired: takes no new confirmations.";
+    ReceivingService => "Cơ sở tiếp nhận", "Receiving service";
     RestoreAgency => "Theo dõi lại", "Bring back";
     AgencyExists => "Đã có cơ quan tên này trong danh sách.", "An agency of that name is on the list already.";
     FieldProgramme => "Chương trình, kế hoạch được lồng ghép", "Programme it was integrated into";

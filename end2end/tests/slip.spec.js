@@ -114,3 +114,41 @@ test("a slip made offline is confirmed by the service and counted in HT01", asyn
   await page.getByTestId("follow-up").screenshot({ path: path.join(shots, "follow-up-390x844.png") });
   expect(await violations(page)).toEqual([]);
 });
+
+test("an admin adds a receiving service and its account on the phone; the account opens the service page", async ({ page, browser }) => {
+  await signIn(page, "admin");
+  await page.goto("/admin");
+  await page.waitForSelector("html[data-hydrated]");
+  const { unlock } = require("./support");
+  await unlock(page, "admin");
+  const section = page.getByTestId("receiving-services");
+  const name = `Trợ giúp pháp lý ${Date.now() % 100000}`;
+  const form = section.locator("form").filter({ has: page.locator('input[name="service-name"]') });
+  await form.locator('input[name="service-name"]').fill(name);
+  await form.getByLabel("Tư vấn/trợ giúp pháp lý").check();
+  await form.getByLabel("Phòng chống bạo lực trên cơ sở giới").check();
+  await form.getByRole("button", { name: "Thêm cơ sở tiếp nhận" }).click();
+  await expect(form.getByRole("status")).toHaveText("Đã lưu.");
+  const row = section.locator("form[data-service]").filter({ has: page.locator(`input[value="${name}"]`) });
+  await expect(row).toHaveCount(1);
+  await expect(row.getByLabel("Tư vấn/trợ giúp pháp lý")).toBeChecked();
+  expect(await violations(page)).toEqual([]);
+
+  await page.locator("nav.menu").getByText("Tài khoản cán bộ").click();
+  const username = `trogiup${Date.now() % 100000}`;
+  await page.locator('input[name="new-username"]').fill(username);
+  await page.locator('input[name="new-display-name"]').fill("Cán bộ trợ giúp pháp lý");
+  await page.locator('select[name="new-role"]').selectOption("service_provider");
+  await page.locator('select[name="new-service"]').selectOption({ label: name });
+  await page.locator('input[name="new-password"]').fill("mat-khau-moi-1");
+  await page.getByRole("button", { name: "Tạo mới" }).click();
+  await expect(page.getByRole("status")).toHaveText("Đã lưu.");
+
+  const other = await browser.newContext();
+  const desk = await other.newPage();
+  await signIn(desk, username, "mat-khau-moi-1");
+  await expect(desk).toHaveURL(/\/service$/);
+  await expect(desk.getByText(name)).toBeVisible();
+  await expect(desk.locator("nav.tabs a")).toHaveCount(2);
+  await other.close();
+});

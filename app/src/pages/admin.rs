@@ -1,11 +1,11 @@
 //! Administration on the phone: accounts, the org-unit tree, targets and baselines, the district's
-//! settings, the agencies of PCMD-KH02, the audit log.
+//! settings, the agencies of PCMD-KH02, the receiving services (`admin_services`), the audit log.
 //! Every change goes to the server at once (these pages need a network) and is audited there.
 
 use super::routes;
 use crate::api::{
     Agency, ApiFailure, AuditLine, Baseline, BaselineName, IndicatorKind, IndicatorTarget, Level,
-    OfficersMoved, OrgUnit, Plan, PlanHeader, PlanTarget, Role, User, Verb,
+    OfficersMoved, OrgUnit, Plan, PlanHeader, PlanTarget, ReceivingService, Role, User, Verb,
 };
 use crate::auth::use_auth;
 use crate::i18n::{failure_text, tr, use_i18n, Key};
@@ -18,14 +18,14 @@ use serde_json::{json, Value};
 
 /// The outcome of the last change, shown under the form that made it.
 #[derive(Clone, Copy)]
-struct Outcome(RwSignal<Option<Result<(), ApiFailure>>>);
+pub(super) struct Outcome(pub(super) RwSignal<Option<Result<(), ApiFailure>>>);
 
 impl Outcome {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Outcome(RwSignal::new(None))
     }
 
-    fn view(self) -> impl IntoView {
+    pub(super) fn view(self) -> impl IntoView {
         let i18n = use_i18n();
         move || {
             self.0.get().map(|result| match result {
@@ -40,7 +40,13 @@ impl Outcome {
 }
 
 /// Sends a change; on success runs `then` (usually a reload of the list).
-fn send(verb: Verb, path: String, body: Value, outcome: Outcome, then: impl FnOnce() + 'static) {
+pub(super) fn send(
+    verb: Verb,
+    path: String,
+    body: Value,
+    outcome: Outcome,
+    then: impl FnOnce() + 'static,
+) {
     let auth = use_auth();
     spawn_local(async move {
         let result = offline::api_send::<_, Value>(verb, &path, &body)
@@ -55,11 +61,11 @@ fn send(verb: Verb, path: String, body: Value, outcome: Outcome, then: impl FnOn
     });
 }
 
-fn this_year() -> i32 {
+pub(super) fn this_year() -> i32 {
     offline::clock::today().year()
 }
 
-fn units_resource(
+pub(super) fn units_resource(
     year: impl Fn() -> i32 + Send + Sync + 'static,
 ) -> LocalResource<Result<Vec<OrgUnit>, ApiFailure>> {
     LocalResource::new(move || {
@@ -78,7 +84,7 @@ fn unit_name(units: LocalResource<Result<Vec<OrgUnit>, ApiFailure>>, id: &str) -
 }
 
 #[component]
-fn ListState<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
+pub(super) fn ListState<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
     resource: LocalResource<Result<T, ApiFailure>>,
     render: impl Fn(T) -> V + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -104,6 +110,7 @@ pub fn AdminPage() -> impl IntoView {
         </nav>
         <SettingsForm />
         <Agencies />
+        <super::admin_services::ReceivingServices />
     }
 }
 
@@ -276,7 +283,7 @@ fn SettingsForm() -> impl IntoView {
     }
 }
 
-fn unit_options(units: &[OrgUnit], selected: &str) -> impl IntoView {
+pub(super) fn unit_options(units: &[OrgUnit], selected: &str) -> impl IntoView {
     units
         .iter()
         .map(|u| {
@@ -305,16 +312,32 @@ pub fn AdminUsersPage() -> impl IntoView {
     );
     let role = RwSignal::new(Role::CommuneOfficer.as_str().to_string());
     let unit = RwSignal::new(String::new());
+    // A service account belongs to a receiving service, and to its unit.
+    let services = LocalResource::new(|| {
+        offline::api_list::<ReceivingService>("/api/v1/admin/receiving-services")
+    });
+    let service = RwSignal::new(String::new());
+    let for_service = move || role.get() == Role::ServiceProvider.as_str();
     let outcome = Outcome::new();
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = json!({
+        let mut body = json!({
             "username": username.get_untracked().trim(),
             "display_name": display_name.get_untracked().trim(),
             "role": role.get_untracked(),
             "org_unit_id": unit.get_untracked(),
             "password": password.get_untracked(),
         });
+        if role.get_untracked() == Role::ServiceProvider.as_str() {
+            let chosen = services
+                .get_untracked()
+                .and_then(Result::ok)
+                .and_then(|list| list.into_iter().find(|s| s.id == service.get_untracked()));
+            if let Some(chosen) = chosen {
+                body["org_unit_id"] = json!(chosen.org_unit_id);
+                body["receiving_service_id"] = json!(chosen.id);
+            }
+        }
         send(
             Verb::Post,
             "/api/v1/admin/users".into(),
@@ -341,14 +364,30 @@ pub fn AdminUsersPage() -> impl IntoView {
             <label><span>{tr(Key::Role)}</span>
                 <select name="new-role" on:change=move |ev| role.set(event_target_value(&ev))>{role_options(Role::CommuneOfficer)}</select>
             </label>
-            <label><span>{tr(Key::OrgUnit)}</span>
-                <ListState resource=units render={move |list: Vec<OrgUnit>| {
-                    if unit.get_untracked().is_empty() {
-                        if let Some(first) = list.first() { unit.set(first.id.clone()); }
-                    }
-                    view! { <select name="new-unit" on:change=move |ev| unit.set(event_target_value(&ev))>{unit_options(&list, &unit.get_untracked())}</select> }
-                }} />
-            </label>
+            <Show when=for_service fallback=move || view! {
+                <label><span>{tr(Key::OrgUnit)}</span>
+                    <ListState resource=units render={move |list: Vec<OrgUnit>| {
+                        if unit.get_untracked().is_empty() {
+                            if let Some(first) = list.first() { unit.set(first.id.clone()); }
+                        }
+                        view! { <select name="new-unit" on:change=move |ev| unit.set(event_target_value(&ev))>{unit_options(&list, &unit.get_untracked())}</select> }
+                    }} />
+                </label>
+            }>
+                <label><span>{tr(Key::ReceivingService)}</span>
+                    <ListState resource=services render={move |list: Vec<ReceivingService>| {
+                        let live: Vec<ReceivingService> = list.into_iter().filter(|s| !s.retired).collect();
+                        if service.get_untracked().is_empty() {
+                            if let Some(first) = live.first() { service.set(first.id.clone()); }
+                        }
+                        let options = live.into_iter().map(|s| {
+                            let selected = s.id == service.get_untracked();
+                            view! { <option value=s.id.clone() selected=selected>{s.name.clone()}</option> }
+                        }).collect_view();
+                        view! { <select name="new-service" on:change=move |ev| service.set(event_target_value(&ev))>{options}</select> }
+                    }} />
+                </label>
+            </Show>
             <label><span>{tr(Key::Password)}</span>
                 <input name="new-password" type="password" autocomplete="new-password" minlength="8" required prop:value=password on:input=move |ev| password.set(event_target_value(&ev)) />
             </label>

@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod admin_services;
 mod counts;
 mod dashboard;
 mod follow_up;

@@ -328,18 +328,17 @@ pub fn new_draft(kind: RecordKind, unit: Option<&str>, today: Date) -> Draft {
     if kind == RecordKind::Referral {
         draft.insert("data.consent_on".into(), today.to_string());
         draft.insert("data.status".into(), "referred".into());
-        draft.insert("data.slip_code".into(), new_slip_code().as_str().into());
+        if let Some(code) = new_slip_code() {
+            draft.insert("data.slip_code".into(), code.as_str().into());
+        }
     }
     draft
 }
 
-/// A referral's slip code, from the browser's random generator (offline).
-fn new_slip_code() -> SlipCode {
-    loop {
-        if let Some(code) = SlipCode::from_random(&offline::random_bytes()) {
-            return code;
-        }
-    }
+/// A referral's slip code, from the browser's random generator (offline). Each draw of 16 bytes
+/// fails with odds of about 1 in 50; none on the server render, which has no generator.
+fn new_slip_code() -> Option<SlipCode> {
+    (0..8).find_map(|_| SlipCode::from_random(&offline::random_bytes()))
 }
 
 /// The `data` of a draft as text, so that a draft is summed up like a record.
