@@ -4,7 +4,7 @@
 const { test, expect } = require("@playwright/test");
 const fs = require("fs");
 const path = require("path");
-const { DEMO, signIn, violations } = require("./support");
+const { DEMO, open, signIn, violations } = require("./support");
 
 test.use({ viewport: { width: 390, height: 844 } });
 
@@ -58,6 +58,9 @@ test("a slip made offline is confirmed by the service and counted in HT01", asyn
   expect(code).toMatch(/^[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}$/);
   await expect(slip).toContainText("Xét nghiệm HIV (kể cả tự xét nghiệm)");
   await expect(slip).not.toContainText(client);
+  // Its QR code: a link to the service page with the slip, nothing about the person.
+  const link = await page.getByTestId("slip-qr").getAttribute("data-link");
+  expect(link).toMatch(new RegExp(`/service\\?slip=${code}&service=HIV_TEST$`));
   await page.screenshot({ path: path.join(shots, "slip-390x844.png") });
   expect(await violations(page)).toEqual([]);
   await page.getByTestId("close-slip").click();
@@ -89,6 +92,9 @@ test("a slip made offline is confirmed by the service and counted in HT01", asyn
   await expect(found.getByTestId("slip-state")).toContainText("Đã tiếp nhận");
   await desk.screenshot({ path: path.join(shots, "service-confirmed-390x844.png") });
   expect(await violations(desk)).toEqual([]);
+  // Scanned later, the QR code opens the page on the slip, already answered.
+  await open(desk, new URL(link).pathname + new URL(link).search, "ttyt");
+  await expect(desk.getByTestId("slip-found").getByTestId("slip-state")).toContainText("Đã tiếp nhận");
   await centre.close();
 
   // The officer's phone learns it at the next sync.
@@ -129,8 +135,10 @@ test("an admin adds a receiving service and its account on the phone; the accoun
   await form.getByLabel("Phòng chống bạo lực trên cơ sở giới").check();
   await form.getByRole("button", { name: "Thêm cơ sở tiếp nhận" }).click();
   await expect(form.getByRole("status")).toHaveText("Đã lưu.");
-  const row = section.locator("form[data-service]").filter({ has: page.locator(`input[value="${name}"]`) });
-  await expect(row).toHaveCount(1);
+  const rows = section.locator("form[data-service]");
+  const names = () => rows.locator('input[name="name"]').evaluateAll((inputs) => inputs.map((i) => i.value));
+  await expect.poll(names).toContain(name);
+  const row = rows.nth((await names()).indexOf(name));
   await expect(row.getByLabel("Tư vấn/trợ giúp pháp lý")).toBeChecked();
   expect(await violations(page)).toEqual([]);
 

@@ -33,6 +33,7 @@ const PIN = {
   binhlu: "303030",
   taleng: "404040",
   tinh: "505050",
+  ttyt: "606060",
 };
 
 const hydrated = (page) => page.waitForSelector("html[data-hydrated]");

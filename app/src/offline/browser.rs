@@ -418,6 +418,13 @@ pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
 
+/// Where the app is served from (`https://pcmd.example.vn`), for links that leave the phone.
+pub fn origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
 /// 16 bytes from the browser's cryptographic generator (`Math.random` if it is missing), for ids.
 pub fn random_bytes() -> [u8; 16] {
     let mut bytes = [0u8; 16];

@@ -130,6 +130,11 @@ pub fn now_ms() -> u64 {
         .unwrap_or_default()
 }
 
+/// The server render links nowhere outside the page.
+pub fn origin() -> String {
+    String::new()
+}
+
 /// Ids are only made on the phone; the server render never stores one.
 pub fn random_bytes() -> [u8; 16] {
     [0; 16]

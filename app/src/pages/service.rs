@@ -1,6 +1,7 @@
 //! The receiving service's page (role `service_provider`): type or paste the code of the slip the
 //! person brought, see the service asked for and the day of the referral (nothing about the
-//! person), and answer that they came, on a day, or that they did not. Phone first; it works the
+//! person), and answer that they came, on a day, or that they did not. The slip's QR code opens
+//! this page with `?slip=` and looks it up. Phone first; it works the
 //! same at a desk. It needs the server: a slip is looked up there.
 
 use crate::api::{ApiFailure, Slip, SlipAnswer, Verb};
@@ -10,6 +11,7 @@ use crate::offline::{self, clock};
 use domain::{Coded, Date, SlipOutcome};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::hooks::use_query_map;
 
 /// What a refused lookup or answer means, in words of its own where there are some.
 fn refusal_key(failure: &ApiFailure) -> Option<Key> {
@@ -45,8 +47,7 @@ pub fn ServicePage() -> impl IntoView {
         problem.set(Some(failure));
     };
 
-    let look_up = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let look_up = move || {
         // What a slip code can hold; the rest (spaces) is left out, so the path needs no escaping.
         let code: String = typed
             .get_untracked()
@@ -69,6 +70,21 @@ pub fn ServicePage() -> impl IntoView {
             busy.set(false);
         });
     };
+
+    // The slip's QR code is a link here with the code: looked up at once.
+    let query = use_query_map();
+    Effect::new(move |_| {
+        let is_service = auth.officer.with(|o| {
+            o.as_ref().is_some_and(|o| o.role == crate::api::Role::ServiceProvider)
+        });
+        let scanned = query.with_untracked(|q| q.get("slip"));
+        if let (true, Some(code)) = (is_service, scanned) {
+            if typed.get_untracked().is_empty() {
+                typed.set(code);
+                look_up();
+            }
+        }
+    });
 
     let answer = move |outcome: SlipOutcome| {
         let Some(slip) = found.get_untracked() else {
@@ -167,7 +183,7 @@ pub fn ServicePage() -> impl IntoView {
         <h1>{tr(Key::ServiceTitle)}</h1>
         <Show when=is_service fallback=|| view! { <p class="notice">{tr(Key::ServiceOnly)}</p> }>
         <p class="hint">{service_name}</p>
-        <form class="form card" on:submit=look_up>
+        <form class="form card" on:submit=move |ev| { ev.prevent_default(); look_up(); }>
             <label for="slip-code">{tr(Key::SlipCodeLabel)}</label>
             <input id="slip-code" name="slip-code" autocomplete="off" autocapitalize="characters"
                 spellcheck="false" maxlength="20" prop:value=move || typed.get()

@@ -16,6 +16,8 @@ use super::editor::{Editor, RecordForm};
 use super::fields::{choices, CheckField, ChoiceField, DateField, TextField};
 use super::form::{Input, Line};
 use crate::i18n::{tr, use_i18n, Key};
+use crate::offline;
+use crate::pages::routes::SERVICE;
 use crate::pages::routes::KindForm;
 
 #[component]
@@ -82,6 +84,7 @@ fn SlipCard(editor: Editor) -> impl IntoView {
     move || {
         let code = slip()?.to_string();
         let full = code.clone();
+        let code_for_qr = code.clone();
         Some(view! {
             <section class="card slip-card" data-testid="slip-card">
                 <h2>{tr(Key::SlipTitle)}</h2>
@@ -95,6 +98,7 @@ fn SlipCard(editor: Editor) -> impl IntoView {
                 <h2 id="slip-title">{tr(Key::SlipTitle)}</h2>
                 <p class="slip-code big" data-testid="slip-code">{full}</p>
                 <p class="slip-service">{service}</p>
+                <SlipQr code=code_for_qr service=editor.text("data.service").unwrap_or_default() />
                 <p>{tr(Key::SlipDate)}" "{move || editor.text("occurred_on").and_then(|d| domain::Date::parse(&d).ok()).map(|d| d.format_vn())}</p>
                 <p class="hint">{tr(Key::SlipNothingPersonal)}</p>
                 // Just saved, the slip was the last step: back to the list.
@@ -105,6 +109,32 @@ fn SlipCard(editor: Editor) -> impl IntoView {
             </div>
         })
     }
+}
+
+/// The slip as a QR code: a link to the receiving service's page with the code (and the service
+/// asked for) filled in, so that the service's phone camera opens it; nothing about the person.
+#[component]
+fn SlipQr(code: String, service: String) -> impl IntoView {
+    let link = format!("{}{SERVICE}?slip={code}&service={service}", offline::origin());
+    let qr = qrcodegen::QrCode::encode_text(&link, qrcodegen::QrCodeEcc::Medium).ok()?;
+    let size = qr.size();
+    let mut path = String::new();
+    for y in 0..size {
+        for x in 0..size {
+            if qr.get_module(x, y) {
+                path.push_str(&format!("M{x} {y}h1v1h-1z"));
+            }
+        }
+    }
+    // A quiet zone of four modules around it, as scanners expect.
+    let view_box = format!("-4 -4 {} {}", size + 8, size + 8);
+    Some(view! {
+        <svg class="slip-qr" viewBox=view_box role="img" aria-label=format!("QR {code}") data-testid="slip-qr"
+            data-link=link shape-rendering="crispEdges">
+            <rect x="-4" y="-4" width=size + 8 height=size + 8 fill="#fff" />
+            <path d=path fill="#000" />
+        </svg>
+    })
 }
 
 /// The kind's form, in the app's catalogue (`pages::routes`).
