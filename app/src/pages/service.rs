@@ -75,7 +75,8 @@ pub fn ServicePage() -> impl IntoView {
     let query = use_query_map();
     Effect::new(move |_| {
         let is_service = auth.officer.with(|o| {
-            o.as_ref().is_some_and(|o| o.role == crate::api::Role::ServiceProvider)
+            o.as_ref()
+                .is_some_and(|o| o.role == crate::api::Role::ServiceProvider)
         });
         let scanned = query.with_untracked(|q| q.get("slip"));
         if let (true, Some(code)) = (is_service, scanned) {

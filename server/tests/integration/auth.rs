@@ -458,6 +458,64 @@ async fn the_command_line_creates_accounts(backend: Backend) {
     let output = run(&unknown, "long enough\n");
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("99999"));
+
+    // A receiving service's account: refused while its unit has no service, then the unit's one;
+    // with two services at the unit, `--service` names it.
+    let service_account = |username: &'static str| {
+        [
+            "user",
+            "add",
+            "--username",
+            username,
+            "--role",
+            "service_provider",
+            "--org-unit",
+            "12",
+        ]
+    };
+    let output = run(&service_account("ttyt1"), "long enough\n");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no receiving service"));
+    for (id, name) in [("rs-a", "Trung tâm Y tế"), ("rs-b", "Trợ giúp pháp lý")] {
+        let service = server::model::ReceivingService {
+            id: id.into(),
+            name: name.into(),
+            org_unit_id: "ou-12".into(),
+            services: vec![domain::ReferralService::HivTest],
+            retired: false,
+        };
+        app.store.add_receiving_service(&service, 0).await.unwrap();
+        if id == "rs-a" {
+            let output = run(&service_account("ttyt1"), "long enough\n");
+            assert!(
+                output.status.success(),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+    }
+    let output = run(&service_account("ttyt2"), "long enough\n");
+    assert!(!output.status.success(), "two services: which one?");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("rs-a, rs-b"));
+    let output = run(
+        &[&service_account("ttyt2")[..], &["--service", "rs-b"]].concat(),
+        "long enough\n",
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for (username, service) in [("ttyt1", "rs-a"), ("ttyt2", "rs-b")] {
+        let body: Value = app
+            .login(username, "long enough")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(body["officer"]["role"], "service_provider");
+        assert_eq!(body["officer"]["receiving_service"]["id"], service);
+    }
 }
 
 async fn huge_or_impossible_credentials_touch_neither_the_store_nor_the_hash(backend: Backend) {

@@ -17,8 +17,8 @@ use super::fields::{choices, CheckField, ChoiceField, DateField, TextField};
 use super::form::{Input, Line};
 use crate::i18n::{tr, use_i18n, Key};
 use crate::offline;
-use crate::pages::routes::SERVICE;
 use crate::pages::routes::KindForm;
+use crate::pages::routes::SERVICE;
 
 #[component]
 pub fn ReferralPage() -> impl IntoView {
@@ -115,7 +115,10 @@ fn SlipCard(editor: Editor) -> impl IntoView {
 /// asked for) filled in, so that the service's phone camera opens it; nothing about the person.
 #[component]
 fn SlipQr(code: String, service: String) -> impl IntoView {
-    let link = format!("{}{SERVICE}?slip={code}&service={service}", offline::origin());
+    let link = format!(
+        "{}{SERVICE}?slip={code}&service={service}",
+        offline::origin()
+    );
     let qr = qrcodegen::QrCode::encode_text(&link, qrcodegen::QrCodeEcc::Medium).ok()?;
     let size = qr.size();
     let mut path = String::new();
