@@ -1486,6 +1486,34 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn keeping_mine_keeps_the_receiving_service_s_confirmation() {
+        let (_, outbox) = outbox();
+        let mut mine = session(1, 5);
+        mine.data = serde_json::json!({"status": "lost", "follow_up_on": "2023-04-01",
+                                       "slip_code": "K7QMX3PD9A"});
+        let mut theirs = mine.clone();
+        theirs.data = serde_json::json!({"status": "accessed", "accessed_on": "2023-03-10",
+            "slip_code": "K7QMX3PD9A", "follow_up_on": "2023-03-15",
+            "confirmation": {"service_id": "rs-1", "service_name": "TTYT", "outcome": "received",
+                             "on": "2023-03-10"}});
+        outbox.save(mine.clone(), 1).unwrap();
+        let conflict = SyncResult {
+            current: Some(stored(&theirs, 2)),
+            ..result(&mine, "conflict", Some(2))
+        };
+        outbox
+            .apply_results(std::slice::from_ref(&mine), &[conflict], AT, 2)
+            .unwrap();
+        outbox.resolve_conflict(&mine.id, Resolution::KeepMine, 3).unwrap();
+        let record = outbox.entry(&mine.id).unwrap().record.unwrap();
+        // The officer's follow-up stays; what the service confirmed comes with it.
+        assert_eq!(record.data["follow_up_on"], "2023-04-01");
+        assert_eq!(record.data["status"], "accessed");
+        assert_eq!(record.data["accessed_on"], "2023-03-10");
+        assert_eq!(record.data["confirmation"], theirs.data["confirmation"]);
+    }
+
+    #[test]
     fn pulled_records_are_added_and_updated_but_never_overwrite_local_changes() {
         let (_, outbox) = outbox();
         let (a, b, c) = (session(1, 1), session(2, 2), session(3, 3));
