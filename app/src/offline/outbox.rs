@@ -1504,7 +1504,9 @@ pub(crate) mod tests {
         outbox
             .apply_results(std::slice::from_ref(&mine), &[conflict], AT, 2)
             .unwrap();
-        outbox.resolve_conflict(&mine.id, Resolution::KeepMine, 3).unwrap();
+        outbox
+            .resolve_conflict(&mine.id, Resolution::KeepMine, 3)
+            .unwrap();
         let record = outbox.entry(&mine.id).unwrap().record.unwrap();
         // The officer's follow-up stays; what the service confirmed comes with it.
         assert_eq!(record.data["follow_up_on"], "2023-04-01");

@@ -185,6 +185,30 @@ fn AgencyRow(agency: Agency, on_saved: impl Fn() + Clone + Send + Sync + 'static
             send(Verb::Put, path.clone(), body, outcome, on_saved.clone());
         }
     };
+    view! {
+        <form class="form agency" class:retired=retired novalidate data-agency=agency.id.clone() on:submit=save>
+            <label><span>{tr(Key::AgencyNameVi)}</span>
+                <input name="name_vi" required prop:value=name_vi on:input=move |ev| name_vi.set(event_target_value(&ev)) />
+            </label>
+            <label><span>{tr(Key::AgencyNameEn)}</span>
+                <input name="name_en" prop:value=name_en on:input=move |ev| name_en.set(event_target_value(&ev)) />
+            </label>
+            {retired.then(|| view! { <p class="muted">{tr(Key::AgencyRetired)}</p> })}
+            {outcome.view()}
+            <SaveOrRetire path retired outcome on_saved />
+        </form>
+    }
+}
+
+/// Under a listed item's form (an agency, a receiving service): save it, and retire it or bring
+/// it back (`PUT path {"retired"}`).
+#[component]
+pub(super) fn SaveOrRetire(
+    path: String,
+    retired: bool,
+    outcome: Outcome,
+    on_saved: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
     let toggle = move |_| {
         outcome.0.set(None);
         send(
@@ -196,22 +220,29 @@ fn AgencyRow(agency: Agency, on_saved: impl Fn() + Clone + Send + Sync + 'static
         );
     };
     view! {
-        <form class="form agency" class:retired=retired novalidate data-agency=agency.id.clone() on:submit=save>
-            <label><span>{tr(Key::AgencyNameVi)}</span>
-                <input name="name_vi" required prop:value=name_vi on:input=move |ev| name_vi.set(event_target_value(&ev)) />
-            </label>
-            <label><span>{tr(Key::AgencyNameEn)}</span>
-                <input name="name_en" prop:value=name_en on:input=move |ev| name_en.set(event_target_value(&ev)) />
-            </label>
-            {retired.then(|| view! { <p class="muted">{tr(Key::AgencyRetired)}</p> })}
-            {outcome.view()}
-            <div class="row">
-                <button class="button" type="submit">{tr(Key::Save)}</button>
-                <button class="button secondary" type="button" on:click=toggle>
-                    {tr(if retired { Key::RestoreAgency } else { Key::RetireAgency })}
-                </button>
-            </div>
-        </form>
+        <div class="row">
+            <button class="button" type="submit">{tr(Key::Save)}</button>
+            <button class="button secondary" type="button" on:click=toggle>
+                {tr(if retired { Key::RestoreAgency } else { Key::RetireAgency })}
+            </button>
+        </div>
+    }
+}
+
+/// A choice of unit among `units`, the first one until another is chosen.
+#[component]
+pub(super) fn UnitSelect(
+    units: LocalResource<Result<Vec<OrgUnit>, ApiFailure>>,
+    unit: RwSignal<String>,
+    name: &'static str,
+) -> impl IntoView {
+    view! {
+        <ListState resource=units render={move |list: Vec<OrgUnit>| {
+            if unit.get_untracked().is_empty() {
+                if let Some(first) = list.first() { unit.set(first.id.clone()); }
+            }
+            view! { <select name=name on:change=move |ev| unit.set(event_target_value(&ev))>{unit_options(&list, &unit.get_untracked())}</select> }
+        }} />
     }
 }
 
@@ -366,12 +397,7 @@ pub fn AdminUsersPage() -> impl IntoView {
             </label>
             <Show when=for_service fallback=move || view! {
                 <label><span>{tr(Key::OrgUnit)}</span>
-                    <ListState resource=units render={move |list: Vec<OrgUnit>| {
-                        if unit.get_untracked().is_empty() {
-                            if let Some(first) = list.first() { unit.set(first.id.clone()); }
-                        }
-                        view! { <select name="new-unit" on:change=move |ev| unit.set(event_target_value(&ev))>{unit_options(&list, &unit.get_untracked())}</select> }
-                    }} />
+                    <UnitSelect units unit name="new-unit" />
                 </label>
             }>
                 <label><span>{tr(Key::ReceivingService)}</span>

@@ -3,7 +3,7 @@
 //! unit and the services it provides; added, changed, retired or brought back. Their accounts are
 //! made on the accounts page (role `service_provider`).
 
-use super::admin::{send, this_year, unit_options, units_resource, ListState, Outcome};
+use super::admin::{send, this_year, units_resource, ListState, Outcome, SaveOrRetire, UnitSelect};
 use crate::api::{OrgUnit, ReceivingService, Verb};
 use crate::i18n::{tr, use_i18n, Key};
 use crate::offline;
@@ -84,12 +84,7 @@ pub fn ReceivingServices() -> impl IntoView {
                     <input name="service-name" required prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
                 </label>
                 <label><span>{tr(Key::OrgUnit)}</span>
-                    <ListState resource=units render={move |list: Vec<OrgUnit>| {
-                        if unit.get_untracked().is_empty() {
-                            if let Some(first) = list.first() { unit.set(first.id.clone()); }
-                        }
-                        view! { <select name="service-unit" on:change=move |ev| unit.set(event_target_value(&ev))>{unit_options(&list, &unit.get_untracked())}</select> }
-                    }} />
+                    <UnitSelect units unit name="service-unit" />
                 </label>
                 <fieldset class="checks">
                     <legend>{tr(Key::ServiceProvides)}</legend>
@@ -130,16 +125,6 @@ fn ServiceRow(
             send(Verb::Put, path.clone(), body, outcome, on_saved.clone());
         }
     };
-    let toggle = move |_| {
-        outcome.0.set(None);
-        send(
-            Verb::Put,
-            path.clone(),
-            json!({"retired": !retired}),
-            outcome,
-            on_saved.clone(),
-        );
-    };
     view! {
         <form class="form agency" class:retired=retired novalidate data-service=service.id.clone() on:submit=save>
             <label><span>{tr(Key::ServiceName)}</span>
@@ -152,12 +137,7 @@ fn ServiceRow(
             </fieldset>
             {retired.then(|| view! { <p class="muted">{tr(Key::ServiceRetired)}</p> })}
             {outcome.view()}
-            <div class="row">
-                <button class="button" type="submit">{tr(Key::Save)}</button>
-                <button class="button secondary" type="button" on:click=toggle>
-                    {tr(if retired { Key::RestoreAgency } else { Key::RetireAgency })}
-                </button>
-            </div>
+            <SaveOrRetire path retired outcome on_saved />
         </form>
     }
 }
