@@ -292,7 +292,7 @@ async fn an_offline_edit_meets_the_confirmation_as_a_conflict(backend: Backend) 
     let (_, service) = health_centre(&app).await;
     let slip = new_slip();
     let sent = referral(&slip, "HIV_TEST");
-    sync(&app, &officer, &[sent.clone()]).await;
+    sync(&app, &officer, std::slice::from_ref(&sent)).await;
     // Offline, the officer writes that the person was lost; meanwhile the centre confirms.
     let mut offline = sent.clone();
     offline["base_version"] = json!(1);
