@@ -9,6 +9,7 @@ use domain::{
     SlipOutcome,
 };
 use leptos::prelude::*;
+use std::fmt::Write as _;
 
 use super::client_code::ClientCodeField;
 use super::commune::CommuneField;
@@ -123,10 +124,8 @@ fn SlipQr(code: String, service: String) -> impl IntoView {
     let size = qr.size();
     let mut path = String::new();
     for y in 0..size {
-        for x in 0..size {
-            if qr.get_module(x, y) {
-                path.push_str(&format!("M{x} {y}h1v1h-1z"));
-            }
+        for x in (0..size).filter(|&x| qr.get_module(x, y)) {
+            let _ = write!(path, "M{x} {y}h1v1h-1z");
         }
     }
     // A quiet zone of four modules around it, as scanners expect.

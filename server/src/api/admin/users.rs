@@ -92,6 +92,10 @@ async fn update(
         admin.check(&units, unit_id)?;
     }
     let mut errors = Vec::new();
+    // A new role or unit, or another service, decides the account's receiving service again.
+    let service_decided_again = change.role.is_some()
+        || change.org_unit_id.is_some()
+        || change.receiving_service_id.is_some();
     // What changed, for the audit log; never the password itself.
     let mut detail = Map::new();
     if let Some(name) = change.display_name {
@@ -115,8 +119,7 @@ async fn update(
         }
         detail.insert("org_unit_id".into(), json!(unit_id));
     }
-    let moves_service = change.receiving_service_id.is_some();
-    if moves_service || detail.contains_key("role") || detail.contains_key("org_unit_id") {
+    if service_decided_again {
         let kept = match officer.role {
             Role::ServiceProvider => officer.receiving_service.as_ref().map(|s| s.id.as_str()),
             _ => None,
@@ -127,7 +130,7 @@ async fn update(
             Ok(service) => officer.receiving_service = service,
             Err(error) => errors.push(error),
         }
-        if moves_service {
+        if change.receiving_service_id.is_some() {
             detail.insert(
                 "receiving_service_id".into(),
                 json!(change.receiving_service_id),
