@@ -157,6 +157,11 @@ impl Auth {
                 .map_err(SignInError::Lock)?;
         self.needs_pin.set(!has_pin);
         self.opened(signed_in.officer);
+        // So that the browser does not clear the records under storage pressure; Settings shows
+        // the answer, and every sync reports it.
+        spawn_local(async {
+            offline::storage_persistence(true).await;
+        });
         Ok(())
     }
 

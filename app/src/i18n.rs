@@ -326,6 +326,17 @@ messages! {
     AgencyNameEn => "Tên (tiếng Anh)", "Name (English)";
     AgencyRetired => "Đã thôi theo dõi", "Retired";
     RetireAgency => "Thôi theo dõi", "Retire";
+    AdminDevices => "Máy cần kiểm tra", "Phones to check";
+    AdminDevicesHint => "Mỗi lần đồng bộ, máy báo số hồ sơ đang chờ gửi. Ở đây là các máy có hồ sơ chờ quá 7 ngày mà chưa về máy chủ, và các máy quay lại không còn các hồ sơ đang chờ (dữ liệu trên máy bị xoá, hoặc cán bộ đã chuyển sang máy khác).", "Every sync, each phone says how many records wait to be sent. Listed here: phones whose waiting records have not reached the server after 7 days, and phones that came back without the records that were waiting on them (the phone's data was wiped, or the officer moved to another phone).";
+    DevicesNone => "Không có máy nào cần kiểm tra.", "No phone to check.";
+    DevicesAll => "Các máy đã báo", "Phones that reported";
+    DevicePhone => "Máy", "Phone";
+    DeviceReported => "báo lần cuối", "last report";
+    DeviceOldest => "hồ sơ chờ lâu nhất ghi ngày", "longest-waiting record saved on";
+    DeviceSince => "từ ngày", "since";
+    DevicePersistent => "Trình duyệt giữ dữ liệu lâu dài.", "The browser keeps the data permanently.";
+    DeviceNotPersistent => "Trình duyệt có thể xoá dữ liệu khi máy đầy bộ nhớ.", "The browser may clear the data when the phone runs out of space.";
+    DeviceHandled => "Đã xử lý", "Mark as handled";
     AdminServices => "Cơ sở tiếp nhận", "Receiving services";
     AdminServicesHint => "Các cơ sở nhận người được giới thiệu (trung tâm y tế, trợ giúp pháp lý, dạy nghề…). Tài khoản của cơ sở (vai trò Cơ sở tiếp nhận) nhập mã phiếu để xác nhận người đã đến.", "The services that receive referred people (health centres, legal aid, vocational training…). Their accounts (role Receiving service) type a slip's code to confirm the person came.";
     AddService => "Thêm cơ sở tiếp nhận", "Add a receiving service";

@@ -12,8 +12,10 @@
 //! and is sent again on a later sync (`Outbox::hold`). Records are sent again only whole and with
 //! the same id and base version, which the server answers once (`API.md`: a retry is
 //! `unchanged`), so splitting never loses or doubles one. Only one sync runs at a time: a request
-//! during one runs again right after it.
+//! during one runs again right after it. Before a sync sends records and after it, the phone
+//! reports what waits on it (`report`).
 
+use domain::api::WaitingReport;
 use domain::sync::{RecordsPage, SyncRequest, SyncResponse, MAX_BATCH};
 use domain::Record;
 use leptos::prelude::*;
@@ -229,6 +231,9 @@ impl SyncEngine {
         self.again.set_value(false);
         spawn_local(async move {
             let outbox = offline::outbox(&officer.id);
+            if outbox.waiting().0 > 0 {
+                report(&officer.id, &outbox).await;
+            }
             let outcome = match self.push(&officer.id, &outbox).await {
                 Ok(held) => match self.pull(&officer.id, &outbox).await {
                     Ok(()) if held > 0 => Err(Stop::Held),
@@ -236,6 +241,9 @@ impl SyncEngine {
                 },
                 Err(stop) => Err(stop),
             };
+            if !matches!(outcome, Err(Stop::Expired | Stop::Disabled)) {
+                report(&officer.id, &outbox).await;
+            }
             // Locked or another officer opened meanwhile: nothing of theirs to report or note.
             let outcome = match still_open(&officer.id) {
                 Ok(()) => outcome,
@@ -458,6 +466,28 @@ impl SyncEngine {
                 return Ok(());
             }
         }
+    }
+}
+
+/// Tells the server what waits on this phone for the officer (`POST /api/v1/sync/report`), before
+/// a sync sends anything and after it: records that never arrive, and a phone that lost them, are
+/// seen on the admin page. Its failure is no sync failure: the next sync reports again.
+async fn report<S: KeyValue>(officer_id: &str, outbox: &Outbox<S>) {
+    let (waiting, oldest) = outbox.waiting();
+    let persistent = match offline::storage_persistence(false).await {
+        offline::StoragePersistence::Granted => Some(true),
+        offline::StoragePersistence::Denied => Some(false),
+        offline::StoragePersistence::Unknown => None,
+    };
+    let report = WaitingReport {
+        device_id: offline::device_id(),
+        waiting: u32::try_from(waiting).unwrap_or(u32::MAX),
+        oldest_waiting_on: oldest.map(offline::clock::vietnam_date),
+        persistent,
+    };
+    if still_open(officer_id).is_ok() {
+        let _: Result<serde_json::Value, ApiFailure> =
+            offline::api_send(Verb::Post, "/api/v1/sync/report", &report).await;
     }
 }
 

@@ -244,6 +244,64 @@ pub struct SlipAnswer {
     pub on: crate::Date,
 }
 
+/// `POST /api/v1/sync/report`: what waits on the phone for this officer, sent at the start and
+/// the end of every sync, so that the server sees records that never arrive and phones that lost
+/// them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct WaitingReport {
+    pub device_id: String,
+    /// Records saved and not yet answered by the server.
+    pub waiting: u32,
+    /// The day (in Vietnam) the longest-waiting of them was saved; null when none waits.
+    #[serde(default)]
+    pub oldest_waiting_on: Option<crate::Date>,
+    /// Whether the browser promised to keep the phone's data (null when it cannot say).
+    #[serde(default)]
+    pub persistent: Option<bool>,
+}
+
+coded! {
+    /// Why a phone is on the admin's list of phones to check.
+    pub enum DeviceProblem {
+        NotArrived = "not_arrived", "Hồ sơ chưa về sau 7 ngày", "Records not arrived after 7 days";
+        CameBackEmpty = "came_back_empty", "Máy quay lại không còn hồ sơ", "Came back empty";
+    }
+}
+
+/// A phone as `GET /api/v1/admin/devices` shows it: an officer on a device, with what it last
+/// reported, and what is wrong, if anything.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Device {
+    pub officer_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub org_unit: UnitRef,
+    pub device_id: String,
+    /// RFC 3339: the first report, and the last.
+    pub first_seen_at: String,
+    pub reported_at: String,
+    pub waiting: u32,
+    pub oldest_waiting_on: Option<crate::Date>,
+    pub persistent: Option<bool>,
+    pub problem: Option<DeviceProblem>,
+    /// With a problem: the records it is about (still waiting, or gone from the phone unsent).
+    pub records: u32,
+    /// RFC 3339, with a problem: since when records have waited without arriving, or when the
+    /// phone was seen empty.
+    pub since: Option<String>,
+}
+
+/// `POST /api/v1/admin/devices/handled`: the admin dealt with a phone's problem; it leaves the
+/// list until a new one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DeviceHandled {
+    pub officer_id: String,
+    pub device_id: String,
+}
+
 /// An officer as the admin pages show them (`/api/v1/admin/users`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -58,6 +58,7 @@ pub async fn sync(
         let plan = plan(&checked, stored, sender, now_ms(), lang)?;
         let audit = audit_entry(sender, &plan.results);
         let detail = audit.detail.clone();
+        turn.arrived(&sender.officer.id, sender.device_id, records.len());
         turn.add(plan.versions, audit);
         match turn.finish().await {
             Ok(()) => {

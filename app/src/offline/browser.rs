@@ -234,28 +234,29 @@ pub fn apply_update() {
     });
 }
 
-pub fn request_persistent_storage(on_answer: impl FnOnce(StoragePersistence) + 'static) {
+/// Whether the browser promised not to clear this site's data under storage pressure; with
+/// `ask`, asks for that promise first when it was not given (at a password sign-in: the browser
+/// decides, most without asking the officer).
+pub async fn storage_persistence(ask: bool) -> StoragePersistence {
     let Some(window) = web_sys::window() else {
-        return;
+        return StoragePersistence::Unknown;
     };
     let storage = window.navigator().storage();
-    spawn_local(async move {
-        let ask = |promise: Result<js_sys::Promise, JsValue>| async move {
-            match promise {
-                Ok(p) => JsFuture::from(p).await.ok().and_then(|v| v.as_bool()),
-                Err(_) => None,
-            }
-        };
-        let answer = match ask(storage.persisted()).await {
-            Some(true) => Some(true),
-            _ => ask(storage.persist()).await,
-        };
-        on_answer(match answer {
-            Some(true) => StoragePersistence::Granted,
-            Some(false) => StoragePersistence::Denied,
-            None => StoragePersistence::Unknown,
-        });
-    });
+    let answer = |promise: Result<js_sys::Promise, JsValue>| async move {
+        match promise {
+            Ok(p) => JsFuture::from(p).await.ok().and_then(|v| v.as_bool()),
+            Err(_) => None,
+        }
+    };
+    let persisted = match answer(storage.persisted()).await {
+        Some(false) if ask => answer(storage.persist()).await,
+        persisted => persisted,
+    };
+    match persisted {
+        Some(true) => StoragePersistence::Granted,
+        Some(false) => StoragePersistence::Denied,
+        None => StoragePersistence::Unknown,
+    }
 }
 
 /// How a request proves who sends it: the open officer's own session token, so that officers

@@ -993,6 +993,19 @@ impl<S: KeyValue> Outbox<S> {
         self.store.set(&self.key(keys::OUTBOX_AGENCIES), &json)
     }
 
+    /// For the server's waiting report: how many records wait to be sent, and when the one waiting
+    /// longest was saved (the index keeps them in the order they became waiting).
+    pub fn waiting(&self) -> (usize, Option<u64>) {
+        let index = self.index();
+        let oldest = index
+            .0
+            .iter()
+            .filter(|(_, tag)| *tag == StateTag::Waiting)
+            .find_map(|(id, _)| self.read(id).filter(|e| e.state == LocalState::Waiting))
+            .map(|entry| entry.updated_at);
+        (index.counts().get(StateTag::Waiting), oldest)
+    }
+
     /// Records the server does not have yet: drafts, waiting, in conflict, rejected.
     pub fn unsent(&self) -> usize {
         let counts = self.counts();
@@ -1204,6 +1217,30 @@ pub(crate) mod tests {
         assert_eq!(entry.record.unwrap().base_version, 1);
         assert_eq!(outbox.counts().get(StateTag::Synced), 1);
         assert!(outbox.oldest_waiting(10).is_empty());
+    }
+
+    #[test]
+    fn the_waiting_report_counts_waiting_records_and_dates_the_longest_waiting() {
+        let (_, outbox) = outbox();
+        assert_eq!(outbox.waiting(), (0, None));
+        let (first, second) = (session(1, 5), session(2, 6));
+        outbox.save(first.clone(), 20).unwrap();
+        outbox.save(second.clone(), 30).unwrap();
+        assert_eq!(outbox.waiting(), (2, Some(20)));
+        outbox
+            .apply_results(
+                std::slice::from_ref(&first),
+                &[result(&first, "applied", Some(1))],
+                AT,
+                40,
+            )
+            .unwrap();
+        assert_eq!(outbox.waiting(), (1, Some(30)));
+        // A draft is not waiting.
+        outbox
+            .keep_draft(&session(3, 1).id, RecordKind::OutreachSession, draft(&[]), 50)
+            .unwrap();
+        assert_eq!(outbox.waiting(), (1, Some(30)));
     }
 
     #[test]

@@ -42,7 +42,9 @@ pub fn register_service_worker(_on_update_ready: impl Fn() + 'static) {}
 
 pub fn apply_update() {}
 
-pub fn request_persistent_storage(_on_answer: impl FnOnce(StoragePersistence) + 'static) {}
+pub async fn storage_persistence(_ask: bool) -> StoragePersistence {
+    StoragePersistence::Unknown
+}
 
 pub async fn api_get<T: DeserializeOwned>(_path: &str) -> Result<T, ApiFailure> {
     Err(ApiFailure::Offline)

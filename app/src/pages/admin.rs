@@ -1,5 +1,6 @@
 //! Administration on the phone: accounts, the org-unit tree, targets and baselines, the district's
-//! settings, the agencies of PCMD-KH02, the receiving services (`admin_services`), the audit log.
+//! settings, the agencies of PCMD-KH02, the receiving services (`admin_services`), the phones to
+//! check (`admin_devices`), the audit log.
 //! Every change goes to the server at once (these pages need a network) and is audited there.
 
 use super::routes;
@@ -108,6 +109,7 @@ pub fn AdminPage() -> impl IntoView {
             <A href=routes::ADMIN_TARGETS>{tr(Key::AdminTargets)}</A>
             <A href=routes::ADMIN_AUDIT>{tr(Key::AdminAudit)}</A>
         </nav>
+        <super::admin_devices::PhonesToCheck />
         <SettingsForm />
         <Agencies />
         <super::admin_services::ReceivingServices />

@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod admin_devices;
 mod admin_services;
 mod counts;
 mod dashboard;
@@ -65,8 +66,8 @@ pub fn SettingsPage() -> impl IntoView {
                 .is_some_and(|o| o.role == Role::CommuneOfficer || o.role.leads())
         })
     };
-    let persistence = RwSignal::new(StoragePersistence::Unknown);
-    Effect::new(move |_| offline::request_persistent_storage(move |p| persistence.set(p)));
+    // Asked for at sign-in (`Auth::sign_in`); shown here as the browser answers now.
+    let persistence = LocalResource::new(|| offline::storage_persistence(false));
     let lang_button = move |lang: Lang, key: Key| {
         view! {
             <button
@@ -121,7 +122,7 @@ pub fn SettingsPage() -> impl IntoView {
         <section class="card">
             <h2>{tr(Key::StorageTitle)}</h2>
             <p data-testid="storage-persistence">
-                {move || i18n.t(match persistence.get() {
+                {move || i18n.t(match persistence.get().unwrap_or(StoragePersistence::Unknown) {
                     StoragePersistence::Granted => Key::StoragePersisted,
                     StoragePersistence::Denied => Key::StorageNotPersisted,
                     StoragePersistence::Unknown => Key::StorageUnknown,

@@ -1,5 +1,7 @@
 //! `POST /api/v1/sync`: a batch of records from a device, each answered on its own (`API.md`,
 //! "Sync"); the work is in `crate::sync`. The answer leaves only after the batch is committed.
+//! `POST /api/v1/sync/report`: what waits on the device, at the start and end of every sync
+//! (`crate::devices`).
 
 use crate::auth::{Caller, ClientIp};
 use crate::clock::{now_ms, to_rfc3339};
@@ -8,18 +10,46 @@ use crate::sync::{sync, Sender};
 use crate::ApiContext;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::header::ACCEPT_LANGUAGE;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::{Json, Router};
+use crate::devices::Report;
+use domain::api::WaitingReport;
 use domain::sync::{SyncRequest, SyncResponse, MAX_BATCH, MAX_BATCH_BYTES};
 use domain::Lang;
 
 pub fn router() -> Router<ApiContext> {
     // Exactly the contract's 1 MiB here; the router's wider limit is for everything else.
-    Router::new().route(
-        "/sync",
-        post(sync_batch).layer(DefaultBodyLimit::max(MAX_BATCH_BYTES)),
-    )
+    Router::new()
+        .route(
+            "/sync",
+            post(sync_batch).layer(DefaultBodyLimit::max(MAX_BATCH_BYTES)),
+        )
+        .route("/sync/report", post(report_waiting))
+}
+
+fn device_id(sent: &str) -> Result<String, ApiError> {
+    uuid::Uuid::try_parse(sent)
+        .map(|id| id.to_string())
+        .map_err(|_| {
+            ApiError::invalid_field("device_id", "invalid_format", "The device id is a UUID.")
+        })
+}
+
+async fn report_waiting(
+    State(ctx): State<ApiContext>,
+    caller: Caller,
+    ApiJson(sent): ApiJson<WaitingReport>,
+) -> Result<StatusCode, ApiError> {
+    let report = Report {
+        officer_id: caller.officer.id.clone(),
+        device_id: device_id(&sent.device_id)?,
+        waiting: i64::from(sent.waiting),
+        oldest_waiting_on: sent.oldest_waiting_on,
+        persistent: sent.persistent,
+    };
+    ctx.store.report_waiting(&report, now_ms()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn sync_batch(
@@ -34,11 +64,7 @@ async fn sync_batch(
             "At most {MAX_BATCH} records a request."
         )));
     }
-    let device_id = uuid::Uuid::try_parse(&request.device_id)
-        .map_err(|_| {
-            ApiError::invalid_field("device_id", "invalid_format", "The device id is a UUID.")
-        })?
-        .to_string();
+    let device_id = device_id(&request.device_id)?;
     let sender = Sender {
         officer: &caller.officer,
         scope: &caller.scope,

@@ -12,6 +12,7 @@
 //!   records that arrived after an approval;
 //! - `receiving_services.rs`: the services that receive referred people, referrals by slip code,
 //!   and slip codes that matched nothing;
+//! - `devices.rs`: what the phones report of their waiting records;
 //! - `audit.rs`: the audit log, and retention's pruning.
 //!
 //! `sqlite.rs` and `postgres.rs` keep only each database's connection set-up and migrations.
@@ -49,6 +50,7 @@ macro_rules! on_conn {
 mod accounts;
 mod agencies;
 mod audit;
+mod devices;
 mod indicators;
 mod org_units;
 mod plans;
@@ -234,6 +236,15 @@ impl Store {
     async fn begin(&self) -> Result<Tx, StoreError> {
         Ok(match &self.db {
             Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// A transaction that reads and then writes: SQLite takes the write lock at `BEGIN`, else two
+    /// such writers that both read first deadlock when they upgrade.
+    async fn begin_write(&self) -> Result<Tx, StoreError> {
+        Ok(match &self.db {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }

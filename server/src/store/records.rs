@@ -1,7 +1,7 @@
 //! Field records: the write transaction sync batches share (group commit), with the monthly sums
 //! they change, and the changes phones pull.
 
-use super::{audit, Conn, Db, Store, StoreError, Tx, ROWS_PER_STATEMENT};
+use super::{audit, Conn, Store, StoreError, Tx, ROWS_PER_STATEMENT};
 use crate::model::{
     AuditEntry, ChangedRecord, HeldRecord, RecordFacts, RecordFilter, RecordRow, RecordVersion,
 };
@@ -49,6 +49,8 @@ pub(super) struct SyncGroup {
     /// The versions of the group's batches, in order, each with its change number.
     versions: Vec<(i64, RecordVersion)>,
     audits: Vec<AuditEntry>,
+    /// Records that arrived from each phone (officer id, device id), for its next waiting report.
+    arrivals: HashMap<(String, String), i64>,
     /// Each record the group writes: where its newest version is in `versions`, and its creator.
     written: HashMap<String, (usize, String)>,
     /// Each stored record the group read: its creator, and what it adds to the monthly sums.
@@ -97,12 +99,7 @@ impl Store {
     }
 
     async fn begin_group(&self, capacity: usize) -> Result<SyncGroup, StoreError> {
-        // SQLite must take the write lock at `BEGIN`, else two writers that both read first
-        // deadlock when they upgrade.
-        let mut tx = match &self.db {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
-        };
+        let mut tx = self.begin_write().await?;
         // In PostgreSQL this row lock is held until commit: another server's group waits here.
         let last_seq = on_conn!(tx.conn(), conn => {
             sqlx::query_scalar(
@@ -116,6 +113,7 @@ impl Store {
             last_seq,
             versions: Vec::new(),
             audits: Vec::new(),
+            arrivals: HashMap::new(),
             written: HashMap::new(),
             stored: HashMap::new(),
             outcome: watch::channel(None).0,
@@ -313,6 +311,16 @@ impl SyncTurn {
         group.audits.push(audit);
     }
 
+    /// Counts the batch's records as arrived from the officer's phone (`crate::devices`); called
+    /// right before [`SyncTurn::add`], in the same step.
+    pub fn arrived(&mut self, officer_id: &str, device_id: &str, records: usize) {
+        *self
+            .group()
+            .arrivals
+            .entry((officer_id.to_string(), device_id.to_string()))
+            .or_default() += records as i64;
+    }
+
     /// Ends the turn, and waits until the group holding the batch has committed.
     pub async fn finish(mut self) -> Result<(), StoreError> {
         let group = self.group();
@@ -488,8 +496,49 @@ impl SyncGroup {
             });
         }
         self.add_to_sums(&newest).await?;
+        self.count_arrivals().await?;
         let audits = std::mem::take(&mut self.audits);
         audit::insert_audits(self.tx.conn(), &audits).await
+    }
+
+    /// Adds what arrived to each phone's count since its last report (phones that never reported
+    /// have no row, and nothing to count against).
+    async fn count_arrivals(&mut self) -> Result<(), StoreError> {
+        let arrivals = std::mem::take(&mut self.arrivals);
+        const ADD: &str = "UPDATE device_reports SET received = received + $3 \
+                           WHERE officer_id = $1 AND device_id = $2";
+        match self.tx.conn() {
+            Conn::Sqlite(conn) => {
+                for ((officer_id, device_id), records) in &arrivals {
+                    sqlx::query(ADD)
+                        .bind(officer_id)
+                        .bind(device_id)
+                        .bind(records)
+                        .execute(&mut *conn)
+                        .await?;
+                }
+            }
+            Conn::Postgres(conn) if !arrivals.is_empty() => {
+                let (mut officers, mut devices, mut counts) = (Vec::new(), Vec::new(), Vec::new());
+                for ((officer_id, device_id), records) in &arrivals {
+                    officers.push(officer_id.as_str());
+                    devices.push(device_id.as_str());
+                    counts.push(*records);
+                }
+                sqlx::query(
+                    "UPDATE device_reports AS d SET received = d.received + a.records \
+                     FROM UNNEST($1::text[], $2::text[], $3::int8[]) AS a(officer_id, device_id, \
+                     records) WHERE d.officer_id = a.officer_id AND d.device_id = a.device_id",
+                )
+                .bind(officers)
+                .bind(devices)
+                .bind(counts)
+                .execute(&mut *conn)
+                .await?;
+            }
+            Conn::Postgres(_) => {}
+        }
+        Ok(())
     }
 
     /// Changes the monthly sums by what the group changed: each written record's stored row taken

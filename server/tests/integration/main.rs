@@ -12,6 +12,7 @@ mod backup;
 mod definitions;
 mod demo;
 mod device_keys;
+mod devices;
 mod fault;
 mod indicators;
 mod own_account;

@@ -1,11 +1,12 @@
-//! `/api/v1/admin/…`: accounts, the org-unit tree, the agencies, the receiving services, plans and their targets, baselines, settings
-//! and the audit log, for the admin role only (403 `forbidden` for others), each admin over their
+//! `/api/v1/admin/…`: accounts, the org-unit tree, the agencies, the receiving services, plans and
+//! their targets, baselines, settings, the phones' waiting records and the audit log, for the admin role only (403 `forbidden` for others), each admin over their
 //! unit's subtree (`Scope::administers`): lists hold only what is theirs, and acting on another
 //! district's account, unit, plan or baseline is 403. Every change is written to the audit log.
 
 mod agencies;
 mod audit;
 mod baselines;
+mod devices;
 mod org_units;
 mod plans;
 mod receiving_services;
@@ -44,6 +45,7 @@ pub fn router() -> Router<ApiContext> {
     Router::new()
         .merge(users::router())
         .merge(agencies::router())
+        .merge(devices::router())
         .merge(receiving_services::router())
         .merge(org_units::router())
         .merge(plans::router())
