@@ -302,6 +302,59 @@ pub struct DeviceHandled {
     pub device_id: String,
 }
 
+/// `GET /api/v1/export-key`: the server's public key for exports of unsent records, which the
+/// phone fetches at sign-in and keeps: ECDH P-256, the uncompressed point in base64.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ExportKey {
+    pub key_id: String,
+    pub public_key: String,
+}
+
+/// The file "Xuất bản sao hồ sơ chưa gửi" saves, which only the server can open: [`UnsentRecords`]
+/// as JSON, encrypted with AES-256-GCM under a key derived (HKDF-SHA256, info = `format`) from
+/// ECDH between a one-time key of the phone and the server's export key. Base64 fields.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct UnsentFile {
+    /// [`UNSENT_FORMAT`].
+    pub format: String,
+    pub key_id: String,
+    /// The phone's one-time public key, uncompressed.
+    pub ephemeral_key: String,
+    /// 12 bytes.
+    pub iv: String,
+    /// With the 16-byte tag at its end.
+    pub ciphertext: String,
+}
+
+pub const UNSENT_FORMAT: &str = "pcmd-unsent-v1";
+
+/// What an [`UnsentFile`] holds: every unsent record of an officer on a phone, each as the phone
+/// would send it to `POST /api/v1/sync`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct UnsentRecords {
+    pub officer_id: String,
+    pub device_id: String,
+    pub records: Vec<Value>,
+}
+
+/// `POST /api/v1/admin/unsent-imports`: what the import of a file made of its records, each taken
+/// as a sync from the officer's phone would have been.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct UnsentImport {
+    pub officer_id: String,
+    pub username: String,
+    pub device_id: String,
+    pub records: u32,
+    pub applied: u32,
+    pub unchanged: u32,
+    pub conflict: u32,
+    pub rejected: u32,
+}
+
 /// An officer as the admin pages show them (`/api/v1/admin/users`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

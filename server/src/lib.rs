@@ -32,6 +32,7 @@ pub mod suppression;
 pub mod sync;
 pub mod telemetry;
 pub mod throttle;
+pub mod unsent;
 pub mod web;
 
 use leptos::config::LeptosOptions;

@@ -13,7 +13,7 @@ mod quarters;
 mod records;
 mod reports;
 mod slips;
-mod sync;
+pub(crate) mod sync;
 
 use crate::clock::to_rfc3339;
 use crate::error::{api_not_found, ApiError};
@@ -40,6 +40,7 @@ pub fn router() -> Router<ApiContext> {
         .merge(admin::receiving_services_router())
         .merge(admin::settings_router())
         .merge(admin::agencies_router())
+        .merge(admin::export_key_router())
         .nest("/admin", admin::router())
         .fallback(api_not_found)
 }

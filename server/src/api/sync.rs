@@ -87,7 +87,7 @@ async fn sync_batch(
 }
 
 /// Field error messages in Vietnamese when the client asks for it first, else in English.
-fn lang(headers: &HeaderMap) -> Lang {
+pub(crate) fn lang(headers: &HeaderMap) -> Lang {
     let asks_vietnamese = headers
         .get(ACCEPT_LANGUAGE)
         .and_then(|value| value.to_str().ok())

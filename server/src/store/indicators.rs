@@ -69,6 +69,22 @@ impl Store {
         Ok(())
     }
 
+    /// The value of `key`, which is `value` if the table had none: of two servers that give
+    /// different values at once, both read the first one stored.
+    pub async fn setting_once(&self, key: &str, value: &str) -> Result<String, StoreError> {
+        Ok(on_db!(&self.db, pool => {
+            sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+                .bind(key)
+                .bind(value)
+                .execute(pool)
+                .await?;
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                .bind(key)
+                .fetch_one(pool)
+                .await?
+        }))
+    }
+
     /// The tip-off deadline in force in `year`: the value set in that year or the latest year
     /// before it (`tip_off_deadline_days:YYYY`), else the one set before deadlines were kept per
     /// year (`tip_off_deadline_days`), so that a change never rewrites a past year's PCMD-TG01.

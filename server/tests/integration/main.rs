@@ -27,3 +27,4 @@ mod small_counts;
 mod sync;
 mod throttle;
 mod tip_offs;
+mod unsent;

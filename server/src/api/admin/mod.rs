@@ -1,5 +1,5 @@
 //! `/api/v1/admin/…`: accounts, the org-unit tree, the agencies, the receiving services, plans and
-//! their targets, baselines, settings, the phones' waiting records and the audit log, for the admin role only (403 `forbidden` for others), each admin over their
+//! their targets, baselines, settings, the phones' waiting records, imports of unsent records and the audit log, for the admin role only (403 `forbidden` for others), each admin over their
 //! unit's subtree (`Scope::administers`): lists hold only what is theirs, and acting on another
 //! district's account, unit, plan or baseline is 403. Every change is written to the audit log.
 
@@ -12,11 +12,13 @@ mod plans;
 mod receiving_services;
 mod settings;
 mod targets;
+mod unsent;
 mod users;
 
 pub use agencies::officer_router as agencies_router;
 pub use receiving_services::officer_router as receiving_services_router;
 pub use settings::officer_router as settings_router;
+pub use unsent::officer_router as export_key_router;
 
 use crate::auth::{Caller, ClientIp};
 use crate::error::ApiError;
@@ -53,6 +55,7 @@ pub fn router() -> Router<ApiContext> {
         .merge(baselines::router())
         .merge(settings::router())
         .merge(audit::router())
+        .merge(unsent::router())
 }
 
 /// A signed-in admin, as the audit log records them (who, from which address), with their own unit

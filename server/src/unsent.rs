@@ -1,0 +1,182 @@
+//! Exports of unsent records ("Xuất bản sao hồ sơ chưa gửi"): a phone about to be reset or
+//! replaced saves every unsent record of its officer in a file only the server can open
+//! (`domain::api::UnsentFile`, made with the browser's WebCrypto under the server's export key),
+//! and an admin imports it. Its records then go through exactly the sync path, as a sync from the
+//! officer's phone would: the same checks, the officer's scope, idempotent by id and base version,
+//! so importing a file twice stores each record once.
+
+use aes_gcm::aead::{Aead, KeyInit};
+use aes_gcm::{Aes256Gcm, Nonce};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use crate::store::{Store, StoreError};
+use domain::api::{ExportKey, UnsentFile, UnsentRecords, UNSENT_FORMAT};
+use hkdf::Hkdf;
+use p256::elliptic_curve::sec1::ToEncodedPoint;
+use p256::{PublicKey, SecretKey};
+use sha2::{Digest, Sha256};
+
+/// The `settings` key of the server's export key (its private scalar, base64): made once, shared
+/// by every server on the store, and in its backups, so that a restored server still opens files.
+pub const SETTING: &str = "export_key";
+
+/// Why a file could not be opened.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum OpenError {
+    #[error("not an export of unsent records of this application")]
+    Format,
+    #[error("made for another server's key")]
+    OtherKey,
+    #[error("damaged, or not made for this server")]
+    Damaged,
+}
+
+/// The server's export key.
+pub struct ExportSecret(SecretKey);
+
+impl ExportSecret {
+    pub fn generate() -> ExportSecret {
+        ExportSecret(SecretKey::random(&mut rand_core::OsRng))
+    }
+
+    /// As the `settings` table keeps it.
+    pub fn stored(&self) -> String {
+        STANDARD.encode(self.0.to_bytes())
+    }
+
+    pub fn from_stored(text: &str) -> Option<ExportSecret> {
+        let bytes = STANDARD.decode(text).ok()?;
+        SecretKey::from_slice(&bytes).ok().map(ExportSecret)
+    }
+
+    /// What the phones are given.
+    pub fn public(&self) -> ExportKey {
+        let point = self.0.public_key().to_encoded_point(false);
+        let digest = Sha256::digest(point.as_bytes());
+        ExportKey {
+            key_id: digest[..8].iter().map(|b| format!("{b:02x}")).collect(),
+            public_key: STANDARD.encode(point.as_bytes()),
+        }
+    }
+
+    /// The records of a file made for this key.
+    pub fn open(&self, file: &UnsentFile) -> Result<UnsentRecords, OpenError> {
+        if file.format != UNSENT_FORMAT {
+            return Err(OpenError::Format);
+        }
+        if file.key_id != self.public().key_id {
+            return Err(OpenError::OtherKey);
+        }
+        let decode = |text: &str| STANDARD.decode(text).map_err(|_| OpenError::Format);
+        let (ephemeral, iv, sealed) = (
+            decode(&file.ephemeral_key)?,
+            decode(&file.iv)?,
+            decode(&file.ciphertext)?,
+        );
+        let ephemeral = PublicKey::from_sec1_bytes(&ephemeral).map_err(|_| OpenError::Damaged)?;
+        if iv.len() != 12 {
+            return Err(OpenError::Format);
+        }
+        let shared = p256::ecdh::diffie_hellman(self.0.to_nonzero_scalar(), ephemeral.as_affine());
+        let mut key = [0u8; 32];
+        Hkdf::<Sha256>::new(Some(&[]), shared.raw_secret_bytes())
+            .expand(UNSENT_FORMAT.as_bytes(), &mut key)
+            .map_err(|_| OpenError::Damaged)?;
+        let plain = Aes256Gcm::new_from_slice(&key)
+            .map_err(|_| OpenError::Damaged)?
+            .decrypt(Nonce::from_slice(&iv), sealed.as_slice())
+            .map_err(|_| OpenError::Damaged)?;
+        serde_json::from_slice(&plain).map_err(|_| OpenError::Format)
+    }
+}
+
+/// The store's export key, made at its first use.
+pub async fn export_secret(store: &Store) -> Result<ExportSecret, StoreError> {
+    let stored = store
+        .setting_once(SETTING, &ExportSecret::generate().stored())
+        .await?;
+    ExportSecret::from_stored(&stored)
+        .ok_or_else(|| StoreError::Seed(format!("the setting {SETTING} is not a P-256 key")))
+}
+
+/// What a phone does, in Rust: for the tests, which have no browser (the phone's own code is
+/// WebCrypto, `app/src/offline/webcrypto.rs`).
+pub fn seal(key: &ExportKey, records: &UnsentRecords) -> UnsentFile {
+    let public = STANDARD.decode(&key.public_key).expect("base64");
+    let public = PublicKey::from_sec1_bytes(&public).expect("a P-256 point");
+    let ephemeral = p256::ecdh::EphemeralSecret::random(&mut rand_core::OsRng);
+    let shared = ephemeral.diffie_hellman(&public);
+    let mut aes = [0u8; 32];
+    Hkdf::<Sha256>::new(Some(&[]), shared.raw_secret_bytes())
+        .expand(UNSENT_FORMAT.as_bytes(), &mut aes)
+        .expect("32 bytes");
+    let mut iv = [0u8; 12];
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut iv);
+    let plain = serde_json::to_vec(records).expect("JSON");
+    let sealed = Aes256Gcm::new_from_slice(&aes)
+        .expect("a 256-bit key")
+        .encrypt(Nonce::from_slice(&iv), plain.as_slice())
+        .expect("encrypts");
+    UnsentFile {
+        format: UNSENT_FORMAT.into(),
+        key_id: key.key_id.clone(),
+        ephemeral_key: STANDARD.encode(ephemeral.public_key().to_encoded_point(false).as_bytes()),
+        iv: STANDARD.encode(iv),
+        ciphertext: STANDARD.encode(sealed),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn records() -> UnsentRecords {
+        UnsentRecords {
+            officer_id: "officer-1".into(),
+            device_id: "6f1c2d3e-4b5a-4c6d-8e7f-901234567890".into(),
+            records: vec![json!({"id": "r1", "kind": "media_post"})],
+        }
+    }
+
+    #[test]
+    fn only_the_key_it_was_made_for_opens_a_file() {
+        let server = ExportSecret::generate();
+        let file = seal(&server.public(), &records());
+        assert_eq!(server.open(&file), Ok(records()));
+        let again = ExportSecret::from_stored(&server.stored()).unwrap();
+        assert_eq!(again.open(&file), Ok(records()));
+
+        let other = ExportSecret::generate();
+        assert_eq!(other.open(&file), Err(OpenError::OtherKey));
+        // Even claiming the right key id, another key cannot open it.
+        let claimed = UnsentFile {
+            key_id: other.public().key_id,
+            ..file.clone()
+        };
+        assert_eq!(other.open(&claimed), Err(OpenError::Damaged));
+    }
+
+    #[test]
+    fn a_changed_or_foreign_file_is_refused() {
+        let server = ExportSecret::generate();
+        let file = seal(&server.public(), &records());
+        let mut sealed = STANDARD.decode(&file.ciphertext).unwrap();
+        sealed[0] ^= 1;
+        let changed = UnsentFile {
+            ciphertext: STANDARD.encode(&sealed),
+            ..file.clone()
+        };
+        assert_eq!(server.open(&changed), Err(OpenError::Damaged));
+        let foreign = UnsentFile {
+            format: "something-else".into(),
+            ..file.clone()
+        };
+        assert_eq!(server.open(&foreign), Err(OpenError::Format));
+        let broken = UnsentFile {
+            ephemeral_key: "AAAA".into(),
+            ..file
+        };
+        assert_eq!(server.open(&broken), Err(OpenError::Damaged));
+    }
+}
