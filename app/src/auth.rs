@@ -162,6 +162,8 @@ impl Auth {
         spawn_local(async {
             offline::storage_persistence(true).await;
         });
+        // An export of unsent records is made offline, with the key kept now.
+        spawn_local(offline::keep_export_key());
         Ok(())
     }
 

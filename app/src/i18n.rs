@@ -334,9 +334,24 @@ messages! {
     DeviceReported => "báo lần cuối", "last report";
     DeviceOldest => "hồ sơ chờ lâu nhất ghi ngày", "longest-waiting record saved on";
     DeviceSince => "từ ngày", "since";
+    DeviceRecords => "số hồ sơ", "records";
     DevicePersistent => "Trình duyệt giữ dữ liệu lâu dài.", "The browser keeps the data permanently.";
     DeviceNotPersistent => "Trình duyệt có thể xoá dữ liệu khi máy đầy bộ nhớ.", "The browser may clear the data when the phone runs out of space.";
     DeviceHandled => "Đã xử lý", "Mark as handled";
+    ExportUnsent => "Xuất bản sao hồ sơ chưa gửi", "Save a copy of unsent records";
+    ExportUnsentHint => "Trước khi cài lại hoặc đổi máy: lưu một tệp chứa mọi hồ sơ chưa gửi được lên máy chủ. Tệp được mã hoá, chỉ máy chủ đọc được; gửi tệp cho quản trị viên để nhập vào hệ thống. Làm được cả khi không có mạng.", "Before this phone is reset or replaced: save a file with every record not yet on the server. The file is encrypted so that only the server can read it; give it to the administrator to import. Works without signal.";
+    ExportSaved => "hồ sơ đã được lưu vào tệp trong thư mục Tải xuống. Gửi tệp cho quản trị viên.", "records were saved to a file in Downloads. Give the file to the administrator.";
+    ExportNoKey => "Máy chưa có khoá của máy chủ: hãy đăng nhập bằng mật khẩu một lần khi có mạng.", "This phone does not have the server's key yet: sign in with the password once while online.";
+    ExportNothing => "Không có hồ sơ nào chưa gửi.", "There is no unsent record.";
+    ExportFailed => "Không tạo được tệp trên trình duyệt này. Hồ sơ vẫn còn trên máy.", "The file could not be made in this browser. The records are still on the phone.";
+    ImportUnsent => "Nhập bản sao hồ sơ chưa gửi", "Import a copy of unsent records";
+    ImportUnsentHint => "Chọn tệp mà máy của cán bộ đã lưu (Xuất bản sao hồ sơ chưa gửi). Hồ sơ được nhận như khi máy đó đồng bộ; nhập lại cùng một tệp không tạo hồ sơ trùng.", "Choose the file an officer's phone saved (Save a copy of unsent records). Its records are taken as that phone's sync would take them; importing the same file again makes no duplicate.";
+    ImportChoose => "Tệp bản sao", "The file";
+    ImportAlready => "đã có từ trước", "already held";
+    ImportNotAnExport => "Tệp này không phải bản sao hồ sơ chưa gửi của ứng dụng.", "This file is not a copy of unsent records of this application.";
+    ImportOtherServer => "Tệp này được tạo cho máy chủ khác: hãy nhập ở máy chủ đó.", "This file was made for another server: import it there.";
+    ImportDamaged => "Tệp bị hỏng, hoặc không được tạo cho máy chủ này.", "The file is damaged, or was not made for this server.";
+    ImportUnknownDevice => "Tệp ghi một máy mà cán bộ chưa từng đăng nhập: không nhập.", "The file names a phone the officer never signed in on: not imported.";
     AdminServices => "Cơ sở tiếp nhận", "Receiving services";
     AdminServicesHint => "Các cơ sở nhận người được giới thiệu (trung tâm y tế, trợ giúp pháp lý, dạy nghề…). Tài khoản của cơ sở (vai trò Cơ sở tiếp nhận) nhập mã phiếu để xác nhận người đã đến.", "The services that receive referred people (health centres, legal aid, vocational training…). Their accounts (role Receiving service) type a slip's code to confirm the person came.";
     AddService => "Thêm cơ sở tiếp nhận", "Add a receiving service";
@@ -537,6 +552,10 @@ pub fn failure_text(i18n: I18n, failure: &ApiFailure) -> String {
             "invalid" => Key::ErrorInvalid,
             "too_many_attempts" => Key::SignInTooMany,
             "busy" => Key::ServerBusy,
+            "not_an_export" => Key::ImportNotAnExport,
+            "other_server" => Key::ImportOtherServer,
+            "export_damaged" => Key::ImportDamaged,
+            "unknown_device" => Key::ImportUnknownDevice,
             _ => Key::ErrorUnexpected,
         },
     };

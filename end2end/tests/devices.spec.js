@@ -6,7 +6,7 @@
 const { test, expect } = require("@playwright/test");
 const fs = require("fs");
 const path = require("path");
-const { appOpen, hydrated, open, passwordSignIn, recordSession, signIn, violations } = require("./support");
+const { appOpen, hydrated, open, passwordSignIn, recordSession, serverRecords, signIn, violations } = require("./support");
 
 const shots = path.join(__dirname, "..", "screenshots");
 
@@ -79,4 +79,65 @@ test("a wiped phone's waiting record is seen on the admin page", async ({ page, 
   await phone.getByTestId("device-handled").click();
   await expect(phone).toHaveCount(0);
   expect((await phonesOf(page.request, "taleng")).find((d) => d.device_id === deviceId).problem).toBeNull();
+});
+
+test("a copy of unsent records, saved offline, is imported once by the admin", async ({ page, context, browser }) => {
+  await signIn(page, "binhlu");
+  await hydrated(page);
+  await page.waitForFunction(() => localStorage.getItem("pcmd.export_key") !== null);
+  await context.setOffline(true);
+  const village = "Bản Bản Sao Chưa Gửi";
+  await recordSession(page, { village });
+  await expect(page.getByTestId("waiting-count")).toHaveText("1");
+  const id = await page.getByTestId("record-row").filter({ hasText: village }).getAttribute("data-id");
+
+  // Offline, the phone saves the file, with the server's key it kept at sign-in.
+  await page.locator("nav.tabs").getByText("Đồng bộ").click();
+  const card = page.getByTestId("export-unsent");
+  const [download] = await Promise.all([page.waitForEvent("download"), card.getByTestId("export-unsent-button").click()]);
+  await expect(card.getByTestId("export-saved")).toContainText("1 hồ sơ đã được lưu");
+  expect(download.suggestedFilename()).toMatch(/^ho-so-chua-gui-binhlu-\d{4}-\d{2}-\d{2}\.json$/);
+  const saved = path.join(test.info().outputDir, download.suggestedFilename());
+  await download.saveAs(saved);
+  const text = fs.readFileSync(saved, "utf8");
+  const file = JSON.parse(text);
+  expect(file.format).toBe("pcmd-unsent-v1");
+  // Nothing of the record can be read without the server.
+  for (const secret of [village, id, "Hội Phụ nữ", "group_talk"]) expect(text).not.toContain(secret);
+  fs.mkdirSync(shots, { recursive: true });
+  await card.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(shots, "export-unsent-390x844.png") });
+
+  // The admin imports it, twice: the record is stored once.
+  const { baseURL, viewport } = test.info().project.use;
+  const desk = await (await browser.newContext({ baseURL, viewport, serviceWorkers: "allow" })).newPage();
+  await signIn(desk, "admin");
+  await open(desk, "/admin", "admin");
+  const importCard = desk.getByTestId("import-unsent");
+  await importCard.locator('input[name="unsent-file"]').setInputFiles(saved);
+  await expect(importCard.getByTestId("import-applied")).toHaveText("1");
+  await expect(importCard.getByTestId("import-done")).toContainText("binhlu");
+  expect(await violations(desk)).toEqual([]);
+  await importCard.scrollIntoViewIfNeeded();
+  await desk.screenshot({ path: path.join(shots, "import-unsent-390x844.png") });
+  await importCard.locator('input[name="unsent-file"]').setInputFiles([]);
+  await importCard.locator('input[name="unsent-file"]').setInputFiles(saved);
+  await expect(importCard.getByTestId("import-unchanged")).toHaveText("1");
+  await expect(importCard.getByTestId("import-applied")).toHaveText("0");
+  const login = await (await desk.request.post("/api/v1/auth/login", { data: { username: "binhlu", password: "demo-binhlu" } })).json();
+  const held = (await serverRecords(desk.request, login.token)).filter((r) => r.id === id);
+  expect(held).toHaveLength(1);
+  expect(held[0].data.village).toBe(village);
+
+  // A file that is not an export says so.
+  const other = path.join(test.info().outputDir, "not-an-export.json");
+  fs.writeFileSync(other, JSON.stringify({ hello: "world" }));
+  await importCard.locator('input[name="unsent-file"]').setInputFiles(other);
+  await expect(importCard.getByTestId("import-failed")).toHaveText("Tệp này không phải bản sao hồ sơ chưa gửi của ứng dụng.");
+
+  // Back online, the phone's own send is answered as already held: synced, nothing doubled.
+  await context.setOffline(false);
+  await page.getByTestId("sync-now").click();
+  await expect(page.getByTestId("count-waiting")).toHaveText("0");
+  expect((await serverRecords(desk.request, login.token)).filter((r) => r.id === id)).toHaveLength(1);
 });

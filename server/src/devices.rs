@@ -85,7 +85,10 @@ pub fn problem(
     now: i64,
 ) -> Option<(DeviceProblem, i64, i64)> {
     let new = |since: i64| device.handled_at.is_none_or(|handled| since > handled);
-    if let Some(emptied_at) = device.emptied_at.filter(|&at| device.missing > 0 && new(at)) {
+    if let Some(emptied_at) = device
+        .emptied_at
+        .filter(|&at| device.missing > 0 && new(at))
+    {
         return Some((DeviceProblem::CameBackEmpty, device.missing, emptied_at));
     }
     if device.waiting == 0 {

@@ -5,11 +5,11 @@
 //! officer's phone would: the same checks, the officer's scope, idempotent by id and base version,
 //! so importing a file twice stores each record once.
 
+use crate::store::{Store, StoreError};
 use aes_gcm::aead::{Aead, KeyInit};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use crate::store::{Store, StoreError};
 use domain::api::{ExportKey, UnsentFile, UnsentRecords, UNSENT_FORMAT};
 use hkdf::Hkdf;
 use p256::elliptic_curve::sec1::ToEncodedPoint;

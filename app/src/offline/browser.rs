@@ -316,17 +316,21 @@ pub async fn download(path: &str) -> Result<(), ApiFailure> {
         })
         .unwrap_or_else(|| "bao-cao".into());
     let bytes = response.binary().await.map_err(|_| ApiFailure::Offline)?;
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
-    let blob =
-        web_sys::Blob::new_with_u8_array_sequence(&parts).map_err(|_| ApiFailure::Offline)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| ApiFailure::Offline)?;
+    save_file(&name, &bytes).map_err(|_| ApiFailure::Offline)
+}
+
+/// Saves `bytes` as a file named `name`, as the browser saves downloads.
+fn save_file(name: &str, bytes: &[u8]) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
     let link = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.create_element("a").ok())
         .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok());
     if let Some(link) = link {
         link.set_href(&url);
-        link.set_download(&name);
+        link.set_download(name);
         link.click();
     }
     // Revoked later: the browser may still be reading it when `click` returns.
@@ -334,6 +338,55 @@ pub async fn download(path: &str) -> Result<(), ApiFailure> {
         let _ = web_sys::Url::revoke_object_url(&url);
     });
     Ok(())
+}
+
+/// "Xuất bản sao hồ sơ chưa gửi": saves every unsent record of the open officer in a file only
+/// the server can open (`domain::api::UnsentFile`), offline; gives how many records it holds.
+pub async fn export_unsent(
+    officer_id: &str,
+    username: &str,
+) -> Result<usize, super::ExportFailure> {
+    use super::keyring::{base64, unbase64};
+    use super::ExportFailure;
+    use domain::api::{UnsentFile, UnsentRecords, UNSENT_FORMAT};
+    let key = super::export_key().ok_or(ExportFailure::NoKey)?;
+    let public = unbase64(&key.public_key).ok_or(ExportFailure::NoKey)?;
+    let records = super::outbox(officer_id).unsent_records();
+    if records.is_empty() {
+        return Err(ExportFailure::Nothing);
+    }
+    let unsent = UnsentRecords {
+        officer_id: officer_id.to_string(),
+        device_id: super::device_id(),
+        records: records
+            .iter()
+            .filter_map(|record| serde_json::to_value(record).ok())
+            .collect(),
+    };
+    let plain = serde_json::to_vec(&unsent).map_err(|_| ExportFailure::NoCrypto)?;
+    let (ephemeral, iv, sealed) =
+        super::webcrypto::seal_for(&public, UNSENT_FORMAT.as_bytes(), &plain)
+            .await
+            .map_err(|_| ExportFailure::NoCrypto)?;
+    let file = UnsentFile {
+        format: UNSENT_FORMAT.to_string(),
+        key_id: key.key_id,
+        ephemeral_key: base64(&ephemeral),
+        iv: base64(&iv),
+        ciphertext: base64(&sealed),
+    };
+    let json = serde_json::to_string(&file).map_err(|_| ExportFailure::NoCrypto)?;
+    let name = format!("ho-so-chua-gui-{username}-{}.json", super::clock::today());
+    save_file(&name, json.as_bytes()).map_err(|_| ExportFailure::NoCrypto)?;
+    Ok(records.len())
+}
+
+/// The text of the file chosen in the `<input type="file">` that fired `event`.
+pub async fn chosen_file_text(event: leptos::ev::Event) -> Option<String> {
+    let input: web_sys::HtmlInputElement = event.target()?.dyn_into().ok()?;
+    let file = input.files()?.get(0)?;
+    let text = JsFuture::from(file.text()).await.ok()?;
+    text.as_string()
 }
 
 /// Signing in with the password: a plain request, whoever's records are open.

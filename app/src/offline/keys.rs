@@ -16,6 +16,10 @@ pub const LEGACY_TIP_OFF_DAYS: &str = "pcmd.settings.tip_off_deadline_days";
 /// 16), readable while locked: it says nothing about anyone.
 pub const COUNTING_NOTE_CLOSED: &str = "pcmd.note.counting_changed";
 
+/// The server's public key for exports of unsent records (the JSON of `ExportKey`), fetched at
+/// sign-in; readable while locked: it is public.
+pub const EXPORT_KEY: &str = "pcmd.export_key";
+
 /// Everything of one officer's outbox starts with this (see `outbox`), encrypted while locked.
 pub fn outbox_prefix(officer_id: &str) -> String {
     format!("pcmd.outbox.{officer_id}.")
@@ -66,7 +70,8 @@ mod tests {
                 OFFICERS,
                 LEGACY_OFFICER,
                 LEGACY_TIP_OFF_DAYS,
-                COUNTING_NOTE_CLOSED
+                COUNTING_NOTE_CLOSED,
+                EXPORT_KEY
             ],
             [
                 "pcmd.lang",
@@ -74,7 +79,8 @@ mod tests {
                 "pcmd.officers",
                 "pcmd.officer",
                 "pcmd.settings.tip_off_deadline_days",
-                "pcmd.note.counting_changed"
+                "pcmd.note.counting_changed",
+                "pcmd.export_key"
             ]
         );
         assert_eq!(outbox_prefix("o-1"), "pcmd.outbox.o-1.");

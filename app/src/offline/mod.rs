@@ -65,6 +65,34 @@ pub async fn api_list<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// Why an export of unsent records was not saved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFailure {
+    /// The phone never fetched the server's export key: sign in once online.
+    NoKey,
+    /// Nothing unsent to save.
+    Nothing,
+    /// WebCrypto failed or is missing, or the browser refused the file.
+    NoCrypto,
+}
+
+/// Fetches the server's export key and keeps it on the phone (at sign-in), so that an export of
+/// unsent records needs no network.
+pub async fn keep_export_key() {
+    use outbox::KeyValue;
+    if let Ok(key) = api_get::<crate::api::ExportKey>("/api/v1/export-key").await {
+        if let Ok(json) = serde_json::to_string(&key) {
+            let _ = PhoneStorage.set(keys::EXPORT_KEY, &json);
+        }
+    }
+}
+
+/// The server's export key as kept on the phone.
+pub fn export_key() -> Option<crate::api::ExportKey> {
+    use outbox::KeyValue;
+    serde_json::from_str(&PhoneStorage.get(keys::EXPORT_KEY)?).ok()
+}
+
 /// The unlocked officer's outbox on this phone (empty and unwritable while locked).
 pub fn outbox(officer_id: &str) -> outbox::Outbox<OfficerStorage> {
     outbox::Outbox::new(OfficerStorage, officer_id)

@@ -1006,6 +1006,24 @@ impl<S: KeyValue> Outbox<S> {
         (index.counts().get(StateTag::Waiting), oldest)
     }
 
+    /// Every saved record the server does not hold as saved here: waiting, in conflict (the
+    /// officer's version), rejected. For an export of unsent records.
+    pub fn unsent_records(&self) -> Vec<Record> {
+        self.index()
+            .0
+            .iter()
+            .filter(|(_, tag)| {
+                matches!(
+                    tag,
+                    StateTag::Waiting | StateTag::Conflict | StateTag::Rejected
+                )
+            })
+            .filter_map(|(id, _)| self.read(id))
+            .filter(|entry| entry.state.tag() != StateTag::Synced)
+            .filter_map(|entry| entry.record)
+            .collect()
+    }
+
     /// Records the server does not have yet: drafts, waiting, in conflict, rejected.
     pub fn unsent(&self) -> usize {
         let counts = self.counts();
@@ -1238,9 +1256,52 @@ pub(crate) mod tests {
         assert_eq!(outbox.waiting(), (1, Some(30)));
         // A draft is not waiting.
         outbox
-            .keep_draft(&session(3, 1).id, RecordKind::OutreachSession, draft(&[]), 50)
+            .keep_draft(
+                &session(3, 1).id,
+                RecordKind::OutreachSession,
+                draft(&[]),
+                50,
+            )
             .unwrap();
         assert_eq!(outbox.waiting(), (1, Some(30)));
+    }
+
+    #[test]
+    fn unsent_records_are_the_saved_ones_the_server_does_not_hold() {
+        let (_, outbox) = outbox();
+        let (waiting, synced, refused) = (session(1, 5), session(2, 6), session(3, 7));
+        for record in [&waiting, &synced, &refused] {
+            outbox.save(record.clone(), 20).unwrap();
+        }
+        outbox
+            .keep_draft(
+                &session(4, 1).id,
+                RecordKind::OutreachSession,
+                draft(&[]),
+                30,
+            )
+            .unwrap();
+        let mut problem = result(&refused, "rejected", None);
+        problem.errors = Some(vec![FieldProblem {
+            field: "data.notes".into(),
+            code: "personal_data".into(),
+            message: "…".into(),
+        }]);
+        outbox
+            .apply_results(
+                &[synced.clone(), refused.clone()],
+                &[result(&synced, "applied", Some(1)), problem],
+                AT,
+                40,
+            )
+            .unwrap();
+        let mut unsent: Vec<String> = outbox
+            .unsent_records()
+            .into_iter()
+            .map(|record| record.id)
+            .collect();
+        unsent.sort();
+        assert_eq!(unsent, vec![waiting.id, refused.id]);
     }
 
     #[test]

@@ -54,6 +54,17 @@ pub async fn download(_path: &str) -> Result<(), ApiFailure> {
     Err(ApiFailure::Offline)
 }
 
+pub async fn export_unsent(
+    _officer_id: &str,
+    _username: &str,
+) -> Result<usize, super::ExportFailure> {
+    Err(super::ExportFailure::NoCrypto)
+}
+
+pub async fn chosen_file_text(_event: leptos::ev::Event) -> Option<String> {
+    None
+}
+
 pub async fn api_sign_in<B: Serialize, T: DeserializeOwned>(_body: &B) -> Result<T, ApiFailure> {
     Err(ApiFailure::Offline)
 }

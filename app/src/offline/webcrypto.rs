@@ -1,5 +1,6 @@
 //! The browser's WebCrypto (SubtleCrypto) for the phone's store: AES-GCM 256 data keys, keys
-//! derived from a PIN with PBKDF2-SHA256, wrapped keys, and the stored form of an encrypted item.
+//! derived from a PIN with PBKDF2-SHA256, wrapped keys, the stored form of an encrypted item, and
+//! files sealed for the server (exports of unsent records).
 //! Every cryptographic operation is the browser's own; this module only calls it.
 
 use js_sys::{Array, ArrayBuffer, Object, Promise, Uint8Array};
@@ -149,6 +150,72 @@ fn start_decrypt(
     }
     let (iv, body) = sealed.split_at(IV_LEN);
     Ok(subtle()?.decrypt_with_object_and_u8_array(&gcm(iv, additional), key, body)?)
+}
+
+/// `plain` sealed for the holder of the ECDH P-256 private key whose public key is `public` (an
+/// uncompressed point): a one-time key pair, ECDH, HKDF-SHA256 (empty salt, `info`), AES-256-GCM.
+/// Gives the one-time public key, the IV, and the ciphertext with its tag.
+pub async fn seal_for(
+    public: &[u8],
+    info: &[u8],
+    plain: &[u8],
+) -> Result<(Vec<u8>, Vec<u8>, Vec<u8>), CryptoError> {
+    let subtle = subtle()?;
+    let object = |pairs: &[(&str, &JsValue)]| -> Result<Object, CryptoError> {
+        let object = Object::new();
+        for (name, value) in pairs {
+            js_sys::Reflect::set(&object, &JsValue::from_str(name), value)?;
+        }
+        Ok(object)
+    };
+    let curve = object(&[("name", &"ECDH".into()), ("namedCurve", &"P-256".into())])?;
+    let server = resolve(subtle.import_key_with_object(
+        "raw",
+        &Uint8Array::from(public),
+        &curve,
+        false,
+        &usages(&[]),
+    ))
+    .await?;
+    let pair =
+        resolve(subtle.generate_key_with_object(&curve, true, &usages(&["deriveBits"]))).await?;
+    let own_private: CryptoKey =
+        js_sys::Reflect::get(&pair, &"privateKey".into())?.unchecked_into();
+    let own_public: CryptoKey = js_sys::Reflect::get(&pair, &"publicKey".into())?.unchecked_into();
+    let exchange = object(&[("name", &"ECDH".into()), ("public", &server)])?;
+    let shared = resolve(subtle.derive_bits_with_object(&exchange, &own_private, 256)).await?;
+    let hkdf = object(&[("name", &"HKDF".into())])?;
+    let base = resolve(subtle.import_key_with_object(
+        "raw",
+        &Uint8Array::new(&shared),
+        &hkdf,
+        false,
+        &usages(&["deriveKey"]),
+    ))
+    .await?;
+    let params = object(&[
+        ("name", &"HKDF".into()),
+        ("hash", &"SHA-256".into()),
+        ("salt", &Uint8Array::new_with_length(0).into()),
+        ("info", &Uint8Array::from(info).into()),
+    ])?;
+    let key = resolve(subtle.derive_key_with_object_and_object(
+        &params,
+        &base.unchecked_into(),
+        &AesDerivedKeyParams::new("AES-GCM", 256),
+        false,
+        &usages(&["encrypt"]),
+    ))
+    .await?;
+    let iv = random::<IV_LEN>()?;
+    let sealed = resolve(subtle.encrypt_with_object_and_u8_array(
+        &gcm(&iv, &[]),
+        &key.unchecked_into(),
+        plain,
+    ))
+    .await?;
+    let own_public = bytes_of(resolve(subtle.export_key("raw", &own_public)).await?);
+    Ok((own_public, iv.to_vec(), bytes_of(sealed)))
 }
 
 /// `data_key` encrypted under `wrapping`.

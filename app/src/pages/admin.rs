@@ -110,6 +110,7 @@ pub fn AdminPage() -> impl IntoView {
             <A href=routes::ADMIN_AUDIT>{tr(Key::AdminAudit)}</A>
         </nav>
         <super::admin_devices::PhonesToCheck />
+        <super::admin_devices::ImportUnsent />
         <SettingsForm />
         <Agencies />
         <super::admin_services::ReceivingServices />

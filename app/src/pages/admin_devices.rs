@@ -1,11 +1,12 @@
 //! The phones to check (`/api/v1/admin/devices`): those whose waiting records have not reached the
 //! server after 7 days, and those that came back without the records that were waiting on them,
 //! so that a lost phone or wiped data is seen the same week; the admin marks one as handled once
-//! dealt with. Every phone that reported is listed below them.
+//! dealt with. Every phone that reported is listed below them. And the import of a file of unsent
+//! records a phone saved (`/api/v1/admin/unsent-imports`).
 
 use super::admin::{send, ListState, Outcome};
-use crate::api::{Device, Verb};
-use crate::i18n::{tr, use_i18n, Key};
+use crate::api::{ApiFailure, Device, UnsentFile, UnsentImport, Verb};
+use crate::i18n::{failure_text, tr, use_i18n, Key};
 use crate::offline;
 use crate::offline::clock::{vietnam_day, vietnam_time_of};
 use domain::Coded;
@@ -89,8 +90,8 @@ fn PhoneToCheck(device: Device, on_handled: impl Fn() + Clone + 'static) -> impl
     view! {
         <li class="notice" data-testid="phone-to-check" data-problem=problem.map(|p| p.as_str())>
             <p>
-                <strong>{move || problem.map(|p| p.label(i18n.lang.get()))}</strong>": "
-                <span data-testid="device-records">{records}</span>" "{tr(Key::ExchangeRecords)}
+                <strong>{move || problem.map(|p| p.label(i18n.lang.get()))}</strong>" · "
+                {tr(Key::DeviceRecords)}": "<strong data-testid="device-records">{records}</strong>
                 " · "{tr(Key::DeviceSince)}" "{since}
             </p>
             <PhoneLines device />
@@ -99,5 +100,57 @@ fn PhoneToCheck(device: Device, on_handled: impl Fn() + Clone + 'static) -> impl
                 {tr(Key::DeviceHandled)}
             </button>
         </li>
+    }
+}
+
+/// "Nhập bản sao hồ sơ chưa gửi": the admin chooses the file an officer's phone saved; its
+/// records are taken as that phone's sync would have taken them.
+#[component]
+pub fn ImportUnsent() -> impl IntoView {
+    let i18n = use_i18n();
+    let outcome = RwSignal::new(None::<Result<UnsentImport, ApiFailure>>);
+    let chosen = move |ev: leptos::ev::Event| {
+        outcome.set(None);
+        leptos::task::spawn_local(async move {
+            let Some(text) = offline::chosen_file_text(ev).await else {
+                return;
+            };
+            let answer = match serde_json::from_str::<UnsentFile>(&text) {
+                Ok(file) => {
+                    offline::api_send(Verb::Post, "/api/v1/admin/unsent-imports", &file).await
+                }
+                Err(_) => Err(ApiFailure::Rejected {
+                    status: 422,
+                    code: "not_an_export".into(),
+                    errors: Vec::new(),
+                }),
+            };
+            outcome.set(Some(answer));
+        });
+    };
+    view! {
+        <section class="card" data-testid="import-unsent">
+            <h2>{tr(Key::ImportUnsent)}</h2>
+            <p class="hint">{tr(Key::ImportUnsentHint)}</p>
+            <div class="form">
+                <label><span>{tr(Key::ImportChoose)}</span>
+                    <input type="file" name="unsent-file" accept=".json,application/json" on:change=chosen />
+                </label>
+            </div>
+            {move || outcome.get().map(|answer| match answer {
+                Ok(done) => view! {
+                    <p class="ok" role="status" data-testid="import-done">
+                        {done.username}": "<span data-testid="import-records">{done.records}</span>" "{tr(Key::ExchangeRecords)}"; "
+                        {tr(Key::ExchangeStored)}" "<span data-testid="import-applied">{done.applied}</span>", "
+                        {tr(Key::ImportAlready)}" "<span data-testid="import-unchanged">{done.unchanged}</span>", "
+                        {tr(Key::ExchangeConflicts)}" "{done.conflict}", "
+                        {tr(Key::ExchangeRefused)}" "{done.rejected}"."
+                    </p>
+                }.into_any(),
+                Err(failure) => view! {
+                    <p class="error" role="alert" data-testid="import-failed">{failure_text(i18n, &failure)}</p>
+                }.into_any(),
+            })}
+        </section>
     }
 }

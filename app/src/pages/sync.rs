@@ -1,5 +1,6 @@
-//! The sync page at `/sync`: when this phone last synced, its records per state, "Sync now", and
-//! each record in conflict with the officer's version beside the server's, to keep one.
+//! The sync page at `/sync`: when this phone last synced, its records per state, "Sync now", each
+//! record in conflict with the officer's version beside the server's, to keep one, and the export
+//! of unsent records for a phone about to be reset or replaced.
 
 use domain::{Coded, Record};
 use leptos::prelude::*;
@@ -115,6 +116,7 @@ pub fn SyncPage() -> impl IntoView {
                 {move || i18n.t(if engine.running.get() { Key::Syncing } else { Key::SyncNow })}
             </button>
         </section>
+        <ExportUnsent />
         <section>
             <h2>{tr(Key::ConflictsTitle)}</h2>
             {move || {
@@ -153,6 +155,50 @@ pub fn SyncPage() -> impl IntoView {
                     .collect_view()
                     .into_any()
             }}
+        </section>
+    }
+}
+
+/// "Xuất bản sao hồ sơ chưa gửi": a file of every unsent record, which only the server can open;
+/// an admin imports it, so that a phone reset or replaced loses nothing.
+#[component]
+fn ExportUnsent() -> impl IntoView {
+    let auth = use_auth();
+    let outcome = RwSignal::new(None::<Result<usize, offline::ExportFailure>>);
+    let busy = RwSignal::new(false);
+    let export = move |_| {
+        let Some(officer) = auth.officer.get_untracked() else {
+            return;
+        };
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let saved = offline::export_unsent(&officer.id, &officer.username).await;
+            outcome.set(Some(saved));
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="card" data-testid="export-unsent">
+            <h2>{tr(Key::ExportUnsent)}</h2>
+            <p class="hint">{tr(Key::ExportUnsentHint)}</p>
+            {move || outcome.get().map(|saved| match saved {
+                Ok(n) => view! {
+                    <p class="ok" role="status" data-testid="export-saved">
+                        <strong>{n}</strong>" "{tr(Key::ExportSaved)}
+                    </p>
+                }.into_any(),
+                Err(failure) => view! {
+                    <p class="error" role="alert" data-testid="export-failed">{tr(match failure {
+                        offline::ExportFailure::NoKey => Key::ExportNoKey,
+                        offline::ExportFailure::Nothing => Key::ExportNothing,
+                        offline::ExportFailure::NoCrypto => Key::ExportFailed,
+                    })}</p>
+                }.into_any(),
+            })}
+            <button class="button wide secondary" type="button" data-testid="export-unsent-button"
+                disabled=move || busy.get() on:click=export>
+                {tr(Key::ExportUnsent)}
+            </button>
         </section>
     }
 }

@@ -5,6 +5,7 @@
 
 use crate::auth::{Caller, ClientIp};
 use crate::clock::{now_ms, to_rfc3339};
+use crate::devices::Report;
 use crate::error::{ApiError, ApiJson};
 use crate::sync::{sync, Sender};
 use crate::ApiContext;
@@ -13,7 +14,6 @@ use axum::http::header::ACCEPT_LANGUAGE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::{Json, Router};
-use crate::devices::Report;
 use domain::api::WaitingReport;
 use domain::sync::{SyncRequest, SyncResponse, MAX_BATCH, MAX_BATCH_BYTES};
 use domain::Lang;

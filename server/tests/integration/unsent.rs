@@ -50,9 +50,7 @@ fn unsent(officer: &str, device: &str, records: Vec<Value>) -> UnsentRecords {
     }
 }
 
-async fn an_imported_export_stores_each_record_once_however_often_it_is_imported(
-    backend: Backend,
-) {
+async fn an_imported_export_stores_each_record_once_however_often_it_is_imported(backend: Backend) {
     let app = spawn_app(backend)
         .await
         .with_2023_accounts()
@@ -75,7 +73,11 @@ async fn an_imported_export_stores_each_record_once_however_often_it_is_imported
     }
     assert!(!text.contains("Xuất") && !text.contains("0912"));
 
-    assert_eq!(import(&app, &token, &file).await.status(), 403, "an officer");
+    assert_eq!(
+        import(&app, &token, &file).await.status(),
+        403,
+        "an officer"
+    );
     let other = app.token("admin_mt", "demo-admin_mt").await;
     assert_eq!(
         import(&app, &other, &file).await.status(),
@@ -88,14 +90,22 @@ async fn an_imported_export_stores_each_record_once_however_often_it_is_imported
     assert_eq!(first.status(), 200);
     let first = json_of(first).await;
     assert_eq!(
-        (first["records"].clone(), first["applied"].clone(), first["rejected"].clone()),
+        (
+            first["records"].clone(),
+            first["applied"].clone(),
+            first["rejected"].clone()
+        ),
         (json!(4), json!(3), json!(1)),
         "{first}"
     );
     assert_eq!(first["username"], "binhlu");
     let again = json_of(import(&app, &admin, &file).await).await;
     assert_eq!(
-        (again["applied"].clone(), again["unchanged"].clone(), again["rejected"].clone()),
+        (
+            again["applied"].clone(),
+            again["unchanged"].clone(),
+            again["rejected"].clone()
+        ),
         (json!(0), json!(3), json!(1)),
         "{again}"
     );
@@ -148,15 +158,15 @@ async fn futures_of(app: &TestApp, admin: &str, file: &UnsentFile) -> Vec<Value>
     answers
 }
 
-async fn only_this_server_opens_an_export_and_only_for_a_phone_its_officer_used(
-    backend: Backend,
-) {
+async fn only_this_server_opens_an_export_and_only_for_a_phone_its_officer_used(backend: Backend) {
     let app = spawn_app(backend).await.with_2023_accounts().await;
     let (token, device, officer) = officer_on_a_phone(&app).await;
     let admin = app.token("admin", "demo-admin").await;
     let key = export_key(&app, &token).await;
     assert_eq!(export_key(&app, &admin).await, key, "one key for the store");
-    let answer = app.call(Method::GET, "/api/v1/export-key", None, None).await;
+    let answer = app
+        .call(Method::GET, "/api/v1/export-key", None, None)
+        .await;
     assert_eq!(answer.status(), 401);
     let records = new_sessions(2);
     let code = |answer: Value| answer["error"]["code"].clone();

@@ -70,7 +70,12 @@ async fn import(
         .store
         .officer(&unsent.officer_id)
         .await?
-        .ok_or_else(|| refused("unknown_device", "No account of this server made this file."))?;
+        .ok_or_else(|| {
+            refused(
+                "unknown_device",
+                "No account of this server made this file.",
+            )
+        })?;
     if !admin.scope.administers(&officer.org_unit.id) {
         return Err(ApiError::forbidden());
     }
@@ -79,7 +84,11 @@ async fn import(
         .map_err(|_| refused("unknown_device", "This file names no phone of this server."))?;
     // Only a phone the officer signed in on: a file claiming another officer's records from a
     // phone they never used is refused.
-    if !ctx.store.knows_device(&officer.username, &device_id).await? {
+    if !ctx
+        .store
+        .knows_device(&officer.username, &device_id)
+        .await?
+    {
         return Err(refused(
             "unknown_device",
             "The officer never used the phone this file names.",
