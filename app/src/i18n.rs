@@ -207,6 +207,7 @@ messages! {
     Action => "Hành động", "Action";
     Since => "Từ ngày", "From";
     Until => "Đến ngày", "To";
+    StorageAsk => "Xin trình duyệt giữ dữ liệu lâu dài", "Ask the browser to keep the data";
     StorageUnknown => "Chưa rõ trình duyệt có giữ dữ liệu lâu dài không.", "Not yet known whether the browser keeps data permanently.";
     StorageFull => "Bộ nhớ trên máy đã đầy nên chưa lưu được. Các hồ sơ đã lưu vẫn còn nguyên và nội dung đang nhập vẫn ở trên màn hình. Hãy đồng bộ khi có mạng hoặc giải phóng bộ nhớ của máy, rồi bấm Lưu lại.", "This phone's storage is full, so nothing was saved. Records already saved are intact and what you typed is still on the screen. Sync when there is signal or free some space on the phone, then tap Save again.";
     StorageUnavailable => "Trình duyệt không cho lưu dữ liệu trên máy (có thể đang ở chế độ ẩn danh). Chưa lưu được.", "The browser does not allow storing data on this phone (private mode?). Nothing was saved.";
@@ -348,6 +349,7 @@ messages! {
     ImportUnsentHint => "Chọn tệp mà máy của cán bộ đã lưu (Xuất bản sao hồ sơ chưa gửi). Hồ sơ được nhận như khi máy đó đồng bộ; nhập lại cùng một tệp không tạo hồ sơ trùng.", "Choose the file an officer's phone saved (Save a copy of unsent records). Its records are taken as that phone's sync would take them; importing the same file again makes no duplicate.";
     ImportChoose => "Tệp bản sao", "The file";
     ImportAlready => "đã có từ trước", "already held";
+    ImportKeepFile => "Các hồ sơ sau chưa được lưu (xung đột với bản mới hơn trên máy chủ, hoặc bị từ chối). Hãy giữ lại tệp cho đến khi cán bộ xử lý xong:", "These records were not stored (in conflict with a newer version on the server, or refused). Keep the file until the officer has settled them:";
     ImportNotAnExport => "Tệp này không phải bản sao hồ sơ chưa gửi của ứng dụng.", "This file is not a copy of unsent records of this application.";
     ImportOtherServer => "Tệp này được tạo cho máy chủ khác: hãy nhập ở máy chủ đó.", "This file was made for another server: import it there.";
     ImportDamaged => "Tệp bị hỏng, hoặc không được tạo cho máy chủ này.", "The file is damaged, or was not made for this server.";

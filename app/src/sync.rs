@@ -423,18 +423,28 @@ impl SyncEngine {
         }
     }
 
-    /// Pulls what changed on the server since this officer's cursor, page by page. The cursor
-    /// moves only after its page is stored, so a page that did not fit is pulled again. A cursor
-    /// the server no longer knows (a store restored from a backup) means pulling from the start.
+    /// Pulls what changed on the server since this officer's cursor, page by page: only what the
+    /// phone keeps (`for=phone`: the officer's own records of this year and the last, the
+    /// business register), so that it stays within its storage. The cursor moves only after its
+    /// page is stored, so a page that did not fit is pulled again. A cursor the server no longer
+    /// knows (a store restored from a backup) means pulling from the start. At the end, synced
+    /// records of before last year leave the phone (the server keeps them); the first time, so do
+    /// those an earlier build pulled that the phone no longer keeps (colleagues').
     async fn pull<S: KeyValue>(self, officer_id: &str, outbox: &Outbox<S>) -> Result<(), Stop> {
         // Once a pull: a server that refuses its own cursors is retried later, not looped on.
         let mut restarted = false;
+        // Until the outbox holds only what the phone keeps: every id pulled from the start.
+        let mut seen: Option<std::collections::HashSet<String>> = None;
+        if !outbox.kept_for_phone() {
+            outbox.forget_cursor();
+            seen = Some(Default::default());
+        }
         loop {
             let since = outbox
                 .cursor()
                 .map(|cursor| format!("&since={}", query_value(&cursor)))
                 .unwrap_or_default();
-            let path = format!("/api/v1/records?limit={MAX_BATCH}{since}");
+            let path = format!("/api/v1/records?for=phone&limit={MAX_BATCH}{since}");
             still_open(officer_id)?;
             let page: RecordsPage = match offline::api_get(&path).await {
                 Ok(page) => page,
@@ -448,8 +458,11 @@ impl SyncEngine {
                 }
                 Err(failure) => return Err(stop_of(failure)),
             };
+            if let Some(seen) = seen.as_mut() {
+                seen.extend(page.records.iter().map(|record| record.id.clone()));
+            }
             if page.records.is_empty() {
-                return Ok(());
+                return self.keep_only_kept(outbox, seen.as_ref()).await;
             }
             let restored = outbox
                 .restore(&page.records, offline::now_ms())
@@ -463,9 +476,35 @@ impl SyncEngine {
                 self.changed();
             }
             if page.records.len() < MAX_BATCH {
-                return Ok(());
+                return self.keep_only_kept(outbox, seen.as_ref()).await;
             }
         }
+    }
+
+    /// After a whole pull: removes the synced records the phone no longer keeps (dated before
+    /// last year, but the business register; and, once, those not pulled from the start).
+    async fn keep_only_kept<S: KeyValue>(
+        self,
+        outbox: &Outbox<S>,
+        seen: Option<&std::collections::HashSet<String>>,
+    ) -> Result<(), Stop> {
+        let from = domain::Date::from_ymd(offline::clock::today().year() - 1, 1, 1);
+        let removed = outbox.keep_only(|entry| {
+            let recent = entry.kind == domain::RecordKind::Business
+                || entry
+                    .occurred_on()
+                    .zip(from)
+                    .is_some_and(|(on, from)| on >= from);
+            recent && seen.is_none_or(|seen| seen.contains(&entry.id))
+        });
+        if seen.is_some() {
+            outbox.mark_kept_for_phone().map_err(Stop::Storage)?;
+        }
+        offline::flush().await.map_err(Stop::Storage)?;
+        if removed > 0 {
+            self.changed();
+        }
+        Ok(())
     }
 }
 
@@ -473,6 +512,14 @@ impl SyncEngine {
 /// a sync sends anything and after it: records that never arrive, and a phone that lost them, are
 /// seen on the admin page. Its failure is no sync failure: the next sync reports again.
 async fn report<S: KeyValue>(officer_id: &str, outbox: &Outbox<S>) {
+    // Locked, the outbox reads as empty: that is no report.
+    if still_open(officer_id).is_err() {
+        return;
+    }
+    // Phones signed in before exports existed get the server's key here.
+    if offline::export_key().is_none() {
+        offline::keep_export_key().await;
+    }
     let (waiting, oldest) = outbox.waiting();
     let persistent = match offline::storage_persistence(false).await {
         offline::StoragePersistence::Granted => Some(true),

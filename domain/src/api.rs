@@ -342,7 +342,7 @@ pub struct UnsentRecords {
 
 /// `POST /api/v1/admin/unsent-imports`: what the import of a file made of its records, each taken
 /// as a sync from the officer's phone would have been.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UnsentImport {
     pub officer_id: String,
@@ -353,6 +353,10 @@ pub struct UnsentImport {
     pub unchanged: u32,
     pub conflict: u32,
     pub rejected: u32,
+    /// The records of the file that were not stored (in conflict with a newer version, or
+    /// refused), each as the sync answered it, without the server's version: the file must be
+    /// kept until they are settled.
+    pub not_stored: Vec<crate::sync::SyncResult>,
 }
 
 /// An officer as the admin pages show them (`/api/v1/admin/users`).

@@ -132,14 +132,16 @@ function foundInStorage(page, typed) {
 }
 
 /// Every record the officer may read on the server, page by page (`GET /api/v1/records`); with
-/// `token` as that officer, else as the request's own session.
-async function serverRecords(request, token) {
+/// `token` as that officer, else as the request's own session; with `keptFor` "phone", only what
+/// the officer's phone keeps.
+async function serverRecords(request, token, keptFor) {
   const headers = token ? { Authorization: `Bearer ${token}` } : {};
+  const kept = keptFor ? `&for=${keptFor}` : "";
   let records = [];
   let since = "";
   for (;;) {
     const query = since ? `&since=${encodeURIComponent(since)}` : "";
-    const response = await request.get(`/api/v1/records?limit=500${query}`, { headers });
+    const response = await request.get(`/api/v1/records?limit=500${kept}${query}`, { headers });
     expect(response.ok()).toBeTruthy();
     const page = await response.json();
     if (page.records.length === 0) return records;

@@ -196,6 +196,7 @@ async fn stored_once(store: &Store, count: usize) -> anyhow::Result<bool> {
         units: None,
         kinds: &kinds,
         tip_offs_of: None,
+        kept_by: None,
         limit: count as i64 + 1,
     };
     let rows = store.changed_records(&filter).await?;

@@ -234,6 +234,7 @@ async fn send(store: &Store, officer: &Officer, records: &[Value]) -> Result<(),
         scope: &scope,
         ip: "127.0.0.1",
         device_id: "00000000-0000-4000-8000-00000000de70",
+        by_phone: false,
     };
     for batch in records.chunks(500) {
         let results = sync(store, &sender, &units, batch, Lang::Vi).await?;

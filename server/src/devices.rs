@@ -105,9 +105,10 @@ pub fn problem(
     if let Some(at) = replaced.filter(|&at| new(at)) {
         return Some((DeviceProblem::CameBackEmpty, device.waiting, at));
     }
+    // The problem begins a week into the run: handled before that, it still comes.
     device
         .waiting_since
-        .filter(|&since| now - since >= NOT_ARRIVED_AFTER_MS && new(since))
+        .filter(|&since| now - since >= NOT_ARRIVED_AFTER_MS && new(since + NOT_ARRIVED_AFTER_MS))
         .map(|since| (DeviceProblem::NotArrived, device.waiting, since))
 }
 
@@ -174,6 +175,24 @@ mod tests {
             problem(&lost, &[], 6 * DAY),
             Some((DeviceProblem::CameBackEmpty, 2, 6 * DAY))
         );
+    }
+
+    #[test]
+    fn records_still_waiting_a_week_after_a_handled_loss_are_a_problem_again() {
+        let had = reported(None, &report("a", 5), 0);
+        // Two leave the phone unsent on day 2; the admin deals with it on day 3.
+        let mut lost = reported(Some(&had), &report("a", 3), 2 * DAY);
+        assert_eq!(lost.missing, 2);
+        lost.handled_at = Some(3 * DAY);
+        assert_eq!(problem(&lost, &[], 4 * DAY), None);
+        // The three left still wait a week after the first report.
+        assert_eq!(
+            problem(&lost, &[], 7 * DAY),
+            Some((DeviceProblem::NotArrived, 3, 0))
+        );
+        // Handled after the week began, it stays off.
+        lost.handled_at = Some(7 * DAY + 1);
+        assert_eq!(problem(&lost, &[], 8 * DAY), None);
     }
 
     #[test]

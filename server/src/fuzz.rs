@@ -121,6 +121,7 @@ impl World {
             scope,
             ip: "127.0.0.1",
             device_id: &request.device_id,
+            by_phone: true,
         };
         let stored = request
             .records

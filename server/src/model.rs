@@ -338,6 +338,9 @@ pub struct RecordFilter<'a> {
     pub units: Option<&'a [&'a str]>,
     pub kinds: &'a [&'a str],
     pub tip_offs_of: Option<&'a str>,
+    /// Only what a phone keeps (`?for=phone`): the records this officer made, dated from this
+    /// day on, and the business register.
+    pub kept_by: Option<(&'a str, &'a str)>,
     pub limit: i64,
 }
 

@@ -25,6 +25,9 @@ pub struct Sender<'a> {
     pub scope: &'a Scope,
     pub ip: &'a str,
     pub device_id: &'a str,
+    /// Whether the phone itself sends (what arrives counts against its waiting reports), rather
+    /// than an admin importing its file of unsent records.
+    pub by_phone: bool,
 }
 
 /// Syncs `records` (raw JSON, as sent) and gives one result per record, in order, once the batch
@@ -58,7 +61,9 @@ pub async fn sync(
         let plan = plan(&checked, stored, sender, now_ms(), lang)?;
         let audit = audit_entry(sender, &plan.results);
         let detail = audit.detail.clone();
-        turn.arrived(&sender.officer.id, sender.device_id, records.len());
+        if sender.by_phone {
+            turn.arrived(&sender.officer.id, sender.device_id, records.len());
+        }
         turn.add(plan.versions, audit);
         match turn.finish().await {
             Ok(()) => {
@@ -569,6 +574,7 @@ mod tests {
             scope: &scope,
             ip: "127.0.0.1",
             device_id: "device",
+            by_phone: true,
         };
         plan(&checked, stored, &sender, 1_700_000_000_000, Lang::En).unwrap()
     }

@@ -92,9 +92,14 @@ impl ExportSecret {
 
 /// The store's export key, made at its first use.
 pub async fn export_secret(store: &Store) -> Result<ExportSecret, StoreError> {
-    let stored = store
-        .setting_once(SETTING, &ExportSecret::generate().stored())
-        .await?;
+    let stored = match store.setting(SETTING).await? {
+        Some(stored) => stored,
+        None => {
+            store
+                .setting_once(SETTING, &ExportSecret::generate().stored())
+                .await?
+        }
+    };
     ExportSecret::from_stored(&stored)
         .ok_or_else(|| StoreError::Seed(format!("the setting {SETTING} is not a P-256 key")))
 }

@@ -360,8 +360,9 @@ pub async fn export_unsent(
         device_id: super::device_id(),
         records: records
             .iter()
-            .filter_map(|record| serde_json::to_value(record).ok())
-            .collect(),
+            .map(serde_json::to_value)
+            .collect::<Result<_, _>>()
+            .map_err(|_| ExportFailure::NoCrypto)?,
     };
     let plain = serde_json::to_vec(&unsent).map_err(|_| ExportFailure::NoCrypto)?;
     let (ephemeral, iv, sealed) =

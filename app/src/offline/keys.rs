@@ -55,6 +55,9 @@ pub const OUTBOX_SESSION: &str = "session";
 pub const OUTBOX_SETTINGS: &str = "settings";
 /// The agencies of the admin's list as last fetched, for the agency integration form offline.
 pub const OUTBOX_AGENCIES: &str = "agencies";
+/// Set once the outbox holds only what a phone keeps (`GET /api/v1/records?for=phone`): records
+/// pulled before that, of colleagues and of past years, were removed once.
+pub const OUTBOX_KEPT: &str = "kept";
 
 #[cfg(test)]
 mod tests {
@@ -95,7 +98,8 @@ mod tests {
                 OUTBOX_SESSION,
                 OUTBOX_SETTINGS,
                 OUTBOX_AGENCIES,
-                OUTBOX_EXCHANGE
+                OUTBOX_EXCHANGE,
+                OUTBOX_KEPT
             ],
             [
                 "index",
@@ -106,7 +110,8 @@ mod tests {
                 "session",
                 "settings",
                 "agencies",
-                "exchange"
+                "exchange",
+                "kept"
             ]
         );
     }

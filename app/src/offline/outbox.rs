@@ -995,15 +995,18 @@ impl<S: KeyValue> Outbox<S> {
 
     /// For the server's waiting report: how many records wait to be sent, and when the one waiting
     /// longest was saved (the index keeps them in the order they became waiting).
+    /// Counted from the items, which are the truth: a stale index line must not look like a
+    /// record that left the phone.
     pub fn waiting(&self) -> (usize, Option<u64>) {
-        let index = self.index();
-        let oldest = index
+        let waiting: Vec<Entry> = self
+            .index()
             .0
             .iter()
             .filter(|(_, tag)| *tag == StateTag::Waiting)
-            .find_map(|(id, _)| self.read(id).filter(|e| e.state == LocalState::Waiting))
-            .map(|entry| entry.updated_at);
-        (index.counts().get(StateTag::Waiting), oldest)
+            .filter_map(|(id, _)| self.read(id))
+            .filter(|entry| entry.state == LocalState::Waiting)
+            .collect();
+        (waiting.len(), waiting.first().map(|entry| entry.updated_at))
     }
 
     /// Every saved record the server does not hold as saved here: waiting, in conflict (the
@@ -1022,6 +1025,43 @@ impl<S: KeyValue> Outbox<S> {
             .filter(|entry| entry.state.tag() != StateTag::Synced)
             .filter_map(|entry| entry.record)
             .collect()
+    }
+
+    /// Whether the outbox holds only what a phone keeps (see [`Outbox::keep_only`]).
+    pub fn kept_for_phone(&self) -> bool {
+        self.store.get(&self.key(keys::OUTBOX_KEPT)).is_some()
+    }
+
+    pub fn mark_kept_for_phone(&self) -> Result<(), StoreError> {
+        self.store.set(&self.key(keys::OUTBOX_KEPT), "1")
+    }
+
+    /// Removes the synced records `keep` refuses (the server holds them); a record not sent, in
+    /// conflict, refused or being edited always stays. Gives how many went.
+    pub fn keep_only(&self, keep: impl Fn(&Entry) -> bool) -> usize {
+        let mut index = self.index();
+        let gone: Vec<String> = index
+            .0
+            .iter()
+            .filter(|(_, tag)| *tag == StateTag::Synced)
+            .filter_map(|(id, _)| self.read(id))
+            // An edit under way is the officer's: it stays with its record.
+            .filter(|entry| {
+                matches!(entry.state, LocalState::Synced { .. }) && entry.draft.is_none()
+            })
+            .filter(|entry| !keep(entry))
+            .map(|entry| entry.id)
+            .collect();
+        if gone.is_empty() {
+            return 0;
+        }
+        for id in &gone {
+            self.store.remove(&self.item_key(id));
+            index.remove(id);
+        }
+        // Unwritten, the index is rebuilt from the items that stayed.
+        let _ = self.write_index(&index);
+        gone.len()
     }
 
     /// Records the server does not have yet: drafts, waiting, in conflict, rejected.
@@ -1047,6 +1087,7 @@ impl<S: KeyValue> Outbox<S> {
             keys::OUTBOX_SETTINGS,
             keys::OUTBOX_AGENCIES,
             keys::OUTBOX_EXCHANGE,
+            keys::OUTBOX_KEPT,
         ] {
             self.store.remove(&self.key(name));
         }
@@ -1302,6 +1343,47 @@ pub(crate) mod tests {
             .collect();
         unsent.sort();
         assert_eq!(unsent, vec![waiting.id, refused.id]);
+    }
+
+    #[test]
+    fn only_synced_records_leave_the_phone_and_never_one_being_edited() {
+        let (memory, outbox) = outbox();
+        let records: Vec<Record> = (1..=4).map(|n| session(n, n.into())).collect();
+        for record in &records {
+            outbox.save(record.clone(), 20).unwrap();
+        }
+        let synced: Vec<SyncResult> = records[..3]
+            .iter()
+            .map(|record| result(record, "applied", Some(1)))
+            .collect();
+        outbox
+            .apply_results(&records[..3], &synced, AT, 30)
+            .unwrap();
+        // The second is being edited; the fourth still waits.
+        outbox
+            .keep_draft(
+                &records[1].id,
+                RecordKind::OutreachSession,
+                draft(&[("data.reached_male", "9")]),
+                40,
+            )
+            .unwrap();
+        assert_eq!(outbox.keep_only(|entry| entry.id == records[2].id), 1);
+        let left: Vec<String> = outbox.entries().into_iter().map(|e| e.id).collect();
+        assert_eq!(left.len(), 3);
+        assert!(!left.contains(&records[0].id), "synced and refused by keep");
+        for kept in &records[1..] {
+            assert!(left.contains(&kept.id));
+        }
+        assert!(memory
+            .snapshot()
+            .keys()
+            .all(|key| !key.ends_with(&records[0].id)));
+        // Refusing everything, only the third goes: the others are being edited or unsent.
+        assert_eq!(outbox.keep_only(|_| false), 1);
+        let left: Vec<String> = outbox.entries().into_iter().map(|e| e.id).collect();
+        assert_eq!(left, vec![records[1].id.clone(), records[3].id.clone()]);
+        assert_eq!(outbox.counts().get(StateTag::Waiting), 1);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::api::{ApiFailure, Device, UnsentFile, UnsentImport, Verb};
 use crate::i18n::{failure_text, tr, use_i18n, Key};
 use crate::offline;
 use crate::offline::clock::{vietnam_day, vietnam_time_of};
+use domain::sync::SyncStatus;
 use domain::Coded;
 use leptos::prelude::*;
 use serde_json::json;
@@ -146,6 +147,21 @@ pub fn ImportUnsent() -> impl IntoView {
                         {tr(Key::ExchangeConflicts)}" "{done.conflict}", "
                         {tr(Key::ExchangeRefused)}" "{done.rejected}"."
                     </p>
+                    {(!done.not_stored.is_empty()).then(|| view! {
+                        <div class="notice" role="alert" data-testid="import-not-stored">
+                            <p>{tr(Key::ImportKeepFile)}</p>
+                            <ul class="plain">
+                                {done.not_stored.iter().map(|result| {
+                                    let short: String = result.id.chars().take(8).collect();
+                                    let field = result.errors.as_ref().and_then(|e| e.first()).map(|e| e.field.clone());
+                                    view! { <li>{short}" · "{tr(match result.status {
+                                        SyncStatus::Conflict => Key::ExchangeConflicts,
+                                        _ => Key::ExchangeRefused,
+                                    })}{field.map(|f| format!(" · {f}"))}</li> }
+                                }).collect_view()}
+                            </ul>
+                        </div>
+                    })}
                 }.into_any(),
                 Err(failure) => view! {
                     <p class="error" role="alert" data-testid="import-failed">{failure_text(i18n, &failure)}</p>

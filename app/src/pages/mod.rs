@@ -68,6 +68,12 @@ pub fn SettingsPage() -> impl IntoView {
     };
     // Asked for at sign-in (`Auth::sign_in`); shown here as the browser answers now.
     let persistence = LocalResource::new(|| offline::storage_persistence(false));
+    let ask_to_keep = move |_| {
+        leptos::task::spawn_local(async move {
+            offline::storage_persistence(true).await;
+            persistence.refetch();
+        });
+    };
     let lang_button = move |lang: Lang, key: Key| {
         view! {
             <button
@@ -128,6 +134,11 @@ pub fn SettingsPage() -> impl IntoView {
                     StoragePersistence::Unknown => Key::StorageUnknown,
                 })}
             </p>
+            <Show when=move || persistence.get() != Some(StoragePersistence::Granted)>
+                <button class="button wide secondary" type="button" data-testid="ask-persistence" on:click=ask_to_keep>
+                    {tr(Key::StorageAsk)}
+                </button>
+            </Show>
         </section>
     }
 }

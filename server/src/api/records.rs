@@ -1,7 +1,9 @@
 //! `GET /api/v1/records?since=<cursor>&limit=<n>`: the records the caller may read, voided ones
 //! included, changed after the cursor, oldest change first, each at its latest version (`API.md`,
 //! "Sync"). It restores a new or wiped device and feeds other systems. `scope` says which; every
-//! tip-off read is logged by id.
+//! tip-off read is logged by id. With `for=phone`, only what a phone keeps offline, so that it
+//! stays within its storage however many records the server holds: the caller's own records of
+//! this year and the last, and the business register of their units.
 //!
 //! The cursor is the change number of the last record of a page, as a decimal string, followed by
 //! `.` and the store's epoch once it was restored from a backup; clients must treat it as opaque.
@@ -16,6 +18,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
+use chrono::Datelike;
 use domain::sync::RecordsPage;
 use domain::{Coded, RecordKind};
 use serde::Deserialize;
@@ -32,6 +35,8 @@ pub fn router() -> Router<ApiContext> {
 struct PageQuery {
     since: Option<String>,
     limit: Option<i64>,
+    #[serde(rename = "for")]
+    kept_on: Option<String>,
 }
 
 async fn list(
@@ -48,6 +53,19 @@ async fn list(
             format!("The limit must be from 1 to {MAX_LIMIT}."),
         ));
     }
+    let for_phone = match query.kept_on.as_deref() {
+        None | Some("") => false,
+        Some("phone") => true,
+        Some(_) => {
+            return Err(ApiError::invalid_field(
+                "for",
+                "invalid_value",
+                "`for` is `phone` or absent.",
+            ))
+        }
+    };
+    // From the first day of last year, in Vietnam.
+    let from = format!("{}-01-01", crate::clock::today().year() - 1);
     let point = ctx.store.change_point().await?;
     let after = match query.since.as_deref() {
         None | Some("") => 0,
@@ -67,6 +85,7 @@ async fn list(
         tip_offs_of: scope
             .reads_only_own_tip_offs()
             .then_some(caller.officer.id.as_str()),
+        kept_by: for_phone.then_some((caller.officer.id.as_str(), from.as_str())),
         limit,
     };
     let changed = ctx.store.changed_records(&filter).await?;

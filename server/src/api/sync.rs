@@ -70,6 +70,7 @@ async fn sync_batch(
         scope: &caller.scope,
         ip: &ip,
         device_id: &device_id,
+        by_phone: true,
     };
     let results = sync(
         ctx.store.as_ref(),

@@ -1,6 +1,6 @@
 //! The phones' reports of their waiting records (migration 0017, `crate::devices`).
 
-use super::{Store, StoreError};
+use super::{Conn, Store, StoreError};
 use crate::devices::{reported, DeviceRow, Report};
 
 const COLUMNS: &str = "officer_id, device_id, first_seen_at, reported_at, waiting, \
@@ -11,15 +11,27 @@ impl Store {
     /// as kept. One transaction, so that a batch's arrivals are counted before or after it.
     pub async fn report_waiting(&self, report: &Report, now: i64) -> Result<DeviceRow, StoreError> {
         let mut tx = self.begin_write().await?;
-        let before: Option<DeviceRow> = on_conn!(tx.conn(), conn => {
-            sqlx::query_as(&format!(
-                "SELECT {COLUMNS} FROM device_reports WHERE officer_id = $1 AND device_id = $2"
-            ))
-            .bind(&report.officer_id)
-            .bind(&report.device_id)
-            .fetch_optional(conn)
-            .await?
-        });
+        // The row stays locked to the commit: a sync group that counts arrivals meanwhile waits,
+        // so none is lost between the read and the write (SQLite's `BEGIN IMMEDIATE` does this).
+        let select = format!(
+            "SELECT {COLUMNS} FROM device_reports WHERE officer_id = $1 AND device_id = $2"
+        );
+        let before: Option<DeviceRow> = match tx.conn() {
+            Conn::Sqlite(conn) => {
+                sqlx::query_as(&select)
+                    .bind(&report.officer_id)
+                    .bind(&report.device_id)
+                    .fetch_optional(conn)
+                    .await?
+            }
+            Conn::Postgres(conn) => {
+                sqlx::query_as(&format!("{select} FOR UPDATE"))
+                    .bind(&report.officer_id)
+                    .bind(&report.device_id)
+                    .fetch_optional(conn)
+                    .await?
+            }
+        };
         let row = reported(before.as_ref(), report, now);
         on_conn!(tx.conn(), conn => {
             sqlx::query(&format!(

@@ -154,6 +154,14 @@ impl Store {
                     .push_bind(officer_id)
                     .push(")");
             }
+            if let Some((officer_id, from)) = filter.kept_by {
+                query
+                    .push(" AND ((created_by = ")
+                    .push_bind(officer_id)
+                    .push(" AND occurred_on >= ")
+                    .push_bind(from)
+                    .push(") OR kind = 'business')");
+            }
             query.push(" ORDER BY change_seq LIMIT ").push_bind(filter.limit);
             query.build_query_as().fetch_all(pool).await?
         }))

@@ -1201,6 +1201,7 @@ async fn batches_sent_at_once_are_each_stored_whole_once_even_when_some_are_aban
                 scope: &scope,
                 ip: "127.0.0.1",
                 device_id: &device_id,
+                by_phone: true,
             };
             sync_batch(store.as_ref(), &sender, &units, &batch, domain::Lang::Vi).await
         });
@@ -1258,6 +1259,7 @@ async fn batches_sent_at_once_are_each_stored_whole_once_even_when_some_are_aban
         units: None,
         kinds: &kinds,
         tip_offs_of: None,
+        kept_by: None,
         limit: 10_000,
     };
     let changed = store.changed_records(&filter).await.unwrap();

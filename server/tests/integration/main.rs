@@ -16,6 +16,7 @@ mod devices;
 mod fault;
 mod indicators;
 mod own_account;
+mod phone_pull;
 mod plans;
 mod quarters;
 mod reports;

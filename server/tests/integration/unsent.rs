@@ -99,6 +99,11 @@ async fn an_imported_export_stores_each_record_once_however_often_it_is_imported
         "{first}"
     );
     assert_eq!(first["username"], "binhlu");
+    // The refused one is named, so that the file is kept until it is settled.
+    assert_eq!(first["not_stored"].as_array().unwrap().len(), 1);
+    assert_eq!(first["not_stored"][0]["id"], records[3]["id"]);
+    assert_eq!(first["not_stored"][0]["status"], "rejected");
+    assert_eq!(first["not_stored"][0]["errors"][0]["code"], "personal_data");
     let again = json_of(import(&app, &admin, &file).await).await;
     assert_eq!(
         (

@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::api::{ExportKey, UnsentFile, UnsentImport};
-use domain::sync::{SyncStatus, MAX_BATCH};
+use domain::sync::{SyncResult, SyncStatus, MAX_BATCH};
 use serde_json::json;
 
 /// A phone's unsent records, base64 and encrypted: thousands fit.
@@ -101,6 +101,7 @@ async fn import(
         scope: &scope,
         ip: &ip,
         device_id: &device_id,
+        by_phone: false,
     };
     let mut answer = UnsentImport {
         officer_id: officer.id.clone(),
@@ -111,6 +112,7 @@ async fn import(
         unchanged: 0,
         conflict: 0,
         rejected: 0,
+        not_stored: Vec::new(),
     };
     for batch in unsent.records.chunks(MAX_BATCH) {
         let results = sync(ctx.store.as_ref(), &sender, &units, batch, lang(&headers)).await?;
@@ -122,6 +124,12 @@ async fn import(
                 SyncStatus::Conflict => &mut answer.conflict,
                 SyncStatus::Rejected => &mut answer.rejected,
             } += 1;
+            if matches!(result.status, SyncStatus::Conflict | SyncStatus::Rejected) {
+                answer.not_stored.push(SyncResult {
+                    current: None,
+                    ..result
+                });
+            }
         }
     }
     let detail = json!({"officer_id": officer.id, "device_id": device_id,
