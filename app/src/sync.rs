@@ -424,8 +424,9 @@ impl SyncEngine {
     }
 
     /// Pulls what changed on the server since this officer's cursor, page by page: only what the
-    /// phone keeps (`for=phone`: the officer's own records of this year and the last, the
-    /// business register), so that it stays within its storage. The cursor moves only after its
+    /// phone keeps (`for=phone`: the records of this year and the last the officer made, or for a
+    /// commune's officer the commune's, and the business register), so that it stays within its
+    /// storage. The cursor moves only after its
     /// page is stored, so a page that did not fit is pulled again. A cursor the server no longer
     /// knows (a store restored from a backup) means pulling from the start. At the end, synced
     /// records of before last year leave the phone (the server keeps them); the first time, so do

@@ -40,6 +40,9 @@ test("a wiped phone's waiting record is seen on the admin page", async ({ page, 
     { true: "Dữ liệu được giữ lâu dài trên máy này.", false: "Trình duyệt có thể xoá dữ liệu khi máy đầy bộ nhớ." }[persistent] ??
       "Chưa rõ trình duyệt có giữ dữ liệu lâu dài không.",
   );
+  fs.mkdirSync(shots, { recursive: true });
+  await page.getByTestId("storage-persistence").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(shots, "settings-storage-390x844.png") });
 
   // The browser clears the site's data: the record and the device id are gone.
   await page.unroute("**/api/v1/sync");
@@ -86,7 +89,7 @@ test("a copy of unsent records, saved offline, is imported once by the admin", a
   await hydrated(page);
   await page.waitForFunction(() => localStorage.getItem("pcmd.export_key") !== null);
   await context.setOffline(true);
-  const village = "Bản Bản Sao Chưa Gửi";
+  const village = `Bản Bản Sao Chưa Gửi ${Date.now() % 100_000}`;
   await recordSession(page, { village });
   await expect(page.getByTestId("waiting-count")).toHaveText("1");
   const id = await page.getByTestId("record-row").filter({ hasText: village }).getAttribute("data-id");

@@ -151,12 +151,13 @@ async function serverRecords(request, token, keptFor) {
 }
 
 /// From the records list: records an outreach session (a group talk for women, in Vietnamese)
-/// through its form and waits for the list again.
-async function recordSession(page, { village, male = 1, female = 4, notes, on, organisingUnit }) {
+/// through its form and waits for the list again; `unit` is the commune a district officer chooses.
+async function recordSession(page, { village, male = 1, female = 4, notes, on, organisingUnit, unit }) {
   await page.getByTestId("new-session").click();
   await expect(page).toHaveURL(/\/records\/session/);
   await expect(page.locator('input[name="occurred_on"]')).toHaveValue(/^\d{4}-\d{2}-\d{2}$/);
   if (on) await page.fill('input[name="occurred_on"]', on);
+  if (unit) await page.selectOption('select[name="org_unit_id"]', unit);
   await page.fill('input[name="data.village"]', village);
   await page.selectOption('select[name="data.format"]', "group_talk");
   await page.selectOption('select[name="data.audience"]', "women");

@@ -210,7 +210,7 @@ test("a full phone stops restoring with a message, then finishes once there is r
   await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("junk.")).forEach((k) => localStorage.removeItem(k)));
   await page.getByTestId("sync-now").click();
   await expect(page.getByTestId("sync-problem")).toHaveCount(0);
-  await expect(page.getByTestId("count-synced")).toHaveText(String((await serverRecords(page.request)).length));
+  await expect(page.getByTestId("count-synced")).toHaveText(String((await serverRecords(page.request, undefined, "phone")).length));
   await tab(page, "Hồ sơ").click();
   await expect(rowOf(page, "Bản Từ Chối")).toHaveAttribute("data-state", "synced");
   await context.close();
@@ -219,7 +219,7 @@ test("a full phone stops restoring with a message, then finishes once there is r
 test("a phone whose cursor the server no longer knows (a restored backup) pulls again from the start, doubling nothing", async ({ browser }) => {
   const { context, page } = await newPhone(browser);
   await signIn(page, "binhlu");
-  const held = String((await serverRecords(page.request)).length);
+  const held = String((await serverRecords(page.request, undefined, "phone")).length);
   await tab(page, "Đồng bộ").click();
   await expect(page.getByTestId("count-synced")).toHaveText(held);
   // The server was restored: it refuses the cursor the phone kept, as `server restore` makes it do.

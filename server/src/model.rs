@@ -338,10 +338,21 @@ pub struct RecordFilter<'a> {
     pub units: Option<&'a [&'a str]>,
     pub kinds: &'a [&'a str],
     pub tip_offs_of: Option<&'a str>,
-    /// Only what a phone keeps (`?for=phone`): the records this officer made, dated from this
-    /// day on, and the business register.
-    pub kept_by: Option<(&'a str, &'a str)>,
+    /// Only what a phone keeps (`?for=phone`): the business register, and the records dated from
+    /// `from` on that this officer made, or all of them for a commune's officer.
+    pub kept_by: Option<KeptBy<'a>>,
     pub limit: i64,
+}
+
+/// What a phone keeps offline (`GET /api/v1/records?for=phone`).
+#[derive(Clone, Copy, Debug)]
+pub struct KeptBy<'a> {
+    pub officer_id: &'a str,
+    /// The first day kept (1 January of last year).
+    pub from: &'a str,
+    /// A commune's officer keeps the commune's records, whoever made them: the commune's figures
+    /// are made from them on the phone. Others, only their own (a district's are too many).
+    pub whole_scope: bool,
 }
 
 /// What the indicators count over one unit's subtree and one period (`YYYY-MM-DD`, inclusive).

@@ -2,8 +2,9 @@
 //! included, changed after the cursor, oldest change first, each at its latest version (`API.md`,
 //! "Sync"). It restores a new or wiped device and feeds other systems. `scope` says which; every
 //! tip-off read is logged by id. With `for=phone`, only what a phone keeps offline, so that it
-//! stays within its storage however many records the server holds: the caller's own records of
-//! this year and the last, and the business register of their units.
+//! stays within its storage however many records the server holds: the records of this year and
+//! the last that the caller made (a commune's officer: all of the commune's, from which the phone
+//! makes the commune's figures), and the business register of their units.
 //!
 //! The cursor is the change number of the last record of a page, as a decimal string, followed by
 //! `.` and the store's epoch once it was restored from a backup; clients must treat it as opaque.
@@ -11,7 +12,7 @@
 
 use crate::auth::{Caller, ClientIp};
 use crate::error::{ApiError, ApiQuery};
-use crate::model::{Actor, RecordFilter};
+use crate::model::{Actor, KeptBy, RecordFilter, Role};
 use crate::store::ChangePoint;
 use crate::ApiContext;
 use axum::extract::State;
@@ -85,7 +86,11 @@ async fn list(
         tip_offs_of: scope
             .reads_only_own_tip_offs()
             .then_some(caller.officer.id.as_str()),
-        kept_by: for_phone.then_some((caller.officer.id.as_str(), from.as_str())),
+        kept_by: for_phone.then_some(KeptBy {
+            officer_id: &caller.officer.id,
+            from: &from,
+            whole_scope: caller.officer.role == Role::CommuneOfficer,
+        }),
         limit,
     };
     let changed = ctx.store.changed_records(&filter).await?;

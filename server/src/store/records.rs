@@ -154,13 +154,12 @@ impl Store {
                     .push_bind(officer_id)
                     .push(")");
             }
-            if let Some((officer_id, from)) = filter.kept_by {
-                query
-                    .push(" AND ((created_by = ")
-                    .push_bind(officer_id)
-                    .push(" AND occurred_on >= ")
-                    .push_bind(from)
-                    .push(") OR kind = 'business')");
+            if let Some(kept) = filter.kept_by {
+                query.push(" AND ((occurred_on >= ").push_bind(kept.from);
+                if !kept.whole_scope {
+                    query.push(" AND created_by = ").push_bind(kept.officer_id);
+                }
+                query.push(") OR kind = 'business')");
             }
             query.push(" ORDER BY change_seq LIMIT ").push_bind(filter.limit);
             query.build_query_as().fetch_all(pool).await?

@@ -1,7 +1,7 @@
-//! What a phone keeps (issue 15): `GET /api/v1/records?for=phone` gives only the caller's own
-//! records of this year and the last, and the business register of their units, so that a phone
-//! restored in a district of 50,000 records stays within its storage; without `for`, everything
-//! the caller may read, as before.
+//! What a phone keeps (issue 15): `GET /api/v1/records?for=phone` gives only the records of this
+//! year and the last the caller made (a commune's officer: the commune's), and the business
+//! register of their units, so that a phone restored in a district of 50,000 records stays within
+//! its storage; without `for`, everything the caller may read, as before.
 
 use crate::common::api::json_of;
 use crate::common::{spawn_app, Backend, TestApp, BINH_LU};
@@ -101,10 +101,16 @@ async fn a_phone_pulls_only_what_it_keeps(backend: Backend) {
             "pages of {limit}"
         );
     }
+    // A commune's officer keeps the commune's records of the window, whoever made them.
     let kept = pulled(&app, &commune, "&for=phone", 500).await;
     assert_eq!(
         kept,
-        vec![id(&register), id(&colleague), id(&colleague_business)]
+        vec![
+            id(&own),
+            id(&register),
+            id(&colleague),
+            id(&colleague_business)
+        ]
     );
 
     let answer = app
