@@ -339,6 +339,12 @@ messages! {
     DevicePersistent => "Trình duyệt giữ dữ liệu lâu dài.", "The browser keeps the data permanently.";
     DeviceNotPersistent => "Trình duyệt có thể xoá dữ liệu khi máy đầy bộ nhớ.", "The browser may clear the data when the phone runs out of space.";
     DeviceHandled => "Đã xử lý", "Mark as handled";
+    OlderTitle => "Hồ sơ các năm trước", "Records of earlier years";
+    OlderHint => "Máy chỉ giữ hồ sơ của năm nay và năm trước; hồ sơ cũ hơn vẫn được lưu trên máy chủ. Khi có mạng, xem lại tại đây.", "The phone keeps this year's and last year's records; earlier ones stay on the server. With signal, look at them here.";
+    OlderYear => "Năm", "Year";
+    OlderFetch => "Xem trên máy chủ", "Look on the server";
+    OlderFirst => "Chỉ hiện các hồ sơ đầu tiên, tối đa", "Showing only the first records, at most";
+    OlderNone => "Không có hồ sơ nào của năm này.", "No record of that year.";
     ExportUnsent => "Xuất bản sao hồ sơ chưa gửi", "Save a copy of unsent records";
     ExportUnsentHint => "Trước khi cài lại hoặc đổi máy: lưu một tệp chứa mọi hồ sơ chưa gửi được lên máy chủ. Tệp được mã hoá, chỉ máy chủ đọc được; gửi tệp cho quản trị viên để nhập vào hệ thống. Làm được cả khi không có mạng.", "Before this phone is reset or replaced: save a file with every record not yet on the server. The file is encrypted so that only the server can read it; give it to the administrator to import. Works without signal.";
     ExportSaved => "hồ sơ đã được lưu vào tệp trong thư mục Tải xuống. Gửi tệp cho quản trị viên.", "records were saved to a file in Downloads. Give the file to the administrator.";
@@ -554,6 +560,7 @@ pub fn failure_text(i18n: I18n, failure: &ApiFailure) -> String {
             "invalid" => Key::ErrorInvalid,
             "too_many_attempts" => Key::SignInTooMany,
             "busy" => Key::ServerBusy,
+            "storage_full" => Key::StorageFull,
             "not_an_export" => Key::ImportNotAnExport,
             "other_server" => Key::ImportOtherServer,
             "export_damaged" => Key::ImportDamaged,

@@ -85,4 +85,20 @@ test("a wiped phone in a district of 50,000 records restores within its storage,
   await page.locator("nav.tabs").getByText("Hồ sơ").click();
   await page.getByTestId("search").fill(village);
   await expect(row).toHaveAttribute("data-state", "synced");
+
+  // An earlier year is looked at on the server, not kept; one record opens in its form.
+  const older = page.getByTestId("older-on-server");
+  const year = new Date().getFullYear() - 2;
+  await older.locator('select[name="older-year"]').selectOption(String(year));
+  await older.getByTestId("older-fetch").click();
+  await expect(older.getByTestId("older-record")).toHaveCount(200);
+  await expect(older.getByTestId("older-first")).toBeVisible();
+  await older.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: test.info().outputPath("older-on-server.png") });
+  const first = older.getByTestId("older-record").first();
+  const id = await first.getAttribute("data-id");
+  await first.locator("button").click();
+  await expect(page).toHaveURL(new RegExp(`/records/session\\?id=${id}$`));
+  await expect(page.locator('input[name="occurred_on"]')).toHaveValue(new RegExp(`^${year}-`));
+  expect(await stored(page)).toBeLessThan(2_500_000);
 });

@@ -348,8 +348,10 @@ pub struct RecordFilter<'a> {
 #[derive(Clone, Copy, Debug)]
 pub struct KeptBy<'a> {
     pub officer_id: &'a str,
-    /// The first day kept (1 January of last year).
+    /// The first day kept (1 January of last year), and with `to` one past year on demand
+    /// (`&year=`, without the register, which the phone keeps anyway).
     pub from: &'a str,
+    pub to: Option<&'a str>,
     /// A commune's officer keeps the commune's records, whoever made them: the commune's figures
     /// are made from them on the phone. Others, only their own (a district's are too many).
     pub whole_scope: bool,

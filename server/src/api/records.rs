@@ -4,7 +4,8 @@
 //! tip-off read is logged by id. With `for=phone`, only what a phone keeps offline, so that it
 //! stays within its storage however many records the server holds: the records of this year and
 //! the last that the caller made (a commune's officer: all of the commune's, from which the phone
-//! makes the commune's figures), and the business register of their units.
+//! makes the commune's figures), and the business register of their units; with `year` too, the
+//! same of an earlier year, which the phone fetches on demand and does not keep.
 //!
 //! The cursor is the change number of the last record of a page, as a decimal string, followed by
 //! `.` and the store's epoch once it was restored from a backup; clients must treat it as opaque.
@@ -38,6 +39,7 @@ struct PageQuery {
     limit: Option<i64>,
     #[serde(rename = "for")]
     kept_on: Option<String>,
+    year: Option<i32>,
 }
 
 async fn list(
@@ -65,8 +67,21 @@ async fn list(
             ))
         }
     };
-    // From the first day of last year, in Vietnam.
-    let from = format!("{}-01-01", crate::clock::today().year() - 1);
+    // From the first day of last year, in Vietnam; or, asked for, one year before that.
+    let last_year = crate::clock::today().year() - 1;
+    let year = match query.year {
+        Some(year) if for_phone && (1900..last_year).contains(&year) => Some(year),
+        None => None,
+        Some(_) => {
+            return Err(ApiError::invalid_field(
+                "year",
+                "invalid_value",
+                "`year`, with `for=phone`, is a year before last year (the phone keeps those).",
+            ))
+        }
+    };
+    let from = format!("{}-01-01", year.unwrap_or(last_year));
+    let to = year.map(|year| format!("{year}-12-31"));
     let point = ctx.store.change_point().await?;
     let after = match query.since.as_deref() {
         None | Some("") => 0,
@@ -89,6 +104,7 @@ async fn list(
         kept_by: for_phone.then_some(KeptBy {
             officer_id: &caller.officer.id,
             from: &from,
+            to: to.as_deref(),
             whole_scope: caller.officer.role == Role::CommuneOfficer,
         }),
         limit,

@@ -159,7 +159,13 @@ impl Store {
                 if !kept.whole_scope {
                     query.push(" AND created_by = ").push_bind(kept.officer_id);
                 }
-                query.push(") OR kind = 'business')");
+                match kept.to {
+                    Some(to) => query
+                        .push(" AND occurred_on <= ")
+                        .push_bind(to)
+                        .push(") AND kind <> 'business')"),
+                    None => query.push(") OR kind = 'business')"),
+                };
             }
             query.push(" ORDER BY change_seq LIMIT ").push_bind(filter.limit);
             query.build_query_as().fetch_all(pool).await?

@@ -113,13 +113,23 @@ async fn a_phone_pulls_only_what_it_keeps(backend: Backend) {
         ]
     );
 
-    let answer = app
-        .call(
-            Method::GET,
-            "/api/v1/records?for=all",
-            Some(&district),
-            None,
-        )
-        .await;
-    assert_eq!(answer.status(), 422);
+    // An earlier year, on demand: the officer's records of it, without the register.
+    let older = pulled(&app, &district, "&for=phone&year=2023", 500).await;
+    assert_eq!(older, vec![id(&old)]);
+    let commune_2023 = pulled(&app, &commune, "&for=phone&year=2023", 500).await;
+    assert_eq!(
+        commune_2023,
+        vec![id(&old)],
+        "the commune's, whoever made them"
+    );
+
+    for query in [
+        "for=all",
+        "year=2023",
+        &format!("for=phone&year={last_year}"),
+    ] {
+        let path = format!("/api/v1/records?{query}");
+        let answer = app.call(Method::GET, &path, Some(&district), None).await;
+        assert_eq!(answer.status(), 422, "{query}");
+    }
 }

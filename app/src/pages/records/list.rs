@@ -1,13 +1,14 @@
 //! The records list at `/`: a new record of any kind, the officer's records on this phone, newest
 //! first, with a search as the officer types (offline: the phone's records), counts per state
-//! (which also filter), filters by kind and date, and a tap on a row to open it.
+//! (which also filter), filters by kind and date, and a tap on a row to open it; records of
+//! earlier years, which the phone does not keep, fetched from the server on demand.
 
 use domain::{Coded, Date, RecordKind};
 use leptos::prelude::*;
 
 use super::form::{draft_data, summary, Issue};
 use super::{failure_text, state_key};
-use crate::api::{Level, OrgUnit};
+use crate::api::{ApiFailure, Level, OrgUnit};
 use crate::auth::use_auth;
 use crate::i18n::{tr, use_i18n, Key};
 use crate::offline;
@@ -15,6 +16,7 @@ use crate::offline::outbox::{sort_for_list, Counts, Entry, Filter, LocalState, S
 use crate::pages::routes::form_path;
 use crate::state::use_app_state;
 use crate::sync::use_sync;
+use domain::sync::{RecordsPage, StoredRecord};
 
 /// Rows drawn at first and for each "show more": a cheap phone stays quick with thousands stored.
 const PAGE: usize = 50;
@@ -180,6 +182,124 @@ pub fn RecordsPage() -> impl IntoView {
                 {tr(Key::ShowMore)}" ("{move || matching.get().saturating_sub(limit.get())}")"
             </button>
         })}
+        <OlderOnServer />
+    }
+}
+
+/// Most records of an earlier year fetched and shown at once: a cheap phone draws them quickly.
+const MOST_OLDER: usize = 200;
+
+/// Records of the years before last, which the phone does not keep (the server does): fetched on
+/// demand when online and shown, not stored. One opened is stored, like a pulled record, so that
+/// its form works; the next pull removes it again unless it is being edited or waits to be sent.
+#[component]
+fn OlderOnServer() -> impl IntoView {
+    let auth = use_auth();
+    let i18n = use_i18n();
+    let engine = use_sync();
+    let navigate = leptos_router::hooks::use_navigate();
+    let last_kept = offline::clock::today().year() - 1;
+    let year = RwSignal::new(last_kept - 1);
+    let found = RwSignal::new(None::<Result<Vec<StoredRecord>, ApiFailure>>);
+    let busy = RwSignal::new(false);
+    let fetch = move |_| {
+        busy.set(true);
+        let year = year.get_untracked();
+        leptos::task::spawn_local(async move {
+            let path = format!("/api/v1/records?for=phone&year={year}&limit={MOST_OLDER}");
+            let outcome = offline::api_get::<RecordsPage>(&path).await;
+            found.set(Some(outcome.map(|page| page.records)));
+            busy.set(false);
+        });
+    };
+    let open = StoredValue::new_local(move |stored: StoredRecord| {
+        let Some(officer) = auth.officer.get_untracked() else {
+            return;
+        };
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let outbox = offline::outbox(&officer.id);
+            let kept = outbox.restore(std::slice::from_ref(&stored), offline::now_ms());
+            if kept.is_ok() && offline::flush().await.is_ok() {
+                engine.changed();
+                if let Some(kind) = RecordKind::parse(&stored.kind) {
+                    navigate(
+                        &format!("{}?id={}", form_path(kind), stored.id),
+                        Default::default(),
+                    );
+                }
+            } else {
+                found.set(Some(Err(ApiFailure::Rejected {
+                    status: 507,
+                    code: "storage_full".into(),
+                    errors: Vec::new(),
+                })));
+            }
+        });
+    });
+    let rows = move || {
+        found.get().map(|answer| match answer {
+            Err(failure) => view! {
+                <p class="error" role="alert" data-testid="older-failed">{crate::i18n::failure_text(i18n, &failure)}</p>
+            }.into_any(),
+            Ok(records) if records.is_empty() => view! { <p class="muted" data-testid="older-none">{tr(Key::OlderNone)}</p> }.into_any(),
+            Ok(mut records) => {
+                let first_only = records.len() == MOST_OLDER;
+                records.sort_by(|a, b| b.occurred_on.cmp(&a.occurred_on));
+                view! {
+                    {first_only.then(|| view! { <p class="muted" data-testid="older-first">{tr(Key::OlderFirst)}" "{MOST_OLDER}</p> })}
+                    <ul class="records" data-testid="older-records">
+                        {records.into_iter().filter_map(|stored| {
+                            let kind = RecordKind::parse(&stored.kind)?;
+                            let day = stored.occurred_on.parse::<Date>().map(Date::format_vn).unwrap_or_default();
+                            let data = stored.data.clone();
+                            let values = move || {
+                                let words = [Key::People, Key::Men, Key::Women].map(|key| i18n.t(key));
+                                summary(kind, &data, i18n.lang.get(), words)
+                            };
+                            let voided = stored.voided;
+                            let id = stored.id.clone();
+                            Some(view! {
+                                <li class="record" class:voided=voided data-testid="older-record" data-id=id>
+                                    <button class="record-link" type="button" on:click=move |_| open.with_value(|open| open(stored.clone()))>
+                                        <span class="row-top">
+                                            <strong class="row-kind">{move || kind.label(i18n.lang.get())}</strong>
+                                            <span class="row-date">{day}</span>
+                                        </span>
+                                        <span class="row-values">{values}</span>
+                                        {voided.then(|| view! { <span class="row-badges"><span class="badge voided">{tr(Key::Voided)}</span></span> })}
+                                    </button>
+                                </li>
+                            })
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }
+        })
+    };
+    view! {
+        <section class="card" data-testid="older-on-server">
+            <h2>{tr(Key::OlderTitle)}</h2>
+            <p class="hint">{tr(Key::OlderHint)}</p>
+            <label class="field">
+                <span class="label">{tr(Key::OlderYear)}</span>
+                <select name="older-year" on:change=move |ev| {
+                    if let Ok(chosen) = event_target_value(&ev).parse() {
+                        year.set(chosen);
+                        found.set(None);
+                    }
+                }>
+                    {(0..6).map(|back| last_kept - 1 - back).map(|y| view! {
+                        <option value=y.to_string() prop:selected=move || year.get() == y>{y}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <button class="button wide secondary" type="button" data-testid="older-fetch"
+                disabled=move || busy.get() on:click=fetch>
+                {tr(Key::OlderFetch)}
+            </button>
+            {rows}
+        </section>
     }
 }
 
