@@ -359,6 +359,7 @@ messages! {
     ImportNotAnExport => "Tệp này không phải bản sao hồ sơ chưa gửi của ứng dụng.", "This file is not a copy of unsent records of this application.";
     ImportOtherServer => "Tệp này được tạo cho máy chủ khác: hãy nhập ở máy chủ đó.", "This file was made for another server: import it there.";
     ImportDamaged => "Tệp bị hỏng, hoặc không được tạo cho máy chủ này.", "The file is damaged, or was not made for this server.";
+    ImportNotTheOfficers => "Tệp không phải do máy của chính cán bộ này tạo ra: không nhập.", "The file was not made by this officer's own phone: not imported.";
     ImportUnknownDevice => "Tệp ghi một máy mà cán bộ chưa từng đăng nhập: không nhập.", "The file names a phone the officer never signed in on: not imported.";
     AdminServices => "Cơ sở tiếp nhận", "Receiving services";
     AdminServicesHint => "Các cơ sở nhận người được giới thiệu (trung tâm y tế, trợ giúp pháp lý, dạy nghề…). Tài khoản của cơ sở (vai trò Cơ sở tiếp nhận) nhập mã phiếu để xác nhận người đã đến.", "The services that receive referred people (health centres, legal aid, vocational training…). Their accounts (role Receiving service) type a slip's code to confirm the person came.";
@@ -565,6 +566,7 @@ pub fn failure_text(i18n: I18n, failure: &ApiFailure) -> String {
             "other_server" => Key::ImportOtherServer,
             "export_damaged" => Key::ImportDamaged,
             "unknown_device" => Key::ImportUnknownDevice,
+            "not_the_officers" => Key::ImportNotTheOfficers,
             _ => Key::ErrorUnexpected,
         },
     };

@@ -330,14 +330,34 @@ pub struct UnsentFile {
 
 pub const UNSENT_FORMAT: &str = "pcmd-unsent-v1";
 
-/// What an [`UnsentFile`] holds: every unsent record of an officer on a phone, each as the phone
-/// would send it to `POST /api/v1/sync`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// What an [`UnsentFile`] holds: every unsent record of an officer on a phone, and the proof that
+/// the officer's own phone, open, made it (the server's export key is public: anyone can seal a
+/// file for it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UnsentRecords {
     pub officer_id: String,
     pub device_id: String,
-    pub records: Vec<Value>,
+    /// The records as a JSON array, each as the phone sends it to `POST /api/v1/sync`: text, so
+    /// that `proof` covers exactly these bytes.
+    pub records: String,
+    /// The officer's data key on this phone, wrapped under the key the server keeps for the
+    /// officer and this phone, as the phone keeps it.
+    pub data_key: WrappedKey,
+    /// Base64 of a 12-byte IV and the AES-256-GCM encryption, under the data key with additional
+    /// data [`UNSENT_PROOF`], of the SHA-256 of `records`.
+    pub proof: String,
+}
+
+pub const UNSENT_PROOF: &str = "pcmd-unsent-proof";
+
+/// A data key encrypted (AES-256-GCM, additional data `pcmd-data-key`) under another key: base64
+/// of the 12-byte IV and of the ciphertext with its tag.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct WrappedKey {
+    pub iv: String,
+    pub key: String,
 }
 
 /// `POST /api/v1/admin/unsent-imports`: what the import of a file made of its records, each taken

@@ -6,11 +6,11 @@
 //! so importing a file twice stores each record once.
 
 use crate::store::{Store, StoreError};
-use aes_gcm::aead::{Aead, KeyInit};
+use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
-use base64::engine::general_purpose::STANDARD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
-use domain::api::{ExportKey, UnsentFile, UnsentRecords, UNSENT_FORMAT};
+use domain::api::{ExportKey, UnsentFile, UnsentRecords, WrappedKey, UNSENT_FORMAT, UNSENT_PROOF};
 use hkdf::Hkdf;
 use p256::elliptic_curve::sec1::ToEncodedPoint;
 use p256::{PublicKey, SecretKey};
@@ -90,6 +90,94 @@ impl ExportSecret {
     }
 }
 
+/// Additional data of a data key wrapped by the phone (`app/src/offline/webcrypto.rs`).
+const WRAP_LABEL: &[u8] = b"pcmd-data-key";
+
+fn gcm_open(key: &[u8], sealed: &[u8], label: &[u8]) -> Option<Vec<u8>> {
+    if sealed.len() < 12 {
+        return None;
+    }
+    let (iv, body) = sealed.split_at(12);
+    Aes256Gcm::new_from_slice(key)
+        .ok()?
+        .decrypt(
+            Nonce::from_slice(iv),
+            Payload {
+                msg: body,
+                aad: label,
+            },
+        )
+        .ok()
+}
+
+fn gcm_seal(key: &[u8], plain: &[u8], label: &[u8]) -> Vec<u8> {
+    let mut iv = [0u8; 12];
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut iv);
+    let sealed = Aes256Gcm::new_from_slice(key)
+        .expect("a 256-bit key")
+        .encrypt(
+            Nonce::from_slice(&iv),
+            Payload {
+                msg: plain,
+                aad: label,
+            },
+        )
+        .expect("encrypts");
+    [iv.as_slice(), &sealed].concat()
+}
+
+/// Whether the officer's own phone, open, made `unsent`: the data key it carries, unwrapped with
+/// the server's copy of the officer's key on that phone (`device_key`, as `device_keys` keeps it),
+/// proves its records. Someone else with the phone can read the wrapped key but not open it.
+pub fn proven(unsent: &UnsentRecords, device_key: &str) -> bool {
+    let opened = || -> Option<bool> {
+        let device_key = URL_SAFE_NO_PAD.decode(device_key).ok()?;
+        let wrapped = [
+            STANDARD.decode(&unsent.data_key.iv).ok()?,
+            STANDARD.decode(&unsent.data_key.key).ok()?,
+        ]
+        .concat();
+        let data_key = gcm_open(&device_key, &wrapped, WRAP_LABEL)?;
+        let proof = gcm_open(
+            &data_key,
+            &STANDARD.decode(&unsent.proof).ok()?,
+            UNSENT_PROOF.as_bytes(),
+        )?;
+        Some(proof == Sha256::digest(unsent.records.as_bytes()).as_slice())
+    };
+    opened().unwrap_or(false)
+}
+
+/// What the officer's phone puts in a file, in Rust, for the tests: a new data key wrapped under
+/// `device_key` (as the login gives it), and the proof of `records`.
+pub fn made_on_phone(
+    officer_id: &str,
+    device_id: &str,
+    records: &[serde_json::Value],
+    device_key: &str,
+) -> UnsentRecords {
+    let mut data_key = [0u8; 32];
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut data_key);
+    let device_key = URL_SAFE_NO_PAD.decode(device_key).expect("a device key");
+    let wrapped = gcm_seal(&device_key, &data_key, WRAP_LABEL);
+    let records = serde_json::to_string(records).expect("JSON");
+    let proof = gcm_seal(
+        &data_key,
+        &Sha256::digest(records.as_bytes()),
+        UNSENT_PROOF.as_bytes(),
+    );
+    UnsentRecords {
+        officer_id: officer_id.into(),
+        device_id: device_id.into(),
+        records,
+        data_key: WrappedKey {
+            iv: STANDARD.encode(&wrapped[..12]),
+            key: STANDARD.encode(&wrapped[12..]),
+        },
+        proof: STANDARD.encode(proof),
+    }
+}
+
 /// The store's export key, made at its first use.
 pub async fn export_secret(store: &Store) -> Result<ExportSecret, StoreError> {
     let stored = match store.setting(SETTING).await? {
@@ -136,21 +224,49 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    const DEVICE_KEY: &str = "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80";
+
     fn records() -> UnsentRecords {
-        UnsentRecords {
-            officer_id: "officer-1".into(),
-            device_id: "6f1c2d3e-4b5a-4c6d-8e7f-901234567890".into(),
-            records: vec![json!({"id": "r1", "kind": "media_post"})],
-        }
+        made_on_phone(
+            "officer-1",
+            "6f1c2d3e-4b5a-4c6d-8e7f-901234567890",
+            &[json!({"id": "r1", "kind": "media_post"})],
+            DEVICE_KEY,
+        )
+    }
+
+    #[test]
+    fn only_the_officers_phone_proves_a_file() {
+        let made = records();
+        assert!(proven(&made, DEVICE_KEY));
+        // Another phone's key (or the officer on another phone) does not open the data key.
+        assert!(!proven(
+            &made,
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+        ));
+        // Other records under the same proof.
+        let changed = UnsentRecords {
+            records: "[]".into(),
+            ..made.clone()
+        };
+        assert!(!proven(&changed, DEVICE_KEY));
+        // A colleague who read the wrapped key from the phone but made the proof with a key of
+        // their own.
+        let forged = UnsentRecords {
+            proof: records().proof,
+            ..made
+        };
+        assert!(!proven(&forged, DEVICE_KEY));
     }
 
     #[test]
     fn only_the_key_it_was_made_for_opens_a_file() {
         let server = ExportSecret::generate();
-        let file = seal(&server.public(), &records());
-        assert_eq!(server.open(&file), Ok(records()));
+        let made = records();
+        let file = seal(&server.public(), &made);
+        assert_eq!(server.open(&file), Ok(made.clone()));
         let again = ExportSecret::from_stored(&server.stored()).unwrap();
-        assert_eq!(again.open(&file), Ok(records()));
+        assert_eq!(again.open(&file), Ok(made));
 
         let other = ExportSecret::generate();
         assert_eq!(other.open(&file), Err(OpenError::OtherKey));

@@ -355,14 +355,17 @@ pub async fn export_unsent(
     if records.is_empty() {
         return Err(ExportFailure::Nothing);
     }
+    let count = records.len();
+    let records = serde_json::to_string(&records).map_err(|_| ExportFailure::NoCrypto)?;
+    let (data_key, proof) = super::unsent_proof(officer_id, records.as_bytes())
+        .await
+        .ok_or(ExportFailure::NoKey)?;
     let unsent = UnsentRecords {
         officer_id: officer_id.to_string(),
         device_id: super::device_id(),
-        records: records
-            .iter()
-            .map(serde_json::to_value)
-            .collect::<Result<_, _>>()
-            .map_err(|_| ExportFailure::NoCrypto)?,
+        records,
+        data_key,
+        proof: base64(&proof),
     };
     let plain = serde_json::to_vec(&unsent).map_err(|_| ExportFailure::NoCrypto)?;
     let (ephemeral, iv, sealed) =
@@ -379,7 +382,7 @@ pub async fn export_unsent(
     let json = serde_json::to_string(&file).map_err(|_| ExportFailure::NoCrypto)?;
     let name = format!("ho-so-chua-gui-{username}-{}.json", super::clock::today());
     save_file(&name, json.as_bytes()).map_err(|_| ExportFailure::NoCrypto)?;
-    Ok(records.len())
+    Ok(count)
 }
 
 /// The text of the file chosen in the `<input type="file">` that fired `event`.

@@ -14,12 +14,8 @@ use crate::api::Officer;
 pub const PIN_TRIES: u32 = 5;
 pub const PIN_LENGTH: usize = 6;
 
-/// A data key encrypted (AES-GCM) under another key.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Wrapped {
-    pub iv: String,
-    pub key: String,
-}
+/// A data key encrypted (AES-GCM) under another key; the server opens the one under its key.
+pub use domain::api::WrappedKey as Wrapped;
 
 /// The data key under a key derived from the PIN (PBKDF2-SHA256).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -355,6 +355,21 @@ fn has_sealed_items(officer_id: &str) -> bool {
         })
 }
 
+/// For an export of unsent records: the open officer's data key as the server can unwrap it, and
+/// the proof made of `bytes` with it. `None` when the officer is not the open one, or the phone has
+/// no copy of the key under the server's (never signed in with the password here).
+pub async fn unsent_proof(officer_id: &str, bytes: &[u8]) -> Option<(keyring::Wrapped, Vec<u8>)> {
+    let (open, key) = open_key()?;
+    if open != officer_id {
+        return None;
+    }
+    let wrapped = keyring::officer(&PhoneStorage, officer_id)?.server?;
+    let proof = crypto::prove(&key, bytes, domain::api::UNSENT_PROOF.as_bytes())
+        .await
+        .ok()?;
+    Some((wrapped, proof))
+}
+
 fn open_key() -> Option<(String, CryptoKey)> {
     OPEN.with_borrow(|open| {
         let open = open.as_ref()?;

@@ -218,6 +218,18 @@ pub async fn seal_for(
     Ok((own_public, iv.to_vec(), bytes_of(sealed)))
 }
 
+/// What only the holder of `data_key` can make of `bytes`: their SHA-256 encrypted under it with
+/// `label` as additional data, as `iv ‖ ciphertext`. The server checks it with the data key it
+/// unwraps through its own copy of the device key.
+pub async fn prove(
+    data_key: &CryptoKey,
+    bytes: &[u8],
+    label: &[u8],
+) -> Result<Vec<u8>, CryptoError> {
+    let digest = bytes_of(resolve(subtle()?.digest_with_str_and_u8_array("SHA-256", bytes)).await?);
+    encrypt(data_key, &digest, label).await
+}
+
 /// `data_key` encrypted under `wrapping`.
 pub async fn wrap(data_key: &CryptoKey, wrapping: &CryptoKey) -> Result<Wrapped, CryptoError> {
     let raw = bytes_of(resolve(subtle()?.export_key("raw", data_key)).await?);

@@ -169,6 +169,7 @@ mod tests {
             (at("ExportKey"), generated::<api::ExportKey>()),
             (at("UnsentFile"), generated::<api::UnsentFile>()),
             (at("UnsentRecords"), generated::<api::UnsentRecords>()),
+            (at("WrappedKey"), generated::<api::WrappedKey>()),
             (at("UnsentImport"), generated::<api::UnsentImport>()),
             (at("AuditEntry"), generated::<api::AuditLine>()),
             (at("RecordKind"), generated::<domain::RecordKind>()),

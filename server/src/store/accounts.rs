@@ -300,6 +300,23 @@ impl Store {
         }))
     }
 
+    /// The officer's key on this device, if they ever signed in on it.
+    pub async fn stored_device_key(
+        &self,
+        officer_id: &str,
+        device_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(on_db!(&self.db, pool => {
+            sqlx::query_scalar(
+                "SELECT key FROM device_keys WHERE officer_id = $1 AND device_id = $2",
+            )
+            .bind(officer_id)
+            .bind(device_id)
+            .fetch_optional(pool)
+            .await?
+        }))
+    }
+
     /// Whether the device has a key for the officer with this username: it signed in as them.
     pub async fn knows_device(&self, username: &str, device_id: &str) -> Result<bool, StoreError> {
         let found: Option<i32> = on_db!(&self.db, pool => {

@@ -15,18 +15,36 @@ on_both_stores!(
 
 const PATH: &str = "/api/v1/admin/unsent-imports";
 
-/// Signs `binhlu` in from a new phone; gives the token, the phone's id and the officer's id.
-async fn officer_on_a_phone(app: &TestApp) -> (String, String, String) {
-    let device = uuid::Uuid::new_v4().to_string();
-    let body = json!({"username": "binhlu", "password": "demo-binhlu", "device_id": device});
+/// An officer signed in on a phone, as the phone knows them.
+struct OnPhone {
+    token: String,
+    device: String,
+    officer: String,
+    /// The key the server keeps for the officer on this phone.
+    device_key: String,
+}
+
+/// Signs `username` in on the phone `device`.
+async fn sign_in_on(app: &TestApp, username: &str, device: &str) -> OnPhone {
+    let password = format!("demo-{username}");
+    let body = json!({"username": username, "password": password, "device_id": device});
     let answer = app
         .call(Method::POST, "/api/v1/auth/login", None, Some(body))
         .await;
     assert_eq!(answer.status(), 200);
     let answer = json_of(answer).await;
-    let token = answer["token"].as_str().unwrap().to_string();
-    let officer = answer["officer"]["id"].as_str().unwrap().to_string();
-    (token, device, officer)
+    let text = |value: &Value| value.as_str().unwrap().to_string();
+    OnPhone {
+        token: text(&answer["token"]),
+        device: device.to_string(),
+        officer: text(&answer["officer"]["id"]),
+        device_key: text(&answer["device_key"]),
+    }
+}
+
+/// `binhlu` on a new phone.
+async fn officer_on_a_phone(app: &TestApp) -> OnPhone {
+    sign_in_on(app, "binhlu", &uuid::Uuid::new_v4().to_string()).await
 }
 
 async fn export_key(app: &TestApp, token: &str) -> ExportKey {
@@ -42,12 +60,9 @@ async fn import(app: &TestApp, token: &str, file: &UnsentFile) -> reqwest::Respo
     app.call(Method::POST, PATH, Some(token), Some(body)).await
 }
 
-fn unsent(officer: &str, device: &str, records: Vec<Value>) -> UnsentRecords {
-    UnsentRecords {
-        officer_id: officer.into(),
-        device_id: device.into(),
-        records,
-    }
+/// The records as the officer's phone puts them in a file.
+fn unsent(phone: &OnPhone, records: &[Value]) -> UnsentRecords {
+    server::unsent::made_on_phone(&phone.officer, &phone.device, records, &phone.device_key)
 }
 
 async fn an_imported_export_stores_each_record_once_however_often_it_is_imported(backend: Backend) {
@@ -57,7 +72,12 @@ async fn an_imported_export_stores_each_record_once_however_often_it_is_imported
         .await
         .with_another_district()
         .await;
-    let (token, device, officer) = officer_on_a_phone(&app).await;
+    let phone = officer_on_a_phone(&app).await;
+    let (token, device, officer) = (
+        phone.token.clone(),
+        phone.device.clone(),
+        phone.officer.clone(),
+    );
     let key = export_key(&app, &token).await;
     let mut records = new_sessions(3);
     records[0]["data"]["village"] = json!("Bản Xuất Bản Sao");
@@ -65,7 +85,7 @@ async fn an_imported_export_stores_each_record_once_however_often_it_is_imported
     let mut refused = new_sessions(1).remove(0);
     refused["data"]["notes"] = json!("gọi 0912 345 678");
     records.push(refused);
-    let file = server::unsent::seal(&key, &unsent(&officer, &device, records.clone()));
+    let file = server::unsent::seal(&key, &unsent(&phone, &records));
     // Nothing of the records can be read in the file.
     let text = serde_json::to_string(&file).unwrap();
     for record in &records {
@@ -165,7 +185,12 @@ async fn futures_of(app: &TestApp, admin: &str, file: &UnsentFile) -> Vec<Value>
 
 async fn only_this_server_opens_an_export_and_only_for_a_phone_its_officer_used(backend: Backend) {
     let app = spawn_app(backend).await.with_2023_accounts().await;
-    let (token, device, officer) = officer_on_a_phone(&app).await;
+    let phone = officer_on_a_phone(&app).await;
+    let (token, device, officer) = (
+        phone.token.clone(),
+        phone.device.clone(),
+        phone.officer.clone(),
+    );
     let admin = app.token("admin", "demo-admin").await;
     let key = export_key(&app, &token).await;
     assert_eq!(export_key(&app, &admin).await, key, "one key for the store");
@@ -178,7 +203,7 @@ async fn only_this_server_opens_an_export_and_only_for_a_phone_its_officer_used(
 
     // Made for another server.
     let elsewhere = server::unsent::ExportSecret::generate().public();
-    let file = server::unsent::seal(&elsewhere, &unsent(&officer, &device, records.clone()));
+    let file = server::unsent::seal(&elsewhere, &unsent(&phone, &records));
     let answer = import(&app, &admin, &file).await;
     assert_eq!(answer.status(), 422);
     assert_eq!(code(json_of(answer).await), "other_server");
@@ -192,7 +217,7 @@ async fn only_this_server_opens_an_export_and_only_for_a_phone_its_officer_used(
         "export_damaged"
     );
     // Changed on the way.
-    let mut file = server::unsent::seal(&key, &unsent(&officer, &device, records.clone()));
+    let mut file = server::unsent::seal(&key, &unsent(&phone, &records));
     let mut sealed: Vec<char> = file.ciphertext.chars().collect();
     sealed[10] = if sealed[10] == 'A' { 'B' } else { 'A' };
     file.ciphertext = sealed.into_iter().collect();
@@ -205,12 +230,24 @@ async fn only_this_server_opens_an_export_and_only_for_a_phone_its_officer_used(
     let answer = app.call(Method::POST, PATH, Some(&admin), Some(body)).await;
     assert_eq!(answer.status(), 422);
     // Claiming the officer's records from a phone they never signed in on.
-    let file = server::unsent::seal(
-        &key,
-        &unsent(&officer, &uuid::Uuid::new_v4().to_string(), records),
-    );
+    let elsewhere = OnPhone {
+        device: uuid::Uuid::new_v4().to_string(),
+        ..officer_on_a_phone(&app).await
+    };
+    let file = server::unsent::seal(&key, &unsent(&elsewhere, &records));
     let answer = import(&app, &admin, &file).await;
     assert_eq!(answer.status(), 422);
     assert_eq!(code(json_of(answer).await), "unknown_device");
+    // A colleague on the officer's own phone: they know its id and the officer's, and have a key
+    // of their own for it, but cannot open the officer's data key.
+    let colleague = sign_in_on(&app, "thitran", &device).await;
+    let forged = OnPhone {
+        officer: officer.clone(),
+        ..colleague
+    };
+    let file = server::unsent::seal(&key, &unsent(&forged, &records));
+    let answer = import(&app, &admin, &file).await;
+    assert_eq!(answer.status(), 422);
+    assert_eq!(code(json_of(answer).await), "not_the_officers");
     assert!(stored_versions(&app.database_url).await.is_empty());
 }

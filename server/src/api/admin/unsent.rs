@@ -8,7 +8,7 @@ use crate::auth::{Caller, ClientIp};
 use crate::error::{ApiError, ApiJson};
 use crate::scope::Scope;
 use crate::sync::{sync, Sender};
-use crate::unsent::{export_secret, OpenError};
+use crate::unsent::{export_secret, proven, OpenError};
 use crate::ApiContext;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -82,18 +82,22 @@ async fn import(
     let device_id = uuid::Uuid::try_parse(&unsent.device_id)
         .map(|id| id.to_string())
         .map_err(|_| refused("unknown_device", "This file names no phone of this server."))?;
-    // Only a phone the officer signed in on: a file claiming another officer's records from a
-    // phone they never used is refused.
-    if !ctx
-        .store
-        .knows_device(&officer.username, &device_id)
-        .await?
-    {
+    // Only a file the officer's own phone made, open: one claiming their records from a phone
+    // they never used, or made by someone else, is refused.
+    let Some(device_key) = ctx.store.stored_device_key(&officer.id, &device_id).await? else {
         return Err(refused(
             "unknown_device",
             "The officer never used the phone this file names.",
         ));
+    };
+    if !proven(&unsent, &device_key) {
+        return Err(refused(
+            "not_the_officers",
+            "This file was not made by the officer's own phone.",
+        ));
     }
+    let records: Vec<serde_json::Value> = serde_json::from_str(&unsent.records)
+        .map_err(|_| refused("not_an_export", "The file's records cannot be read."))?;
     let units = ctx.store.org_units().await?;
     let scope = Scope::new(officer.role, &officer.org_unit.id, &units);
     let sender = Sender {
@@ -114,7 +118,7 @@ async fn import(
         rejected: 0,
         not_stored: Vec::new(),
     };
-    for batch in unsent.records.chunks(MAX_BATCH) {
+    for batch in records.chunks(MAX_BATCH) {
         let results = sync(ctx.store.as_ref(), &sender, &units, batch, lang(&headers)).await?;
         for result in results {
             answer.records += 1;
