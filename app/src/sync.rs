@@ -231,7 +231,7 @@ impl SyncEngine {
         self.again.set_value(false);
         spawn_local(async move {
             let outbox = offline::outbox(&officer.id);
-            if outbox.waiting().0 > 0 {
+            if outbox.counts().get(StateTag::Waiting) > 0 {
                 report(&officer.id, &outbox).await;
             }
             let outcome = match self.push(&officer.id, &outbox).await {

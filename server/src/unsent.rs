@@ -78,20 +78,24 @@ impl ExportSecret {
             return Err(OpenError::Format);
         }
         let shared = p256::ecdh::diffie_hellman(self.0.to_nonzero_scalar(), ephemeral.as_affine());
-        let mut key = [0u8; 32];
-        Hkdf::<Sha256>::new(Some(&[]), shared.raw_secret_bytes())
-            .expand(UNSENT_FORMAT.as_bytes(), &mut key)
-            .map_err(|_| OpenError::Damaged)?;
-        let plain = Aes256Gcm::new_from_slice(&key)
-            .map_err(|_| OpenError::Damaged)?
-            .decrypt(Nonce::from_slice(&iv), sealed.as_slice())
-            .map_err(|_| OpenError::Damaged)?;
+        let key = file_key(shared.raw_secret_bytes());
+        let plain = gcm_open(&key, &[iv, sealed].concat(), &[]).ok_or(OpenError::Damaged)?;
         serde_json::from_slice(&plain).map_err(|_| OpenError::Format)
     }
 }
 
 /// Additional data of a data key wrapped by the phone (`app/src/offline/webcrypto.rs`).
 const WRAP_LABEL: &[u8] = b"pcmd-data-key";
+
+/// The file's AES-256-GCM key from the ECDH secret: HKDF-SHA256, empty salt, the format as info
+/// (as `webcrypto::seal_for` derives it).
+fn file_key(shared: &[u8]) -> [u8; 32] {
+    let mut key = [0u8; 32];
+    Hkdf::<Sha256>::new(Some(&[]), shared)
+        .expand(UNSENT_FORMAT.as_bytes(), &mut key)
+        .expect("32 bytes are a valid HKDF-SHA256 length");
+    key
+}
 
 fn gcm_open(key: &[u8], sealed: &[u8], label: &[u8]) -> Option<Vec<u8>> {
     if sealed.len() < 12 {
@@ -199,23 +203,15 @@ pub fn seal(key: &ExportKey, records: &UnsentRecords) -> UnsentFile {
     let public = PublicKey::from_sec1_bytes(&public).expect("a P-256 point");
     let ephemeral = p256::ecdh::EphemeralSecret::random(&mut rand_core::OsRng);
     let shared = ephemeral.diffie_hellman(&public);
-    let mut aes = [0u8; 32];
-    Hkdf::<Sha256>::new(Some(&[]), shared.raw_secret_bytes())
-        .expand(UNSENT_FORMAT.as_bytes(), &mut aes)
-        .expect("32 bytes");
-    let mut iv = [0u8; 12];
-    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut iv);
     let plain = serde_json::to_vec(records).expect("JSON");
-    let sealed = Aes256Gcm::new_from_slice(&aes)
-        .expect("a 256-bit key")
-        .encrypt(Nonce::from_slice(&iv), plain.as_slice())
-        .expect("encrypts");
+    let sealed = gcm_seal(&file_key(shared.raw_secret_bytes()), &plain, &[]);
+    let (iv, ciphertext) = sealed.split_at(12);
     UnsentFile {
         format: UNSENT_FORMAT.into(),
         key_id: key.key_id.clone(),
         ephemeral_key: STANDARD.encode(ephemeral.public_key().to_encoded_point(false).as_bytes()),
         iv: STANDARD.encode(iv),
-        ciphertext: STANDARD.encode(sealed),
+        ciphertext: STANDARD.encode(ciphertext),
     }
 }
 

@@ -277,7 +277,7 @@ impl Store {
         new_key: &str,
         now: i64,
     ) -> Result<String, StoreError> {
-        Ok(on_db!(&self.db, pool => {
+        on_db!(&self.db, pool => {
             // A concurrent first insert makes this one do nothing (PostgreSQL waits for it to
             // commit; SQLite writes one at a time), so the read below sees the winner's key.
             sqlx::query(
@@ -290,14 +290,10 @@ impl Store {
             .bind(now)
             .execute(pool)
             .await?;
-            sqlx::query_scalar(
-                "SELECT key FROM device_keys WHERE officer_id = $1 AND device_id = $2",
-            )
-            .bind(officer_id)
-            .bind(device_id)
-            .fetch_one(pool)
+        });
+        self.stored_device_key(officer_id, device_id)
             .await?
-        }))
+            .ok_or(StoreError::Database(sqlx::Error::RowNotFound))
     }
 
     /// The officer's key on this device, if they ever signed in on it.
