@@ -22,5 +22,13 @@ pub use shell::{shell, App};
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    // The page's own part of the bundle (`pages::routes::PageView`) loads before its HTML is
+    // hydrated.
+    wasm_bindgen_futures::spawn_local(async {
+        let body = leptos::prelude::document()
+            .body()
+            .expect("a page has a body");
+        leptos::mount::hydrate_from_async(body, App).await.forget();
+        offline::hydration_done();
+    });
 }

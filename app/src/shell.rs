@@ -52,17 +52,19 @@ pub fn App() -> impl IntoView {
     let engine = SyncEngine::provide(auth, state, i18n);
 
     // Browser state is read only after hydration, so the first render equals the server's.
-    Effect::new(move |_| {
-        if let Some(lang) = offline::load_lang() {
-            i18n.lang.set(lang);
-        }
-        state.online.set(offline::is_online());
-        offline::on_connectivity_change(move |online| state.online.set(online));
-        offline::register_service_worker(move || state.update_ready.set(true));
-        offline::on_install_offer(move |offer| state.install_offered.set(offer));
-        engine.start();
-        auth.load();
-        offline::mark_hydrated();
+    let owner = Owner::current().expect("the app runs under its root owner");
+    offline::after_hydration(move || {
+        owner.with(|| {
+            if let Some(lang) = offline::load_lang() {
+                i18n.lang.set(lang);
+            }
+            state.online.set(offline::is_online());
+            offline::on_connectivity_change(move |online| state.online.set(online));
+            offline::register_service_worker(move || state.update_ready.set(true));
+            offline::on_install_offer(move |offer| state.install_offered.set(offer));
+            engine.start();
+            auth.load();
+        })
     });
     Effect::new(move |_| offline::set_document_lang(i18n.lang.get()));
     // Whoever signs in sees their own waiting count; their communes are fetched for offline use.

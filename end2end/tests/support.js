@@ -47,6 +47,10 @@ async function signIn(page, username, password = DEMO[username], pin = PIN[usern
   await page.goto("/signin");
   await hydrated(page);
   await passwordSignIn(page, username, password, pin);
+  // One visit is done once the service worker holds the whole build: every page's part of the
+  // bundle opens offline from then on.
+  await swControls(page);
+  await page.evaluate(() => navigator.serviceWorker.ready);
   // The phone keeps no cookie (it sends its own token); the test's own API calls (`page.request`)
   // get a session of the same officer.
   const api = await page.request.post("/api/v1/auth/login", { data: { username, password } });

@@ -7,7 +7,7 @@ use domain::Lang;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_storage::{LocalStorage, Storage};
 use serde::{de::DeserializeOwned, Serialize};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -40,10 +40,39 @@ pub fn set_document_lang(lang: Lang) {
     }
 }
 
-/// Marks the page as interactive, for styles and for tests that must not click too early.
-pub fn mark_hydrated() {
+type Waiting = Vec<Box<dyn FnOnce()>>;
+
+thread_local! {
+    /// What waits for the page to be hydrated ([`after_hydration`]); `None` once it is.
+    static HYDRATING: RefCell<Option<Waiting>> = RefCell::new(Some(Vec::new()));
+}
+
+/// Runs `f` once the whole page is hydrated, its lazily loaded part included: browser state read
+/// before then could make the first render differ from the server's.
+pub fn after_hydration(f: impl FnOnce() + 'static) {
+    let mut f = Some(Box::new(f) as Box<dyn FnOnce()>);
+    HYDRATING.with_borrow_mut(|waiting| {
+        if let Some(waiting) = waiting {
+            waiting.extend(f.take());
+        }
+    });
+    if let Some(f) = f {
+        f();
+    }
+}
+
+/// Called once the page is hydrated: runs what waited for it, then marks the page interactive,
+/// for styles, for tests that must not click too early, and for `scripts/bench` (a performance
+/// mark).
+pub fn hydration_done() {
+    for f in HYDRATING.with_borrow_mut(Option::take).unwrap_or_default() {
+        f();
+    }
     if let Some(root) = document_root() {
         let _ = root.set_attribute("data-hydrated", "");
+    }
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark("pcmd.hydrated");
     }
 }
 

@@ -14,7 +14,7 @@ pub fn save_lang(_lang: Lang) {}
 
 pub fn set_document_lang(_lang: Lang) {}
 
-pub fn mark_hydrated() {}
+pub fn after_hydration(_f: impl FnOnce() + 'static) {}
 
 pub fn is_online() -> bool {
     true

@@ -5,6 +5,9 @@
 
 use domain::RecordKind;
 use leptos::prelude::*;
+use leptos_router::ChooseView;
+use std::future::Future;
+use std::pin::Pin;
 
 use super::records::{self, form::Fields, form::Line, FORMS};
 use super::{
@@ -19,7 +22,7 @@ pub struct KindForm {
     pub kind: RecordKind,
     /// Where its form opens (`?id=` edits a record).
     pub path: &'static str,
-    pub page: fn() -> AnyView,
+    pub page: PageView,
     pub fields: Fields,
     /// Whether a district officer may record it for the district itself, not only a commune.
     pub district: bool,
@@ -52,65 +55,91 @@ pub const ADMIN_TARGETS: &str = "/admin/targets";
 pub const ADMIN_AUDIT: &str = "/admin/audit";
 pub const SERVICE: &str = "/service";
 
+/// A page's view as the router opens it. Built with `--split`, each page's code is a part of
+/// the bundle of its own (`#[lazy]`, by [`lazy_page`]), fetched when the page first opens, so a
+/// first visit downloads only the shell and the page it lands on.
+#[derive(Clone, Copy)]
+pub struct PageView(pub fn() -> Pin<Box<dyn Future<Output = AnyView>>>);
+
+impl ChooseView for PageView {
+    async fn choose(self) -> AnyView {
+        (self.0)().await
+    }
+
+    async fn preload(&self) {}
+}
+
+/// The [`PageView`] of a component, its code split off under `name`.
+macro_rules! lazy_page {
+    ($name:ident, $page:expr) => {{
+        #[leptos::prelude::lazy]
+        fn $name() -> leptos::prelude::AnyView {
+            leptos::prelude::IntoAny::into_any($page())
+        }
+        $crate::pages::routes::PageView(|| Box::pin($name()))
+    }};
+}
+pub(crate) use lazy_page;
+
 /// A page other than a record's form.
 pub struct Page {
     pub path: &'static str,
-    pub view: fn() -> AnyView,
+    pub view: PageView,
 }
 
 /// The records list first, as the precache list always had it.
 const PAGES: [Page; 13] = [
     Page {
         path: RECORDS,
-        view: || records::RecordsPage().into_any(),
+        view: lazy_page!(records_page, records::RecordsPage),
     },
     Page {
         path: SYNC,
-        view: || SyncPage().into_any(),
+        view: lazy_page!(sync_page, SyncPage),
     },
     Page {
         path: INDICATORS,
-        view: || DashboardPage().into_any(),
+        view: lazy_page!(dashboard_page, DashboardPage),
     },
     Page {
         path: PRINT,
-        view: || ReportPrintPage().into_any(),
+        view: lazy_page!(report_print_page, ReportPrintPage),
     },
     Page {
         path: QUARTERS,
-        view: || QuartersPage().into_any(),
+        view: lazy_page!(quarters_page, QuartersPage),
     },
     Page {
         path: SETTINGS,
-        view: || SettingsPage().into_any(),
+        view: lazy_page!(settings_page, SettingsPage),
     },
     Page {
         path: SIGN_IN,
-        view: || SignInPage().into_any(),
+        view: lazy_page!(sign_in_page, SignInPage),
     },
     Page {
         path: ADMIN,
-        view: || AdminPage().into_any(),
+        view: lazy_page!(admin_page, AdminPage),
     },
     Page {
         path: ADMIN_USERS,
-        view: || AdminUsersPage().into_any(),
+        view: lazy_page!(admin_users_page, AdminUsersPage),
     },
     Page {
         path: ADMIN_UNITS,
-        view: || AdminUnitsPage().into_any(),
+        view: lazy_page!(admin_units_page, AdminUnitsPage),
     },
     Page {
         path: ADMIN_TARGETS,
-        view: || AdminTargetsPage().into_any(),
+        view: lazy_page!(admin_targets_page, AdminTargetsPage),
     },
     Page {
         path: ADMIN_AUDIT,
-        view: || AdminAuditPage().into_any(),
+        view: lazy_page!(admin_audit_page, AdminAuditPage),
     },
     Page {
         path: SERVICE,
-        view: || ServicePage().into_any(),
+        view: lazy_page!(service_page, ServicePage),
     },
 ];
 
@@ -129,7 +158,7 @@ pub const SERVICE_TABS: [(&str, &str, Key); 2] = [
 ];
 
 /// Every page with its view: the records list, the forms, then the others.
-pub fn pages() -> impl Iterator<Item = (&'static str, fn() -> AnyView)> {
+pub fn pages() -> impl Iterator<Item = (&'static str, PageView)> {
     let page = |page: &'static Page| (page.path, page.view);
     let form = |form: &'static KindForm| (form.path, form.page);
     PAGES[..1]

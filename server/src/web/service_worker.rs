@@ -4,6 +4,7 @@
 
 use leptos::config::LeptosOptions;
 use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 const TEMPLATE: &str = include_str!("sw.js");
@@ -54,10 +55,15 @@ fn site_files(
     site_root: &Path,
 ) -> std::io::Result<Vec<(String, PathBuf)>> {
     let pkg_dir = site_root.join(options.site_pkg_dir.as_ref());
+    let bundle = current_bundle(options, &pkg_dir);
     let mut files = Vec::new();
     walk(site_root, &mut |path| {
-        if path.starts_with(&pkg_dir) && !is_current_bundle_file(options, &pkg_dir, path) {
-            return;
+        if let Ok(in_pkg) = path.strip_prefix(&pkg_dir) {
+            // wasm-bindgen's snippets are named by their content already.
+            let snippet = in_pkg.components().count() > 1;
+            if !snippet && !bundle.contains(&in_pkg.to_string_lossy().to_string()) {
+                return;
+            }
         }
         if let Ok(relative) = path.strip_prefix(site_root) {
             let url = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
@@ -72,24 +78,54 @@ fn site_files(
     Ok(files)
 }
 
-fn is_current_bundle_file(options: &LeptosOptions, pkg_dir: &Path, path: &Path) -> bool {
-    let Ok(relative) = path.strip_prefix(pkg_dir) else {
-        return false;
-    };
-    if relative.components().count() > 1 {
-        return true; // wasm-bindgen snippets, named by content already
-    }
-    let name = relative.to_string_lossy();
+/// The names of the current build's files in the bundle folder: the script, the wasm and the
+/// style, and when the bundle is split (`cargo leptos build --split`), its loader, its manifest
+/// and every part the manifest names. Hashed names come from the hash file cargo-leptos writes;
+/// older builds' files may still lie beside them.
+fn current_bundle(options: &LeptosOptions, pkg_dir: &Path) -> HashSet<String> {
     let output = options.output_name.as_ref();
-    if !options.hash_files {
-        return name.starts_with(output);
+    let hashes = if options.hash_files {
+        current_hashes(options)
+    } else {
+        Vec::new()
+    };
+    let hash = |ext: &str| {
+        hashes
+            .iter()
+            .find(|(name, _)| name == ext)
+            .map(|(_, hash)| format!(".{hash}"))
+    };
+    let mut names = HashSet::new();
+    for ext in ["js", "wasm", "css"] {
+        if options.hash_files {
+            names.extend(hash(ext).map(|hash| format!("{output}{hash}.{ext}")));
+        } else {
+            names.insert(format!("{output}.{ext}"));
+            names.insert(format!("{output}_bg.{ext}"));
+        }
     }
-    current_hashes(options)
-        .iter()
-        .any(|(ext, hash)| name == format!("{output}.{hash}.{ext}").as_str())
+    let split = match hash("split") {
+        Some(hash) => format!("__wasm_split{hash}.js"),
+        None => "__wasm_split.______________________.js".to_string(),
+    };
+    let manifest = format!(
+        "__wasm_split_manifest{}.json",
+        hash("manifest").unwrap_or_default()
+    );
+    if let Ok(text) = std::fs::read_to_string(pkg_dir.join(&manifest)) {
+        let parts: HashMap<String, Vec<String>> = serde_json::from_str(&text).unwrap_or_default();
+        // The manifest names each part without its extension.
+        for part in parts.into_values().flatten() {
+            names.insert(format!("{}.wasm", part.trim_start_matches("./")));
+        }
+        names.insert(split);
+        names.insert(manifest);
+    }
+    names
 }
 
-/// The hash file cargo-leptos writes beside the binary: lines of `js: <hash>`, `wasm: …`, `css: …`.
+/// The hash file cargo-leptos writes beside the binary: lines of `js: <hash>`, `wasm: …`, `css: …`,
+/// and with a split bundle `manifest: …` and `split: …`.
 fn current_hashes(options: &LeptosOptions) -> Vec<(String, String)> {
     let path = hash_file_path(options);
     std::fs::read_to_string(path)
@@ -180,5 +216,52 @@ mod tests {
         assert!(worker
             .script
             .contains(&format!("const CACHE = \"pcmd-{}\";", worker.version)));
+    }
+
+    #[test]
+    fn a_split_bundle_precaches_its_loader_manifest_and_every_part_of_this_build() {
+        let manifest =
+            r#"{"records_page_1":["chunk_1.h1","split_records_page_1.h2"],"sign_in_page_1":[]}"#;
+        let root = site(&[
+            "pkg/pcmd.aaa.js",
+            "pkg/pcmd.aaa.wasm",
+            "pkg/pcmd.ccc.css",
+            "pkg/__wasm_split.sss.js",
+            "pkg/__wasm_split.old.js",
+            "pkg/chunk_1.h1.wasm",
+            "pkg/chunk_1.old.wasm",
+            "pkg/split_records_page_1.h2.wasm",
+        ]);
+        std::fs::write(root.join("pkg/__wasm_split_manifest.mmm.json"), manifest).unwrap();
+        std::fs::write(root.join("pkg/__wasm_split_manifest.old.json"), manifest).unwrap();
+        let hash_file = root.with_extension("hash.txt");
+        std::fs::write(
+            &hash_file,
+            "js: aaa\nwasm: aaa\ncss: ccc\nmanifest: mmm\nsplit: sss\n",
+        )
+        .unwrap();
+        let options = LeptosOptions::builder()
+            .output_name("pcmd")
+            .site_root(root.to_string_lossy().to_string())
+            .hash_files(true)
+            .hash_file(hash_file.to_string_lossy().to_string().into())
+            .build();
+        let worker = ServiceWorker::build(&options).unwrap();
+        let files: Vec<&str> = worker.precache[app::ROUTES.len()..]
+            .iter()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            files,
+            [
+                "/pkg/__wasm_split.sss.js",
+                "/pkg/__wasm_split_manifest.mmm.json",
+                "/pkg/chunk_1.h1.wasm",
+                "/pkg/pcmd.aaa.js",
+                "/pkg/pcmd.aaa.wasm",
+                "/pkg/pcmd.ccc.css",
+                "/pkg/split_records_page_1.h2.wasm",
+            ]
+        );
     }
 }

@@ -13,7 +13,7 @@ use super::form::{Input, Line};
 use crate::auth::use_auth;
 use crate::i18n::{tr, use_i18n, Key};
 use crate::offline;
-use crate::pages::routes::KindForm;
+use crate::pages::routes::{lazy_page, KindForm};
 
 const AGENCY_ID: &str = "data.agency_id";
 const AGENCY: &str = "data.agency";
@@ -117,7 +117,7 @@ fn AgencyField() -> impl IntoView {
 pub const FORM: KindForm = KindForm {
     kind: RecordKind::AgencyIntegration,
     path: "/records/agency-integration",
-    page: || AgencyIntegrationPage().into_any(),
+    page: lazy_page!(agency_integration_page, AgencyIntegrationPage),
     fields: &[
         ("agency_id", Input::Text),
         ("agency", Input::Text),

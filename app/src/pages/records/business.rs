@@ -10,7 +10,7 @@ use super::editor::{Editor, RecordForm};
 use super::fields::{choices, ChoiceField, DateField, TextField};
 use super::form::{Input, Line};
 use crate::i18n::{tr, Key};
-use crate::pages::routes::{form_path, KindForm};
+use crate::pages::routes::{form_path, lazy_page, KindForm};
 
 #[component]
 pub fn BusinessPage() -> impl IntoView {
@@ -47,7 +47,7 @@ pub fn BusinessPage() -> impl IntoView {
 pub const FORM: KindForm = KindForm {
     kind: RecordKind::Business,
     path: "/records/business",
-    page: || BusinessPage().into_any(),
+    page: lazy_page!(business_page, BusinessPage),
     fields: &[
         ("name", Input::Text),
         ("type", Input::Text),

@@ -10,7 +10,7 @@ use super::editor::{Editor, RecordForm};
 use super::fields::{CheckField, DateField, NotesField, TextField};
 use super::form::{thousands, Input, Line};
 use crate::i18n::Key;
-use crate::pages::routes::KindForm;
+use crate::pages::routes::{lazy_page, KindForm};
 
 #[component]
 pub fn InspectionPage() -> impl IntoView {
@@ -32,7 +32,7 @@ pub fn InspectionPage() -> impl IntoView {
 pub const FORM: KindForm = KindForm {
     kind: RecordKind::Inspection,
     path: "/records/inspection",
-    page: || InspectionPage().into_any(),
+    page: lazy_page!(inspection_page, InspectionPage),
     fields: &[
         ("business_id", Input::Text),
         ("team", Input::Text),

@@ -8,7 +8,7 @@ use super::editor::{Editor, RecordForm};
 use super::fields::{choices, ChoiceField, DateField, TextField};
 use super::form::{Input, Line};
 use crate::i18n::Key;
-use crate::pages::routes::KindForm;
+use crate::pages::routes::{lazy_page, KindForm};
 
 #[component]
 pub fn MediaPostPage() -> impl IntoView {
@@ -27,7 +27,7 @@ pub fn MediaPostPage() -> impl IntoView {
 pub const FORM: KindForm = KindForm {
     kind: RecordKind::MediaPost,
     path: "/records/media-post",
-    page: || MediaPostPage().into_any(),
+    page: lazy_page!(media_post_page, MediaPostPage),
     fields: &[("channel", Input::Text), ("title", Input::Text)],
     // Recorded for the district itself too (`API.md`).
     district: true,

@@ -9,7 +9,7 @@ use super::editor::{Editor, RecordForm};
 use super::fields::{DateField, TextField};
 use super::form::{Input, Line};
 use crate::i18n::Key;
-use crate::pages::routes::KindForm;
+use crate::pages::routes::{lazy_page, KindForm};
 
 #[component]
 pub fn PilotModelPage() -> impl IntoView {
@@ -28,7 +28,7 @@ pub fn PilotModelPage() -> impl IntoView {
 pub const FORM: KindForm = KindForm {
     kind: RecordKind::PilotModel,
     path: "/records/pilot-model",
-    page: || PilotModelPage().into_any(),
+    page: lazy_page!(pilot_model_page, PilotModelPage),
     fields: &[("name", Input::Text), ("ended_on", Input::Text)],
     district: false,
     summary,

@@ -8,7 +8,7 @@ use super::editor::{Editor, RecordForm};
 use super::fields::{DateField, TextField};
 use super::form::{Input, Line};
 use crate::i18n::Key;
-use crate::pages::routes::KindForm;
+use crate::pages::routes::{lazy_page, KindForm};
 
 #[component]
 pub fn CommunePlanPage() -> impl IntoView {
@@ -27,7 +27,7 @@ pub fn CommunePlanPage() -> impl IntoView {
 pub const FORM: KindForm = KindForm {
     kind: RecordKind::CommunePlan,
     path: "/records/commune-plan",
-    page: || CommunePlanPage().into_any(),
+    page: lazy_page!(commune_plan_page, CommunePlanPage),
     fields: &[("title", Input::Text), ("adopted_on", Input::Text)],
     district: false,
     summary,

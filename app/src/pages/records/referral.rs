@@ -18,8 +18,8 @@ use super::fields::{choices, CheckField, ChoiceField, DateField, TextField};
 use super::form::{Input, Line};
 use crate::i18n::{tr, use_i18n, Key};
 use crate::offline;
-use crate::pages::routes::KindForm;
 use crate::pages::routes::SERVICE;
+use crate::pages::routes::{lazy_page, KindForm};
 
 #[component]
 pub fn ReferralPage() -> impl IntoView {
@@ -143,7 +143,7 @@ fn SlipQr(code: String, service: String) -> impl IntoView {
 pub const FORM: KindForm = KindForm {
     kind: RecordKind::Referral,
     path: "/records/referral",
-    page: || ReferralPage().into_any(),
+    page: lazy_page!(referral_page, ReferralPage),
     fields: &[
         ("client_code", Input::Text),
         ("age_band", Input::Text),

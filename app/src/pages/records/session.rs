@@ -12,7 +12,7 @@ use super::editor::{Editor, RecordForm};
 use super::fields::{choices, Asked, ChoiceField, DateField, NotesField, TextField};
 use super::form::{Input, Line};
 use crate::i18n::Key;
-use crate::pages::routes::KindForm;
+use crate::pages::routes::{lazy_page, KindForm};
 
 #[component]
 pub fn SessionPage() -> impl IntoView {
@@ -48,7 +48,7 @@ pub fn SessionPage() -> impl IntoView {
 pub const FORM: KindForm = KindForm {
     kind: RecordKind::OutreachSession,
     path: "/records/session",
-    page: || SessionPage().into_any(),
+    page: lazy_page!(session_page, SessionPage),
     fields: &[
         ("village", Input::Text),
         ("format", Input::Text),

@@ -12,7 +12,7 @@ use super::fields::{choices, use_form, ChoiceField, DateField, NotesField};
 use super::form::{days_after, OCCURRED_ON};
 use super::form::{Input, Line};
 use crate::i18n::{use_i18n, Key};
-use crate::pages::routes::KindForm;
+use crate::pages::routes::{lazy_page, KindForm};
 use crate::session::fetch_settings;
 
 #[component]
@@ -75,7 +75,7 @@ fn tip_off_deadline_days(officer_id: &str) -> Option<u32> {
 pub const FORM: KindForm = KindForm {
     kind: RecordKind::TipOff,
     path: "/records/tip-off",
-    page: || TipOffPage().into_any(),
+    page: lazy_page!(tip_off_page, TipOffPage),
     fields: &[
         ("channel", Input::Text),
         ("classification", Input::Text),

@@ -11,7 +11,7 @@ use super::editor::{Editor, RecordForm};
 use super::fields::{choices, ChoiceField, DateField, TextField};
 use super::form::{Input, Line};
 use crate::i18n::Key;
-use crate::pages::routes::KindForm;
+use crate::pages::routes::{lazy_page, KindForm};
 
 #[component]
 pub fn TrainingPage() -> impl IntoView {
@@ -36,7 +36,7 @@ pub fn TrainingPage() -> impl IntoView {
 pub const FORM: KindForm = KindForm {
     kind: RecordKind::Training,
     path: "/records/training",
-    page: || TrainingPage().into_any(),
+    page: lazy_page!(training_page, TrainingPage),
     fields: &[
         // `trainees` is left to the domain, which sums the two sexes.
         ("course", Input::Text),
