@@ -102,6 +102,9 @@ messages! {
     UpdateReady => "Đã có phiên bản mới.", "A new version is ready.";
     UpdateReload => "Tải lại để cập nhật", "Reload to update";
     NotFound => "Không tìm thấy trang này.", "This page was not found.";
+    PageMissingTitle => "Trang này chưa có trên máy", "This page is not on the phone yet";
+    PageMissing => "Ứng dụng chưa tải xong trang này trước khi mất mạng. Hồ sơ đã ghi vẫn an toàn. Khi có mạng, hãy thử lại; sau đó mọi trang đều mở được khi không có mạng.", "The app had not finished downloading this page when the signal was lost. Records already saved are safe. When there is signal, try again; from then on every page opens without signal.";
+    Retry => "Thử lại", "Try again";
     Offline => "Không có mạng", "Offline";
     Online => "Có mạng", "Online";
     StorageTitle => "Lưu trữ trên máy", "Storage on this phone";

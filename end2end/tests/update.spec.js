@@ -7,7 +7,7 @@ const crypto = require("crypto");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { signIn, hydrated, typePin, appOpen, swControls } = require("./support.js");
+const { signIn, passwordSignIn, hydrated, typePin, appOpen, swControls } = require("./support.js");
 
 const ROOT = path.join(__dirname, "..", "..");
 const FORMS = [
@@ -25,7 +25,7 @@ const FORMS = [
 const OFFICER_PAGES = ["/", ...FORMS, "/sync", "/indicators", "/indicators/print", "/quarters", "/settings"];
 const ADMIN_PAGES = ["/admin", "/admin/users", "/admin/units", "/admin/targets", "/admin/audit"];
 
-//// Opens `route` as a fresh page load, unlocks it and checks that it rendered as itself: its
+/// Opens `route` as a fresh page load, unlocks it and checks that it rendered as itself: its
 /// heading, not the "not found" page, a form where a form belongs, and no error in the page.
 async function opensAndWorks(page, username, route) {
   const errors = [];
@@ -61,6 +61,37 @@ test("after one online visit every page of the app opens offline and works", asy
     for (const route of pages) await opensAndWorks(page, username, route);
     await context.close();
   }
+});
+
+test("a page whose part is not on the phone yet says so offline, keeps the records, and opens once back online", async ({ browser }) => {
+  // No service worker: as on a phone that lost signal before the build was downloaded whole.
+  const context = await browser.newContext({ serviceWorkers: "block" });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(`${error}`));
+  await page.goto("/signin");
+  await hydrated(page);
+  await passwordSignIn(page, "binhlu");
+  await context.setOffline(true);
+  await page.getByTestId("new-referral").click();
+  await expect(page.getByTestId("page-missing")).toBeVisible();
+  await expect(page.locator("h1")).toHaveText("Trang này chưa có trên máy");
+  await page.screenshot({ path: test.info().outputPath("page-missing-390x844.png") });
+  // The app goes on: the list opens, as its part was loaded online.
+  await page.locator("nav.tabs").getByText("Hồ sơ").click();
+  await expect(page.locator("h1")).toHaveText("Hồ sơ");
+  await page.getByTestId("new-referral").click();
+  await expect(page.getByTestId("page-missing")).toBeVisible();
+  await context.setOffline(false);
+  await page.getByRole("button", { name: "Thử lại" }).click();
+  await hydrated(page);
+  await typePin(page, "binhlu");
+  await appOpen(page);
+  await expect(page).toHaveURL(/\/records\/referral$/);
+  await expect(page.locator('form button[type="submit"]').first()).toBeEnabled();
+  // The failed fetches are reported, but nothing stopped the app's wasm.
+  expect(errors.filter((e) => /RuntimeError|unreachable|panicked/.test(e))).toEqual([]);
+  await context.close();
 });
 
 /// A second build, made from the first by giving every hashed file of its bundle a new name (the
@@ -109,7 +140,8 @@ async function serve(build, port, db) {
     },
     stdio: "ignore",
   });
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 150; i++) {
+    if (child.exitCode !== null) throw new Error(`the server of ${build.site} exited: ${child.exitCode}`);
     try {
       if ((await fetch(`http://127.0.0.1:${port}/api/v1/health`)).ok) return child;
     } catch {}
@@ -150,6 +182,7 @@ test.describe("an update to a new build", () => {
       server = await serve(second, port, db);
       await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
       await expect(page.getByRole("button", { name: "Tải lại để cập nhật" })).toBeVisible({ timeout: 60_000 });
+      await page.screenshot({ path: test.info().outputPath("update-banner-390x844.png") });
 
       // Until the officer reloads, the old build goes on with its own parts, from its own cache:
       // a page never opened before still opens, though the server no longer has them.

@@ -541,6 +541,12 @@ pub fn print_page() {
     }
 }
 
+pub fn reload_page() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
+    }
+}
+
 /// Changes the address without a navigation, so a reload reopens the same draft.
 pub fn replace_url(url: &str) {
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {

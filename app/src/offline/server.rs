@@ -161,6 +161,8 @@ pub fn nfc(text: &str) -> String {
 
 pub fn print_page() {}
 
+pub fn reload_page() {}
+
 pub fn replace_url(_url: &str) {}
 
 pub fn mark(_name: &str) {}

@@ -143,6 +143,19 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
+/// A page whose part of the bundle could not be fetched: opened offline before the app had
+/// downloaded the whole build after its first visit.
+#[component]
+pub fn PageMissing() -> impl IntoView {
+    view! {
+        <h1>{tr(Key::PageMissingTitle)}</h1>
+        <p class="notice" role="alert" data-testid="page-missing">{tr(Key::PageMissing)}</p>
+        <button class="button wide" type="button" on:click=|_| offline::reload_page()>
+            {tr(Key::Retry)}
+        </button>
+    }
+}
+
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
     view! { <p>{tr(Key::NotFound)}</p> }

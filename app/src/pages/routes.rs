@@ -69,14 +69,27 @@ impl ChooseView for PageView {
     async fn preload(&self) {}
 }
 
-/// The [`PageView`] of a component, its code split off under `name`.
+/// The [`PageView`] of a component, its code split off under `name`. A part that cannot be
+/// fetched (offline before the service worker holds the build) shows [`super::PageMissing`]
+/// instead of stopping the app.
 macro_rules! lazy_page {
     ($name:ident, $page:expr) => {{
-        #[leptos::prelude::lazy]
-        fn $name() -> leptos::prelude::AnyView {
-            leptos::prelude::IntoAny::into_any($page())
+        #[cfg(feature = "hydrate")]
+        #[leptos::wasm_split::wasm_split($name, wasm_split_path = ::leptos::wasm_split, fallible)]
+        fn $name() -> Result<leptos::prelude::AnyView, leptos::wasm_split::SplitLoaderError> {
+            Ok(leptos::prelude::IntoAny::into_any($page()))
         }
-        $crate::pages::routes::PageView(|| Box::pin($name()))
+        #[cfg(not(feature = "hydrate"))]
+        async fn $name() -> Result<leptos::prelude::AnyView, std::convert::Infallible> {
+            Ok(leptos::prelude::IntoAny::into_any($page()))
+        }
+        $crate::pages::routes::PageView(|| {
+            Box::pin(async {
+                $name().await.unwrap_or_else(|_| {
+                    leptos::prelude::IntoAny::into_any($crate::pages::PageMissing())
+                })
+            })
+        })
     }};
 }
 pub(crate) use lazy_page;
@@ -115,7 +128,8 @@ const PAGES: [Page; 13] = [
     },
     Page {
         path: SIGN_IN,
-        view: lazy_page!(sign_in_page, SignInPage),
+        // In the main part already, with the lock screen.
+        view: PageView(|| Box::pin(async { SignInPage().into_any() })),
     },
     Page {
         path: ADMIN,

@@ -78,7 +78,10 @@ pub fn router(ctx: ApiContext) -> Router {
             shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<ApiContext, _>(shell))
-        .layer(middleware::from_fn(cache_headers))
+        .layer(middleware::from_fn_with_state(
+            MainBundle(format!("/pkg/{}.", ctx.leptos.output_name).into()),
+            cache_headers,
+        ))
         .layer(middleware::from_fn_with_state(
             ctx.security,
             headers::security_headers,
@@ -100,11 +103,22 @@ async fn service_worker_script(State(ctx): State<ApiContext>) -> Response {
         .into_response()
 }
 
-/// Hashed bundle files never change; officers' records, pulls and reports (every API answer)
-/// never stay in a browser's or a proxy's cache; everything else is revalidated so updates arrive.
-async fn cache_headers(request: Request, next: Next) -> Response {
+/// The URL prefix of the bundle's main script and wasm.
+#[derive(Clone)]
+struct MainBundle(Arc<str>);
+
+/// Hashed bundle files never change, except the main script and wasm: with a split bundle
+/// cargo-leptos names them by a hash taken before it writes the loader's name into them, so a
+/// later build can reuse a name with other bytes, and they are revalidated. Officers' records,
+/// pulls and reports (every API answer) never stay in a browser's or a proxy's cache; everything
+/// else is revalidated so updates arrive.
+async fn cache_headers(
+    State(MainBundle(main)): State<MainBundle>,
+    request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path();
-    let value = if path.starts_with("/pkg/") {
+    let value = if path.starts_with("/pkg/") && !path.starts_with(&*main) {
         "public, max-age=31536000, immutable"
     } else if path.starts_with("/api/") {
         "no-store"

@@ -113,7 +113,10 @@ fn current_bundle(options: &LeptosOptions, pkg_dir: &Path) -> HashSet<String> {
         hash("manifest").unwrap_or_default()
     );
     if let Ok(text) = std::fs::read_to_string(pkg_dir.join(&manifest)) {
-        let parts: HashMap<String, Vec<String>> = serde_json::from_str(&text).unwrap_or_default();
+        let parts: HashMap<String, Vec<String>> = serde_json::from_str(&text).unwrap_or_else(|e| {
+            tracing::error!(%manifest, error = %e, "the split manifest is unreadable: its parts are not precached");
+            HashMap::new()
+        });
         // The manifest names each part without its extension.
         for part in parts.into_values().flatten() {
             names.insert(format!("{}.wasm", part.trim_start_matches("./")));

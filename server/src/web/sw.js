@@ -5,7 +5,9 @@ const PRECACHE = "__PRECACHE__";
 self.addEventListener("install", (event) => {
   // The first version takes control at once (activate claims clients); a later one waits
   // until the officer taps "reload to update".
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)));
+  // Whole or not at all (`addAll`), and from the server, never from the browser's HTTP cache: a
+  // file of an older build there may bear the same name.
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })))));
 });
 
 self.addEventListener("activate", (event) => {
