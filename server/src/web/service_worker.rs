@@ -176,6 +176,19 @@ mod tests {
         root
     }
 
+    /// The worker of a site built with hashed names, as the hash file `hashes` names them.
+    fn hashed_worker(root: &Path, hashes: &str) -> ServiceWorker {
+        let hash_file = root.with_extension("hash.txt");
+        std::fs::write(&hash_file, hashes).unwrap();
+        let options = LeptosOptions::builder()
+            .output_name("pcmd")
+            .site_root(root.to_string_lossy().to_string())
+            .hash_files(true)
+            .hash_file(hash_file.to_string_lossy().to_string().into())
+            .build();
+        ServiceWorker::build(&options).unwrap()
+    }
+
     #[test]
     fn only_the_current_hashed_bundle_is_precached() {
         let root = site(&[
@@ -189,15 +202,7 @@ mod tests {
             "manifest.webmanifest",
             "sw.js",
         ]);
-        let hash_file = root.with_extension("hash.txt");
-        std::fs::write(&hash_file, "js: aaa\nwasm: aaa\ncss: ccc\n").unwrap();
-        let options = LeptosOptions::builder()
-            .output_name("pcmd")
-            .site_root(root.to_string_lossy().to_string())
-            .hash_files(true)
-            .hash_file(hash_file.to_string_lossy().to_string().into())
-            .build();
-        let worker = ServiceWorker::build(&options).unwrap();
+        let worker = hashed_worker(&root, "js: aaa\nwasm: aaa\ncss: ccc\n");
         let files: Vec<&str> = worker
             .precache
             .iter()
@@ -237,19 +242,10 @@ mod tests {
         ]);
         std::fs::write(root.join("pkg/__wasm_split_manifest.mmm.json"), manifest).unwrap();
         std::fs::write(root.join("pkg/__wasm_split_manifest.old.json"), manifest).unwrap();
-        let hash_file = root.with_extension("hash.txt");
-        std::fs::write(
-            &hash_file,
+        let worker = hashed_worker(
+            &root,
             "js: aaa\nwasm: aaa\ncss: ccc\nmanifest: mmm\nsplit: sss\n",
-        )
-        .unwrap();
-        let options = LeptosOptions::builder()
-            .output_name("pcmd")
-            .site_root(root.to_string_lossy().to_string())
-            .hash_files(true)
-            .hash_file(hash_file.to_string_lossy().to_string().into())
-            .build();
-        let worker = ServiceWorker::build(&options).unwrap();
+        );
         let files: Vec<&str> = worker.precache[app::ROUTES.len()..]
             .iter()
             .map(String::as_str)
