@@ -22,8 +22,8 @@ pub use shell::{shell, App};
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // The page's own part of the bundle (`pages::routes::PageView`) loads before its HTML is
-    // hydrated.
+    // Asynchronous: a page's own part of the bundle (`pages::routes::PageView`) may have to load
+    // before the page can be hydrated.
     wasm_bindgen_futures::spawn_local(async {
         let body = leptos::prelude::document()
             .body()
