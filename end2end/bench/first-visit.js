@@ -22,7 +22,7 @@ function wire(cdp) {
     files.set(requestId, {
       path: url.pathname + url.search,
       encoding: response.headers["content-encoding"] || response.headers["Content-Encoding"] || "identity",
-      fromWorker: response.fromServiceWorker,
+      fromWorker: response.fromServiceWorker || response.fromDiskCache || false,
       bytes: 0,
     });
   });
@@ -50,7 +50,8 @@ function report(title, files, ms) {
   console.log(`${"file".padEnd(48)} ${"encoding".padEnd(9)} ${"on wire kB".padStart(10)}`);
   let total = 0;
   for (const f of files) {
-    const where = f.fromWorker ? "worker" : f.encoding;
+    // Not from the network: the service worker's cache, or the browser's.
+    const where = f.fromWorker || f.bytes === 0 ? "cached" : f.encoding;
     console.log(`${f.path.slice(0, 48).padEnd(48)} ${where.padEnd(9)} ${kB(f.bytes).padStart(10)}`);
     total += f.bytes;
   }
