@@ -56,8 +56,8 @@ pub const ADMIN_AUDIT: &str = "/admin/audit";
 pub const SERVICE: &str = "/service";
 
 /// A page's view as the router opens it. Built with `--split`, each page's code is a part of
-/// the bundle of its own (`#[lazy]`, by [`lazy_page`]), fetched when the page first opens, so a
-/// first visit downloads only the shell and the page it lands on.
+/// the bundle of its own ([`lazy_page`]), fetched when the page first opens, so a first visit
+/// downloads only the shell and the lock screen.
 #[derive(Clone, Copy)]
 pub struct PageView(pub fn() -> Pin<Box<dyn Future<Output = AnyView>>>);
 
